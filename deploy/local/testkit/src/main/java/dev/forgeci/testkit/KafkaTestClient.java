@@ -2,8 +2,10 @@ package dev.forgeci.testkit;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -12,6 +14,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -71,6 +77,32 @@ public final class KafkaTestClient implements AutoCloseable {
             return send(topic, key, JSON.writeValueAsString(value));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(e);
+        }
+    }
+
+    /**
+     * Waits until the consumer group owns every partition of the topics. A service under test reads
+     * from "latest" under a fresh group, so anything sent before this returns could be missed.
+     */
+    public void awaitAssigned(String groupId, Duration timeout, String... topics) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(props)) {
+            Set<TopicPartition> wanted = new HashSet<>();
+            for (TopicDescription topic : admin.describeTopics(List.of(topics)).allTopicNames().get().values()) {
+                topic.partitions().forEach(p -> wanted.add(new TopicPartition(topic.name(), p.partition())));
+            }
+            Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> {
+                ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(groupId)).all().get().get(groupId);
+                Set<TopicPartition> assigned = new HashSet<>();
+                group.members().forEach(m -> assigned.addAll(m.assignment().topicPartitions()));
+                return assigned.containsAll(wanted);
+            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not describe " + String.join(", ", topics), e);
         }
     }
 
