@@ -1,29 +1,23 @@
 #!/bin/sh
-# Runner entrypoint: start the inner Docker engine on the per-job volume, wait for it (bounded),
-# then run the given command (by default the Forge agent).
+# Runner entrypoint: start the inner Docker engine with its data on the per-job volume
+# (/var/lib/docker), then either hand over to the Forge agent, which checks out the code while the
+# engine starts and waits for it only before the first step, or run the given command once the
+# engine answers.
 set -eu
 
-FORGE_DOCKERD_TIMEOUT="${FORGE_DOCKERD_TIMEOUT:-30}"
 export DOCKER_HOST=unix:///var/run/docker.sock
-
 mkdir -p /var/lib/docker /var/run /var/log
-dockerd --data-root /var/lib/docker --host "$DOCKER_HOST" >/var/log/dockerd.log 2>&1 &
+
+# docker:*-dind ships `dind`, which prepares cgroups and security mounts for a nested engine.
+dind=""
+if command -v dind >/dev/null 2>&1; then
+    dind=dind
+fi
+$dind dockerd --data-root /var/lib/docker --host "$DOCKER_HOST" </dev/null >/var/log/dockerd.log 2>&1 &
 echo $! >/var/run/forge-dockerd.pid
 
-forge_wait_docker() {
-    deadline=$(( $(date +%s) + FORGE_DOCKERD_TIMEOUT ))
-    while ! docker version >/dev/null 2>&1; do
-        if ! kill -0 "$(cat /var/run/forge-dockerd.pid)" 2>/dev/null || [ "$(date +%s)" -ge "$deadline" ]; then
-            echo "forge: the inner Docker engine did not come up within ${FORGE_DOCKERD_TIMEOUT}s; its log:" >&2
-            tail -n 20 /var/log/dockerd.log >&2
-            return 1
-        fi
-        sleep 0.05
-    done
-}
-
 if [ "$#" -eq 0 ]; then
-    set -- /usr/local/bin/forge-agent
+    exec /usr/local/bin/forge-agent
 fi
-forge_wait_docker
+/usr/local/bin/forge-wait-docker
 exec "$@"
