@@ -1,0 +1,147 @@
+package dev.forgeci.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
+/**
+ * A packaged Quarkus service run as a real process, as in production: it can be killed (SIGKILL),
+ * stopped (SIGTERM) and started again with the same configuration, port and log file.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final String name;
+    private final Path appJar;
+    private final int port;
+    private final Map<String, String> config;
+    private final Path log;
+    private Process process;
+
+    private ServiceProcess(String name, Path appJar, int port, Map<String, String> config, Path log) {
+        this.name = name;
+        this.appJar = appJar;
+        this.port = port;
+        this.config = config;
+        this.log = log;
+    }
+
+    /**
+     * @param appJar the service's target/quarkus-app/quarkus-run.jar
+     * @param config Quarkus configuration properties, passed as system properties
+     */
+    public static ServiceProcess start(String name, Path appJar, Map<String, String> config) {
+        try {
+            int port = RedisServerProcess.freePort();
+            Path log = Files.createTempFile("forge-" + name + "-", ".log");
+            ServiceProcess service = new ServiceProcess(name, appJar, port, new LinkedHashMap<>(config), log);
+            service.startAgain();
+            return service;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Starts the process (again) and waits until it reports ready. */
+    public synchronized void startAgain() {
+        if (process != null && process.isAlive()) {
+            return;
+        }
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx384m", "-Dquarkus.http.port=" + port));
+        config.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.addAll(List.of("-jar", appJar.toString()));
+        try {
+            process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start " + name, e);
+        }
+        awaitReady(Duration.ofSeconds(60));
+    }
+
+    public void awaitReady(Duration timeout) {
+        HttpRequest ready = HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build();
+        try {
+            Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
+                }
+                try {
+                    return HTTP.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                } catch (IOException notYet) {
+                    return false;
+                }
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException(name + " did not become ready within " + timeout + "; see " + log, e);
+        }
+    }
+
+    /** SIGKILL: no shutdown hook runs, as when a node dies. */
+    public synchronized void kill() {
+        process.destroyForcibly();
+        waitForExit();
+    }
+
+    /** SIGTERM: a clean shutdown. */
+    public synchronized void stop() {
+        process.destroy();
+        waitForExit();
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    @Override
+    public void close() {
+        if (process != null && process.isAlive()) {
+            stop();
+        }
+    }
+
+    private void waitForExit() {
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}
