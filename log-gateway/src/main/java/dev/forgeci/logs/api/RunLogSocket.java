@@ -1,0 +1,100 @@
+package dev.forgeci.logs.api;
+
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import dev.forgeci.logs.config.LogsConfig;
+import dev.forgeci.logs.fanout.Fanout;
+import dev.forgeci.logs.fanout.Viewer;
+import dev.forgeci.logs.infra.LogStore;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.quarkus.logging.Log;
+import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.UserData.TypedKey;
+import io.quarkus.websockets.next.WebSocket;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+
+/**
+ * {@code /ws/runs/{runId}}: a run's frames from the start or after {@code ?cursor=}, then live, in
+ * order and once each; {@code ?mode=raw} sends terminal text only. Frames and close codes are
+ * documented in the README.
+ */
+@WebSocket(path = "/ws/runs/{runId}")
+public class RunLogSocket {
+
+    /** A client error: bad run id, cursor or mode. */
+    public static final int BAD_REQUEST = 4400;
+    /** Missing or unknown access token. */
+    public static final int POLICY = 1008;
+
+    private static final Pattern RUN_ID = Pattern.compile("[0-9A-HJKMNP-TV-Z]{26}");
+    private static final Pattern CURSOR = Pattern.compile("0|[1-9][0-9]{0,17}");
+    private static final TypedKey<Viewer> VIEWER = new TypedKey<>("forge.viewer");
+
+    private final Fanout fanout;
+    private final LogStore store;
+    private final AccessTokens tokens;
+    private final LogsConfig config;
+
+    public RunLogSocket(Fanout fanout, LogStore store, AccessTokens tokens, LogsConfig config) {
+        this.fanout = fanout;
+        this.store = store;
+        this.tokens = tokens;
+        this.config = config;
+    }
+
+    @OnOpen
+    public Uni<Void> open(WebSocketConnection connection) {
+        String runId = connection.pathParam("runId");
+        Map<String, List<String>> query = new QueryStringDecoder(connection.handshakeRequest().path() + "?"
+                + (connection.handshakeRequest().query() == null ? "" : connection.handshakeRequest().query())).parameters();
+        String refusal = tokens.refusal(first(query, "access_token"));
+        if (refusal != null) {
+            return connection.close(new CloseReason(POLICY, refusal + " (pass it as access_token)"));
+        }
+        if (!RUN_ID.matcher(runId).matches()) {
+            return connection.close(new CloseReason(BAD_REQUEST, "not a run id (26 Crockford base32 characters)"));
+        }
+        String mode = first(query, "mode");
+        if (mode != null && !mode.equals("raw") && !mode.equals("json")) {
+            return connection.close(new CloseReason(BAD_REQUEST, "mode must be json or raw"));
+        }
+        String cursorParam = first(query, "cursor");
+        if (cursorParam != null && !CURSOR.matcher(cursorParam).matches()) {
+            return connection.close(new CloseReason(BAD_REQUEST,
+                    "malformed cursor: expected the cursor number of the last frame received"));
+        }
+        long cursor = cursorParam == null ? 0 : Long.parseLong(cursorParam);
+        var context = Vertx.currentContext();
+        return store.state(runId).chain(state -> {
+            if (state.ended().isPresent() && cursor >= state.ended().get()) {
+                return connection.close(new CloseReason(Viewer.RUN_FINISHED, "run finished; nothing after cursor " + cursor));
+            }
+            Viewer viewer = fanout.watch(connection, context, runId, "raw".equals(mode), cursor);
+            connection.userData().put(VIEWER, viewer);
+            if (!state.exists()) {
+                Log.debugf("run %s: not heard of yet; the viewer waits up to %s", runId, config.ws().unknownRunWait());
+                fanout.closeIfStillUnknown(viewer, config.ws().unknownRunWait());
+            }
+            return Uni.createFrom().voidItem();
+        });
+    }
+
+    @OnClose
+    public void close(WebSocketConnection connection) {
+        Viewer viewer = connection.userData().get(VIEWER);
+        if (viewer != null) {
+            fanout.leave(viewer);
+        }
+    }
+
+    private static String first(Map<String, List<String>> query, String name) {
+        List<String> values = query.get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+}

@@ -1,0 +1,194 @@
+package dev.forgeci.logs.frames;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.forgeci.logs.events.InvalidEventException;
+import dev.forgeci.logs.events.JobEvent;
+import dev.forgeci.logs.events.LogChunk;
+import dev.forgeci.logs.events.RunEvent;
+import dev.forgeci.logs.frames.WireFrames.JobFrame;
+import dev.forgeci.logs.frames.WireFrames.LineFrame;
+import dev.forgeci.logs.frames.WireFrames.RunFrame;
+import dev.forgeci.logs.frames.WireFrames.RunSummary;
+import dev.forgeci.logs.frames.WireFrames.StepFrame;
+
+/**
+ * Turns a consumed event into the operation the store's script applies: the frames it appends
+ * (JSON and terminal text, built here) and the counter that recognises its redelivery.
+ */
+@ApplicationScoped
+public class Operations {
+
+    private static final String SYSTEM_STYLE = "\u001b[2m";
+    private static final String RESET = "\u001b[0m";
+    private static final String CRLF = "\r\n";
+
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    public Operations(ObjectMapper json) {
+        this.json = json;
+        this.clock = Clock.systemUTC();
+    }
+
+    public Operation of(LogChunk chunk) {
+        require(chunk.runId(), "runId");
+        require(chunk.jobId(), "jobId");
+        int attempt = positive(chunk.attempt(), "attempt");
+        long seq = positive(chunk.seq(), "seq");
+        List<LogChunk.Line> lines = chunk.lines() == null ? List.of() : chunk.lines();
+        long firstLine = chunk.firstLine() == null ? 1 : chunk.firstLine();
+        ObjectNode op = jobOp("lines", "c:", chunk.jobId(), attempt, seq);
+        ArrayNode items = op.putArray("lines");
+        for (int i = 0; i < lines.size(); i++) {
+            LogChunk.Line line = lines.get(i);
+            String stream = line.stream() == null ? "stdout" : line.stream();
+            String text = line.text() == null ? "" : line.text();
+            String body = body(new LineFrame(chunk.jobId(), attempt, line.step(), stream, firstLine + i, text));
+            String raw = "system".equals(stream) ? SYSTEM_STYLE + text + RESET + CRLF : text + CRLF;
+            items.addObject()
+                    .put("step", line.step() == null ? -1 : line.step())
+                    .put("body", body)
+                    .put("raw", raw)
+                    .put("bytes", body.getBytes(StandardCharsets.UTF_8).length + raw.getBytes(StandardCharsets.UTF_8).length);
+        }
+        return new Operation(chunk.runId(), op);
+    }
+
+    public Operation of(JobEvent event) {
+        require(event.runId(), "runId");
+        require(event.jobId(), "jobId");
+        require(event.type(), "type");
+        int attempt = positive(event.attempt(), "attempt");
+        long seq = positive(event.seq(), "seq");
+        String job = event.jobId();
+        switch (event.type()) {
+            case JobEvent.STEP_STARTED, JobEvent.STEP_FINISHED -> {
+                if (event.step() == null || event.step().index() == null) {
+                    throw new InvalidEventException(event.type() + " without step.index");
+                }
+                boolean started = JobEvent.STEP_STARTED.equals(event.type());
+                ObjectNode op = jobOp(started ? "step-started" : "event", "e:", job, attempt, seq)
+                        .put("body", body(new StepFrame(started ? "started" : "finished", job, attempt, event.step())))
+                        .put("raw", "");
+                if (started) {
+                    op.put("index", event.step().index()).put("name", event.step().name() == null
+                            ? "step #" + event.step().index() : event.step().name());
+                } else {
+                    op.put("frameType", "step");
+                }
+                return new Operation(event.runId(), op);
+            }
+            case JobEvent.JOB_STARTED -> {
+                ObjectNode op = jobOp("event", "e:", job, attempt, seq)
+                        .put("frameType", "job")
+                        .put("body", body(new JobFrame(job, attempt, "running", null, null, event.at())))
+                        .put("raw", "");
+                return new Operation(event.runId(), op);
+            }
+            case JobEvent.JOB_FINISHED -> {
+                ObjectNode op = jobOp("job-finished", "e:", job, attempt, seq)
+                        .put("logChunks", event.logChunks() == null ? 0 : event.logChunks())
+                        .put("body", body(new JobFrame(job, attempt, event.status(), event.exitCode(), event.reason(), event.at())))
+                        .put("raw", jobFinishedRaw(job, event.status(), event.exitCode()));
+                return new Operation(event.runId(), op);
+            }
+            default -> {
+                // A newer producer's event type: recorded as seen, shown to nobody.
+                ObjectNode op = jobOp("skip", "e:", job, attempt, seq);
+                return new Operation(event.runId(), op);
+            }
+        }
+    }
+
+    public Operation of(RunEvent event) {
+        require(event.runId(), "runId");
+        require(event.status(), "status");
+        long seq = positive(event.seq(), "seq");
+        ObjectNode op = json.createObjectNode()
+                .put("kind", "run")
+                .put("dedupe", "r")
+                .put("seq", seq)
+                .put("runId", event.runId())
+                .put("status", event.status())
+                .put("terminal", event.terminal())
+                .put("score", clock.millis())
+                .put("summary", serialize(new RunSummary(event.runId(), event.status(), event.reason(), event.repository(),
+                        event.commit(), event.ref(), event.workflow(), event.queuedAt(), event.startedAt(), event.finishedAt(),
+                        event.at())))
+                .put("body", body(new RunFrame(event.status(), event.reason(), event.at(), event.repository(), event.commit(),
+                        event.ref(), event.workflow())))
+                .put("raw", event.terminal() ? "" : SYSTEM_STYLE + "[forge] run " + event.status() + RESET + CRLF);
+        ArrayNode jobs = op.putArray("jobs");
+        for (RunEvent.Job job : event.jobs() == null ? List.<RunEvent.Job>of() : event.jobs()) {
+            require(job.jobId(), "jobs[].jobId");
+            int attempt = job.attempt() == null ? 1 : job.attempt();
+            jobs.addObject()
+                    .put("jobId", job.jobId())
+                    .put("attempt", attempt)
+                    .put("logChunks", job.logChunks() == null ? 0 : job.logChunks())
+                    .put("body", body(new JobFrame(job.jobId(), attempt, job.status(), null, null, event.at())))
+                    .put("raw", jobFinishedRaw(job.jobId(), job.status(), null));
+        }
+        return new Operation(event.runId(), op);
+    }
+
+    private ObjectNode jobOp(String kind, String dedupePrefix, String job, int attempt, long seq) {
+        return json.createObjectNode()
+                .put("kind", kind)
+                .put("dedupe", dedupePrefix + job + ":" + attempt)
+                .put("seq", seq)
+                .put("job", job)
+                .put("attempt", attempt);
+    }
+
+    private static String jobFinishedRaw(String job, String status, Integer exitCode) {
+        return "\u001b[1m==> job " + job + " " + status + (exitCode == null ? "" : " (exit " + exitCode + ")") + RESET + CRLF;
+    }
+
+    /** The frame's JSON without its opening brace: the store writes {@code {"cursor":N,} before it. */
+    private String body(Object frame) {
+        return serialize(frame).substring(1);
+    }
+
+    private String serialize(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a frame could not be written as JSON", e);
+        }
+    }
+
+    private static void require(String value, String field) {
+        if (value == null || value.isBlank()) {
+            throw new InvalidEventException("missing " + field);
+        }
+    }
+
+    private static int positive(Integer value, String field) {
+        if (value == null || value < 1) {
+            throw new InvalidEventException(field + " must be a number from 1, was " + value);
+        }
+        return value;
+    }
+
+    private static long positive(Long value, String field) {
+        if (value == null || value < 1) {
+            throw new InvalidEventException(field + " must be a number from 1, was " + value);
+        }
+        return value;
+    }
+
+    /** What the store's script applies to one run. */
+    public record Operation(String runId, ObjectNode script) {
+    }
+}

@@ -1,0 +1,150 @@
+-- Appends one consumed event's frames to a run's stream, atomically with the bookkeeping that
+-- makes a redelivered event a no-op (per job attempt: chunk seq, job-event seq; per run: run seq).
+-- Frame ids are 0-N, so a frame's cursor is its number N in the run, from 1.
+--
+-- KEYS[1] the run's stream, KEYS[2] the run's state hash, KEYS[3] the recent-runs sorted set,
+-- KEYS[4] the recent-runs summary hash.
+-- ARGV[1] max bytes of line frames per run, ARGV[2] retention in seconds, ARGV[3] how many runs
+-- the recent list keeps, ARGV[4] the operation as JSON (built by LogStore):
+--   {dedupe, seq, kind = lines|step-started|event|job-finished|run, job, attempt, ...}
+-- Returns the number of frames appended, or -1 for a redelivery, -2 for an event after the end.
+
+local stream, state, runs, summaries = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local maxBytes, retention, recentLimit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local op = cjson.decode(ARGV[4])
+local appended = 0
+
+local function add(frameType, body, raw)
+    local n = redis.call('HINCRBY', state, 'frames', 1)
+    redis.call('XADD', stream, '0-' .. n, 't', frameType, 'f', '{"cursor":' .. n .. ',' .. body, 'r', raw)
+    appended = appended + 1
+    return n
+end
+
+local function stepKey(job, attempt, step)
+    return job .. ':' .. attempt .. ':' .. step
+end
+
+-- Raw mode shows a header whenever the output moves to another step (or job); step names come
+-- from step-started, which may arrive after the step's first lines (another topic).
+local function header(job, attempt, step)
+    local key = stepKey(job, attempt, step)
+    if redis.call('HGET', state, 'rk') == key then
+        return ''
+    end
+    redis.call('HSET', state, 'rk', key)
+    local name
+    if step < 0 then
+        name = 'Set up job'
+    else
+        name = redis.call('HGET', state, 'n:' .. key) or ('step #' .. step)
+    end
+    return '\r\n\27[1;36m==> ' .. job .. ' > ' .. name .. '\27[0m\r\n'
+end
+
+local function flushJobFinished(job, attempt)
+    local id = job .. ':' .. attempt
+    local pending = redis.call('HGET', state, 'jf:' .. id)
+    if not pending then
+        return
+    end
+    local jf = cjson.decode(pending)
+    if (tonumber(redis.call('HGET', state, 'c:' .. id)) or 0) >= jf.logChunks then
+        add('job', jf.body, jf.raw)
+        redis.call('HDEL', state, 'jf:' .. id)
+        redis.call('HSET', state, 'jd:' .. id, 1)
+    end
+end
+
+-- The end is written once the run is terminal and every job's chunks up to its logChunks are in.
+local function tryEnd()
+    local pending = redis.call('HGET', state, 'rt')
+    if not pending then
+        return
+    end
+    local rt = cjson.decode(pending)
+    for _, j in ipairs(rt.jobs) do
+        if (tonumber(redis.call('HGET', state, 'c:' .. j.jobId .. ':' .. j.attempt)) or 0) < j.logChunks then
+            return
+        end
+    end
+    for _, j in ipairs(rt.jobs) do
+        local id = j.jobId .. ':' .. j.attempt
+        if redis.call('HEXISTS', state, 'jd:' .. id) == 0 then
+            local jf = redis.call('HGET', state, 'jf:' .. id)
+            if jf then
+                jf = cjson.decode(jf)
+                add('job', jf.body, jf.raw)
+            else
+                add('job', j.body, j.raw)
+            end
+            redis.call('HSET', state, 'jd:' .. id, 1)
+        end
+    end
+    add('run', rt.body, rt.raw)
+    local dropped = tonumber(redis.call('HGET', state, 'dropped')) or 0
+    local n = add('end', '"type":"end","status":' .. cjson.encode(rt.status) .. ',"droppedLines":' .. dropped .. '}',
+        '\27[1m==> run ' .. rt.status .. '\27[0m\r\n')
+    redis.call('HSET', state, 'ended', n)
+    redis.call('HDEL', state, 'rt')
+end
+
+if redis.call('HEXISTS', state, 'ended') == 1 then
+    return -2
+end
+if (tonumber(redis.call('HGET', state, op.dedupe)) or 0) >= op.seq then
+    return -1
+end
+redis.call('HSET', state, op.dedupe, op.seq)
+
+if op.kind == 'lines' then
+    local bytes = tonumber(redis.call('HGET', state, 'bytes')) or 0
+    local dropped = 0
+    for _, line in ipairs(op.lines) do
+        if redis.call('HEXISTS', state, 'truncated') == 1 then
+            dropped = dropped + 1
+        elseif bytes + line.bytes > maxBytes then
+            redis.call('HSET', state, 'truncated', 1)
+            add('truncated', '"type":"truncated","limitBytes":' .. maxBytes .. ',"text":' ..
+                cjson.encode('This log reached its limit of ' .. maxBytes .. ' bytes; later lines are not kept.') .. '}',
+                '\r\n\27[33m[forge] this log reached its limit of ' .. maxBytes .. ' bytes; later lines are not kept\27[0m\r\n')
+            dropped = dropped + 1
+        else
+            bytes = bytes + line.bytes
+            add('line', line.body, header(op.job, op.attempt, line.step) .. line.raw)
+        end
+    end
+    redis.call('HSET', state, 'bytes', bytes)
+    if dropped > 0 then
+        redis.call('HINCRBY', state, 'dropped', dropped)
+    end
+    flushJobFinished(op.job, op.attempt)
+elseif op.kind == 'step-started' then
+    redis.call('HSET', state, 'n:' .. stepKey(op.job, op.attempt, op.index), op.name)
+    add('step', op.body, header(op.job, op.attempt, op.index))
+elseif op.kind == 'event' then
+    add(op.frameType, op.body, op.raw)
+elseif op.kind == 'job-finished' then
+    redis.call('HSET', state, 'jf:' .. op.job .. ':' .. op.attempt, cjson.encode({ logChunks = op.logChunks, body = op.body, raw = op.raw }))
+    flushJobFinished(op.job, op.attempt)
+elseif op.kind == 'run' then
+    redis.call('HSET', summaries, op.runId, op.summary)
+    redis.call('ZADD', runs, 'NX', op.score, op.runId)
+    local extra = redis.call('ZCARD', runs) - recentLimit
+    if extra > 0 then
+        for _, old in ipairs(redis.call('ZRANGE', runs, 0, extra - 1)) do
+            redis.call('HDEL', summaries, old)
+        end
+        redis.call('ZREMRANGEBYRANK', runs, 0, extra - 1)
+    end
+    if op.terminal then
+        redis.call('HSET', state, 'rt', cjson.encode({ status = op.status, jobs = op.jobs, body = op.body, raw = op.raw }))
+    else
+        add('run', op.body, op.raw)
+    end
+end
+
+tryEnd()
+redis.call('EXPIRE', stream, retention)
+redis.call('EXPIRE', state, retention)
+return appended
