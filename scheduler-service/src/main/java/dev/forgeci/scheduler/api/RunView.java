@@ -1,0 +1,60 @@
+package dev.forgeci.scheduler.api;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.forgeci.scheduler.events.RunRequested.Repository;
+import dev.forgeci.scheduler.runs.Job;
+import dev.forgeci.scheduler.runs.Run;
+import dev.forgeci.scheduler.runs.Step;
+
+/** A run as the API shows it; the list leaves out the jobs. */
+public record RunView(String runId, String status, String reason, Repository repository, String commit, String ref,
+        String workflow, String workflowFile, JsonNode trigger, String rerunOf, String concurrencyGroup, boolean cancelRequested,
+        Instant queuedAt, Instant startedAt, Instant finishedAt, Long queuedMs, Long durationMs,
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<JobView> jobs) {
+
+    public record JobView(String jobId, String name, List<String> needs, String condition, String status, String reason,
+            int attempt, Integer exitCode, String controllerId, boolean continueOnError, double timeoutMinutes,
+            Instant dispatchedAt, Instant startedAt, Instant finishedAt, Long durationMs, Long logChunks, List<StepView> steps) {
+
+        static JobView of(Job job) {
+            return new JobView(job.jobId(), job.name(), job.needs(), job.condition().word(), job.state().status(), job.reason(),
+                    job.attempt(), job.exitCode(), job.controllerId(), job.continueOnError(), job.timeoutMinutes(),
+                    job.dispatchedAt(), job.startedAt(), job.finishedAt(), millis(job.startedAt(), job.finishedAt()),
+                    job.logChunks(), job.steps().stream().map(StepView::of).toList());
+        }
+    }
+
+    public record StepView(int index, String name, String status, Integer exitCode, Instant startedAt, Instant finishedAt,
+            Long durationMs) {
+
+        static StepView of(Step step) {
+            return new StepView(step.index(), step.name(), step.status(), step.exitCode(), step.startedAt(), step.finishedAt(),
+                    step.durationMs());
+        }
+    }
+
+    static RunView summary(Run run) {
+        return of(run, null);
+    }
+
+    static RunView detail(Run run) {
+        return of(run, run.jobs().stream().map(JobView::of).toList());
+    }
+
+    private static RunView of(Run run, List<JobView> jobs) {
+        return new RunView(run.runId(), run.status().word(), run.reason(), run.repository(), run.commit(), run.ref(), run.workflow(),
+                run.workflowFile(), run.trigger(), run.rerunOf(), run.concurrencyGroup(), run.cancelRequested(), run.queuedAt(),
+                run.startedAt(), run.finishedAt(), millis(run.queuedAt(), run.startedAt()),
+                millis(run.startedAt(), run.finishedAt()), jobs);
+    }
+
+    private static Long millis(Instant from, Instant to) {
+        return from == null || to == null ? null : Duration.between(from, to).toMillis();
+    }
+}

@@ -1,0 +1,120 @@
+package dev.forgeci.scheduler.api;
+
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import dev.forgeci.scheduler.config.SchedulerConfig;
+import dev.forgeci.scheduler.infra.RunStore;
+import dev.forgeci.scheduler.runs.Changes;
+import dev.forgeci.scheduler.runs.RunNotFoundException;
+import dev.forgeci.scheduler.runs.RunStatus;
+import dev.forgeci.scheduler.runs.SchedulerEngine;
+
+@Path("/api/runs")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "runs", description = "Runs and their jobs: list, inspect, cancel, re-run")
+@SecurityScheme(securitySchemeName = "bearer", type = SecuritySchemeType.HTTP, scheme = "bearer")
+@SecurityRequirement(name = "bearer")
+public class RunsResource {
+
+    private static final int MAX_PAGE_SIZE = 100;
+
+    private final RunStore store;
+    private final SchedulerEngine engine;
+    private final SchedulerConfig config;
+
+    public RunsResource(RunStore store, SchedulerEngine engine, SchedulerConfig config) {
+        this.store = store;
+        this.engine = engine;
+        this.config = config;
+    }
+
+    public record RunPage(List<RunView> runs, int page, int size, long total) {
+    }
+
+    public record Rerun(String runId, String rerunOf, String run) {
+    }
+
+    @GET
+    @Operation(summary = "Runs, newest first", description = "Optionally of one repository (rad:…) and one status; paged from page 0.")
+    public RunPage list(@QueryParam("repository") String repository, @QueryParam("status") String status,
+            @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("20") int size) {
+        if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
+            throw ProblemException.badRequest("page must be 0 or more and size between 1 and " + MAX_PAGE_SIZE + ".");
+        }
+        RunStatus wanted = null;
+        if (status != null && !status.isBlank()) {
+            try {
+                wanted = RunStatus.of(status);
+            } catch (IllegalArgumentException e) {
+                throw ProblemException.badRequest("status must be one of queued, running, success, failure, cancelled, error.");
+            }
+        }
+        RunStore.Page found = store.list(repository == null || repository.isBlank() ? null : repository, wanted, page, size);
+        return new RunPage(found.runs().stream().map(RunView::summary).toList(), page, size, found.total());
+    }
+
+    @GET
+    @Path("{runId}")
+    @Operation(summary = "One run with its jobs and steps, statuses, reasons and timings")
+    public RunView get(@PathParam("runId") String runId) {
+        return RunView.detail(store.find(runId).orElseThrow(() -> new RunNotFoundException(runId)));
+    }
+
+    @POST
+    @Path("{runId}/cancel")
+    @Operation(summary = "Cancel a run", description = "Queued jobs end cancelled at once; running ones are asked to stop, "
+            + "and the run ends cancelled when they have. 409 when the run has already ended.")
+    public RestResponse<RunView> cancel(@PathParam("runId") String runId) {
+        apply(changes -> {
+            engine.scheduler().cancelOnRequest(runId, changes);
+            return null;
+        });
+        return RestResponse.accepted(get(runId));
+    }
+
+    @POST
+    @Path("{runId}/rerun")
+    @Operation(summary = "Run the same commit and workflow again", description = "The new run links to this one (rerunOf). "
+            + "409 while this run has not ended.")
+    public RestResponse<Rerun> rerun(@PathParam("runId") String runId) {
+        String newRunId = apply(changes -> engine.scheduler().rerun(runId, changes));
+        return RestResponse.accepted(new Rerun(newRunId, runId, "/api/runs/" + newRunId));
+    }
+
+    private <T> T apply(Function<Changes, T> action) {
+        try {
+            return engine.submit(action).get(config.apiTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new ProblemException(503, "unavailable", "Service unavailable",
+                    "The scheduler did not apply the request within " + config.apiTimeout().toSeconds() + " s; Redis may be unreachable.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

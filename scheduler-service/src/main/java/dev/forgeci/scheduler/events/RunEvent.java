@@ -1,0 +1,16 @@
+package dev.forgeci.scheduler.events;
+
+import java.time.Instant;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** A run's status change; {@code seq} counts a run's events from 1, {@code jobs} is set on terminal states. */
+public record RunEvent(String runId, long seq, String status, String reason, Instant at, RunRequested.Repository repository,
+        String commit, String ref, String workflow, JsonNode trigger, String rerunOf, Instant queuedAt, Instant startedAt,
+        Instant finishedAt, List<JobOutcome> jobs) {
+
+    /** How a job ended; {@code logChunks} is the last log chunk's seq (0: none), null when the runner was lost. */
+    public record JobOutcome(String jobId, int attempt, String status, Long logChunks) {
+    }
+}

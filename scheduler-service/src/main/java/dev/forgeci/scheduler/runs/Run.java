@@ -1,0 +1,259 @@
+package dev.forgeci.scheduler.runs;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.forgeci.scheduler.events.RunEvent;
+import dev.forgeci.scheduler.events.RunRequested;
+import dev.forgeci.scheduler.events.RunRequested.Repository;
+
+/** A run and its jobs: the document the scheduler keeps in Redis for every run. */
+@JsonAutoDetect(fieldVisibility = Visibility.ANY, getterVisibility = Visibility.NONE, isGetterVisibility = Visibility.NONE)
+public final class Run {
+
+    private String runId;
+    private Repository repository;
+    private String commit;
+    private String ref;
+    private String cloneUrl;
+    private String workflow;
+    private String workflowFile;
+    private ObjectNode trigger;
+    private String rerunOf;
+    private String concurrencyGroup;
+    private boolean cancelInProgress;
+    private RunStatus status = RunStatus.QUEUED;
+    private String reason;
+    private Instant requestedAt;
+    private Instant queuedAt;
+    private Instant startedAt;
+    private Instant finishedAt;
+    /** The seq of the last run event emitted. */
+    private long seq;
+    private boolean cancelRequested;
+    private String cancelReason;
+    private List<Job> jobs = new ArrayList<>();
+
+    /** Ordering among runs of the same priority; derived from configuration, never stored. */
+    @JsonIgnore
+    private int priority;
+    /** The status the stored indexes know, so a change moves the run between them. */
+    @JsonIgnore
+    private RunStatus storedStatus;
+    @JsonIgnore
+    private Map<String, Job> jobsById;
+
+    Run() {
+    }
+
+    static Run create(RunRequested request, Instant queuedAt, List<Job> jobs) {
+        Run run = new Run();
+        run.runId = request.runId();
+        run.repository = request.repository();
+        run.commit = request.commit();
+        run.ref = request.ref();
+        run.cloneUrl = request.cloneUrl();
+        run.workflow = request.workflow().name();
+        run.workflowFile = request.workflow().file();
+        run.trigger = request.trigger();
+        run.rerunOf = run.triggerText("rerunOf");
+        RunRequested.Concurrency concurrency = request.workflow().concurrency();
+        if (concurrency != null && concurrency.group() != null && !concurrency.group().isBlank()) {
+            run.concurrencyGroup = concurrency.group();
+            run.cancelInProgress = Boolean.TRUE.equals(concurrency.cancelInProgress());
+        }
+        run.requestedAt = request.requestedAt();
+        run.queuedAt = queuedAt;
+        run.jobs = new ArrayList<>(jobs);
+        return run;
+    }
+
+    RunEvent nextEvent(Instant at) {
+        seq++;
+        List<RunEvent.JobOutcome> outcomes = null;
+        if (status.terminal()) {
+            outcomes = jobs.stream()
+                    .map(job -> new RunEvent.JobOutcome(job.jobId(), job.attempt(), job.state().status(), job.logChunks()))
+                    .toList();
+        }
+        return new RunEvent(runId, seq, status.word(), reason, at, repository, commit, ref, workflow, trigger, rerunOf, queuedAt,
+                startedAt, finishedAt, outcomes);
+    }
+
+    void start(Instant at) {
+        status = RunStatus.RUNNING;
+        startedAt = at;
+    }
+
+    void conclude(RunStatus outcome, String why, Instant at) {
+        status = outcome;
+        reason = why;
+        finishedAt = at;
+    }
+
+    void requestCancel(String why) {
+        cancelRequested = true;
+        cancelReason = why;
+    }
+
+    Job job(String jobId) {
+        if (jobsById == null) {
+            jobsById = new HashMap<>();
+            jobs.forEach(job -> jobsById.put(job.jobId(), job));
+        }
+        return jobsById.get(jobId);
+    }
+
+    boolean needsEnded(Job job) {
+        return job.needs().stream().allMatch(need -> job(need).state().terminal());
+    }
+
+    boolean needsSucceeded(Job job) {
+        return job.needs().stream().allMatch(need -> job(need).succeeded());
+    }
+
+    /** Whether any job this one needs, directly or not, failed. */
+    boolean ancestorFailed(Job job) {
+        for (String need : job.needs()) {
+            Job ancestor = job(need);
+            if (ancestor.failed() || ancestorFailed(ancestor)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    boolean allJobsEnded() {
+        return jobs.stream().allMatch(job -> job.state().terminal());
+    }
+
+    boolean anyDispatched() {
+        return jobs.stream().anyMatch(job -> job.attempt() > 0);
+    }
+
+    String triggerText(String field) {
+        JsonNode value = trigger == null ? null : trigger.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+
+    boolean trusted() {
+        return trigger != null && trigger.path("trusted").asBoolean(false);
+    }
+
+    void prioritize(int value) {
+        priority = value;
+    }
+
+    public void stored() {
+        storedStatus = status;
+    }
+
+    public RunStatus storedStatus() {
+        return storedStatus;
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    public Repository repository() {
+        return repository;
+    }
+
+    public String repositoryId() {
+        return repository.id();
+    }
+
+    public String commit() {
+        return commit;
+    }
+
+    public String ref() {
+        return ref;
+    }
+
+    public String cloneUrl() {
+        return cloneUrl;
+    }
+
+    public String workflow() {
+        return workflow;
+    }
+
+    public String workflowFile() {
+        return workflowFile;
+    }
+
+    public ObjectNode trigger() {
+        return trigger;
+    }
+
+    public String triggerKind() {
+        return triggerText("kind");
+    }
+
+    public String rerunOf() {
+        return rerunOf;
+    }
+
+    public String concurrencyGroup() {
+        return concurrencyGroup;
+    }
+
+    public boolean cancelInProgress() {
+        return cancelInProgress;
+    }
+
+    public RunStatus status() {
+        return status;
+    }
+
+    public String reason() {
+        return reason;
+    }
+
+    public Instant requestedAt() {
+        return requestedAt;
+    }
+
+    public Instant queuedAt() {
+        return queuedAt;
+    }
+
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    public Instant finishedAt() {
+        return finishedAt;
+    }
+
+    public long seq() {
+        return seq;
+    }
+
+    public boolean cancelRequested() {
+        return cancelRequested;
+    }
+
+    public String cancelReason() {
+        return cancelReason;
+    }
+
+    public List<Job> jobs() {
+        return jobs;
+    }
+
+    public int priority() {
+        return priority;
+    }
+}

@@ -1,0 +1,14 @@
+package dev.forgeci.scheduler.runs;
+
+import java.util.Optional;
+
+/** Runs that are no longer active, as the store keeps them. */
+public interface RunHistory {
+
+    boolean exists(String runId);
+
+    Optional<Run> find(String runId);
+
+    /** The run-requested record as it arrived. */
+    Optional<String> request(String runId);
+}

@@ -1,0 +1,531 @@
+package dev.forgeci.scheduler.runs;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.forgeci.scheduler.config.SchedulerConfig;
+import dev.forgeci.scheduler.events.ControllerHeartbeat;
+import dev.forgeci.scheduler.events.JobCancelRequested;
+import dev.forgeci.scheduler.events.JobDispatched;
+import dev.forgeci.scheduler.events.JobEvent;
+import dev.forgeci.scheduler.events.RunRequested;
+import dev.forgeci.scheduler.events.Topics;
+import io.quarkus.logging.Log;
+
+/**
+ * The state machine of every active run: queue, limits, priorities, concurrency groups, the job
+ * graph, cancel, re-run and the watchdogs. Not thread-safe: only the engine's thread calls it, and
+ * every effect goes into a {@link Changes} that the store commits before anything is acknowledged.
+ */
+public final class Scheduler {
+
+    private static final Comparator<Run> ARRIVAL = Comparator.comparing(Run::queuedAt).thenComparing(Run::runId);
+
+    private final SchedulerConfig config;
+    private final RunHistory history;
+    private final ObjectMapper json;
+    private final Predicate<String> served;
+    private final Map<String, Run> active = new HashMap<>();
+    /** Active runs of each concurrency group in arrival order; only the first may run jobs. */
+    private final Map<String, TreeSet<Run>> groups = new HashMap<>();
+    private final ReadyQueue ready = new ReadyQueue();
+    private Instant lastQueuedAt = Instant.EPOCH;
+    /** Watchdogs count from here at the earliest, so a restart gives controllers time to be heard. */
+    private Instant watchingSince = Instant.EPOCH;
+
+    public Scheduler(SchedulerConfig config, RunHistory history, ObjectMapper json) {
+        this.config = config;
+        this.history = history;
+        this.json = json;
+        this.served = config.repositoryFilter().map(Pattern::compile).map(Pattern::asMatchPredicate).orElse(id -> true);
+    }
+
+    /** Replaces the in-memory state with the active runs as stored. */
+    public void restore(List<Run> runs, Map<String, List<JsonNode>> requestedJobs, Instant now) {
+        active.clear();
+        groups.clear();
+        ready.clear();
+        watchingSince = now;
+        runs.sort(ARRIVAL);
+        for (Run run : runs) {
+            List<JsonNode> specs = requestedJobs.getOrDefault(run.runId(), List.of());
+            for (JsonNode spec : specs) {
+                Job job = run.job(spec.path("id").asText());
+                if (job != null) {
+                    job.restoreSpec(spec);
+                }
+            }
+            run.prioritize(priorityOf(run.triggerKind()));
+            run.stored();
+            active.put(run.runId(), run);
+            group(run).ifPresent(group -> group.add(run));
+            if (run.queuedAt().isAfter(lastQueuedAt)) {
+                lastQueuedAt = run.queuedAt();
+            }
+            run.jobs().stream().filter(job -> job.state().holdsSlot()).forEach(job -> ready.occupy(run.repositoryId()));
+        }
+        runs.stream().filter(this::isHead).forEach(this::enqueueReady);
+        Log.infof("restored %d active runs: %d jobs in flight, %d ready", runs.size(), ready.inFlight(), ready.queued());
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Inputs
+
+    public void accept(RunRequested request, String raw, Changes changes) {
+        String runId = request.runId();
+        if (!served.test(request.repository().id())) {
+            Log.debugf("run %s: repository %s is not served by this scheduler", runId, request.repository().id());
+            return;
+        }
+        if (active.containsKey(runId) || changes.isNew(runId) || history.exists(runId)) {
+            Log.infof("run %s: already known, redelivery ignored", runId);
+            return;
+        }
+        List<Job> jobs = new ArrayList<>();
+        String problem = null;
+        try {
+            List<JsonNode> rawJobs = request.workflow().jobs() == null ? List.of() : request.workflow().jobs();
+            List<JobSpec> specs = new ArrayList<>();
+            for (JsonNode rawJob : rawJobs) {
+                specs.add(json.treeToValue(rawJob, JobSpec.class));
+            }
+            problem = JobGraph.problem(specs).orElse(null);
+            for (int i = 0; problem == null && i < specs.size(); i++) {
+                jobs.add(Job.of(specs.get(i), rawJobs.get(i), i, config.defaultJobTimeoutMinutes()));
+            }
+        } catch (JsonProcessingException e) {
+            problem = "a job cannot be read: " + e.getOriginalMessage();
+        } catch (IllegalArgumentException e) {
+            problem = "a job cannot be read: " + e.getMessage();
+        }
+        Run run = Run.create(request, nextQueuedAt(changes.now()), jobs);
+        run.prioritize(priorityOf(run.triggerKind()));
+        changes.created(run, raw);
+        if (problem != null) {
+            run.conclude(RunStatus.ERROR, "The workflow cannot run: " + problem + ".", changes.now());
+            Log.warnf("run %s: %s", runId, run.reason());
+            publish(run, changes);
+            return;
+        }
+        active.put(runId, run);
+        publish(run, changes);
+        Log.infof("run %s: queued (%s of %s, %s, %d jobs)", runId, run.workflow(), run.repositoryId(), run.triggerKind(),
+                jobs.size());
+        if (run.cancelInProgress()) {
+            group(run).map(List::copyOf).orElse(List.of()).forEach(older -> cancel(older, JobCancelRequested.SUPERSEDED,
+                    "Superseded by run " + runId + " in concurrency group " + run.concurrencyGroup() + ".", changes));
+        }
+        // Looked up again: cancelling the older runs may have emptied and dropped the group.
+        group(run).ifPresent(group -> group.add(run));
+        advance(run, changes);
+    }
+
+    public void onJobEvent(JobEvent event, Changes changes) {
+        Run run = active.get(event.runId());
+        if (run == null) {
+            Log.debugf("run %s: %s for a run that is not active, ignored", event.runId(), event.type());
+            return;
+        }
+        Job job = run.job(event.jobId());
+        if (job == null) {
+            Log.warnf("run %s: %s for unknown job %s, ignored", run.runId(), event.type(), event.jobId());
+            return;
+        }
+        if (event.attempt() != job.attempt() || !job.state().holdsSlot()) {
+            Log.debugf("run %s: job %s: %s of attempt %d while attempt %d is %s, ignored", run.runId(), job.jobId(),
+                    event.type(), event.attempt(), job.attempt(), job.state());
+            return;
+        }
+        if (event.seq() != null && event.seq() <= job.lastSeq()) {
+            Log.debugf("run %s: job %s: %s seq %d already applied", run.runId(), job.jobId(), event.type(), event.seq());
+            return;
+        }
+        if (job.controllerId() != null && event.controllerId() != null && !job.controllerId().equals(event.controllerId())) {
+            Log.warnf("run %s: job %s attempt %d runs on %s; %s from %s ignored", run.runId(), job.jobId(), job.attempt(),
+                    job.controllerId(), event.type(), event.controllerId());
+            return;
+        }
+        Instant at = event.at() != null ? event.at() : changes.now();
+        job.heard(event.seq(), event.controllerId(), changes.now());
+        changes.touch(run);
+        switch (event.type()) {
+            case JobEvent.JOB_STARTED -> start(run, job, at, changes);
+            case JobEvent.STEP_STARTED -> {
+                start(run, job, at, changes);
+                job.stepStarted(event.step(), at);
+            }
+            case JobEvent.STEP_FINISHED -> {
+                start(run, job, at, changes);
+                job.stepFinished(event.step(), at);
+            }
+            case JobEvent.JOB_FINISHED -> finish(run, job, JobState.ofOutcome(event.status()), event.reason(), event.exitCode(),
+                    event.logChunks() != null ? event.logChunks() : 0L, at, changes);
+            default -> Log.debugf("run %s: job %s: event type %s ignored", run.runId(), job.jobId(), event.type());
+        }
+    }
+
+    /** Marks the attempts a controller says it runs as alive; nothing is stored. */
+    public void onHeartbeat(ControllerHeartbeat heartbeat, Instant now) {
+        if (heartbeat.at() != null && heartbeat.at().isBefore(now.minus(config.heartbeatTimeout()))) {
+            return;
+        }
+        for (ControllerHeartbeat.RunningJob running : heartbeat.runningJobs()) {
+            Run run = active.get(running.runId());
+            Job job = run == null ? null : run.job(running.jobId());
+            if (job != null && running.attempt() != null && running.attempt() == job.attempt() && job.state().holdsSlot()) {
+                job.seen(now);
+            }
+        }
+    }
+
+    public void cancelOnRequest(String runId, Changes changes) {
+        Run run = active.get(runId);
+        if (run == null) {
+            Run ended = history.find(runId).orElseThrow(() -> new RunNotFoundException(runId));
+            throw new RunConflictException("Run " + runId + " already ended with status " + ended.status().word()
+                    + "; there is nothing to cancel.");
+        }
+        cancel(run, JobCancelRequested.CANCELLED, "Cancelled on request.", changes);
+    }
+
+    /** Publishes a new run-requested for the same commit and workflow; the new run is created when it comes back. */
+    public String rerun(String runId, Changes changes) {
+        Run run = active.get(runId);
+        if (run != null) {
+            throw new RunConflictException("Run " + runId + " is still " + run.status().word()
+                    + "; cancel it or wait until it ends before running it again.");
+        }
+        String raw = history.request(runId).orElseThrow(() -> new RunNotFoundException(runId));
+        try {
+            ObjectNode request = (ObjectNode) json.readTree(raw);
+            String newRunId = RunIds.next(changes.now());
+            request.put("runId", newRunId);
+            request.put("requestedAt", changes.now().toString());
+            ObjectNode trigger = request.has("trigger") && request.get("trigger").isObject() ? (ObjectNode) request.get("trigger")
+                    : request.putObject("trigger");
+            trigger.put("kind", "rerun");
+            trigger.put("rerunOf", runId);
+            // A re-run answers no broker request of its own.
+            trigger.putNull("requestId");
+            changes.publish(Topics.RUN_REQUESTED, newRunId, json.writeValueAsString(request));
+            Log.infof("run %s: re-run requested as run %s", runId, newRunId);
+            return newRunId;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored request of run " + runId + " is not JSON", e);
+        }
+    }
+
+    /** Dispatches ready jobs while slots are free. */
+    public void dispatchReady(Changes changes) {
+        ReadyQueue.Entry next;
+        while ((next = ready.take(config.globalLimit(), config.repositoryLimit())) != null) {
+            Run run = next.run();
+            Job job = next.job();
+            job.dispatch(changes.now());
+            sendDispatch(run, job, changes);
+            changes.touch(run);
+            Log.infof("run %s: job %s attempt %d dispatched", run.runId(), job.jobId(), job.attempt());
+        }
+    }
+
+    /**
+     * A job dispatched and not started within the bound is dispatched once more, then ends `error`; a
+     * started job that nothing mentions for the heartbeat timeout, or that outlives its own timeout
+     * plus grace, ends `error`. So no run stays active forever, whatever the controllers do.
+     */
+    public void watch(Changes changes) {
+        Instant now = changes.now();
+        for (Run run : List.copyOf(active.values())) {
+            for (Job job : run.jobs()) {
+                if (!job.state().holdsSlot()) {
+                    continue;
+                }
+                Instant began = latest(job.startedAt() != null ? job.startedAt() : job.dispatchedAt(), watchingSince);
+                Instant heard = latest(began, job.lastSeen());
+                Duration timeout = Duration.ofMillis((long) (job.timeoutMinutes() * 60_000)).plus(config.jobTimeoutGrace());
+                if (now.isAfter(began.plus(timeout))) {
+                    stop(run, job, JobCancelRequested.CANCELLED, changes);
+                    finish(run, job, JobState.ERROR, "Timed out: the runner did not report an end within the job's timeout of "
+                            + formatMinutes(job.timeoutMinutes()) + " minutes.", null, null, now, changes);
+                } else if (job.state() == JobState.DISPATCHED && now.isAfter(heard.plus(config.dispatchTimeout()))) {
+                    notStarted(run, job, changes);
+                } else if (job.state() == JobState.RUNNING && now.isAfter(heard.plus(config.heartbeatTimeout()))) {
+                    stop(run, job, JobCancelRequested.CANCELLED, changes);
+                    finish(run, job, JobState.ERROR, "Runner lost: controller " + job.controllerId() + " stopped reporting the job.",
+                            null, null, now, changes);
+                }
+            }
+        }
+    }
+
+    public int inFlight() {
+        return ready.inFlight();
+    }
+
+    public int queued() {
+        return ready.queued();
+    }
+
+    public int activeRuns() {
+        return active.size();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Transitions
+
+    private void notStarted(Run run, Job job, Changes changes) {
+        Instant now = changes.now();
+        if (job.cancelRequestedAt() != null) {
+            finish(run, job, JobState.CANCELLED, run.cancelReason(), null, 0L, now, changes);
+        } else if (job.attempt() < 2) {
+            Log.warnf("run %s: job %s attempt %d was not started within %s; dispatching it again", run.runId(), job.jobId(),
+                    job.attempt(), config.dispatchTimeout());
+            stop(run, job, JobCancelRequested.REDISPATCHED, changes);
+            job.dispatch(now);
+            sendDispatch(run, job, changes);
+            changes.touch(run);
+        } else {
+            stop(run, job, JobCancelRequested.CANCELLED, changes);
+            finish(run, job, JobState.ERROR, "Runner lost: no runner started the job, dispatched " + job.attempt() + " times.",
+                    null, null, now, changes);
+        }
+    }
+
+    private void start(Run run, Job job, Instant at, Changes changes) {
+        if (job.state() != JobState.DISPATCHED) {
+            return;
+        }
+        job.start(at);
+        Log.infof("run %s: job %s attempt %d started on %s", run.runId(), job.jobId(), job.attempt(), job.controllerId());
+        if (run.status() == RunStatus.QUEUED) {
+            run.start(at);
+            publish(run, changes);
+        }
+    }
+
+    private void finish(Run run, Job job, JobState outcome, String reason, Integer exitCode, Long logChunks, Instant at,
+            Changes changes) {
+        if (job.state().holdsSlot()) {
+            ready.release(run.repositoryId());
+        }
+        job.end(outcome, reason, exitCode, logChunks, at);
+        changes.touch(run);
+        Log.infof("run %s: job %s attempt %d ended %s%s", run.runId(), job.jobId(), job.attempt(), outcome.status(),
+                reason == null ? "" : " (" + reason + ")");
+        advance(run, changes);
+    }
+
+    private void cancel(Run run, String why, String reason, Changes changes) {
+        if (run.cancelRequested()) {
+            return;
+        }
+        run.requestCancel(reason);
+        changes.touch(run);
+        Log.infof("run %s: %s", run.runId(), reason);
+        boolean started = run.anyDispatched();
+        for (Job job : run.jobs()) {
+            switch (job.state()) {
+                case WAITING, READY -> {
+                    // Clean-up jobs (always(), cancelled()) of a run that had begun still get their turn.
+                    if (!(started && job.condition().runsAfterCancel())) {
+                        ready.remove(run, job);
+                        job.end(JobState.CANCELLED, reason, null, 0L, changes.now());
+                    }
+                }
+                case DISPATCHED, RUNNING -> stop(run, job, why, changes);
+                default -> {
+                }
+            }
+        }
+        advance(run, changes);
+    }
+
+    /** Asks the controllers to stop the current attempt, once. */
+    private void stop(Run run, Job job, String why, Changes changes) {
+        if (job.cancelRequestedAt() != null && !JobCancelRequested.REDISPATCHED.equals(why)) {
+            return;
+        }
+        job.cancelRequested(changes.now());
+        send(Topics.JOB_CANCEL_REQUESTED, run.runId(),
+                new JobCancelRequested(run.runId(), job.jobId(), job.attempt(), why, changes.now()), changes);
+    }
+
+    /** Decides every waiting job whose needs have all ended, until nothing changes; concludes the run when all ended. */
+    private void advance(Run run, Changes changes) {
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (Job job : run.jobs()) {
+                if (job.state() != JobState.WAITING || !run.needsEnded(job)) {
+                    continue;
+                }
+                changes.touch(run);
+                JobState decision = decide(run, job);
+                if (decision == JobState.READY) {
+                    job.ready();
+                    if (isHead(run)) {
+                        ready.add(run, job);
+                    }
+                } else {
+                    job.end(decision, decision == JobState.CANCELLED ? run.cancelReason() : skipReason(job), null, 0L,
+                            changes.now());
+                    changed = true;
+                }
+            }
+        }
+        if (run.allJobsEnded() && !run.status().terminal()) {
+            conclude(run, changes);
+        }
+    }
+
+    private JobState decide(Run run, Job job) {
+        if (run.cancelRequested() && !job.condition().runsAfterCancel()) {
+            return JobState.CANCELLED;
+        }
+        return switch (job.condition()) {
+            case ALWAYS -> JobState.READY;
+            case CANCELLED -> run.cancelRequested() ? JobState.READY : JobState.SKIPPED;
+            case SUCCESS -> run.needsSucceeded(job) ? JobState.READY : JobState.SKIPPED;
+            case FAILURE -> run.ancestorFailed(job) ? JobState.READY : JobState.SKIPPED;
+        };
+    }
+
+    private static String skipReason(Job job) {
+        return switch (job.condition()) {
+            case SUCCESS -> "Skipped: a job it needs did not succeed.";
+            case FAILURE -> "Skipped: it runs only when a job before it failed, and none did.";
+            case CANCELLED -> "Skipped: it runs only when the run is cancelled.";
+            case ALWAYS -> null;
+        };
+    }
+
+    private void conclude(Run run, Changes changes) {
+        RunStatus status = RunStatus.SUCCESS;
+        String reason = null;
+        if (run.cancelRequested()) {
+            status = RunStatus.CANCELLED;
+            reason = run.cancelReason();
+        } else {
+            Optional<Job> errored = run.jobs().stream().filter(j -> j.state() == JobState.ERROR && !j.continueOnError()).findFirst();
+            Optional<Job> failed = run.jobs().stream().filter(j -> j.state() == JobState.FAILURE && !j.continueOnError()).findFirst();
+            Optional<Job> cancelled = run.jobs().stream().filter(j -> j.state() == JobState.CANCELLED).findFirst();
+            if (errored.isPresent()) {
+                status = RunStatus.ERROR;
+                reason = "Job " + errored.get().jobId() + ": " + errored.get().reason();
+            } else if (failed.isPresent()) {
+                status = RunStatus.FAILURE;
+                reason = "Job " + failed.get().jobId() + " failed" + detail(failed.get());
+            } else if (cancelled.isPresent()) {
+                status = RunStatus.CANCELLED;
+                reason = "Job " + cancelled.get().jobId() + " was cancelled" + detail(cancelled.get());
+            }
+        }
+        run.conclude(status, reason, changes.now());
+        publish(run, changes);
+        active.remove(run.runId());
+        Log.infof("run %s: %s%s", run.runId(), status.word(), reason == null ? "" : " (" + reason + ")");
+        group(run).ifPresent(group -> {
+            group.remove(run);
+            if (group.isEmpty()) {
+                groups.remove(groupKey(run));
+            } else {
+                enqueueReady(group.first());
+            }
+        });
+    }
+
+    private static String detail(Job job) {
+        if (job.reason() != null) {
+            return ": " + job.reason();
+        }
+        return job.exitCode() != null ? " with exit code " + job.exitCode() + "." : ".";
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Helpers
+
+    private void enqueueReady(Run run) {
+        run.jobs().stream().filter(job -> job.state() == JobState.READY).forEach(job -> ready.add(run, job));
+    }
+
+    private boolean isHead(Run run) {
+        return group(run).map(group -> group.first() == run).orElse(true);
+    }
+
+    private Optional<TreeSet<Run>> group(Run run) {
+        if (run.concurrencyGroup() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(groups.computeIfAbsent(groupKey(run), key -> new TreeSet<>(ARRIVAL)));
+    }
+
+    /** Groups are per repository, as in GitHub Actions. */
+    private static String groupKey(Run run) {
+        return run.repositoryId() + "\n" + run.concurrencyGroup();
+    }
+
+    private void sendDispatch(Run run, Job job, Changes changes) {
+        send(Topics.JOB_DISPATCHED, run.runId(), new JobDispatched(run.runId(), job.jobId(), job.attempt(), job.dispatchedAt(),
+                run.repository(), run.commit(), run.ref(), run.cloneUrl(), run.trusted(), run.workflow(), job.spec()), changes);
+    }
+
+    private void publish(Run run, Changes changes) {
+        changes.touch(run);
+        send(Topics.RUN_EVENTS, run.runId(), run.nextEvent(changes.now()), changes);
+    }
+
+    private void send(String topic, String key, Object event, Changes changes) {
+        try {
+            changes.publish(topic, key, json.writeValueAsString(event));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + topic + " for run " + key, e);
+        }
+    }
+
+    /** Strictly increasing, so the queue order of two runs never depends on a tie. */
+    private Instant nextQueuedAt(Instant now) {
+        Instant candidate = now.truncatedTo(ChronoUnit.MICROS);
+        lastQueuedAt = candidate.isAfter(lastQueuedAt) ? candidate : lastQueuedAt.plus(1, ChronoUnit.MICROS);
+        return lastQueuedAt;
+    }
+
+    private int priorityOf(String kind) {
+        SchedulerConfig.Priorities priorities = config.priority();
+        if (kind == null) {
+            return priorities.other();
+        }
+        return switch (kind) {
+            case "manual" -> priorities.manual();
+            case "rerun" -> priorities.rerun();
+            case "push" -> priorities.push();
+            case "patch" -> priorities.patch();
+            default -> priorities.other();
+        };
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null || a.isAfter(b) ? a : b;
+    }
+
+    private static String formatMinutes(double minutes) {
+        return minutes == Math.rint(minutes) ? String.valueOf((long) minutes) : String.valueOf(minutes);
+    }
+}

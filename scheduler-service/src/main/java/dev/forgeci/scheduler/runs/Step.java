@@ -1,0 +1,93 @@
+package dev.forgeci.scheduler.runs;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
+
+import dev.forgeci.scheduler.events.JobEvent.StepReport;
+
+/** One step of a job as the controller reported it; listed from the workflow before the job starts. */
+@JsonAutoDetect(fieldVisibility = Visibility.ANY, getterVisibility = Visibility.NONE, isGetterVisibility = Visibility.NONE)
+public final class Step {
+
+    private int index;
+    private String name;
+    private String status = "queued";
+    private Integer exitCode;
+    private Instant startedAt;
+    private Instant finishedAt;
+    private Long durationMs;
+
+    Step() {
+    }
+
+    Step(int index, String name) {
+        this.index = index;
+        this.name = name;
+    }
+
+    void started(StepReport report, Instant at) {
+        rename(report);
+        status = "running";
+        startedAt = report.startedAt() != null ? report.startedAt() : at;
+    }
+
+    void finished(StepReport report, Instant at) {
+        rename(report);
+        status = JobState.ofOutcome(report.status()).status();
+        exitCode = report.exitCode();
+        if (report.startedAt() != null) {
+            startedAt = report.startedAt();
+        }
+        finishedAt = report.finishedAt() != null ? report.finishedAt() : at;
+        durationMs = report.durationMs() != null ? report.durationMs()
+                : startedAt == null ? null : Duration.between(startedAt, finishedAt).toMillis();
+    }
+
+    /** The job ended around this step: a step never reached was skipped, one in progress ended with the job. */
+    void jobEnded(JobState job, Instant at) {
+        if ("queued".equals(status)) {
+            status = "skipped";
+        } else if ("running".equals(status)) {
+            status = job == JobState.SUCCESS ? "success" : job.status();
+            finishedAt = at;
+            durationMs = startedAt == null ? null : Duration.between(startedAt, at).toMillis();
+        }
+    }
+
+    private void rename(StepReport report) {
+        if (report.name() != null) {
+            name = report.name();
+        }
+    }
+
+    public int index() {
+        return index;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String status() {
+        return status;
+    }
+
+    public Integer exitCode() {
+        return exitCode;
+    }
+
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    public Instant finishedAt() {
+        return finishedAt;
+    }
+
+    public Long durationMs() {
+        return durationMs;
+    }
+}
