@@ -1,0 +1,98 @@
+package dev.forgeci.scheduler;
+
+import static io.restassured.RestAssured.given;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.forgeci.scheduler.events.Topics;
+import dev.forgeci.testkit.KafkaTestClient;
+import io.restassured.specification.RequestSpecification;
+
+/**
+ * What the scheduler's @QuarkusTests share: the real broker, a watcher on run-events from "now",
+ * and a fake runner-controller for the runs each test submits.
+ */
+abstract class SchedulerTestSupport {
+
+    static final String TOKEN = "test-token";
+    static final Duration WAIT = Duration.ofSeconds(30);
+
+    static KafkaTestClient kafka;
+
+    KafkaTestClient.Watcher runEvents;
+    FakeController controller;
+
+    @BeforeAll
+    static void connect() {
+        kafka = new KafkaTestClient();
+    }
+
+    @AfterAll
+    static void disconnect() {
+        kafka.close();
+    }
+
+    @BeforeEach
+    void watch() {
+        String group = ConfigProvider.getConfig().getValue("mp.messaging.connector.smallrye-kafka.group.id", String.class);
+        kafka.awaitAssigned(group, WAIT, Topics.RUN_REQUESTED, Topics.JOB_EVENTS, Topics.CONTROLLER_HEARTBEATS);
+        runEvents = kafka.watch(Topics.RUN_EVENTS);
+        controller = new FakeController();
+    }
+
+    @AfterEach
+    void stopWatching() {
+        controller.close();
+        runEvents.close();
+    }
+
+    String submit(RunRequests run) {
+        controller.register(run.runId());
+        kafka.sendJson(Topics.RUN_REQUESTED, run.runId(), run.json());
+        return run.runId();
+    }
+
+    JsonNode awaitRunStatus(String runId, String status) {
+        return awaitRunStatus(runId, status, WAIT);
+    }
+
+    JsonNode awaitRunStatus(String runId, String status, Duration timeout) {
+        return runEvents.awaitOne(seen -> runId.equals(seen.key()) && seen.json() != null
+                && status.equals(seen.json().path("status").asText()), timeout).json();
+    }
+
+    /** The statuses of a run's events in the order of their seq. */
+    List<String> runStatuses(String runId) {
+        return runEvents.matching(seen -> runId.equals(seen.key())).stream().map(KafkaTestClient.Seen::json)
+                .sorted((a, b) -> Long.compare(a.path("seq").asLong(), b.path("seq").asLong()))
+                .map(event -> event.path("status").asText()).toList();
+    }
+
+    JsonNode awaitDispatch(String runId, String jobId, int attempt) {
+        return awaitDispatches(runId, jobId, attempt, 1).get(0);
+    }
+
+    List<JsonNode> awaitDispatches(String runId, String jobId, int attempt, int count) {
+        org.awaitility.Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(20))
+                .until(() -> dispatchesOf(runId, jobId, attempt).size() >= count);
+        return dispatchesOf(runId, jobId, attempt);
+    }
+
+    List<JsonNode> dispatchesOf(String runId, String jobId, int attempt) {
+        return controller.dispatched(runId).stream()
+                .filter(d -> d.path("jobId").asText().equals(jobId) && d.path("attempt").asInt() == attempt).toList();
+    }
+
+    static RequestSpecification api() {
+        return given().header("Authorization", "Bearer " + TOKEN);
+    }
+}
