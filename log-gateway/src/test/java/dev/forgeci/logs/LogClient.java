@@ -2,8 +2,9 @@ package dev.forgeci.logs;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import org.awaitility.Awaitility;
@@ -22,13 +23,13 @@ final class LogClient implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    final List<String> messages = new CopyOnWriteArrayList<>();
-    final List<Long> arrivals = new CopyOnWriteArrayList<>();
+    final List<String> messages = Collections.synchronizedList(new ArrayList<>());
+    final List<Long> arrivals = Collections.synchronizedList(new ArrayList<>());
     private final WebSocket socket;
     private volatile Integer closeCode;
     private volatile String closeReason;
 
-    private LogClient(WebSocket socket) {
+    LogClient(WebSocket socket) {
         this.socket = socket;
         socket.textMessageHandler(text -> {
             messages.add(text);
@@ -42,7 +43,7 @@ final class LogClient implements AutoCloseable {
 
     static WebSocketClient client(Vertx vertx) {
         return vertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(64 * 1024 * 1024)
-                .setMaxFrameSize(1024 * 1024).setConnectTimeout(30_000));
+                .setMaxFrameSize(1024 * 1024).setConnectTimeout(30_000).setMaxConnections(5000));
     }
 
     /** Connects to {@code base}'s {@code path} (with its query), e.g. {@code /ws/runs/ID?access_token=t}. */
@@ -61,8 +62,14 @@ final class LogClient implements AutoCloseable {
         return socket;
     }
 
+    List<String> messages() {
+        synchronized (messages) {
+            return List.copyOf(messages);
+        }
+    }
+
     List<JsonNode> frames() {
-        return messages.stream().map(LogClient::parse).toList();
+        return messages().stream().map(LogClient::parse).toList();
     }
 
     /** The text of every line frame received, in order. */
@@ -70,12 +77,16 @@ final class LogClient implements AutoCloseable {
         return frames().stream().filter(f -> "line".equals(f.path("type").asText())).map(f -> f.get("text").asText()).toList();
     }
 
-    long lastCursor() {
-        return messages.isEmpty() ? 0 : parse(messages.get(messages.size() - 1)).get("cursor").asLong();
+    boolean endReceived() {
+        synchronized (messages) {
+            return !messages.isEmpty() && messages.get(messages.size() - 1).contains("\"type\":\"end\"");
+        }
     }
 
-    boolean endReceived() {
-        return !messages.isEmpty() && messages.get(messages.size() - 1).contains("\"type\":\"end\"");
+    long lastArrival() {
+        synchronized (arrivals) {
+            return arrivals.get(arrivals.size() - 1);
+        }
     }
 
     Integer closeCode() {

@@ -81,7 +81,7 @@ class LogReplayTest {
         resumer.close();
         List<JsonNode> firstPart = new ArrayList<>();
         long resumeCursor = 0;
-        for (String message : resumer.messages) {
+        for (String message : resumer.messages()) {
             JsonNode frame = LogClient.parse(message);
             if ("line".equals(frame.path("type").asText())) {
                 firstPart.add(frame);
@@ -127,7 +127,7 @@ class LogReplayTest {
         long lastChunk = run.chunks("test") + 1;
         run.stepFinished("test", 1, "Run Tests", "failure", 3).jobFinished("test", "failure", 3, lastChunk);
         run.runFinished("failure", Map.of("test", lastChunk));
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> client.messages.stream().anyMatch(m -> m.contains("\"finished\"")));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> client.messages().stream().anyMatch(m -> m.contains("\"finished\"")));
         run.lines("test", 1, 5, 5, n -> "late output " + n);
 
         client.awaitEnd(Duration.ofSeconds(30));

@@ -12,6 +12,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.forgeci.logs.config.LogsConfig;
 import dev.forgeci.logs.frames.Frame;
 import dev.forgeci.logs.infra.LogStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
@@ -41,15 +43,19 @@ public class Fanout {
     private final LogsConfig config;
     private final Vertx vertx;
     private final long sweeper;
+    private final Counter closedTooSlow;
     private volatile RedisConnection connection;
     private volatile long connectionId;
     private volatile boolean stopped;
 
-    public Fanout(Redis redis, LogStore store, LogsConfig config, Vertx vertx) {
+    public Fanout(Redis redis, LogStore store, LogsConfig config, Vertx vertx, MeterRegistry metrics) {
         this.redis = redis;
         this.store = store;
         this.config = config;
         this.vertx = vertx;
+        this.closedTooSlow = metrics.counter("forge.logs.viewers.closed.slow");
+        metrics.gauge("forge.logs.watched.runs", tails, Map::size);
+        metrics.gauge("forge.logs.viewers", tails, t -> t.values().stream().mapToInt(tail -> tail.viewers().size()).sum());
         this.sweeper = vertx.setPeriodic(1000, id -> closeStalledViewers());
     }
 
@@ -180,8 +186,8 @@ public class Fanout {
         long now = System.currentTimeMillis();
         for (RunTail tail : tails.values()) {
             for (Viewer viewer : tail.viewers()) {
-                if (viewer.stalledMillis(now) > timeout.toMillis()) {
-                    viewer.closeTooSlow(timeout);
+                if (viewer.stalledMillis(now) > timeout.toMillis() && viewer.closeTooSlow(timeout)) {
+                    closedTooSlow.increment();
                 }
             }
         }

@@ -36,6 +36,7 @@ public final class Viewer {
     private boolean busy;
     private boolean closed;
     private volatile long sendingSince;
+    private volatile boolean closingSlow;
 
     Viewer(WebSocketConnection connection, Context context, LogStore store, String runId, boolean raw, long cursor, int batch) {
         this.connection = connection;
@@ -69,7 +70,12 @@ public final class Viewer {
         return since == 0 ? 0 : now - since;
     }
 
-    void closeTooSlow(Duration stallTimeout) {
+    /** Closes a stalled viewer (once: the answer is true for the call that closes it). */
+    boolean closeTooSlow(Duration stallTimeout) {
+        if (closingSlow) {
+            return false;
+        }
+        closingSlow = true;
         context.runOnContext(v -> {
             if (closed) {
                 return;
@@ -78,6 +84,7 @@ public final class Viewer {
                     stallTimeout.toSeconds(), sent);
             close(TOO_SLOW, "client too slow; reconnect with cursor=" + sent);
         });
+        return true;
     }
 
     /** Closes the socket unless the run produced something meanwhile (called on the wait deadline). */

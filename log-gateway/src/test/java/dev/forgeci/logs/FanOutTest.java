@@ -1,0 +1,163 @@
+package dev.forgeci.logs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.forgeci.testkit.KafkaTestClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import jakarta.inject.Inject;
+
+/**
+ * 1,000 viewers of one run and one that stops reading: everybody else gets every line, and the
+ * stalled one is closed with a cursor from which it resumes without a gap.
+ */
+@QuarkusTest
+class FanOutTest {
+
+    static final int CLIENTS = 1000;
+    static final long LINES = 2000;
+    /**
+     * The bound this test states: with a stalled client among them, every reading client has the
+     * end within this after the run's last event is produced (measured: a few seconds on 2 cores).
+     */
+    static final Duration OTHERS_BOUND = Duration.ofSeconds(30);
+
+    static KafkaTestClient kafka;
+    static Vertx vertx;
+    static WebSocketClient ws;
+
+    @TestHTTPResource("/")
+    URI base;
+
+    @Inject
+    MeterRegistry metrics;
+
+    @BeforeAll
+    static void connect() {
+        kafka = new KafkaTestClient();
+        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+        ws = LogClient.client(vertx);
+        RunFeeder.awaitGatewayConsumer(kafka);
+    }
+
+    @AfterAll
+    static void disconnect() {
+        ws.close();
+        vertx.close();
+        kafka.close();
+    }
+
+    @Test
+    void aThousandViewersReceiveEveryLineWhileAStalledOneIsClosedWithACursorAndResumes() throws Exception {
+        RunFeeder run = new RunFeeder(kafka);
+        String path = "/ws/runs/" + run.runId + "?access_token=" + LogReplayTest.TOKEN;
+        // Some text per line, so that a client that reads nothing soon fills its socket.
+        String padding = "x".repeat(200);
+        List<String> expected = LongStream.rangeClosed(1, LINES).mapToObj(n -> "line " + n + " " + padding).toList();
+
+        LogClient stalled = stalledClient(path);
+
+        List<Future<LogClient>> connecting = new ArrayList<>();
+        for (int i = 0; i < CLIENTS; i++) {
+            connecting.add(ws.connect(new WebSocketConnectOptions().setHost(base.getHost()).setPort(base.getPort()).setURI(path))
+                    .map(LogClient::new));
+        }
+        Future.all(connecting).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+        List<LogClient> viewers = connecting.stream().map(Future::result).toList();
+        double slowClosesBefore = metrics.counter("forge.logs.viewers.closed.slow").count();
+
+        run.run("running").jobStarted("build").stepStarted("build", 1, "Build");
+        run.lines("build", 1, LINES, 100, n -> "line " + n + " " + padding)
+                .stepFinished("build", 1, "Build", "success", 0).jobFinished("build", "success", 0)
+                .runFinished("success", Map.of("build", run.chunks("build")));
+        long produced = System.nanoTime();
+
+        Awaitility.await().atMost(OTHERS_BOUND).pollInterval(Duration.ofMillis(1000))
+                .conditionEvaluationListener(c -> System.out.printf("fan-out progress: %d ended, fewest messages %d, most %d%n",
+                        viewers.stream().filter(LogClient::endReceived).count(),
+                        viewers.stream().mapToInt(v -> v.messages.size()).min().orElse(0),
+                        viewers.stream().mapToInt(v -> v.messages.size()).max().orElse(0)))
+                .until(() -> viewers.stream().allMatch(LogClient::endReceived));
+        long lastEnd = viewers.stream().mapToLong(LogClient::lastArrival).max().orElseThrow();
+        System.out.printf("fan-out: %d viewers had all %d lines and the end %d ms after the last event was produced%n", CLIENTS,
+                LINES, TimeUnit.NANOSECONDS.toMillis(lastEnd - produced));
+        for (LogClient viewer : viewers) {
+            assertThat(viewer.lineTexts()).isEqualTo(expected);
+        }
+        assertThat(stalled.messages).as("the stalled client read nothing meanwhile").isEmpty();
+
+        viewers.forEach(LogClient::close);
+        stalled.close();
+    }
+
+    @Test
+    void aClientThatStopsReadingIsClosedWithTheCursorToResumeFromAndResumesWithoutAGap() throws Exception {
+        RunFeeder run = new RunFeeder(kafka);
+        String path = "/ws/runs/" + run.runId + "?access_token=" + LogReplayTest.TOKEN;
+        // More than the kernel buffers a loopback socket (several MiB), so that the gateway sees the stall.
+        String padding = "y".repeat(400);
+        long lines = 16_000;
+        List<String> expected = LongStream.rangeClosed(1, lines).mapToObj(n -> "line " + n + " " + padding).toList();
+        LogClient stalled = stalledClient(path);
+        LogClient reader = LogClient.connect(ws, base, path);
+        double slowClosesBefore = metrics.counter("forge.logs.viewers.closed.slow").count();
+
+        run.run("running").jobStarted("build");
+        run.lines("build", null, lines, 500, n -> "line " + n + " " + padding).jobFinished("build", "success", 0)
+                .runFinished("success", Map.of("build", run.chunks("build")));
+        reader.awaitEnd(Duration.ofSeconds(60));
+        assertThat(reader.lineTexts()).isEqualTo(expected);
+
+        // The gateway gives up on it after the stall timeout (10 s in tests), with the cursor to resume from.
+        Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> metrics.counter("forge.logs.viewers.closed.slow").count() > slowClosesBefore);
+        stalled.socket().resume();
+        stalled.awaitClosed(Duration.ofSeconds(30));
+        assertThat(stalled.closeCode()).isEqualTo(4408);
+        assertThat(stalled.closeReason()).startsWith("client too slow; reconnect with cursor=");
+        // The reason names the last frame the gateway knows the socket took; the client may have a few
+        // more (the batch in flight), and resumes from the last cursor it has.
+        long taken = Long.parseLong(stalled.closeReason().substring(stalled.closeReason().indexOf('=') + 1));
+        long cursor = stalled.frames().get(stalled.frames().size() - 1).get("cursor").asLong();
+        assertThat(cursor).isGreaterThanOrEqualTo(taken);
+        assertThat(stalled.lineTexts().size()).isLessThan((int) lines);
+
+        LogClient resumed = LogClient.connect(ws, base, path + "&cursor=" + cursor);
+        resumed.awaitEnd(Duration.ofSeconds(60));
+        List<String> joined = new ArrayList<>(stalled.lineTexts());
+        joined.addAll(resumed.lineTexts());
+        assertThat(joined).isEqualTo(expected);
+        assertThat(resumed.frames().get(0).get("cursor").asLong()).isEqualTo(cursor + 1);
+    }
+
+    /** A client with a tiny receive buffer whose socket is never read until the test resumes it. */
+    LogClient stalledClient(String path) throws Exception {
+        WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setReceiveBufferSize(2048)
+                .setMaxMessageSize(1024 * 1024));
+        return client.connect(new WebSocketConnectOptions().setHost(base.getHost()).setPort(base.getPort()).setURI(path))
+                .map(socket -> {
+                    socket.pause();
+                    return new LogClient(socket);
+                }).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+}
