@@ -53,6 +53,7 @@ final class FakeController implements AutoCloseable {
     private final List<JsonNode> cancels = new CopyOnWriteArrayList<>();
     private final Map<Attempt, AtomicLong> seqs = new ConcurrentHashMap<>();
     private final Set<Attempt> holding = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicInteger maxHolding = new java.util.concurrent.atomic.AtomicInteger();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread poller;
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor();
@@ -136,6 +137,23 @@ final class FakeController implements AutoCloseable {
         return Set.copyOf(holding);
     }
 
+    /** The most jobs this controller held at once: dispatched to it and not yet finished. */
+    int maxHolding() {
+        return maxHolding.get();
+    }
+
+    /** Finishes the held job that was dispatched first; false when none is held. */
+    boolean finishOldest(String status) {
+        for (JsonNode job : dispatched) {
+            Attempt attempt = new Attempt(job.path("runId").asText(), job.path("jobId").asText(), job.path("attempt").asInt());
+            if (holding.contains(attempt)) {
+                runToEnd(attempt.runId(), attempt.jobId(), attempt.attempt(), status);
+                return true;
+            }
+        }
+        return false;
+    }
+
     void start(String runId, String jobId, int attempt) {
         send(runId, jobId, attempt, "job-started", event -> event);
     }
@@ -199,6 +217,7 @@ final class FakeController implements AutoCloseable {
         String outcome = autopilot.apply(event);
         if (outcome == HOLD) {
             holding.add(attempt);
+            maxHolding.accumulateAndGet(holding.size(), Math::max);
         } else {
             runToEnd(runId, attempt.jobId(), attempt.attempt(), outcome);
         }

@@ -34,7 +34,7 @@ import io.vertx.mutiny.redis.client.Response;
  * <li>{@code active} the ids of runs that have not ended;</li>
  * <li>{@code outbox} records to publish, in order, written with the change that caused them;</li>
  * <li>{@code index:all}, {@code index:repo:<id>}, {@code index:status:<status>},
- * {@code index:repo:<id>:status:<status>} sorted sets scored by queue time, for the list API;</li>
+ * {@code index:repo:<id>:status:<status>} sorted sets scored by request time, for the list API;</li>
  * <li>{@code repos} every repository id seen, for trimming the indexes.</li>
  * </ul>
  * A batch of changes is written as one MULTI/EXEC, sent in one round trip.
@@ -226,9 +226,9 @@ public class RunStore implements RunHistory {
         return prefix + suffix;
     }
 
-    /** Microseconds since the epoch: exact in a double, and unique because queue times are. */
+    /** Microseconds since the epoch, exact in a double; ties list by run id. */
     private static long score(Run run) {
-        return score(run.queuedAt());
+        return score(run.requestOrder());
     }
 
     private static long score(Instant at) {

@@ -17,8 +17,8 @@ final class ReadyQueue {
     record Entry(Run run, Job job) {
     }
 
-    private static final Comparator<Entry> FIFO = Comparator.<Entry, java.time.Instant> comparing(e -> e.run().queuedAt())
-            .thenComparing(e -> e.run().runId())
+    private static final Comparator<Entry> FIFO = Comparator.<Entry, java.time.Instant> comparing(e -> e.run().requestOrder())
+            .thenComparing(e -> e.run().queuedAt())
             .thenComparingInt(e -> e.job().index());
 
     private final TreeMap<Integer, Map<String, TreeSet<Entry>>> byPriority = new TreeMap<>(Comparator.reverseOrder());

@@ -229,6 +229,14 @@ public final class Run {
         return queuedAt;
     }
 
+    /**
+     * First in, first out, and newest first in lists, go by when the run was requested: records of
+     * different runs reach the scheduler through different partitions, in no fixed order.
+     */
+    public Instant requestOrder() {
+        return requestedAt != null ? requestedAt : queuedAt;
+    }
+
     public Instant startedAt() {
         return startedAt;
     }

@@ -1,0 +1,101 @@
+package dev.forgeci.scheduler;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
+
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import dev.forgeci.scheduler.events.Topics;
+import dev.forgeci.testkit.KafkaTestClient;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** The runs API: lists, filters, paging, authentication, problem+json, OpenAPI; and what bad input does. */
+@QuarkusTest
+class RunsApiTest extends SchedulerTestSupport {
+
+    @Test
+    void listsRunsNewestFirstByRepositoryAndStatusInPages() {
+        String repository = RunRequests.newRepository();
+        String first = submit(RunRequests.push(repository).job("build"));
+        String second = submit(RunRequests.push(repository).job("build"));
+        String third = submit(RunRequests.push(repository).job("build"));
+        awaitDispatch(third, "build", 1);
+        controller.runToEnd(first, "build", 1, "success");
+        awaitDispatch(first, "build", 1);
+        awaitRunStatus(first, "success");
+        awaitDispatch(second, "build", 1);
+        controller.runToEnd(second, "build", 1, "failure");
+        awaitRunStatus(second, "failure");
+
+        api().queryParam("repository", repository).when().get("/api/runs").then().statusCode(200)
+                .body("total", equalTo(3)).body("runs.runId", contains(third, second, first))
+                .body("runs[0]", not(hasKey("jobs")));
+        api().queryParam("repository", repository).queryParam("size", 2).queryParam("page", 1).when().get("/api/runs").then()
+                .statusCode(200).body("runs.runId", contains(first)).body("page", equalTo(1)).body("size", equalTo(2));
+        api().queryParam("repository", repository).queryParam("status", "failure").when().get("/api/runs").then()
+                .statusCode(200).body("runs.runId", contains(second)).body("total", equalTo(1));
+        api().queryParam("repository", repository).queryParam("status", "queued").when().get("/api/runs").then()
+                .statusCode(200).body("runs.runId", contains(third));
+        List<String> everything = api().queryParam("size", 100).when().get("/api/runs").then().statusCode(200)
+                .extract().path("runs.runId");
+        assertThat(everything).containsSubsequence(third, second, first);
+        controller.runToEnd(third, "build", 1, "success");
+        awaitRunStatus(third, "success");
+    }
+
+    @Test
+    void readsAndWritesNeedAToken() {
+        given().when().get("/api/runs").then().statusCode(401).contentType("application/problem+json")
+                .header("WWW-Authenticate", containsString("Bearer")).body("detail", containsString("Bearer"));
+        given().header("Authorization", "Bearer wrong").when().post("/api/runs/x/cancel").then().statusCode(401);
+        given().header("Authorization", "Bearer second-token").when().get("/api/runs").then().statusCode(200);
+    }
+
+    @Test
+    void anUnknownRunIsA404ProblemWithASentence() {
+        api().when().get("/api/runs/01J0000000000000000000NONE").then().statusCode(404).contentType("application/problem+json")
+                .body("title", equalTo("Run not found"))
+                .body("detail", equalTo("There is no run 01J0000000000000000000NONE (or it is older than the retention period)."));
+        api().when().post("/api/runs/01J0000000000000000000NONE/cancel").then().statusCode(404);
+        api().when().post("/api/runs/01J0000000000000000000NONE/rerun").then().statusCode(404);
+        api().when().get("/api/nothing-here").then().statusCode(404).contentType("application/problem+json");
+    }
+
+    @Test
+    void badQueryParametersAreA400Problem() {
+        api().queryParam("status", "sleeping").when().get("/api/runs").then().statusCode(400)
+                .contentType("application/problem+json").body("detail", containsString("status must be one of"));
+        api().queryParam("size", 1000).when().get("/api/runs").then().statusCode(400);
+    }
+
+    @Test
+    void openApiDescribesTheRunsApi() {
+        given().queryParam("format", "json").when().get("/q/openapi").then().statusCode(200)
+                .body("paths", hasKey("/api/runs/{runId}/cancel"))
+                .body("paths", hasKey("/api/runs/{runId}/rerun"));
+    }
+
+    @Test
+    void aMalformedRecordGoesToTheDeadLetterTopicAndTheConsumerGoesOn() {
+        try (KafkaTestClient.Watcher deadLetters = kafka.watch(Topics.DEAD_LETTERS)) {
+            String badKey = "bad-" + UUID.randomUUID();
+            kafka.send(Topics.RUN_REQUESTED, badKey, "{this is not json");
+            kafka.send(Topics.JOB_EVENTS, badKey + "-event", "{\"type\":\"job-started\"}");
+            String runId = submit(RunRequests.push(RunRequests.newRepository()).job("build"));
+
+            deadLetters.awaitOne(seen -> badKey.equals(seen.key()), WAIT);
+            deadLetters.awaitOne(seen -> (badKey + "-event").equals(seen.key()), WAIT);
+            awaitDispatch(runId, "build", 1);
+            controller.runToEnd(runId, "build", 1, "success");
+            awaitRunStatus(runId, "success");
+        }
+    }
+}
