@@ -72,7 +72,8 @@ public final class BareRepo {
     }
 
     private String currentBranch() {
-        return git(work, "rev-parse", "--abbrev-ref", "HEAD").strip();
+        // symbolic-ref also answers on a branch without commits yet, where rev-parse fails.
+        return git(work, "symbolic-ref", "--short", "HEAD").strip();
     }
 
     static String git(Path dir, String... args) {

@@ -1,0 +1,132 @@
+package dev.forgeci.controller.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Everything the runner-controller reads from configuration ({@code forge.*}). */
+@ConfigMapping(prefix = "forge")
+public interface ControllerConfig {
+
+    Controller controller();
+
+    Runner runner();
+
+    Log log();
+
+    Docker docker();
+
+    Secrets secrets();
+
+    interface Controller {
+
+        /** FORGE_CONTROLLER_ID; labels every container and volume. Defaults to the host name. */
+        String id();
+
+        /** Jobs run at once; beyond that the controller takes no more work. */
+        @WithDefault("5")
+        int capacity();
+
+        /** Also read by the heartbeat's schedule, so its default lives in application.properties. */
+        Duration heartbeatInterval();
+
+        /** How long a cancel for a job that no controller has taken yet is remembered. */
+        @WithDefault("24h")
+        Duration cancelMemory();
+
+        /** How long "this attempt was taken" is remembered, so a redelivered dispatch never runs twice. */
+        @WithDefault("30d")
+        Duration takenMemory();
+
+        /**
+         * Only dispatches whose repository id matches are taken; others are left for other controllers.
+         * Meant for controllers with a consumer group of their own (tests, staging) on a shared broker.
+         */
+        Optional<String> repositoryPattern();
+    }
+
+    interface Runner {
+
+        /** FORGE_RUNNER_IMAGE */
+        @WithDefault("forge-runner:local")
+        String image();
+
+        /** FORGE_RUNNER_ISOLATION: privileged, sysbox or capabilities. */
+        @WithDefault("privileged")
+        String isolation();
+
+        /** Capabilities dropped by the {@code capabilities} profile (all others are granted). */
+        @WithDefault("SYS_RESOURCE")
+        List<String> capDrop();
+
+        @WithDefault("1")
+        double cpus();
+
+        @WithDefault("512M")
+        MemorySize memory();
+
+        @WithDefault("4096")
+        long pidsLimit();
+
+        /** Between SIGTERM and SIGKILL when a job is cancelled or times out. */
+        @WithDefault("10s")
+        Duration stopGracePeriod();
+
+        /** A job without {@code timeoutMinutes}. */
+        @WithDefault("360m")
+        Duration defaultTimeout();
+
+        /** How long the agent waits for the inner Docker engine before the first step. */
+        @WithDefault("30s")
+        Duration dockerdTimeout();
+
+        /** Between SIGTERM and SIGKILL when a single step exceeds its timeout. */
+        @WithDefault("5s")
+        Duration stepKillGrace();
+
+        /** The runner container's log driver; the controller reads the attached streams, not the driver. */
+        @WithDefault("none")
+        String logDriver();
+    }
+
+    interface Log {
+
+        /** A longer line is cut into pieces of this size. */
+        @WithDefault("64K")
+        MemorySize maxLineBytes();
+
+        /** A job's total log; beyond it a notice is published and further output dropped. */
+        @WithDefault("64M")
+        MemorySize maxJobBytes();
+
+        /** A chunk is published when its lines reach this size... */
+        @WithDefault("64K")
+        MemorySize batchBytes();
+
+        /** ...or this long after the previous chunk, whichever comes first. */
+        @WithDefault("50ms")
+        Duration batchInterval();
+
+        /** Chunks published but not yet acknowledged; beyond it the runner's output waits (back-pressure). */
+        @WithDefault("16")
+        int maxUnacknowledgedChunks();
+    }
+
+    interface Docker {
+
+        @WithDefault("unix:///var/run/docker.sock")
+        String host();
+    }
+
+    interface Secrets {
+
+        /** {@code <dir>/<rid without rad:>/<NAME>} overrides {@code <dir>/_global/<NAME>}. */
+        @WithDefault("/etc/forge/secrets")
+        Path dir();
+    }
+}

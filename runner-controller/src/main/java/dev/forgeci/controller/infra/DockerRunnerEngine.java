@@ -1,0 +1,371 @@
+package dev.forgeci.controller.infra;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.InspectVolumeResponse;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ContainerMount;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.LogConfig;
+import com.github.dockerjava.api.model.StreamType;
+import com.github.dockerjava.api.model.Volume;
+
+import dev.forgeci.controller.config.ControllerConfig;
+import dev.forgeci.controller.events.JobKey;
+import dev.forgeci.controller.runner.Isolation;
+import dev.forgeci.controller.runner.OwnedRunner;
+import dev.forgeci.controller.runner.Runner;
+import dev.forgeci.controller.runner.RunnerEngine;
+import dev.forgeci.controller.runner.RunnerException;
+import dev.forgeci.controller.runner.RunnerExit;
+import dev.forgeci.controller.runner.RunnerLabels;
+import dev.forgeci.controller.runner.RunnerOutput;
+import dev.forgeci.controller.runner.RunnerSpec;
+
+/** Runner containers through docker-java: limits, isolation profile, labels, attached output. */
+@ApplicationScoped
+public class DockerRunnerEngine implements RunnerEngine {
+
+    /** Where the inner Docker keeps its data: a volume of its own, since overlay2 cannot sit on overlay. */
+    private static final String DOCKER_DATA = "/var/lib/docker";
+    private static final String CGROUP_FS = "/sys/fs/cgroup";
+    private static final Duration ATTACH_TIMEOUT = Duration.ofSeconds(30);
+    private static final Pattern DAEMON_MESSAGE = Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+    /** How every runner container is made, from {@code forge.runner.*}. */
+    public record Profile(String image, Isolation isolation, List<String> capDrop, double cpus, long memoryBytes, long pidsLimit,
+            String logDriver) {
+
+        public static Profile from(ControllerConfig.Runner runner) {
+            return new Profile(runner.image(), Isolation.parse(runner.isolation()), runner.capDrop(), runner.cpus(),
+                    runner.memory().asLongValue(), runner.pidsLimit(), runner.logDriver());
+        }
+    }
+
+    private final DockerClient docker;
+    private final Profile profile;
+
+    @Inject
+    public DockerRunnerEngine(DockerClient docker, ControllerConfig config) {
+        this(docker, Profile.from(config.runner()));
+    }
+
+    public DockerRunnerEngine(DockerClient docker, Profile profile) {
+        this.docker = docker;
+        this.profile = profile;
+    }
+
+    @Override
+    public Runner create(RunnerSpec spec) {
+        boolean volumeCreated = false;
+        try {
+            docker.createVolumeCmd().withName(spec.name()).withLabels(spec.labels()).exec();
+            volumeCreated = true;
+            String id = docker.createContainerCmd(profile.image())
+                    .withName(spec.name())
+                    .withLabels(spec.labels())
+                    .withEnv(spec.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
+                    .withTty(false)
+                    .withAttachStdout(true)
+                    .withAttachStderr(true)
+                    .withHostConfig(hostConfig(spec.name()))
+                    .exec().getId();
+            Runner runner = new Runner(id, spec.name());
+            try {
+                docker.copyArchiveToContainerCmd(id).withTarInputStream(new ByteArrayInputStream(tar(spec.files())))
+                        .withRemotePath("/").exec();
+            } catch (RuntimeException e) {
+                remove(runner);
+                throw e;
+            }
+            return runner;
+        } catch (RuntimeException e) {
+            if (volumeCreated) {
+                removeQuietly(new Runner(null, spec.name()));
+            }
+            throw new RunnerException(reason(e), e);
+        }
+    }
+
+    @Override
+    public CompletionStage<Void> start(Runner runner, RunnerOutput output) {
+        CompletableFuture<Void> attached = new CompletableFuture<>();
+        CompletableFuture<Void> ended = new CompletableFuture<>();
+        ResultCallback.Adapter<Frame> stream = new ResultCallback.Adapter<>() {
+            @Override
+            public void onStart(Closeable closeable) {
+                super.onStart(closeable);
+                attached.complete(null);
+            }
+
+            @Override
+            public void onNext(Frame frame) {
+                byte[] payload = frame.getPayload();
+                output.output(frame.getStreamType() == StreamType.STDERR ? RunnerOutput.Stream.STDERR : RunnerOutput.Stream.STDOUT,
+                        payload, 0, payload.length);
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                attached.completeExceptionally(error);
+                ended.completeExceptionally(error);
+                super.onError(error);
+            }
+
+            @Override
+            public void onComplete() {
+                ended.complete(null);
+                super.onComplete();
+            }
+        };
+        try {
+            // Attached before the start, so not even the first byte is missed.
+            docker.attachContainerCmd(runner.containerId()).withStdOut(true).withStdErr(true).withFollowStream(true)
+                    .withLogs(false).exec(stream);
+            attached.get(ATTACH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            docker.startContainerCmd(runner.containerId()).exec();
+            return ended;
+        } catch (RuntimeException | ExecutionException | TimeoutException e) {
+            closeQuietly(stream);
+            throw new RunnerException(reason(e instanceof ExecutionException ? e.getCause() : e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closeQuietly(stream);
+            throw new RunnerException("interrupted while starting the runner", e);
+        }
+    }
+
+    @Override
+    public RunnerExit awaitExit(Runner runner) {
+        try {
+            docker.waitContainerCmd(runner.containerId()).start().awaitStatusCode();
+            InspectContainerResponse.ContainerState state = docker.inspectContainerCmd(runner.containerId()).exec().getState();
+            return new RunnerExit(state.getExitCodeLong() == null ? -1 : state.getExitCodeLong().intValue(),
+                    Boolean.TRUE.equals(state.getOOMKilled()));
+        } catch (RuntimeException e) {
+            throw new RunnerException(reason(e), e);
+        }
+    }
+
+    @Override
+    public void stop(Runner runner, Duration grace) {
+        try {
+            docker.stopContainerCmd(runner.containerId()).withTimeout((int) Math.max(1, grace.toSeconds())).exec();
+        } catch (NotModifiedException | NotFoundException alreadyStopped) {
+            // stopped or removed meanwhile: what was asked for
+        } catch (RuntimeException e) {
+            throw new RunnerException(reason(e), e);
+        }
+    }
+
+    @Override
+    public void remove(Runner runner) {
+        try {
+            if (runner.containerId() != null) {
+                try {
+                    docker.removeContainerCmd(runner.containerId()).withForce(true).withRemoveVolumes(true).exec();
+                } catch (NotFoundException alreadyGone) {
+                    // removed meanwhile
+                }
+            }
+            if (runner.volume() != null) {
+                try {
+                    docker.removeVolumeCmd(runner.volume()).exec();
+                } catch (NotFoundException alreadyGone) {
+                    // removed meanwhile
+                }
+            }
+        } catch (RuntimeException e) {
+            throw new RunnerException(reason(e), e);
+        }
+    }
+
+    @Override
+    public List<OwnedRunner> owned(String controllerId) {
+        try {
+            List<OwnedRunner> owned = new ArrayList<>();
+            Set<String> volumesInUse = new HashSet<>();
+            List<Container> containers = docker.listContainersCmd().withShowAll(true)
+                    .withLabelFilter(Map.of(RunnerLabels.CONTROLLER_ID, controllerId)).exec();
+            for (Container container : containers) {
+                String volume = container.getMounts() == null ? null : container.getMounts().stream()
+                        .filter(mount -> DOCKER_DATA.equals(mount.getDestination())).map(ContainerMount::getName).findFirst().orElse(null);
+                if (volume != null) {
+                    volumesInUse.add(volume);
+                }
+                owned.add(new OwnedRunner(container.getId(), volume, job(container.getLabels()),
+                        Instant.ofEpochSecond(container.getCreated() == null ? 0 : container.getCreated())));
+            }
+            List<InspectVolumeResponse> volumes = docker.listVolumesCmd()
+                    .withFilter("label", List.of(RunnerLabels.CONTROLLER_ID + "=" + controllerId)).exec().getVolumes();
+            for (InspectVolumeResponse volume : volumes == null ? List.<InspectVolumeResponse>of() : volumes) {
+                if (!volumesInUse.contains(volume.getName())) {
+                    owned.add(new OwnedRunner(null, volume.getName(), job(volume.getLabels()), null));
+                }
+            }
+            return owned;
+        } catch (RuntimeException e) {
+            throw new RunnerException(reason(e), e);
+        }
+    }
+
+    /** Answers when the daemon does. */
+    public void ping() {
+        docker.pingCmd().exec();
+    }
+
+    private HostConfig hostConfig(String volume) {
+        List<Bind> binds = new ArrayList<>(List.of(new Bind(volume, new Volume(DOCKER_DATA))));
+        HostConfig host = (profile.isolation() == Isolation.CAPABILITIES ? new UnconfinedPathsHostConfig() : new HostConfig())
+                .withNanoCPUs(Math.round(profile.cpus() * 1e9))
+                .withMemory(profile.memoryBytes())
+                .withMemorySwap(profile.memoryBytes())
+                .withPidsLimit(profile.pidsLimit())
+                // docker-init as PID 1 passes docker stop's SIGTERM to the agent and reaps orphans.
+                .withInit(true)
+                .withLogConfig(new LogConfig(LogConfig.LoggingType.fromValue(profile.logDriver())));
+        switch (profile.isolation()) {
+            case PRIVILEGED -> host.withPrivileged(true);
+            case SYSBOX -> host.withRuntime("sysbox-runc");
+            case CAPABILITIES -> {
+                host.withCapAdd(Capability.ALL)
+                        .withCapDrop(profile.capDrop().stream().map(DockerRunnerEngine::capability).toArray(Capability[]::new))
+                        .withSecurityOpts(List.of("seccomp=unconfined", "apparmor=unconfined"))
+                        .withDeviceCgroupRules(List.of("a *:* rwm"));
+                binds.add(Bind.parse(CGROUP_FS + ":" + CGROUP_FS + ":rw"));
+            }
+        }
+        return host.withBinds(binds);
+    }
+
+    /**
+     * {@code --security-opt systempaths=unconfined} is no security option on the wire: the CLI sends
+     * empty MaskedPaths and ReadonlyPaths, which docker-java's HostConfig cannot express. The inner
+     * dockerd needs /proc/sys writable (network sysctls).
+     */
+    static final class UnconfinedPathsHostConfig extends HostConfig {
+
+        @JsonProperty("MaskedPaths")
+        private final List<String> maskedPaths = List.of();
+
+        @JsonProperty("ReadonlyPaths")
+        private final List<String> readonlyPaths = List.of();
+    }
+
+    private static Capability capability(String name) {
+        String upper = name.trim().toUpperCase(Locale.ROOT);
+        return Capability.valueOf(upper.startsWith("CAP_") ? upper.substring(4) : upper);
+    }
+
+    private static JobKey job(Map<String, String> labels) {
+        if (labels == null) {
+            return null;
+        }
+        String runId = labels.get(RunnerLabels.RUN_ID);
+        String jobId = labels.get(RunnerLabels.JOB_ID);
+        String attempt = labels.get(RunnerLabels.ATTEMPT);
+        if (runId == null || jobId == null || attempt == null || !attempt.matches("\\d{1,9}")) {
+            return null;
+        }
+        return new JobKey(runId, jobId, Integer.parseInt(attempt));
+    }
+
+    /** The job's files as a tar archive rooted at /, directories first, private to root. */
+    static byte[] tar(Map<String, RunnerSpec.RunnerFile> files) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
+            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            Set<String> directories = new TreeSet<>();
+            for (String path : files.keySet()) {
+                for (int slash = path.indexOf('/'); slash > 0; slash = path.indexOf('/', slash + 1)) {
+                    directories.add(path.substring(0, slash + 1));
+                }
+            }
+            for (String directory : directories) {
+                TarArchiveEntry entry = new TarArchiveEntry(directory);
+                entry.setMode(040700);
+                tar.putArchiveEntry(entry);
+                tar.closeArchiveEntry();
+            }
+            for (Map.Entry<String, RunnerSpec.RunnerFile> file : files.entrySet()) {
+                TarArchiveEntry entry = new TarArchiveEntry(file.getKey());
+                entry.setMode(0100000 | file.getValue().mode());
+                entry.setSize(file.getValue().content().length);
+                tar.putArchiveEntry(entry);
+                tar.write(file.getValue().content());
+                tar.closeArchiveEntry();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** The daemon's own words where there are some (e.g. "No such image: …"), else the client's. */
+    static String reason(Throwable error) {
+        if (error instanceof DockerException docker) {
+            Matcher message = DAEMON_MESSAGE.matcher(String.valueOf(docker.getMessage()));
+            if (message.find()) {
+                return message.group(1).replace("\\\"", "\"").replace("\\n", " ").strip();
+            }
+        }
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String text = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return root == error ? text : "Docker daemon unreachable or failing: " + text;
+    }
+
+    private void removeQuietly(Runner runner) {
+        try {
+            remove(runner);
+        } catch (RuntimeException ignored) {
+            // the next start of the controller removes it
+        }
+    }
+
+    private static void closeQuietly(Closeable closeable) {
+        try {
+            closeable.close();
+        } catch (IOException ignored) {
+            // the stream is being abandoned
+        }
+    }
+}

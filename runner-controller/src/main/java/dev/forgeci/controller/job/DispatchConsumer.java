@@ -1,0 +1,75 @@
+package dev.forgeci.controller.job;
+
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.forgeci.controller.config.ControllerConfig;
+import dev.forgeci.controller.events.JobDispatched;
+import dev.forgeci.controller.events.JobKey;
+import dev.forgeci.controller.events.Topics;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Takes dispatched jobs, one record at a time, and only when a slot is free: the returned Uni
+ * completes (and the record is acknowledged) once the job is taken, so at capacity the consumer
+ * stops polling and the other controllers in the group keep the work flowing (back-pressure).
+ */
+@ApplicationScoped
+public class DispatchConsumer {
+
+    private final Jobs jobs;
+    private final JobLedger ledger;
+    private final ObjectMapper json;
+    private final String controllerId;
+    private final ControllerConfig.Controller config;
+    private final Optional<Pattern> repositories;
+
+    public DispatchConsumer(Jobs jobs, JobLedger ledger, ObjectMapper json, ControllerConfig config) {
+        this.jobs = jobs;
+        this.ledger = ledger;
+        this.json = json;
+        this.config = config.controller();
+        this.controllerId = this.config.id();
+        this.repositories = this.config.repositoryPattern().map(Pattern::compile);
+    }
+
+    /** A record that cannot be decoded fails here and goes to the dead-letter topic; the consumer carries on. */
+    @Incoming(Topics.JOB_DISPATCHED)
+    public Uni<Void> onDispatch(String payload) throws JsonProcessingException {
+        JobDispatched dispatch = json.readValue(payload, JobDispatched.class);
+        if (dispatch.runId() == null || dispatch.jobId() == null || dispatch.attempt() == null) {
+            throw new IllegalArgumentException("job-dispatched without runId, jobId or attempt");
+        }
+        JobKey job = new JobKey(dispatch.runId(), dispatch.jobId(), dispatch.attempt());
+        if (repositories.isPresent() && (dispatch.repositoryId() == null || !repositories.get().matcher(dispatch.repositoryId()).matches())) {
+            Log.debugf("Run %s: job %s is for %s, which this controller does not serve", job.runId(), job, dispatch.repositoryId());
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.createFrom().completionStage(jobs::awaitSlot)
+                .chain(() -> JobLedger.retried(ledger.take(job, controllerId, config.takenMemory()), job, "taking"))
+                .chain(taken -> {
+                    if (!taken) {
+                        jobs.giveBack();
+                        Log.infof("Run %s: job %s was already taken; not running it again", job.runId(), job);
+                        return Uni.createFrom().voidItem();
+                    }
+                    // Tracked before the cancel check: a cancel arriving meanwhile finds the job either way.
+                    JobExecution execution = jobs.track(dispatch);
+                    return JobLedger.retried(ledger.cancelReason(job), job, "reading cancels for").invoke(reason -> {
+                        if (reason != null) {
+                            execution.cancel(reason);
+                        }
+                        Log.infof("Run %s: job %s taken by controller %s", job.runId(), job, controllerId);
+                        jobs.launch(execution);
+                    }).replaceWithVoid();
+                });
+    }
+}

@@ -1,0 +1,371 @@
+package dev.forgeci.controller.job;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import dev.forgeci.controller.events.JobDispatched;
+import dev.forgeci.controller.events.JobKey;
+import dev.forgeci.controller.events.LogChunk;
+import dev.forgeci.controller.log.JobLog;
+import dev.forgeci.controller.log.LineSplitter;
+import dev.forgeci.controller.log.SecretMasker;
+import dev.forgeci.controller.runner.JobFiles;
+import dev.forgeci.controller.runner.Runner;
+import dev.forgeci.controller.runner.RunnerEngine;
+import dev.forgeci.controller.runner.RunnerException;
+import dev.forgeci.controller.runner.RunnerLabels;
+import dev.forgeci.controller.runner.RunnerExit;
+import dev.forgeci.controller.runner.RunnerOutput.Stream;
+import dev.forgeci.controller.runner.RunnerSpec;
+import dev.forgeci.controller.secrets.SecretStore;
+import io.quarkus.logging.Log;
+
+/**
+ * One job attempt from dispatch to its removed runner: create the runner with the job's files,
+ * attach, start, turn its output into log lines and step events, enforce the job's timeout and
+ * cancels, decide the job's status from the agent's report and the container's exit, publish every
+ * log chunk and only then job-finished, and remove the container and its volume.
+ */
+public final class JobExecution {
+
+    /** How long the broker gets to acknowledge the last chunks and job-finished. */
+    private static final Duration PUBLISH_TIMEOUT = Duration.ofMinutes(2);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** Why the runner is being stopped; the first request wins. */
+    private record Stop(String status, String reason, String notice) {
+    }
+
+    /** How the job ended. */
+    private record Outcome(String status, Integer exitCode, String reason, String detail) {
+    }
+
+    private final JobDispatched dispatch;
+    private final JobKey key;
+    private final JobSettings settings;
+    private final RunnerEngine engine;
+    private final SecretStore secrets;
+    private final Executor executor;
+    private final ScheduledExecutorService timer;
+    private final JobEvents events;
+    private final JobLog log;
+    private final StepTracker steps;
+    private final String nonce = HexFormat.of().formatHex(randomBytes());
+
+    private final CompletableFuture<Void> ended = new CompletableFuture<>();
+    private final Object lifecycle = new Object();
+    private Runner runner;
+    private boolean started;
+    private Stop stop;
+    private ScheduledFuture<?> timeout;
+    private LineSplitter stdout;
+    private LineSplitter stderr;
+
+    JobExecution(JobDispatched dispatch, JobSettings settings, RunnerEngine engine, Publisher publisher, SecretStore secrets,
+            Executor executor, ScheduledExecutorService timer) {
+        this.dispatch = dispatch;
+        this.key = new JobKey(dispatch.runId(), dispatch.jobId(), dispatch.attempt());
+        this.settings = settings;
+        this.engine = engine;
+        this.secrets = secrets;
+        this.executor = executor;
+        this.timer = timer;
+        this.events = new JobEvents(key, settings.controllerId(), publisher, 0);
+        this.log = new JobLog(key, publisher, settings.log(), timer);
+        this.steps = new StepTracker(key, dispatch.job() == null ? emptyJob() : dispatch.job(), events, log);
+    }
+
+    public JobKey key() {
+        return key;
+    }
+
+    /** Completes when the job has ended and its runner is removed. */
+    public CompletionStage<Void> ended() {
+        return ended;
+    }
+
+    /** Runs the job to its end on the calling thread; returns once its runner is removed. */
+    public void run() {
+        try {
+            execute();
+        } catch (RuntimeException e) {
+            Log.errorf(e, "Run %s: job %s failed in the controller", key.runId(), key);
+            log.system("forge: the controller failed while running this job: " + e.getMessage());
+            finish(new Outcome("error", null, "controller error", e.getMessage()));
+        } finally {
+            if (timeout != null) {
+                timeout.cancel(false);
+            }
+            removeRunner();
+            ended.complete(null);
+        }
+    }
+
+    /** A cancel request: the job ends {@code cancelled}, its log kept. */
+    public void cancel(String reason) {
+        requestStop(new Stop("cancelled", reason, "cancel requested (" + reason + "); stopping the runner"));
+    }
+
+    /** The controller stops: the job ends {@code error}. */
+    public void abort(String reason) {
+        requestStop(new Stop("error", reason, reason + "; stopping the runner"));
+    }
+
+    private void execute() {
+        List<String> problems = DispatchCheck.problems(dispatch);
+        if (!problems.isEmpty()) {
+            problems.forEach(problem -> log.system("forge: cannot run this job: " + problem));
+            finish(new Outcome("error", null, "invalid dispatch", String.join("; ", problems)));
+            return;
+        }
+        Stop early = stopRequested();
+        if (early != null) {
+            log.system("forge: " + early.reason() + " before the job started; it does not run");
+            finish(new Outcome(early.status(), null, early.reason(), null));
+            return;
+        }
+        events.jobStarted();
+        log.system("forge: job " + key.jobId() + " (attempt " + key.attempt() + ") of run " + key.runId() + " on controller "
+                + settings.controllerId() + ": image " + settings.image() + ", isolation " + settings.isolation().label() + ", "
+                + settings.cpus() + " CPU, " + (settings.memoryBytes() >> 20) + " MiB memory");
+        RunnerSpec spec = prepare();
+        try {
+            runner = engine.create(spec);
+        } catch (RunnerException e) {
+            log.system("forge: the runner could not be created: " + e.getMessage());
+            finish(new Outcome("error", null, "runner could not start", e.getMessage()));
+            return;
+        }
+        CompletionStage<Void> output = startUnlessStopped();
+        if (output == null) {
+            return;
+        }
+        Duration limit = timeoutOf(dispatch.job());
+        timeout = timer.schedule(() -> requestStop(new Stop("failure", "timeout", "the job exceeded its timeout of "
+                + limit.toMinutes() + " minutes; stopping the runner")), limit.toMillis(), TimeUnit.MILLISECONDS);
+        awaitOutput(output);
+        RunnerExit exit = engine.awaitExit(runner);
+        stdout.finish();
+        stderr.finish();
+        Outcome outcome = outcome(exit);
+        steps.finish(outcome.status());
+        finish(outcome);
+    }
+
+    /** Resolves secrets, writes the job's files and sets up the log pipeline for both streams. */
+    private RunnerSpec prepare() {
+        JobDispatched.Job job = dispatch.job();
+        SecretStore.Resolved resolved = secrets.resolve(dispatch.repositoryId(), job.secretsOrEmpty());
+        resolved.missing().forEach(name -> log.system("forge: secret " + name + " is not defined for this repository; it is not set"));
+        if (!dispatch.trusted() && !resolved.values().isEmpty()) {
+            log.system("forge: this run is not trusted (e.g. a patch from a non-delegate); secrets are not given to it: "
+                    + String.join(", ", resolved.values().keySet()));
+        }
+        JobFiles files = JobFiles.of(job, dispatch.trusted() ? resolved.values() : Map.of(), nonce);
+        files.warnings().forEach(warning -> log.system("forge: " + warning));
+        // Masked whether or not they were injected: a secret must never leave the controller.
+        SecretMasker masker = SecretMasker.of(resolved.values().values());
+        stdout = splitter(Stream.STDOUT, LogChunk.STDOUT, masker);
+        stderr = splitter(Stream.STDERR, LogChunk.STDERR, masker);
+        return new RunnerSpec(runnerName(), labels(), environment(), files.files());
+    }
+
+    private LineSplitter splitter(Stream stream, String name, SecretMasker masker) {
+        return new LineSplitter("##forge[" + nonce + "] ", masker, settings.log().maxLineBytes(), new LineSplitter.Sink() {
+            @Override
+            public void line(String text, int bytes) {
+                log.append(steps.current(stream), name, text, bytes);
+            }
+
+            @Override
+            public void marker(String command) {
+                steps.marker(stream, command);
+            }
+        });
+    }
+
+    /** Starts the runner unless a stop came first; returns the output's end, or null when it did not start. */
+    private CompletionStage<Void> startUnlessStopped() {
+        Stop before;
+        synchronized (lifecycle) {
+            before = stop;
+            if (before == null) {
+                try {
+                    CompletionStage<Void> output = engine.start(runner, (stream, data, offset, length) ->
+                            (stream == Stream.STDOUT ? stdout : stderr).feed(data, offset, length));
+                    started = true;
+                    return output;
+                } catch (RunnerException e) {
+                    log.system("forge: the runner could not start: " + e.getMessage());
+                    before = new Stop("error", "runner could not start", e.getMessage());
+                }
+            }
+        }
+        finish(new Outcome(before.status(), null, before.reason(), null));
+        return null;
+    }
+
+    private void awaitOutput(CompletionStage<Void> output) {
+        try {
+            output.toCompletableFuture().get();
+        } catch (ExecutionException e) {
+            log.system("forge: reading the runner's output failed: " + e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the runner ran", e);
+        }
+    }
+
+    private void requestStop(Stop request) {
+        synchronized (lifecycle) {
+            if (stop != null) {
+                return;
+            }
+            stop = request;
+            if (!started) {
+                return;
+            }
+        }
+        Log.infof("Run %s: job %s: %s", key.runId(), key, request.notice());
+        log.system("forge: " + request.notice());
+        executor.execute(() -> {
+            try {
+                engine.stop(runner, settings.stopGracePeriod());
+            } catch (RuntimeException e) {
+                Log.warnf(e, "Run %s: job %s: stopping the runner failed", key.runId(), key);
+            }
+        });
+    }
+
+    private Stop stopRequested() {
+        synchronized (lifecycle) {
+            return stop;
+        }
+    }
+
+    /** The job's status: a stop we asked for wins, then what the agent reported, then how the container ended. */
+    private Outcome outcome(RunnerExit exit) {
+        Stop requested = stopRequested();
+        StepTracker.AgentResult agent = steps.result();
+        Integer exitCode = agent != null ? agent.exitCode() : exit.exitCode();
+        if (requested != null) {
+            return new Outcome(requested.status(), exitCode, requested.reason(), null);
+        }
+        String memory = "the runner ran out of memory (limit " + (settings.memoryBytes() >> 20) + " MiB)";
+        if (agent == null) {
+            return exit.oomKilled() ? new Outcome("failure", exitCode, "out of memory", memory)
+                    : new Outcome("error", exitCode, "runner exited with code " + exit.exitCode() + " before reporting a result", null);
+        }
+        return switch (agent.status()) {
+            case "success" -> new Outcome("success", 0, null, null);
+            case "failure" -> exit.oomKilled() ? new Outcome("failure", exitCode, "out of memory", memory + "; "
+                    + steps.describe(agent.step()) + " was killed") : failure(agent);
+            case "error" -> new Outcome("error", exitCode, "docker engine did not start", "the runner's inner Docker engine did not start");
+            default -> new Outcome("cancelled", exitCode, "runner stopped", "the runner was stopped outside Forge");
+        };
+    }
+
+    private Outcome failure(StepTracker.AgentResult agent) {
+        if ("checkout".equals(agent.cause())) {
+            return new Outcome("failure", agent.exitCode(), "checkout failed", "checking out " + dispatch.commit() + " failed");
+        }
+        if ("timeout".equals(agent.cause())) {
+            return new Outcome("failure", agent.exitCode(), "timeout", steps.describe(agent.step()) + " exceeded its timeout");
+        }
+        String failed = steps.describe(agent.step()) + " failed with exit code " + agent.exitCode();
+        return new Outcome("failure", agent.exitCode(), failed, null);
+    }
+
+    /** Publishes the last lines, waits until every chunk is acknowledged, then job-finished. */
+    private void finish(Outcome outcome) {
+        log.system("forge: job finished: " + outcome.status() + (outcome.reason() == null ? "" : " (" + outcome.reason() + ")")
+                + (outcome.detail() == null ? "" : ": " + outcome.detail()));
+        try {
+            log.close(PUBLISH_TIMEOUT);
+        } catch (IllegalStateException e) {
+            Log.errorf(e, "Run %s: job %s: its log is incomplete on the broker", key.runId(), key);
+        }
+        try {
+            events.jobFinished(outcome.status(), outcome.exitCode(), outcome.reason(), log.chunks(), log.lines())
+                    .toCompletableFuture().get(PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            Log.errorf(e, "Run %s: job %s: job-finished was not published", key.runId(), key);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Log.infof("Run %s: job %s finished: %s%s (%d lines in %d chunks)", key.runId(), key, outcome.status(),
+                outcome.reason() == null ? "" : " (" + outcome.reason() + ")", log.lines(), log.chunks());
+    }
+
+    private void removeRunner() {
+        if (runner == null) {
+            return;
+        }
+        try {
+            engine.remove(runner);
+        } catch (RuntimeException e) {
+            Log.warnf(e, "Run %s: job %s: removing runner %s failed; the next start of the controller removes it", key.runId(), key,
+                    runner.containerId());
+        }
+    }
+
+    private Duration timeoutOf(JobDispatched.Job job) {
+        Double minutes = job.timeoutMinutes();
+        return minutes == null || minutes <= 0 ? settings.defaultTimeout() : Duration.ofMillis(Math.round(minutes * 60_000));
+    }
+
+    /** Container and volume name: readable in `docker ps`, unique per attempt. */
+    private String runnerName() {
+        return ("forge-" + key.runId() + "-" + key.jobId() + "-" + key.attempt()).replaceAll("[^A-Za-z0-9_.-]", "_");
+    }
+
+    private Map<String, String> labels() {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(RunnerLabels.CONTROLLER_ID, settings.controllerId());
+        labels.put(RunnerLabels.RUN_ID, key.runId());
+        labels.put(RunnerLabels.JOB_ID, key.jobId());
+        labels.put(RunnerLabels.ATTEMPT, String.valueOf(key.attempt()));
+        return labels;
+    }
+
+    /** What the agent needs and steps may use; secrets never go here (they would show in `docker inspect`). */
+    private Map<String, String> environment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("CI", "true");
+        env.put("FORGE_RUN_ID", key.runId());
+        env.put("FORGE_JOB_ID", key.jobId());
+        env.put("FORGE_ATTEMPT", String.valueOf(key.attempt()));
+        env.put("FORGE_REPOSITORY", dispatch.repositoryId());
+        env.put("FORGE_COMMIT", dispatch.commit());
+        env.put("FORGE_REF", dispatch.ref());
+        env.put("FORGE_CLONE_URL", dispatch.cloneUrl());
+        env.put("FORGE_WORKFLOW", dispatch.workflow());
+        env.put("FORGE_WORKSPACE", JobFiles.WORKSPACE);
+        env.put("FORGE_DOCKERD_TIMEOUT", String.valueOf(settings.dockerdTimeout().toSeconds()));
+        env.put("FORGE_STEP_KILL_GRACE", String.valueOf(settings.stepKillGrace().toSeconds()));
+        env.values().removeIf(value -> value == null);
+        return env;
+    }
+
+    private static byte[] randomBytes() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return bytes;
+    }
+
+    private static JobDispatched.Job emptyJob() {
+        return new JobDispatched.Job(null, null, null, null, null, null, null, null);
+    }
+}

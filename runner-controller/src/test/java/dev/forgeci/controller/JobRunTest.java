@@ -1,0 +1,146 @@
+package dev.forgeci.controller;
+
+import static dev.forgeci.controller.TestJobs.step;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.forgeci.testkit.BareRepo;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** Jobs run for real: dispatched on the broker, run in the real runner image by the real Docker engine. */
+@QuarkusTest
+class JobRunTest {
+
+    private static final Duration JOB_TIMEOUT = Duration.ofSeconds(90);
+
+    private static ControllerHarness harness;
+
+    @BeforeAll
+    static void start() {
+        harness = new ControllerHarness();
+        harness.awaitControllerListening();
+    }
+
+    @AfterAll
+    static void stop() {
+        harness.close();
+    }
+
+    @Test
+    void stepsRunAsWrittenAndAFailedStepEndsTheJob() {
+        String rid = TestJobs.repositoryId();
+        BareRepo repo = harness.repository(rid);
+        String commit = repo.commit(Map.of("README.md", "# test\n", "sub/file.txt", "in the sub directory\n"), "first");
+        String multiLine = """
+                message='single "double" $not_expanded'
+                echo "$message"
+                printf '%s|%s\\n' "two words" 'it'"'"'s'
+                if [ -n "$GREETING" ]; then
+                  echo "greeting is $GREETING, step says $STEP_ONLY"
+                fi
+                """;
+        TestJobs.Dispatch dispatch = new TestJobs.Dispatch("build", 1, rid,
+                step(1, "Multi-line", multiLine).with("env", Map.of("STEP_ONLY", "step value")),
+                step(2, "Working directory", "pwd; cat file.txt").with("workingDirectory", "sub"),
+                step(3, "Tolerated", "echo about to fail; exit 3").with("continueOnError", true),
+                step(4, "Fails", "echo failing >&2; exit 7"),
+                step(5, "Skipped", "echo never"),
+                step(6, "Cleanup", "echo cleanup").with("if", "always"))
+                .checkout(harness.cloneUrl(rid), commit, "refs/heads/main")
+                .withJob("env", Map.of("GREETING", "hello world"));
+
+        harness.dispatch(dispatch);
+        ControllerHarness.JobRecord job = harness.finished(dispatch, JOB_TIMEOUT);
+
+        job.assertComplete();
+        assertThat(job.status()).isEqualTo("failure");
+        assertThat(job.finished().path("exitCode").asInt()).isEqualTo(7);
+        assertThat(job.reason()).contains("step 4").contains("Fails").contains("exit code 7");
+        assertThat(job.texts(1)).containsExactly("single \"double\" $not_expanded", "two words|it's",
+                "greeting is hello world, step says step value");
+        assertThat(job.texts(2)).containsExactly("/workspace/sub", "in the sub directory");
+        assertThat(job.texts(3)).containsExactly("about to fail");
+        assertThat(job.texts(4, "stderr")).containsExactly("failing");
+        assertThat(job.texts(5)).isEmpty();
+        assertThat(job.texts(6)).containsExactly("cleanup");
+        assertThat(job.step(1).path("status").asText()).isEqualTo("success");
+        assertThat(job.step(2).path("status").asText()).isEqualTo("success");
+        assertThat(job.step(3).path("status").asText()).isEqualTo("failure");
+        assertThat(job.step(3).path("exitCode").asInt()).isEqualTo(3);
+        assertThat(job.step(4).path("status").asText()).isEqualTo("failure");
+        assertThat(job.step(4).path("exitCode").asInt()).isEqualTo(7);
+        assertThat(job.step(5).path("status").asText()).isEqualTo("skipped");
+        assertThat(job.step(6).path("status").asText()).isEqualTo("success");
+        assertThat(job.texts(null)).anyMatch(text -> text.contains("checked out " + commit));
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            assertThat(harness.runnersOf(dispatch)).isEmpty();
+            assertThat(harness.runnerVolumes()).noneMatch(volume -> volume.contains(dispatch.runId));
+        });
+    }
+
+    @Test
+    void checksOutTheExactCommitEvenWhenItIsNotTheBranchHead() {
+        String rid = TestJobs.repositoryId();
+        BareRepo repo = harness.repository(rid);
+        repo.commit(Map.of("version.txt", "1\n"), "one");
+        String wanted = repo.commit(Map.of("version.txt", "2\n"), "two");
+        repo.commit(Map.of("version.txt", "3\n"), "three");
+        TestJobs.Dispatch dispatch = new TestJobs.Dispatch("checkout", 1, rid,
+                step(1, "Show", "git rev-parse HEAD; cat version.txt"))
+                .checkout(harness.cloneUrl(rid), wanted, "refs/heads/main");
+
+        harness.dispatch(dispatch);
+        ControllerHarness.JobRecord job = harness.finished(dispatch, JOB_TIMEOUT);
+
+        assertThat(job.status()).isEqualTo("success");
+        assertThat(job.texts(1)).containsExactly(wanted, "2");
+    }
+
+    @Test
+    void aStepBuildsAnImageFromScratchAndRunsItWithTheRunnersOwnDocker() {
+        // A FROM scratch image needs a program with its libraries; the runner's own echo will do.
+        String script = """
+                mkdir -p /tmp/ctx
+                for file in /bin/echo $(ldd /bin/echo | grep -o '/[^ ]*'); do
+                  mkdir -p "/tmp/ctx$(dirname "$file")"
+                  cp -L "$file" "/tmp/ctx$file"
+                done
+                printf 'FROM scratch\\nCOPY . /\\nENTRYPOINT ["/bin/echo"]\\n' > /tmp/ctx/Dockerfile
+                docker build -q -t forge-scratch-test /tmp/ctx
+                docker run --rm forge-scratch-test "hello from a scratch image"
+                """;
+        TestJobs.Dispatch dispatch = new TestJobs.Dispatch("dind", 1, TestJobs.repositoryId(), step(1, "Docker in Docker", script));
+
+        harness.dispatch(dispatch);
+        ControllerHarness.JobRecord job = harness.finished(dispatch, JOB_TIMEOUT);
+
+        assertThat(job.status()).as(String.join("\n", job.texts())).isEqualTo("success");
+        assertThat(job.texts(1)).contains("hello from a scratch image");
+    }
+
+    @Test
+    void theRunnerCarriesTheJobsLabelsAndLimits() {
+        TestJobs.Dispatch dispatch = new TestJobs.Dispatch("labels", 2, TestJobs.repositoryId(), step(1, "Wait", "echo started; sleep 30"));
+
+        harness.dispatch(dispatch);
+        harness.awaitLine(dispatch, "started", JOB_TIMEOUT);
+
+        var container = harness.docker.inspectContainerCmd(harness.runnersOf(dispatch).get(0).getId()).exec();
+        assertThat(container.getConfig().getLabels()).containsEntry("forge.controller-id", ControllerHarness.controllerId())
+                .containsEntry("forge.run-id", dispatch.runId).containsEntry("forge.job-id", "labels").containsEntry("forge.attempt", "2");
+        assertThat(container.getHostConfig().getNanoCPUs()).isEqualTo(1_000_000_000L);
+        assertThat(container.getHostConfig().getMemory()).isEqualTo(512L * 1024 * 1024);
+        assertThat(harness.runnerVolumes()).anyMatch(volume -> volume.contains(dispatch.runId));
+        harness.cancel(dispatch, "cancelled");
+        assertThat(harness.finished(dispatch, JOB_TIMEOUT).status()).isEqualTo("cancelled");
+        assertThat(List.of()).isEmpty();
+    }
+}
