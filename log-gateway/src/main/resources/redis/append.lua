@@ -26,7 +26,8 @@ local function stepKey(job, attempt, step)
 end
 
 -- Raw mode shows a header whenever the output moves to another step (or job); step names come
--- from step-started, which may arrive after the step's first lines (another topic).
+-- from step-started, which may arrive after the step's first lines (another topic): then the
+-- header names the step by its index.
 local function header(job, attempt, step)
     local key = stepKey(job, attempt, step)
     if redis.call('HGET', state, 'rk') == key then
@@ -120,8 +121,9 @@ if op.kind == 'lines' then
     end
     flushJobFinished(op.job, op.attempt)
 elseif op.kind == 'step-started' then
+    -- Only lines write headers, so a header stands once above each run of a step's lines.
     redis.call('HSET', state, 'n:' .. stepKey(op.job, op.attempt, op.index), op.name)
-    add('step', op.body, header(op.job, op.attempt, op.index))
+    add('step', op.body, '')
 elseif op.kind == 'event' then
     add(op.frameType, op.body, op.raw)
 elseif op.kind == 'job-finished' then

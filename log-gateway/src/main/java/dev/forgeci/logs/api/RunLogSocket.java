@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.quarkus.logging.Log;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.UserData.TypedKey;
 import io.quarkus.websockets.next.WebSocket;
@@ -31,6 +32,8 @@ public class RunLogSocket {
     public static final int BAD_REQUEST = 4400;
     /** Missing or unknown access token. */
     public static final int POLICY = 1008;
+    public static final int MESSAGE_TOO_BIG = 1009;
+    public static final int INTERNAL_ERROR = 1011;
 
     private static final Pattern RUN_ID = Pattern.compile("[0-9A-HJKMNP-TV-Z]{26}");
     private static final Pattern CURSOR = Pattern.compile("0|[1-9][0-9]{0,17}");
@@ -83,6 +86,16 @@ public class RunLogSocket {
             }
             return Uni.createFrom().voidItem();
         });
+    }
+
+    /** Vert.x refuses a client message over {@code quarkus.websockets-next.server.max-message-size}; anything else is ours. */
+    @OnError
+    public Uni<Void> error(Throwable failure, WebSocketConnection connection) {
+        if (failure instanceof IllegalStateException && String.valueOf(failure.getMessage()).contains("max message size")) {
+            return connection.close(new CloseReason(MESSAGE_TOO_BIG, "message too big: this socket only sends"));
+        }
+        Log.errorf(failure, "run %s: the socket failed", connection.pathParam("runId"));
+        return connection.close(new CloseReason(INTERNAL_ERROR, "internal error; reconnect with your last cursor"));
     }
 
     @OnClose

@@ -1,0 +1,126 @@
+package dev.forgeci.logs;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.forgeci.testkit.KafkaTestClient;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketClient;
+
+/** Bad input never gets a stack trace: a close code with a reason on the socket, problem+json over HTTP. */
+@QuarkusTest
+class AccessAndBadInputTest {
+
+    static KafkaTestClient kafka;
+    static Vertx vertx;
+    static WebSocketClient ws;
+
+    @TestHTTPResource("/")
+    URI base;
+
+    @BeforeAll
+    static void connect() {
+        kafka = new KafkaTestClient();
+        vertx = Vertx.vertx();
+        ws = LogClient.client(vertx);
+        RunFeeder.awaitGatewayConsumer(kafka);
+    }
+
+    @AfterAll
+    static void disconnect() {
+        ws.close();
+        vertx.close();
+        kafka.close();
+    }
+
+    LogClient closedWith(String path, int code) {
+        LogClient client = LogClient.connect(ws, base, path);
+        client.awaitClosed(Duration.ofSeconds(15));
+        assertThat(client.closeCode()).as("close code of %s (reason %s)", path, client.closeReason()).isEqualTo(code);
+        assertThat(client.messages).isEmpty();
+        return client;
+    }
+
+    @Test
+    void anUnknownRunIsWaitedForBrieflyThenClosedWithAReason() {
+        String runId = RunIds.next();
+        LogClient client = closedWith("/ws/runs/" + runId + "?access_token=test-reader-token", 4404);
+        assertThat(client.closeReason()).isEqualTo("unknown run " + runId + ": nothing heard of it within 2s");
+    }
+
+    @Test
+    void aRunThatStartsWhileTheClientWaitsIsShown() {
+        RunFeeder run = new RunFeeder(kafka);
+        LogClient client = LogClient.connect(ws, base, "/ws/runs/" + run.runId + "?access_token=test-reader-token");
+        run.run("queued").jobStarted("build").lines("build", null, 3, 3, n -> "hello " + n).jobFinished("build", "success", 0)
+                .runFinished("success", Map.of("build", 1L));
+        client.awaitEnd(Duration.ofSeconds(30));
+        assertThat(client.lineTexts()).containsExactly("hello 1", "hello 2", "hello 3");
+    }
+
+    @Test
+    void badRunIdsCursorsAndModesAreClosedWithAReason() {
+        String runId = RunIds.next();
+        assertThat(closedWith("/ws/runs/" + runId + "?access_token=test-reader-token&cursor=abc", 4400).closeReason())
+                .isEqualTo("malformed cursor: expected the cursor number of the last frame received");
+        assertThat(closedWith("/ws/runs/" + runId + "?access_token=test-reader-token&cursor=-1", 4400).closeReason())
+                .startsWith("malformed cursor");
+        assertThat(closedWith("/ws/runs/not-a-run?access_token=test-reader-token", 4400).closeReason())
+                .isEqualTo("not a run id (26 Crockford base32 characters)");
+        assertThat(closedWith("/ws/runs/" + runId + "?access_token=test-reader-token&mode=html", 4400).closeReason())
+                .isEqualTo("mode must be json or raw");
+    }
+
+    @Test
+    void aMissingOrUnknownTokenClosesTheSocket() {
+        String runId = RunIds.next();
+        assertThat(closedWith("/ws/runs/" + runId, 1008).closeReason()).isEqualTo("missing access token (pass it as access_token)");
+        assertThat(closedWith("/ws/runs/" + runId + "?access_token=guess", 1008).closeReason())
+                .isEqualTo("invalid access token (pass it as access_token)");
+        // Any configured token reads.
+        RunFeeder run = new RunFeeder(kafka);
+        LogClient client = LogClient.connect(ws, base, "/ws/runs/" + run.runId + "?access_token=second-token");
+        run.run("queued").runFinished("cancelled", Map.of());
+        client.awaitEnd(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void anOversizedClientMessageClosesTheSocket() {
+        RunFeeder run = new RunFeeder(kafka);
+        LogClient client = LogClient.connect(ws, base, "/ws/runs/" + run.runId + "?access_token=test-reader-token");
+        client.socket().writeTextMessage("x".repeat(4096));
+        client.awaitClosed(Duration.ofSeconds(15));
+        assertThat(client.closeCode()).isEqualTo(1009);
+        assertThat(client.closeReason()).isEqualTo("message too big: this socket only sends");
+    }
+
+    @Test
+    void httpErrorsAreProblemJson() {
+        given().when().get("/api/logs/" + RunIds.next())
+                .then().statusCode(401).contentType("application/problem+json").header("WWW-Authenticate", "Bearer")
+                .body("status", equalTo(401)).body("title", equalTo("Unauthorized"))
+                .body("detail", containsString("missing access token")).body(not(containsString("Exception")));
+        given().auth().oauth2("guess").when().get("/api/logs")
+                .then().statusCode(401).contentType("application/problem+json").body("detail", containsString("invalid access token"));
+        String runId = RunIds.next();
+        given().auth().oauth2("test-reader-token").when().get("/api/logs/" + runId)
+                .then().statusCode(404).contentType("application/problem+json")
+                .body("type", equalTo("urn:forge-ci:problem:unknown-run")).body("instance", equalTo("/api/logs/" + runId))
+                .body("detail", equalTo("No log is held for run " + runId + "."));
+        given().auth().oauth2("test-reader-token").when().get("/api/logs/a/b/c")
+                .then().statusCode(404).contentType("application/problem+json").body("status", equalTo(404));
+    }
+}
