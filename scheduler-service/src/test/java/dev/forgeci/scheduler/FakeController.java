@@ -53,6 +53,8 @@ final class FakeController implements AutoCloseable {
     private final List<JsonNode> cancels = new CopyOnWriteArrayList<>();
     private final Map<Attempt, AtomicLong> seqs = new ConcurrentHashMap<>();
     private final Set<Attempt> holding = ConcurrentHashMap.newKeySet();
+    private final Set<Attempt> taken = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicInteger redelivered = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicInteger maxHolding = new java.util.concurrent.atomic.AtomicInteger();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread poller;
@@ -137,6 +139,11 @@ final class FakeController implements AutoCloseable {
         return Set.copyOf(holding);
     }
 
+    /** Dispatch records seen again for an attempt already taken. */
+    int redelivered() {
+        return redelivered.get();
+    }
+
     /** The most jobs this controller held at once: dispatched to it and not yet finished. */
     int maxHolding() {
         return maxHolding.get();
@@ -211,6 +218,11 @@ final class FakeController implements AutoCloseable {
             if (honourCancels && holding.contains(attempt)) {
                 finish(runId, attempt.jobId(), attempt.attempt(), "cancelled");
             }
+            return;
+        }
+        if (!taken.add(attempt)) {
+            // A controller recognises a redelivered dispatch by run, job and attempt, and runs it once.
+            redelivered.incrementAndGet();
             return;
         }
         dispatched.add(event);
