@@ -69,13 +69,18 @@ final class TestJobs {
 
     /** A dispatch of one job; {@code with} overrides a field of the dispatch, {@code withJob} one of the job. */
     static final class Dispatch {
-        final String runId = runId();
+        final String runId;
         final String jobId;
         final int attempt;
         private final Map<String, Object> fields = new LinkedHashMap<>();
         private final Map<String, Object> job = new LinkedHashMap<>();
 
         Dispatch(String jobId, int attempt, String repositoryId, Step... steps) {
+            this(runId(), jobId, attempt, repositoryId, steps);
+        }
+
+        private Dispatch(String runId, String jobId, int attempt, String repositoryId, Step... steps) {
+            this.runId = runId;
             this.jobId = jobId;
             this.attempt = attempt;
             fields.put("runId", runId);
@@ -98,6 +103,13 @@ final class TestJobs {
                 stepMaps.add(step.toMap());
             }
             job.put("steps", stepMaps);
+        }
+
+        /** Another job of the same run: its records share the run's partitions, so they come after this one's. */
+        Dispatch sameRun(String otherJobId, Step... steps) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> repository = (Map<String, Object>) fields.get("repository");
+            return new Dispatch(runId, otherJobId, 1, (String) repository.get("id"), steps);
         }
 
         Dispatch checkout(String cloneUrl, String commit, String ref) {

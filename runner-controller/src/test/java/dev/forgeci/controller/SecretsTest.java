@@ -1,0 +1,102 @@
+package dev.forgeci.controller;
+
+import static dev.forgeci.controller.TestJobs.step;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+/** Secrets come from the controller's own store, reach trusted jobs only, and never appear in job-log-chunks. */
+@QuarkusTest
+class SecretsTest {
+
+    private static final Duration JOB_TIMEOUT = Duration.ofSeconds(90);
+
+    private static ControllerHarness harness;
+
+    @BeforeAll
+    static void start() {
+        harness = new ControllerHarness();
+        harness.awaitControllerListening();
+    }
+
+    @AfterAll
+    static void stop() {
+        harness.close();
+    }
+
+    @Test
+    void aSecretEchoedWholeOrInPiecesNeverReachesTheLog() throws IOException {
+        String rid = TestJobs.repositoryId();
+        String token = "tok-" + UUID.randomUUID();
+        String certificate = "-----BEGIN-----\nline-one-" + UUID.randomUUID() + "\nline-two-" + UUID.randomUUID() + "\n-----END-----";
+        String globalName = "GLOBAL_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8).toUpperCase();
+        String globalValue = "global-" + UUID.randomUUID();
+        writeSecret(rid.substring(4), "API_TOKEN", token + "\n");
+        writeSecret("_global", "API_TOKEN", "the repository's own value wins over this one");
+        writeSecret(rid.substring(4), "CERT", certificate);
+        writeSecret("_global", globalName, globalValue);
+        String split = """
+                head=${API_TOKEN%????????????}
+                printf 'split: %s' "$head"
+                sleep 0.3
+                printf '%s (end)\\n' "${API_TOKEN#"$head"}"
+                """;
+        TestJobs.Dispatch dispatch = new TestJobs.Dispatch("secrets", 1, rid,
+                step(1, "Plain", "echo \"token=$API_TOKEN\"; echo \"global=$" + globalName + "\""),
+                step(2, "Split over two writes", split),
+                step(3, "Stderr", "echo \"$API_TOKEN\" >&2"),
+                step(4, "Multi-line", "printf '%s\\n' \"$CERT\""),
+                step(5, "Length", "echo \"length ${#API_TOKEN}\""))
+                .withJob("secrets", List.of("API_TOKEN", "CERT", globalName, "UNDEFINED_SECRET"));
+
+        harness.dispatch(dispatch);
+        ControllerHarness.JobRecord job = harness.finished(dispatch, JOB_TIMEOUT);
+
+        assertThat(job.status()).as(String.join("\n", job.texts())).isEqualTo("success");
+        List<String> texts = job.texts();
+        assertThat(texts).noneMatch(text -> text.contains(token) || text.contains(globalValue));
+        for (String line : certificate.split("\n")) {
+            assertThat(texts).noneMatch(text -> text.contains(line));
+        }
+        assertThat(job.texts(1)).containsExactly("token=***", "global=***");
+        assertThat(job.texts(2)).containsExactly("split: *** (end)");
+        assertThat(job.texts(3, "stderr")).containsExactly("***");
+        assertThat(job.texts(4)).containsExactly("***", "***", "***", "***");
+        assertThat(job.texts(5)).containsExactly("length " + token.length());
+        assertThat(job.texts(null)).anyMatch(text -> text.contains("secret UNDEFINED_SECRET is not defined"));
+    }
+
+    @Test
+    void anUntrustedRunGetsNoSecrets() throws IOException {
+        String rid = TestJobs.repositoryId();
+        writeSecret(rid.substring(4), "API_TOKEN", "untrusted-" + UUID.randomUUID());
+        TestJobs.Dispatch dispatch = new TestJobs.Dispatch("patch", 1, rid, step(1, "Try", "echo \"token=[${API_TOKEN:-}]\""))
+                .with("trusted", false)
+                .withJob("secrets", List.of("API_TOKEN"));
+
+        harness.dispatch(dispatch);
+        ControllerHarness.JobRecord job = harness.finished(dispatch, JOB_TIMEOUT);
+
+        assertThat(job.status()).isEqualTo("success");
+        assertThat(job.texts(1)).containsExactly("token=[]");
+        assertThat(job.texts(null)).anyMatch(text -> text.contains("not trusted") && text.contains("API_TOKEN"));
+    }
+
+    private static void writeSecret(String directory, String name, String value) throws IOException {
+        Path dir = Path.of(ConfigProvider.getConfig().getValue("forge.secrets.dir", String.class)).resolve(directory);
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve(name), value);
+    }
+}
