@@ -54,6 +54,7 @@ final class FakeController implements AutoCloseable {
     private final Map<Attempt, AtomicLong> seqs = new ConcurrentHashMap<>();
     private final Set<Attempt> holding = ConcurrentHashMap.newKeySet();
     private final Set<Attempt> taken = ConcurrentHashMap.newKeySet();
+    private final Map<String, Long> firstDispatchTimestamps = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicInteger redelivered = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicInteger maxHolding = new java.util.concurrent.atomic.AtomicInteger();
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -118,6 +119,10 @@ final class FakeController implements AutoCloseable {
         runs.add(runId);
     }
 
+    Set<String> registered() {
+        return Set.copyOf(runs);
+    }
+
     String id() {
         return controllerId;
     }
@@ -137,6 +142,11 @@ final class FakeController implements AutoCloseable {
     /** Jobs dispatched and not finished by this controller (what a slot-counting test checks). */
     Set<Attempt> holding() {
         return Set.copyOf(holding);
+    }
+
+    /** When the broker got the run's first job-dispatched (producer time), by run id. */
+    Long firstDispatchTimestamp(String runId) {
+        return firstDispatchTimestamps.get(runId);
     }
 
     /** Dispatch records seen again for an attempt already taken. */
@@ -226,6 +236,7 @@ final class FakeController implements AutoCloseable {
             return;
         }
         dispatched.add(event);
+        firstDispatchTimestamps.putIfAbsent(runId, record.timestamp());
         String outcome = autopilot.apply(event);
         if (outcome == HOLD) {
             holding.add(attempt);
@@ -250,6 +261,12 @@ final class FakeController implements AutoCloseable {
     private void send(String runId, String jobId, int attempt, String type, Function<ObjectNode, ObjectNode> fill) {
         long seq = seqs.computeIfAbsent(new Attempt(runId, jobId, attempt), a -> new AtomicLong()).incrementAndGet();
         publish(Topics.JOB_EVENTS, runId, fill.apply(base(runId, jobId, attempt, type, seq)));
+    }
+
+    /** Publishes run requests as fast as the producer takes them (a burst of pushes). */
+    void publishAll(String topic, List<RunRequests> requests) {
+        requests.forEach(run -> publish(topic, run.runId(), run.json()));
+        producer.flush();
     }
 
     private void publish(String topic, String key, ObjectNode value) {

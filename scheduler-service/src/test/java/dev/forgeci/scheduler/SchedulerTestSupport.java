@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterAll;
@@ -49,11 +50,24 @@ abstract class SchedulerTestSupport {
         controller = new FakeController();
     }
 
+    /**
+     * Ends every run the test left active, so it holds no slot in the next test of the same
+     * application: cancel them, and let the controller confirm.
+     */
     @AfterEach
-    void stopWatching() {
+    void endLeftoverRunsAndStopWatching() {
+        controller.honourCancels(true);
+        Set<String> runs = controller.registered();
+        runs.forEach(runId -> api().when().post("/api/runs/" + runId + "/cancel"));
+        controller.holding().forEach(held -> controller.finish(held.runId(), held.jobId(), held.attempt(), "cancelled"));
+        org.awaitility.Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(50))
+                .until(() -> runEvents.matching(seen -> seen.json() != null && TERMINAL.contains(seen.json().path("status").asText()))
+                        .stream().map(KafkaTestClient.Seen::key).collect(java.util.stream.Collectors.toSet()).containsAll(runs));
         controller.close();
         runEvents.close();
     }
+
+    private static final Set<String> TERMINAL = Set.of("success", "failure", "cancelled", "error");
 
     String submit(RunRequests run) {
         controller.register(run.runId());

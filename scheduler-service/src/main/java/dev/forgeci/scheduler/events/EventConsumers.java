@@ -10,6 +10,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.forgeci.scheduler.infra.RunStore;
 import dev.forgeci.scheduler.runs.Changes;
 import dev.forgeci.scheduler.runs.SchedulerEngine;
 import io.quarkus.logging.Log;
@@ -22,10 +23,12 @@ import io.quarkus.logging.Log;
 public class EventConsumers {
 
     private final SchedulerEngine engine;
+    private final RunStore store;
     private final ObjectMapper json;
 
-    public EventConsumers(SchedulerEngine engine, ObjectMapper json) {
+    public EventConsumers(SchedulerEngine engine, RunStore store, ObjectMapper json) {
         this.engine = engine;
+        this.store = store;
         this.json = json;
     }
 
@@ -38,7 +41,13 @@ public class EventConsumers {
         } catch (Exception e) {
             return reject(Topics.RUN_REQUESTED, message, e);
         }
-        return apply(message, changes -> engine.scheduler().accept(request, message.getPayload(), changes));
+        return store.isKnown(request.runId()).thenCompose(known -> {
+            if (known) {
+                Log.infof("run %s: already known, redelivery ignored", request.runId());
+                return message.ack();
+            }
+            return apply(message, changes -> engine.scheduler().accept(request, message.getPayload(), changes));
+        });
     }
 
     @Incoming(Topics.JOB_EVENTS)

@@ -5,8 +5,6 @@ import java.util.Optional;
 /** Runs that are no longer active, as the store keeps them. */
 public interface RunHistory {
 
-    boolean exists(String runId);
-
     Optional<Run> find(String runId);
 
     /** The run-requested record as it arrived. */

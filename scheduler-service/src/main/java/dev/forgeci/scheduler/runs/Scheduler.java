@@ -86,13 +86,15 @@ public final class Scheduler {
     // ---------------------------------------------------------------------------------------------
     // Inputs
 
+    /** Creates a run that the store does not know yet (see {@code RunStore#isKnown}). */
     public void accept(RunRequested request, String raw, Changes changes) {
         String runId = request.runId();
         if (!served.test(request.repository().id())) {
             Log.debugf("run %s: repository %s is not served by this scheduler", runId, request.repository().id());
             return;
         }
-        if (active.containsKey(runId) || changes.isNew(runId) || history.exists(runId)) {
+        // The consumer has already asked the store about runs that ended; these are the ones in flight.
+        if (active.containsKey(runId) || changes.isNew(runId)) {
             Log.infof("run %s: already known, redelivery ignored", runId);
             return;
         }
