@@ -327,7 +327,7 @@ public final class WorkflowParser {
             }
             List<Step> steps = new ArrayList<>();
             for (int i = 0; i < count; i++) {
-                Step step = step(sequence.getValue().get(i), i + 1, jobId, jobTimeout, defaults);
+                Step step = step(sequence.getValue().get(i), i, jobId, jobTimeout, defaults);
                 if (step != null) {
                     steps.add(step);
                 }
@@ -335,9 +335,10 @@ public final class WorkflowParser {
             return steps;
         }
 
+        /** {@code index} counts from 0, as on the wire; messages count from 1, as people do. */
         private Step step(Node node, int index, String jobId, int jobTimeout, RunDefaults defaults) {
             visit(node);
-            String where = "step " + index + " of job `" + jobId + "`";
+            String where = "step " + (index + 1) + " of job `" + jobId + "`";
             if (!(node instanceof MappingNode mapping)) {
                 error(node, where + " must be a mapping with `run`, not " + describe(node));
                 return null;
@@ -353,7 +354,7 @@ public final class WorkflowParser {
                 run = requiredText(runEntry, "`run` of " + where);
             }
             String name = Optional.ofNullable(keys.get("name")).map(e -> requiredText(e, "`name` of " + where))
-                    .orElse(run == null ? "step " + index : firstLine(run));
+                    .orElse(run == null ? "step " + (index + 1) : firstLine(run));
             String shell = keys.containsKey("shell") ? shell(keys.get("shell"), where) : defaults.shell();
             String workingDirectory = keys.containsKey("working-directory")
                     ? text(keys.get("working-directory"), "`working-directory` of " + where)

@@ -34,9 +34,9 @@ class WorkflowParserTest {
         assertThat(workflow.on()).isEqualTo(Triggers.DEFAULT);
         assertThat(workflow.concurrencyFor("rad:z1", "refs/heads/main")).isNull();
         assertThat(workflow.jobs()).containsExactly(new Job("build", "build", List.of(), "success", 60, false, Map.of(), List.of(),
-                List.of(new Step(1, "Install Dependencies", "npm install", "bash", "", Map.of(), 60, false, "success"),
-                        new Step(2, "Run Tests", "npm test", "bash", "", Map.of(), 60, false, "success"),
-                        new Step(3, "Build Docker Image", "docker build -t my-app .", "bash", "", Map.of(), 60, false, "success"))));
+                List.of(new Step(0, "Install Dependencies", "npm install", "bash", "", Map.of(), 60, false, "success"),
+                        new Step(1, "Run Tests", "npm test", "bash", "", Map.of(), 60, false, "success"),
+                        new Step(2, "Build Docker Image", "docker build -t my-app .", "bash", "", Map.of(), 60, false, "success"))));
     }
 
     @Test
@@ -109,8 +109,8 @@ class WorkflowParserTest {
         assertThat(build.timeoutMinutes()).isEqualTo(30);
         assertThat(build.env()).containsExactly(Map.entry("LEVEL", "workflow"), Map.entry("SHARED", "from-job"), Map.entry("PORT", "8080"));
         assertThat(build.secrets()).containsExactly("NPM_TOKEN");
-        assertThat(build.steps().get(0)).isEqualTo(new Step(1, "make", "make\nmake check\n", "sh", "", Map.of("STEP", "1"), 30, false, "success"));
-        assertThat(build.steps().get(1)).isEqualTo(new Step(2, "Report", "./report.sh", "python3 {0}", "tools", Map.of(), 5, true, "always"));
+        assertThat(build.steps().get(0)).isEqualTo(new Step(0, "make", "make\nmake check\n", "sh", "", Map.of("STEP", "1"), 30, false, "success"));
+        assertThat(build.steps().get(1)).isEqualTo(new Step(1, "Report", "./report.sh", "python3 {0}", "tools", Map.of(), 5, true, "always"));
 
         Job deploy = workflow.jobs().get(1);
         assertThat(deploy.needs()).containsExactly("build");

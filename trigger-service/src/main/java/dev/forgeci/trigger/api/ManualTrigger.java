@@ -1,0 +1,16 @@
+package dev.forgeci.trigger.api;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** {@code POST /api/triggers}: only {@code repository} and one of {@code commit}/{@code ref} are required. */
+@Schema(description = "A manual run, as the IDE sends it")
+public record ManualTrigger(
+        @Schema(required = true, example = "rad:z3gqcJUoA1n9HaHKufZs5FCSGazv5") String repository,
+        @Schema(description = "40 hexadecimal digits; resolved from ref when absent") String commit,
+        @Schema(description = "refs/heads/main, or a branch name", example = "refs/heads/main") String ref,
+        @Schema(description = "inline workflow text (the IDE's unsaved buffer); without it the repository's "
+                + ".forge/workflows/*.yaml are read") String workflow,
+        @Schema(description = "the path the inline workflow stands for, shown in errors", example = ".forge/workflows/build.yaml") String workflowFile,
+        @Schema(description = "the seed to read from; must be on the allowlist", example = "https://seed.example.org") String seed,
+        @Schema(description = "who asked, shown on the run; default: a fingerprint of the token") String actor) {
+}

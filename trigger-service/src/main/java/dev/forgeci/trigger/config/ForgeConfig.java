@@ -1,0 +1,147 @@
+package dev.forgeci.trigger.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Everything operators set for trigger-service, under {@code forge.*} (env: FORGE_…). */
+@ConfigMapping(prefix = "forge")
+public interface ForgeConfig {
+
+    Auth auth();
+
+    Webhook webhook();
+
+    Seed seed();
+
+    Git git();
+
+    Patches patches();
+
+    Status status();
+
+    Broker broker();
+
+    Publish publish();
+
+    interface Auth {
+        /** Bearer tokens accepted for writes (FORGE_AUTH_TOKENS, comma-separated). None: every write is refused. */
+        Optional<List<String>> tokens();
+
+        /** Whether reads (the broker adapter's wait) need no token. */
+        @WithDefault("false")
+        boolean anonymousRead();
+    }
+
+    interface Webhook {
+        /** The HMAC secret of Radicle webhooks (FORGE_WEBHOOK_SECRET) and of commit statuses posted back. */
+        Optional<String> secret();
+
+        /**
+         * Per-repository secrets that replace the global one for that repository: entries
+         * {@code rad:z…=secret} (FORGE_WEBHOOK_REPOSITORY_SECRETS, comma-separated).
+         */
+        Optional<List<String>> repositorySecrets();
+
+        /** Largest webhook body accepted. */
+        @WithDefault("1048576")
+        int maxBodyBytes();
+
+        /** How long a delivery's first answer is kept to replay it for the same X-Request-UUID. */
+        @WithDefault("P7D")
+        Duration dedupRetention();
+    }
+
+    interface Seed {
+        /** The seed (Radicle HTTP gateway) used when a request or webhook names none (FORGE_SEED_DEFAULT_URL). */
+        String defaultUrl();
+
+        /**
+         * Seeds a request, a webhook's clone_url or its commit_status_url may point at (scheme, host and
+         * port must match one); default: the default seed only.
+         */
+        Optional<List<String>> allowed();
+    }
+
+    interface Git {
+        /** Upper bound for reading a commit's workflows, all git processes together. */
+        @WithDefault("20s")
+        Duration timeout();
+
+        /** Upper bound for what one read may store on disk (the fetched snapshot). */
+        @WithDefault("104857600")
+        long maxBytes();
+
+        /** How far back, in commits, a ref is deepened when the seed refuses to serve a commit by id. */
+        @WithDefault("1000")
+        int maxDeepen();
+
+        /** At most this many workflow files are read from one commit. */
+        @WithDefault("20")
+        int maxWorkflowFiles();
+
+        /** Pins git's wire protocol version (0, 1 or 2); default: git's own choice. */
+        Optional<Integer> protocolVersion();
+    }
+
+    interface Patches {
+        /** What happens to a patch from an author who is not a delegate of the repository. */
+        @WithDefault("run-without-secrets")
+        NonDelegatePolicy nonDelegate();
+    }
+
+    enum NonDelegatePolicy {
+        /** The run happens, untrusted: its jobs receive no secrets. */
+        RUN_WITHOUT_SECRETS,
+        /** No run; the webhook or broker request is acknowledged with the reason. */
+        IGNORE
+    }
+
+    interface Status {
+        /** The target_url of commit statuses; {runId} is replaced. */
+        @WithDefault("http://127.0.0.1:8080/runs/{runId}")
+        String targetUrl();
+
+        /** Attempts per commit status before giving up (the first included). */
+        @WithDefault("6")
+        int maxAttempts();
+
+        /** Delay before the first retry; it doubles, with jitter, up to max-backoff. */
+        @WithDefault("1s")
+        Duration initialBackoff();
+
+        @WithDefault("1m")
+        Duration maxBackoff();
+
+        /** Time limit of one POST. */
+        @WithDefault("10s")
+        Duration requestTimeout();
+
+        /** How long a posted (runId, seq) is remembered, so a redelivered run-event posts nothing twice. */
+        @WithDefault("P30D")
+        Duration dedupRetention();
+    }
+
+    interface Broker {
+        /** The longest one wait request is held open before it answers "not finished yet". */
+        @WithDefault("30s")
+        Duration maxWait();
+
+        /** How long a run's last status is kept for the adapter. */
+        @WithDefault("P7D")
+        Duration retention();
+    }
+
+    interface Publish {
+        /** How long a request waits for Kafka to acknowledge its run-requested records before answering 503. */
+        @WithDefault("10s")
+        Duration ackTimeout();
+
+        /** The Retry-After of a 503, in seconds. */
+        @WithDefault("10")
+        int retryAfterSeconds();
+    }
+}

@@ -1,0 +1,17 @@
+package dev.forgeci.trigger.events;
+
+import java.util.Set;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
+/** The part of a {@code run-events} record this service reads; everything else is ignored. */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record RunEvent(String runId, long seq, String status, String reason, String at, RunRequested.Repository repository,
+        String commit, String ref, String workflow, RunRequested.Trigger trigger) {
+
+    public static final Set<String> TERMINAL = Set.of("success", "failure", "cancelled", "error");
+
+    public static boolean isTerminal(String status) {
+        return status != null && TERMINAL.contains(status);
+    }
+}

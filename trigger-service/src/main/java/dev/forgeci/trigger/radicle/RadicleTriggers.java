@@ -1,0 +1,142 @@
+package dev.forgeci.trigger.radicle;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.forgeci.trigger.run.FieldError;
+import dev.forgeci.trigger.run.TriggerRejected;
+import dev.forgeci.trigger.run.TriggerRequest;
+import dev.forgeci.trigger.run.TriggerRequest.Kind;
+
+/**
+ * Turns Radicle's pushes and patches — from a webhook or from radicle-ci-broker — into trigger
+ * requests, validating every identifier and URL at the edge. A push or patch is trusted when its
+ * author is a delegate of the repository; otherwise it runs without secrets.
+ */
+@ApplicationScoped
+public class RadicleTriggers {
+
+    private static final String DEFAULT_CONTEXT = "forge-ci";
+    private static final Set<String> CLOSED_PATCH_STATES = Set.of("merged", "archived");
+
+    private final Seeds seeds;
+
+    public RadicleTriggers(Seeds seeds) {
+        this.seeds = seeds;
+    }
+
+    /** Where a Radicle event came from: what a webhook adds (status callback, clone URL) or not. */
+    private record Origin(String requestId, String statusUrl, String statusContext, String nodeId, String cloneUrl) {
+    }
+
+    public Admission fromWebhook(Payloads.Webhook hook, String eventType, String requestId) {
+        Payloads.Repository repository = hook.repository();
+        List<FieldError> errors = new ArrayList<>();
+        String rid = repositoryId(repository, errors);
+        String type = eventType != null ? eventType.toLowerCase(Locale.ROOT) : hook.patch() != null ? "patch" : "push";
+        if (!type.equals("push") && !type.equals("patch")) {
+            return new Admission.Ignore("`" + eventType + "` events do not start runs; only push and patch do");
+        }
+        String cloneUrl = null;
+        if (repository != null && repository.cloneUrl() != null) {
+            cloneUrl = allowed(repository.cloneUrl(), "repository.clone_url");
+        } else if (rid != null) {
+            cloneUrl = seeds.cloneUrl(seeds.defaultUrl(), rid);
+        }
+        String statusUrl = hook.commitStatusUrl() == null ? null : allowed(hook.commitStatusUrl(), "commit_status_url");
+        Origin origin = new Origin(requestId, statusUrl, hook.context() == null ? DEFAULT_CONTEXT : hook.context(),
+                repository == null ? null : repository.seeder(), cloneUrl);
+        return type.equals("push")
+                ? push(repository, rid, hook.author(), hook.branch(), hook.after(), origin, errors)
+                : patch(repository, rid, hook.patch(), origin, errors);
+    }
+
+    public Admission fromBroker(Payloads.BrokerRequest request) {
+        List<FieldError> errors = new ArrayList<>();
+        if (!"trigger".equals(request.request())) {
+            errors.add(new FieldError("request", "only `trigger` requests are understood, not `" + request.request() + "`"));
+        }
+        if (request.version() == null || request.version() != 1) {
+            errors.add(new FieldError("version", "only version 1 of the adapter protocol is understood"));
+        }
+        String rid = repositoryId(request.repository(), errors);
+        Origin origin = new Origin(UUID.randomUUID().toString(), null, null, null,
+                rid == null ? null : seeds.cloneUrl(seeds.defaultUrl(), rid));
+        if ("push".equals(request.eventType())) {
+            return push(request.repository(), rid, request.pusher(), request.branch(), request.after(), origin, errors);
+        }
+        if ("patch".equals(request.eventType())) {
+            return patch(request.repository(), rid, request.patch(), origin, errors);
+        }
+        errors.add(new FieldError("event_type", "must be push or patch, not `" + request.eventType() + "`"));
+        throw new TriggerRejected(errors);
+    }
+
+    private Admission push(Payloads.Repository repository, String rid, Payloads.Person pusher, String branch, String after,
+            Origin origin, List<FieldError> errors) {
+        Identifiers.branchProblem(branch).ifPresent(problem -> errors.add(new FieldError("branch",
+                "`" + branch + "` is not a valid branch name: " + problem)));
+        if (Identifiers.isZero(after) && errors.isEmpty()) {
+            return new Admission.Ignore("the push deleted branch " + branch + "; there is nothing to run");
+        }
+        if (!Identifiers.isCommit(after)) {
+            errors.add(new FieldError("after", "must be a commit id (40 hexadecimal digits), not `" + after + "`"));
+        }
+        if (!errors.isEmpty()) {
+            throw new TriggerRejected(errors);
+        }
+        return new Admission.Admit(new TriggerRequest(Kind.PUSH, pusher == null ? null : pusher.display(),
+                repository.isDelegate(pusher), origin.requestId(), null, origin.statusUrl(), origin.statusContext(),
+                origin.nodeId(), rid, repository.name(), origin.cloneUrl(), after, "refs/heads/" + branch, branch, null));
+    }
+
+    private Admission patch(Payloads.Repository repository, String rid, Payloads.Patch patch, Origin origin, List<FieldError> errors) {
+        if (patch == null) {
+            errors.add(new FieldError("patch", "a patch event needs its patch"));
+            throw new TriggerRejected(errors);
+        }
+        if (!Identifiers.isPatchId(patch.id())) {
+            errors.add(new FieldError("patch.id", "must be a patch id (40 hexadecimal digits), not `" + patch.id() + "`"));
+        }
+        if (!Identifiers.isCommit(patch.after())) {
+            errors.add(new FieldError("patch.after", "must be a commit id (40 hexadecimal digits), not `" + patch.after() + "`"));
+        }
+        String author = patch.author() == null ? null : patch.author().id();
+        String nid = Identifiers.nodeId(author).orElse(null);
+        if (nid == null) {
+            errors.add(new FieldError("patch.author.id", "must be a did:key of a Radicle node, not `" + author + "`"));
+        }
+        if (!errors.isEmpty()) {
+            throw new TriggerRejected(errors);
+        }
+        String status = patch.state() == null || patch.state().status() == null ? "open" : patch.state().status().toLowerCase(Locale.ROOT);
+        if (CLOSED_PATCH_STATES.contains(status)) {
+            return new Admission.Ignore("patch " + patch.id() + " is " + status + "; only open patches start runs");
+        }
+        String ref = "refs/namespaces/" + nid + "/refs/heads/patches/" + patch.id();
+        return new Admission.Admit(new TriggerRequest(Kind.PATCH, patch.author().display(), repository.isDelegate(patch.author()),
+                origin.requestId(), patch.id(), origin.statusUrl(), origin.statusContext(), origin.nodeId(), rid,
+                repository.name(), origin.cloneUrl(), patch.after(), ref, null, null));
+    }
+
+    private static String repositoryId(Payloads.Repository repository, List<FieldError> errors) {
+        String rid = repository == null ? null : repository.id();
+        if (!Identifiers.isRepositoryId(rid)) {
+            errors.add(new FieldError("repository.id", "must be a Radicle repository id (rad:z…), not `" + rid + "`"));
+            return null;
+        }
+        return rid;
+    }
+
+    private String allowed(String url, String field) {
+        seeds.refusal(url).ifPresent(reason -> {
+            throw new TriggerRejected(TriggerRejected.Reason.SEED_NOT_ALLOWED, field + ": " + reason);
+        });
+        return url;
+    }
+}
