@@ -69,8 +69,8 @@ public final class JobLog {
             outputBytes += bytes;
             if (outputBytes > limits.maxJobBytes()) {
                 truncated = true;
-                add(new LogChunk.Line(null, LogChunk.SYSTEM, "forge: the log of this job exceeded "
-                        + (limits.maxJobBytes() >> 20) + " MiB; further output is not kept (the job keeps running)"), 0);
+                add(new LogChunk.Line(null, LogChunk.SYSTEM, "forge: the log of this job exceeded " + size(limits.maxJobBytes())
+                        + "; further output is not kept (the job keeps running)"), 0);
                 publishBatch();
                 return;
             }
@@ -146,6 +146,10 @@ public final class JobLog {
         } finally {
             lock.unlock();
         }
+    }
+
+    private static String size(long bytes) {
+        return bytes >= 1 << 20 ? (bytes >> 20) + " MiB" : bytes + " bytes";
     }
 
     private void add(LogChunk.Line line, int bytes) {
