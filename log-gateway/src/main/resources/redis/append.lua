@@ -7,7 +7,8 @@
 -- ARGV[1] max bytes of line frames per run, ARGV[2] retention in seconds, ARGV[3] how many runs
 -- the recent list keeps, ARGV[4] the operation as JSON (built by LogStore):
 --   {dedupe, seq, kind = lines|step-started|event|job-finished|run, job, attempt, ...}
--- Returns the number of frames appended, or -1 for a redelivery, -2 for an event after the end.
+-- Returns the number of frames appended, or -1 for a redelivery, -2 for an event after the end,
+-- -3 for lines whose step has not started yet (nothing written).
 
 local stream, state, runs, summaries = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local maxBytes, retention, recentLimit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
@@ -95,6 +96,15 @@ if redis.call('HEXISTS', state, 'ended') == 1 then
 end
 if (tonumber(redis.call('HGET', state, op.dedupe)) or 0) >= op.seq then
     return -1
+end
+-- A step's lines may be consumed just before its step-started (another topic); the consumer
+-- retries such a chunk briefly (op.waitForNames) so that the step's header carries its name.
+if op.kind == 'lines' and op.waitForNames then
+    for _, line in ipairs(op.lines) do
+        if line.step >= 0 and redis.call('HEXISTS', state, 'n:' .. stepKey(op.job, op.attempt, line.step)) == 0 then
+            return -3
+        end
+    end
 end
 redis.call('HSET', state, op.dedupe, op.seq)
 

@@ -11,12 +11,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forgeci.logs.config.ViewerConfig;
 import io.quarkus.logging.Log;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * The viewer talks to one origin. Behind the Ingress the scheduler's {@code /api/runs} and the
@@ -28,6 +30,8 @@ import io.vertx.ext.web.RoutingContext;
 public class ViewerProxy {
 
     private static final Set<String> FORWARDED = Set.of("authorization", "content-type", "accept", "x-request-id");
+    /** A manual trigger carries a workflow file at most; the trigger-service applies its own limit. */
+    private static final long MAX_BODY = 1024 * 1024;
     private static final Set<String> RETURNED = Set.of("content-type", "location", "www-authenticate", "retry-after");
 
     void routes(@Observes Router router, ViewerConfig config, Vertx vertx, ObjectMapper json) {
@@ -42,7 +46,7 @@ public class ViewerProxy {
         int port = target.getPort() > 0 ? target.getPort() : tls ? 443 : 80;
         String basePath = target.getPath() == null ? "" : target.getPath().replaceAll("/$", "");
         Log.infof("forwarding %s to %s for the viewer", prefix, base);
-        router.route(prefix + "*").order(-100).handler(ctx -> {
+        router.route(prefix + "*").order(-100).handler(BodyHandler.create().setBodyLimit(MAX_BODY)).handler(ctx -> {
             HttpServerRequest in = ctx.request();
             RequestOptions options = new RequestOptions().setMethod(in.method()).setHost(target.getHost()).setPort(port)
                     .setSsl(tls).setURI(basePath + in.uri());
@@ -51,10 +55,10 @@ public class ViewerProxy {
                     options.addHeader(h.getKey(), h.getValue());
                 }
             });
-            in.body()
-                    .compose(body -> client.request(options).compose(out -> out.send(body)))
-                    .compose(response -> response.body().map(body -> {
-                        relay(ctx, response).end(body);
+            Buffer body = ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer();
+            client.request(options).compose(out -> out.send(body))
+                    .compose(response -> response.body().map(answer -> {
+                        relay(ctx, response).end(answer);
                         return null;
                     }))
                     .onFailure(failure -> {

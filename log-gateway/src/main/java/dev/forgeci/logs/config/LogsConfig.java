@@ -21,6 +21,10 @@ public interface LogsConfig {
     @WithDefault("100")
     int recentRuns();
 
+    /** How long a chunk waits for its step's step-started (another topic), so its header carries the name. */
+    @WithDefault("250ms")
+    Duration stepNameWait();
+
     Ws ws();
 
     interface Ws {

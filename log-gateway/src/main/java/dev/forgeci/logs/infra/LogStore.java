@@ -28,6 +28,11 @@ import io.vertx.mutiny.redis.client.Command;
 @ApplicationScoped
 public class LogStore {
 
+    /** What {@link #apply} answers besides a number of frames appended. */
+    public static final long REDELIVERED = -1;
+    public static final long AFTER_END = -2;
+    public static final long STEP_NOT_STARTED = -3;
+
     private static final String PREFIX = "forge:logs:run:";
     private static final String RUNS = "forge:logs:runs";
     private static final String SUMMARIES = "forge:logs:runs:summary";
@@ -47,7 +52,7 @@ public class LogStore {
         return PREFIX + runId;
     }
 
-    /** Applies an operation; the answer is the number of frames appended (-1 redelivery, -2 after the end). */
+    /** Applies an operation; the answer is the number of frames appended, or one of the negative answers above. */
     public Uni<Long> apply(Operation op) {
         return loadedSha().chain(loaded -> redis.send(appendRequest(Command.EVALSHA, loaded, op)))
                 .onFailure(LogStore::isNoScript).recoverWithUni(() -> {

@@ -1,0 +1,147 @@
+package dev.forgeci.logs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.forgeci.testkit.KafkaTestClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The viewer in a real headless Chromium: the Run form starts a run (through the gateway to a
+ * stand-in trigger-service), the run's events are played on the real broker, its lines appear in
+ * the xterm.js terminal with step sections and status, Cancel reaches the stand-in scheduler.
+ * Screenshots land in target/viewer-*.png.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = FakeNeighbours.class, restrictToAnnotatedClass = true)
+class ViewerBrowserTest {
+
+    static KafkaTestClient kafka;
+    static WebDriver browser;
+    static Path profile;
+
+    FakeNeighbours neighbours;
+
+    @TestHTTPResource("/")
+    URI base;
+
+    @BeforeAll
+    static void start() throws IOException {
+        kafka = new KafkaTestClient();
+        RunFeeder.awaitGatewayConsumer(kafka);
+        profile = Files.createTempDirectory("forge-chromium");
+        ChromeOptions options = new ChromeOptions().setBinary("/usr/bin/chromium").addArguments("--headless", "--no-sandbox",
+                "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--window-size=1400,900", "--user-data-dir=" + profile);
+        // The Debian chromedriver, so Selenium Manager never downloads anything.
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile())
+                .build();
+        browser = new ChromeDriver(service, options);
+        browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        kafka.close();
+    }
+
+    @Test
+    void theRunFormStartsARunWhoseLiveLogAppearsInTheTerminalAndCancelReachesTheScheduler() throws Exception {
+        try {
+            runFormToCancel();
+        } catch (AssertionError | RuntimeException e) {
+            screenshot("viewer-failure.png");
+            throw e;
+        }
+    }
+
+    void runFormToCancel() throws Exception {
+        browser.get(base.toString());
+        browser.findElement(By.id("token")).sendKeys("test-reader-token");
+        browser.findElement(By.id("run-repository")).sendKeys("rad:z3gqcJUoA1n9HaHKufZs5FCSGazv5");
+        browser.findElement(By.id("run-commit")).sendKeys("2f1c3e5d9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d");
+        browser.findElement(By.id("run-workflow")).sendKeys("name: Build and Test\nsteps:\n  - name: Run Tests\n    run: npm test\n");
+        browser.findElement(By.id("run-submit")).click();
+
+        FakeNeighbours.Received trigger = Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> neighbours.received.stream().filter(r -> r.path().equals("/api/triggers")).findFirst(), r -> r.isPresent())
+                .orElseThrow();
+        assertThat(trigger.method()).isEqualTo("POST");
+        assertThat(trigger.authorization()).isEqualTo("Bearer test-reader-token");
+        JsonNode body = new ObjectMapper().readTree(trigger.body());
+        assertThat(body.get("repository").asText()).isEqualTo("rad:z3gqcJUoA1n9HaHKufZs5FCSGazv5");
+        assertThat(body.get("commit").asText()).isEqualTo("2f1c3e5d9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d");
+        assertThat(body.get("workflow").asText()).contains("npm test");
+
+        // Play the scheduler and the runner-controller for the run the stand-in trigger-service announced.
+        RunFeeder run = new RunFeeder(kafka, neighbours.nextRunId);
+        run.run("queued").run("running").jobStarted("build");
+        run.lines("build", null, 2, 2, n -> n == 1 ? "Cloning rad:z3gqcJUoA1n9HaHKufZs5FCSGazv5" : "HEAD is now at 2f1c3e5");
+        run.stepStarted("build", 1, "Install Dependencies");
+        run.lines("build", 1, 3, 3, n -> "\u001b[32madded " + n + " packages\u001b[0m");
+        run.stepFinished("build", 1, "Install Dependencies", "success", 0).stepStarted("build", 2, "Run Tests");
+        run.lines("build", 2, 12, 4, n -> "  \u001b[32m✔\u001b[0m test case number " + n + " passes");
+
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> terminalText().contains("test case number 17 passes"));
+        assertThat(terminalText()).contains("==> build > Install Dependencies", "added 3 packages", "==> build > Run Tests");
+        // Run and step status come from other topics than the lines, so they may show a moment later.
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(browser.findElement(By.id("run-status")).getText()).isEqualTo("running");
+            assertThat(browser.findElement(By.cssSelector("#steps [data-step='build:1:1']")).getText()).contains("Install Dependencies", "success");
+            assertThat(browser.findElement(By.cssSelector("#steps [data-step='build:1:2']")).getText()).contains("Run Tests", "running");
+        });
+        Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> !browser.findElements(By.cssSelector("#runs li[data-run-id='" + run.runId + "']")).isEmpty());
+        screenshot("viewer-running.png");
+
+        browser.findElement(By.id("cancel")).click();
+        FakeNeighbours.Received cancel = Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> neighbours.received.stream().filter(r -> r.path().endsWith("/cancel")).findFirst(), r -> r.isPresent())
+                .orElseThrow();
+        assertThat(cancel.method()).isEqualTo("POST");
+        assertThat(cancel.path()).isEqualTo("/api/runs/" + run.runId + "/cancel");
+        assertThat(cancel.authorization()).isEqualTo("Bearer test-reader-token");
+
+        run.stepFinished("build", 2, "Run Tests", "cancelled", 143).jobFinished("build", "cancelled", 143)
+                .runFinished("cancelled", Map.of("build", run.chunks("build")));
+        Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> browser.findElement(By.id("run-status")).getText().equals("cancelled"));
+        assertThat(terminalText()).contains("==> run cancelled");
+        screenshot("viewer-cancelled.png");
+    }
+
+    /** What the terminal shows: the text of xterm.js's rendered rows. */
+    static String terminalText() {
+        return browser.findElement(By.cssSelector("#terminal .xterm-rows")).getText();
+    }
+
+    static void screenshot(String name) throws IOException {
+        byte[] png = ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES);
+        Files.write(Path.of("target", name), png);
+    }
+}
