@@ -79,9 +79,8 @@ public class RadicleWebhookResource {
             @Parameter(description = "the same signature, Radicle's name") @HeaderParam("x-radicle-signature") String radicleSignature,
             @Parameter(description = "push or patch") @HeaderParam("x-radicle-event-type") String eventType,
             @Parameter(description = "delivery id; a redelivery carries the same") @HeaderParam("X-Request-UUID") String requestId) {
-        if (body.length > config.webhook().maxBodyBytes()) {
-            throw new ProblemException(ProblemType.PAYLOAD_TOO_LARGE, "a webhook body may be at most "
-                    + config.webhook().maxBodyBytes() + " bytes");
+        if (body.length > config.maxBodyBytes()) {
+            throw BodyLimit.tooLarge(config);
         }
         Optional<Payloads.Webhook> hook = parse(body);
         String rid = hook.map(Payloads.Webhook::repository).map(Payloads.Repository::id).orElse(null);

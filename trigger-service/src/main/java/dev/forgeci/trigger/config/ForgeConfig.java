@@ -11,6 +11,10 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "forge")
 public interface ForgeConfig {
 
+    /** Largest request body accepted (webhooks, triggers, broker requests); larger ones get 413. */
+    @WithDefault("1048576")
+    int maxBodyBytes();
+
     Auth auth();
 
     Webhook webhook();
@@ -45,10 +49,6 @@ public interface ForgeConfig {
          * {@code rad:z…=secret} (FORGE_WEBHOOK_REPOSITORY_SECRETS, comma-separated).
          */
         Optional<List<String>> repositorySecrets();
-
-        /** Largest webhook body accepted. */
-        @WithDefault("1048576")
-        int maxBodyBytes();
 
         /** How long a delivery's first answer is kept to replay it for the same X-Request-UUID. */
         @WithDefault("P7D")

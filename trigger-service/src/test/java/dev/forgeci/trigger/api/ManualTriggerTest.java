@@ -260,6 +260,15 @@ class ManualTriggerTest {
                 .body("type", equalTo("urn:forge-ci:problem:malformed-body"));
     }
 
+    @Test
+    void unknownPathsAndMethodsAnswerProblemsToo() {
+        given().when().get("/api/triggers").then().statusCode(405).contentType("application/problem+json").body("status", equalTo(405));
+        given().when().post("/api/nothing-here").then().statusCode(404).contentType("application/problem+json")
+                .body("type", equalTo("urn:forge-ci:problem:not-found"));
+        given().header("Authorization", "Bearer " + TestEnvironment.TOKEN).contentType("text/plain").body("hello")
+                .when().post("/api/triggers").then().statusCode(415).contentType("application/problem+json");
+    }
+
     static ValidatableResponse trigger(Map<String, String> body) {
         return given().header("Authorization", "Bearer " + TestEnvironment.TOKEN).contentType(ContentType.JSON)
                 .body(new HashMap<>(body)).when().post("/api/triggers").then();

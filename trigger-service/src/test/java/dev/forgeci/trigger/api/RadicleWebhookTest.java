@@ -257,6 +257,12 @@ class RadicleWebhookTest {
                 .contentType("application/problem+json")
                 .body("type", equalTo("urn:forge-ci:problem:payload-too-large"));
 
+        // Beyond what the HTTP layer buffers at all: refused before the body is read, still as a problem.
+        byte[] huger = new byte[3 * 1024 * 1024];
+        send(huger, Map.of("X-Hub-Signature-256", Fixtures.sign(huger))).statusCode(413)
+                .contentType("application/problem+json")
+                .body("type", equalTo("urn:forge-ci:problem:payload-too-large"));
+
         byte[] notJson = "this is not json".getBytes(StandardCharsets.UTF_8);
         send(notJson, Map.of("X-Hub-Signature-256", Fixtures.sign(notJson))).statusCode(400)
                 .body("type", equalTo("urn:forge-ci:problem:malformed-body"));
