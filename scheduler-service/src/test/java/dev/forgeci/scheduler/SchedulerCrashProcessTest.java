@@ -2,6 +2,8 @@ package dev.forgeci.scheduler;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,10 +13,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -30,39 +34,43 @@ import dev.forgeci.testkit.ServiceProcess;
 import dev.forgeci.testkit.TestInfra;
 
 /**
- * The packaged scheduler as a real process, killed with SIGKILL while 100 runs are queued and some
- * run, then started again on the same Redis and consumer group: every run finishes, no job is
- * dispatched as a second attempt or run twice, and the API agrees with the run events.
+ * The packaged scheduler as a real process, killed with SIGKILL while runs are queued and some
+ * run, then started again on the same consumer group: every run finishes, no job is dispatched as a
+ * second attempt or run twice, and the API agrees with the run events. Once with its Redis intact,
+ * once with the Redis lost, so the state is rebuilt from the topics.
  */
 class SchedulerCrashProcessTest {
 
-    private static final int RUNS = 100;
     private static final int REPOSITORIES = 5;
 
-    private RedisServerProcess redis;
-    private ServiceProcess scheduler;
+    private final List<RedisServerProcess> redisServers = new ArrayList<>();
+    private final List<ServiceProcess> schedulers = new ArrayList<>();
+    private final List<String> repositories = new ArrayList<>();
+    private final List<String> runs = new ArrayList<>();
+    private Map<String, String> config;
     private KafkaTestClient kafka;
     private FakeController controller;
     private ScheduledExecutorService worker;
-    private String group;
-    private String repositoryPrefix;
+    private KafkaTestClient.Watcher runEvents;
 
     @BeforeEach
     void start() {
-        redis = RedisServerProcess.start();
-        group = "scheduler-crash-test-" + UUID.randomUUID();
-        Map<String, String> config = new HashMap<>();
+        String prefix = RunRequests.newRepository();
+        for (int i = 0; i < REPOSITORIES; i++) {
+            repositories.add(prefix + "x" + i);
+        }
+        String group = "scheduler-crash-test-" + UUID.randomUUID();
+        config = new HashMap<>();
         config.put("kafka.bootstrap.servers", TestInfra.kafkaBootstrap());
-        config.put("quarkus.redis.hosts", redis.uri());
         config.put("mp.messaging.connector.smallrye-kafka.group.id", group);
-        // Production's offset reset (earliest), so what was published while it was down is read after
-        // the restart; repositories of this test only, so the replayed history of the shared broker
-        // schedules nothing else.
-        repositoryPrefix = RunRequests.newRepository();
-        config.put("forge.scheduler.repository-filter", java.util.regex.Pattern.quote(repositoryPrefix) + ".*");
+        // Production's offset reset (earliest) and rebuild, bounded to the last minutes of the shared
+        // broker; repositories of this test only, so that history schedules nothing else.
+        config.put("forge.scheduler.repository-filter", Pattern.quote(prefix) + ".*");
+        config.put("forge.scheduler.rebuild.window", "PT10M");
         config.put("forge.auth.tokens", "crash-token");
-        scheduler = ServiceProcess.start("scheduler-service", Path.of(System.getProperty("forge.test.app-jar")), config);
         kafka = new KafkaTestClient();
+        runEvents = kafka.watch(Topics.RUN_EVENTS);
+        startScheduler(RedisServerProcess.start());
         kafka.awaitAssigned(group, Duration.ofSeconds(60), Topics.RUN_REQUESTED, Topics.JOB_EVENTS);
         controller = new FakeController();
         worker = Executors.newSingleThreadScheduledExecutor();
@@ -72,71 +80,89 @@ class SchedulerCrashProcessTest {
     void stop() {
         worker.shutdownNow();
         controller.close();
+        runEvents.close();
         kafka.close();
-        scheduler.close();
-        redis.close();
+        schedulers.forEach(ServiceProcess::close);
+        redisServers.forEach(RedisServerProcess::close);
     }
 
     @Test
     void afterKill9AndRestartEveryRunFinishesAndNoJobIsDispatchedTwice() {
-        List<String> repositories = new ArrayList<>();
-        for (int i = 0; i < REPOSITORIES; i++) {
-            repositories.add(repositoryPrefix + "x" + i);
-        }
-        try (KafkaTestClient.Watcher runEvents = kafka.watch(Topics.RUN_EVENTS)) {
-            List<String> runs = new ArrayList<>();
-            for (int i = 0; i < RUNS; i++) {
-                RunRequests run = RunRequests.push(repositories.get(i % REPOSITORIES)).job("build").job("test", "success", "build");
-                controller.register(run.runId());
-                runs.add(run.runId());
-                kafka.sendJson(Topics.RUN_REQUESTED, run.runId(), run.json());
-            }
-            // The controller keeps working, crash or not: one job ends every 20 ms.
-            worker.scheduleWithFixedDelay(() -> controller.finishOldest("success"), 20, 20, TimeUnit.MILLISECONDS);
+        submitRunsAndKillTheSchedulerMidway(100);
 
-            Awaitility.await().atMost(Duration.ofSeconds(60))
-                    .until(() -> ended(runEvents, runs) >= 10 && controller.holding().size() >= 3);
-            long endedBeforeKill = ended(runEvents, runs);
-            scheduler.kill();
-            System.out.printf("killed the scheduler with %d of %d runs ended and %d jobs running%n", endedBeforeKill, RUNS,
-                    controller.holding().size());
-            assertThat(endedBeforeKill).isLessThan(RUNS / 2);
+        scheduler().startAgain();
 
-            scheduler.startAgain();
-            Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> ended(runEvents, runs) == RUNS);
-
-            // Each job was dispatched as attempt 1 only, and the controller ran it once.
-            Map<String, Set<Integer>> attempts = new HashMap<>();
-            controller.dispatched().forEach(d -> attempts.computeIfAbsent(d.path("runId").asText() + "/" + d.path("jobId").asText(),
-                    k -> new HashSet<>()).add(d.path("attempt").asInt()));
-            assertThat(attempts).hasSize(RUNS * 2);
-            assertThat(attempts.values()).allSatisfy(seen -> assertThat(seen).containsExactly(1));
-            System.out.printf("dispatch records published again after the crash (same attempt, recognised): %d%n",
-                    controller.redelivered());
-
-            // Every run's events, told apart by seq, are queued, running, success; the API says the same.
-            for (String runId : runs) {
-                Map<Long, String> bySeq = new java.util.TreeMap<>();
-                runEvents.matching(seen -> runId.equals(seen.key()))
-                        .forEach(seen -> bySeq.put(seen.json().path("seq").asLong(), seen.json().path("status").asText()));
-                assertThat(bySeq.values()).as("events of run %s", runId).containsExactly("queued", "running", "success");
-            }
-            for (String repository : repositories) {
-                given().baseUri(scheduler.baseUrl()).header("Authorization", "Bearer crash-token")
-                        .queryParam("repository", repository).queryParam("size", 100)
-                        .when().get("/api/runs").then().statusCode(200)
-                        .body("total", org.hamcrest.Matchers.equalTo(RUNS / REPOSITORIES))
-                        .body("runs.status", org.hamcrest.Matchers.everyItem(org.hamcrest.Matchers.equalTo("success")));
-            }
-            JsonNode sample = RunRequests.JSON.valueToTree(given().baseUri(scheduler.baseUrl())
-                    .header("Authorization", "Bearer crash-token").when().get("/api/runs/" + runs.get(0)).then().statusCode(200)
-                    .extract().as(Map.class));
-            assertThat(sample.path("jobs")).extracting(job -> job.path("status").asText()).containsExactly("success", "success");
-        }
+        verifyEveryRunFinishedOnceAndTheApiAgrees();
     }
 
-    private static long ended(KafkaTestClient.Watcher runEvents, List<String> runs) {
+    @Test
+    void afterLosingRedisTooTheStateIsRebuiltFromTheTopics() {
+        submitRunsAndKillTheSchedulerMidway(40);
+        redisServers.get(0).kill();
+
+        startScheduler(RedisServerProcess.start());
+
+        verifyEveryRunFinishedOnceAndTheApiAgrees();
+    }
+
+    private void startScheduler(RedisServerProcess redis) {
+        redisServers.add(redis);
+        Map<String, String> withRedis = new HashMap<>(config);
+        withRedis.put("quarkus.redis.hosts", redis.uri());
+        schedulers.add(ServiceProcess.start("scheduler-service", Path.of(System.getProperty("forge.test.app-jar")), withRedis));
+    }
+
+    private ServiceProcess scheduler() {
+        return schedulers.get(schedulers.size() - 1);
+    }
+
+    private void submitRunsAndKillTheSchedulerMidway(int count) {
+        for (int i = 0; i < count; i++) {
+            RunRequests run = RunRequests.push(repositories.get(i % REPOSITORIES)).job("build").job("test", "success", "build");
+            controller.register(run.runId());
+            runs.add(run.runId());
+            kafka.sendJson(Topics.RUN_REQUESTED, run.runId(), run.json());
+        }
+        // The controller keeps working, crash or not: one job ends every 20 ms.
+        worker.scheduleWithFixedDelay(() -> controller.finishOldest("success"), 20, 20, TimeUnit.MILLISECONDS);
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> ended() >= 10 && controller.holding().size() >= 3);
+        long endedBeforeKill = ended();
+        scheduler().kill();
+        System.out.printf("killed the scheduler with %d of %d runs ended and %d jobs running%n", endedBeforeKill, runs.size(),
+                controller.holding().size());
+        assertThat(endedBeforeKill).isLessThan(runs.size() / 2);
+    }
+
+    private void verifyEveryRunFinishedOnceAndTheApiAgrees() {
+        Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> ended() == runs.size());
+
+        // Each job was dispatched as attempt 1 only, and the controller ran it once.
+        Map<String, Set<Integer>> attempts = new HashMap<>();
+        controller.dispatched().forEach(d -> attempts.computeIfAbsent(d.path("runId").asText() + "/" + d.path("jobId").asText(),
+                k -> new HashSet<>()).add(d.path("attempt").asInt()));
+        assertThat(attempts).hasSize(runs.size() * 2);
+        assertThat(attempts.values()).allSatisfy(seen -> assertThat(seen).containsExactly(1));
+        System.out.printf("dispatch records published again after the crash (same attempt, recognised): %d%n", controller.redelivered());
+
+        // Every run's events, told apart by seq, are queued, running, success; the API says the same.
+        for (String runId : runs) {
+            Map<Long, String> bySeq = new TreeMap<>();
+            runEvents.matching(seen -> runId.equals(seen.key()))
+                    .forEach(seen -> bySeq.put(seen.json().path("seq").asLong(), seen.json().path("status").asText()));
+            assertThat(bySeq.values()).as("events of run %s", runId).containsExactly("queued", "running", "success");
+        }
+        for (String repository : repositories) {
+            given().baseUri(scheduler().baseUrl()).header("Authorization", "Bearer crash-token")
+                    .queryParam("repository", repository).queryParam("size", 100)
+                    .when().get("/api/runs").then().statusCode(200)
+                    .body("total", equalTo(runs.size() / REPOSITORIES)).body("runs.status", everyItem(equalTo("success")));
+        }
+        JsonNode first = RunRequests.JSON.valueToTree(given().baseUri(scheduler().baseUrl()).header("Authorization", "Bearer crash-token")
+                .when().get("/api/runs/" + runs.get(0)).then().statusCode(200).extract().as(Map.class));
+        assertThat(first.path("jobs")).extracting(job -> job.path("status").asText()).containsExactly("success", "success");
+    }
+
+    private long ended() {
         Set<String> wanted = new HashSet<>(runs);
         return runEvents.matching(seen -> wanted.contains(seen.key()) && seen.json() != null
                 && "success".equals(seen.json().path("status").asText())).stream().map(KafkaTestClient.Seen::key).distinct().count();

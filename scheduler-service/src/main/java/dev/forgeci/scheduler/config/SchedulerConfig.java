@@ -57,6 +57,18 @@ public interface SchedulerConfig {
     @WithDefault("PT10S")
     Duration apiTimeout();
 
+    Rebuild rebuild();
+
+    /** When Redis has no scheduler state (lost, or a new installation), it is rebuilt from the topics. */
+    interface Rebuild {
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How far back to read: the topics' retention. */
+        @WithDefault("P30D")
+        Duration window();
+    }
+
     /** Higher runs first; first-in-first-out within one priority. */
     interface Priorities {
         @WithDefault("30")

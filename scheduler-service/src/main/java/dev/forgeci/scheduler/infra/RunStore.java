@@ -36,7 +36,8 @@ import io.vertx.mutiny.redis.client.Response;
  * <li>{@code outbox} records to publish, in order, written with the change that caused them;</li>
  * <li>{@code index:all}, {@code index:repo:<id>}, {@code index:status:<status>},
  * {@code index:repo:<id>:status:<status>} sorted sets scored by request time, for the list API;</li>
- * <li>{@code repos} every repository id seen, for trimming the indexes.</li>
+ * <li>{@code repos} every repository id seen, for trimming the indexes;</li>
+ * <li>{@code initialized} set once the state exists; without it the state is rebuilt from Kafka.</li>
  * </ul>
  * A batch of changes is written as one MULTI/EXEC, sent in one round trip.
  */
@@ -88,6 +89,15 @@ public class RunStore implements RunHistory {
             }
         }
         return new ActiveState(runs, jobs);
+    }
+
+    /** Whether this Redis holds the scheduler's state, rather than being new or having lost it. */
+    public boolean initialized() {
+        return send(Request.cmd(Command.EXISTS).arg(key("initialized"))).toInteger() > 0;
+    }
+
+    public void markInitialized(Instant at) {
+        send(Request.cmd(Command.SET).arg(key("initialized")).arg(at.toString()));
     }
 
     /** Writes a batch of changes and its outbox records atomically. */

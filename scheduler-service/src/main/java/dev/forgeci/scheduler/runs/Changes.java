@@ -24,6 +24,12 @@ public final class Changes {
         this.now = now;
     }
 
+    /** Takes over the state another batch changed, not what it would publish. */
+    public void absorb(Changes other) {
+        runs.putAll(other.runs);
+        requests.putAll(other.requests);
+    }
+
     public Instant now() {
         return now;
     }

@@ -82,6 +82,12 @@ public final class Job {
         steps.replaceAll(step -> new Step(step.index(), step.name()));
     }
 
+    /** A dispatch read back from job-dispatched while rebuilding. */
+    void replayDispatch(int replayedAttempt, Instant at) {
+        dispatch(at);
+        attempt = replayedAttempt;
+    }
+
     void start(Instant at) {
         state = JobState.RUNNING;
         startedAt = at;

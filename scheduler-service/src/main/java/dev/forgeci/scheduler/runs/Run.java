@@ -100,6 +100,11 @@ public final class Run {
         finishedAt = at;
     }
 
+    /** The run-events topic has events of this run up to this seq. */
+    void replayedSeq(long published) {
+        seq = Math.max(seq, published);
+    }
+
     void requestCancel(String why) {
         cancelRequested = true;
         cancelReason = why;

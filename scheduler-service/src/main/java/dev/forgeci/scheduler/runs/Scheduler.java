@@ -23,6 +23,8 @@ import dev.forgeci.scheduler.events.ControllerHeartbeat;
 import dev.forgeci.scheduler.events.JobCancelRequested;
 import dev.forgeci.scheduler.events.JobDispatched;
 import dev.forgeci.scheduler.events.JobEvent;
+import dev.forgeci.scheduler.events.OutboxMessage;
+import dev.forgeci.scheduler.events.RunEvent;
 import dev.forgeci.scheduler.events.RunRequested;
 import dev.forgeci.scheduler.events.Topics;
 import io.quarkus.logging.Log;
@@ -88,16 +90,51 @@ public final class Scheduler {
 
     /** Creates a run that the store does not know yet (see {@code RunStore#isKnown}). */
     public void accept(RunRequested request, String raw, Changes changes) {
+        if (!isNew(request, changes)) {
+            return;
+        }
+        Run run = create(request, raw, changes);
+        String runId = run.runId();
+        publish(run, changes);
+        if (run.status().terminal()) {
+            Log.warnf("run %s: %s", runId, run.reason());
+            return;
+        }
+        active.put(runId, run);
+        Log.infof("run %s: queued (%s of %s, %s, %d jobs)", runId, run.workflow(), run.repositoryId(), run.triggerKind(),
+                run.jobs().size());
+        if (run.cancelInProgress()) {
+            group(run).map(List::copyOf).orElse(List.of()).forEach(older -> cancel(older, JobCancelRequested.SUPERSEDED,
+                    "Superseded by run " + runId + " in concurrency group " + run.concurrencyGroup() + ".", changes));
+        }
+        // Looked up again: cancelling the older runs may have emptied and dropped the group.
+        group(run).ifPresent(group -> group.add(run));
+        advance(run, changes);
+    }
+
+    /** Rebuilding: a run whose terminal event is on the run-events topic is stored as it ended. */
+    public void restoreEnded(RunRequested request, String raw, RunEvent end, Changes changes) {
+        if (isNew(request, changes)) {
+            replayRunEvent(end, create(request, raw, changes), changes);
+        }
+    }
+
+    private boolean isNew(RunRequested request, Changes changes) {
         String runId = request.runId();
         if (!served.test(request.repository().id())) {
             Log.debugf("run %s: repository %s is not served by this scheduler", runId, request.repository().id());
-            return;
+            return false;
         }
         // The consumer has already asked the store about runs that ended; these are the ones in flight.
         if (active.containsKey(runId) || changes.isNew(runId)) {
             Log.infof("run %s: already known, redelivery ignored", runId);
-            return;
+            return false;
         }
+        return true;
+    }
+
+    /** The run and its jobs, queued; or ended `error` when its workflow cannot run. */
+    private Run create(RunRequested request, String raw, Changes changes) {
         List<Job> jobs = new ArrayList<>();
         String problem = null;
         try {
@@ -120,21 +157,8 @@ public final class Scheduler {
         changes.created(run, raw);
         if (problem != null) {
             run.conclude(RunStatus.ERROR, "The workflow cannot run: " + problem + ".", changes.now());
-            Log.warnf("run %s: %s", runId, run.reason());
-            publish(run, changes);
-            return;
         }
-        active.put(runId, run);
-        publish(run, changes);
-        Log.infof("run %s: queued (%s of %s, %s, %d jobs)", runId, run.workflow(), run.repositoryId(), run.triggerKind(),
-                jobs.size());
-        if (run.cancelInProgress()) {
-            group(run).map(List::copyOf).orElse(List.of()).forEach(older -> cancel(older, JobCancelRequested.SUPERSEDED,
-                    "Superseded by run " + runId + " in concurrency group " + run.concurrencyGroup() + ".", changes));
-        }
-        // Looked up again: cancelling the older runs may have emptied and dropped the group.
-        group(run).ifPresent(group -> group.add(run));
-        advance(run, changes);
+        return run;
     }
 
     public void onJobEvent(JobEvent event, Changes changes) {
@@ -272,6 +296,79 @@ public final class Scheduler {
                             null, null, now, changes);
                 }
             }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Rebuilding from the topics (see KafkaRebuild): run-requested and job-events go through accept()
+    // and onJobEvent() as when they arrived; what that would publish is kept apart, not sent.
+
+    /** A job-dispatched this scheduler published: the job holds a slot with that attempt. */
+    public void replayDispatched(JobDispatched dispatched, Changes changes) {
+        Run run = active.get(dispatched.runId());
+        Job job = run == null ? null : run.job(dispatched.jobId());
+        if (job == null || job.state().terminal() || dispatched.attempt() <= job.attempt()) {
+            return;
+        }
+        if (job.state() == JobState.READY) {
+            ready.remove(run, job);
+        }
+        if (!job.state().holdsSlot()) {
+            ready.occupy(run.repositoryId());
+        }
+        job.replayDispatch(dispatched.attempt(), dispatched.dispatchedAt() != null ? dispatched.dispatchedAt() : changes.now());
+        changes.touch(run);
+    }
+
+    /**
+     * A run event this scheduler published: the seq goes on from it, and a terminal one is the
+     * run's outcome even where the replay could not tell (a cancel on request, a lost runner).
+     */
+    public void replayRunEvent(RunEvent event, Run run, Changes changes) {
+        run.replayedSeq(event.seq());
+        RunStatus status = RunStatus.of(event.status());
+        if (!status.terminal()) {
+            return;
+        }
+        if (event.jobs() != null) {
+            for (RunEvent.JobOutcome outcome : event.jobs()) {
+                Job job = run.job(outcome.jobId());
+                if (job != null && !job.state().terminal()) {
+                    if (job.state().holdsSlot()) {
+                        ready.release(run.repositoryId());
+                    }
+                    ready.remove(run, job);
+                    job.end(JobState.ofOutcome(outcome.status()), null, null, outcome.logChunks(),
+                            event.finishedAt() != null ? event.finishedAt() : changes.now());
+                }
+            }
+        }
+        run.conclude(status, event.reason(), event.finishedAt() != null ? event.finishedAt() : changes.now());
+        changes.touch(run);
+        if (active.containsKey(run.runId())) {
+            retire(run, changes);
+        }
+    }
+
+    /**
+     * The end of a rebuild. The replay computed again the run events it would have published, with
+     * the same seqs; those beyond what the run-events topic holds were lost with the outbox and are
+     * published now (a run's "queued", or the end of a run that ended while Redis was lost).
+     */
+    public void finishReplay(Map<String, Long> publishedSeqs, List<OutboxMessage> replayedRunEvents, Changes changes) {
+        for (OutboxMessage message : replayedRunEvents) {
+            try {
+                JsonNode event = json.readTree(message.value());
+                if (event.path("seq").asLong() > publishedSeqs.getOrDefault(message.key(), 0L)) {
+                    changes.publish(message.topic(), message.key(), message.value());
+                }
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("a replayed run event is not JSON", e);
+            }
+        }
+        for (Run run : active.values()) {
+            run.replayedSeq(publishedSeqs.getOrDefault(run.runId(), 0L));
+            changes.touch(run);
         }
     }
 
@@ -439,8 +536,13 @@ public final class Scheduler {
         }
         run.conclude(status, reason, changes.now());
         publish(run, changes);
-        active.remove(run.runId());
         Log.infof("run %s: %s%s", run.runId(), status.word(), reason == null ? "" : " (" + reason + ")");
+        retire(run, changes);
+    }
+
+    /** The run has ended: it leaves the active set and its concurrency group. */
+    private void retire(Run run, Changes changes) {
+        active.remove(run.runId());
         group(run).ifPresent(group -> {
             group.remove(run);
             if (group.isEmpty()) {

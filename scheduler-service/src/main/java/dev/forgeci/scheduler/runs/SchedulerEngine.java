@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.forgeci.scheduler.config.SchedulerConfig;
 import dev.forgeci.scheduler.infra.Backoff;
+import dev.forgeci.scheduler.infra.KafkaRebuild;
 import dev.forgeci.scheduler.infra.OutboxRelay;
 import dev.forgeci.scheduler.infra.RunStore;
 import dev.forgeci.scheduler.infra.StoreUnavailableException;
@@ -44,6 +45,7 @@ public class SchedulerEngine {
     private final Scheduler scheduler;
     private final RunStore store;
     private final OutboxRelay relay;
+    private final KafkaRebuild rebuild;
     private final SchedulerConfig config;
     private final BlockingQueue<Command<?>> inbox = new LinkedBlockingQueue<>();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -59,10 +61,12 @@ public class SchedulerEngine {
     private Instant nextTrim = Instant.EPOCH;
     private Thread thread;
 
-    public SchedulerEngine(SchedulerConfig config, RunStore store, OutboxRelay relay, ObjectMapper json, MeterRegistry metrics) {
+    public SchedulerEngine(SchedulerConfig config, RunStore store, OutboxRelay relay, KafkaRebuild rebuild, ObjectMapper json,
+            MeterRegistry metrics) {
         this.config = config;
         this.store = store;
         this.relay = relay;
+        this.rebuild = rebuild;
         this.scheduler = new Scheduler(config, store, json);
         metrics.gauge("forge.scheduler.jobs.queued", this, engine -> engine.queuedJobs);
         metrics.gauge("forge.scheduler.jobs.in.flight", this, engine -> engine.inFlightJobs);
@@ -214,13 +218,19 @@ public class SchedulerEngine {
         Backoff backoff = new Backoff();
         while (running) {
             try {
+                if (!store.initialized()) {
+                    if (config.rebuild().enabled()) {
+                        rebuild.rebuild(scheduler);
+                    }
+                    store.markInitialized(Instant.now());
+                }
                 RunStore.ActiveState state = store.loadActive();
                 scheduler.restore(state.runs(), state.requestedJobs(), Instant.now());
                 restored = true;
                 return true;
-            } catch (StoreUnavailableException e) {
+            } catch (RuntimeException e) {
                 restored = false;
-                Log.warnf("cannot load the scheduler state from Redis (%s); retrying", e.getMessage());
+                Log.warnf("cannot load the scheduler state (%s); retrying", e.getMessage());
                 if (!backoff.pause()) {
                     return false;
                 }
