@@ -177,6 +177,8 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     private static String clusterId() {
         UUID uuid = UUID.randomUUID();
         java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+        String id = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+        // StorageTool would read an id starting with "-" as an option (1 run in 64 failed to format).
+        return id.startsWith("-") ? "A" + id.substring(1) : id;
     }
 }
