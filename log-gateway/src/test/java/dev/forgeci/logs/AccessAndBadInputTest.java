@@ -6,45 +6,16 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.forgeci.testkit.KafkaTestClient;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocketClient;
 
 /** Bad input never gets a stack trace: a close code with a reason on the socket, problem+json over HTTP. */
 @QuarkusTest
-class AccessAndBadInputTest {
-
-    static KafkaTestClient kafka;
-    static Vertx vertx;
-    static WebSocketClient ws;
-
-    @TestHTTPResource("/")
-    URI base;
-
-    @BeforeAll
-    static void connect() {
-        kafka = new KafkaTestClient();
-        vertx = Vertx.vertx();
-        ws = LogClient.client(vertx);
-        RunFeeder.awaitGatewayConsumer(kafka);
-    }
-
-    @AfterAll
-    static void disconnect() {
-        ws.close();
-        vertx.close();
-        kafka.close();
-    }
+class AccessAndBadInputTest extends LiveGatewayTest {
 
     LogClient closedWith(String path, int code) {
         LogClient client = LogClient.connect(ws, base, path);
@@ -64,7 +35,7 @@ class AccessAndBadInputTest {
     @Test
     void aRunThatStartsWhileTheClientWaitsIsShown() {
         RunFeeder run = new RunFeeder(kafka);
-        LogClient client = LogClient.connect(ws, base, "/ws/runs/" + run.runId + "?access_token=test-reader-token");
+        LogClient client = open(run.runId, "");
         run.run("queued").jobStarted("build").lines("build", null, 3, 3, n -> "hello " + n).jobFinished("build", "success", 0)
                 .runFinished("success", Map.of("build", 1L));
         client.awaitEnd(Duration.ofSeconds(30));
@@ -100,7 +71,7 @@ class AccessAndBadInputTest {
     @Test
     void anOversizedClientMessageClosesTheSocket() {
         RunFeeder run = new RunFeeder(kafka);
-        LogClient client = LogClient.connect(ws, base, "/ws/runs/" + run.runId + "?access_token=test-reader-token");
+        LogClient client = open(run.runId, "");
         client.socket().writeTextMessage("x".repeat(4096));
         client.awaitClosed(Duration.ofSeconds(15));
         assertThat(client.closeCode()).isEqualTo(1009);

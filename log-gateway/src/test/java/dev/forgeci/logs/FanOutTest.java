@@ -2,7 +2,6 @@ package dev.forgeci.logs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,17 +10,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.forgeci.testkit.KafkaTestClient;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -32,7 +25,7 @@ import jakarta.inject.Inject;
  * stalled one is closed with a cursor from which it resumes without a gap.
  */
 @QuarkusTest
-class FanOutTest {
+class FanOutTest extends LiveGatewayTest {
 
     static final int CLIENTS = 1000;
     static final long LINES = 2000;
@@ -42,35 +35,13 @@ class FanOutTest {
      */
     static final Duration OTHERS_BOUND = Duration.ofSeconds(30);
 
-    static KafkaTestClient kafka;
-    static Vertx vertx;
-    static WebSocketClient ws;
-
-    @TestHTTPResource("/")
-    URI base;
-
     @Inject
     MeterRegistry metrics;
-
-    @BeforeAll
-    static void connect() {
-        kafka = new KafkaTestClient();
-        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
-        ws = LogClient.client(vertx);
-        RunFeeder.awaitGatewayConsumer(kafka);
-    }
-
-    @AfterAll
-    static void disconnect() {
-        ws.close();
-        vertx.close();
-        kafka.close();
-    }
 
     @Test
     void aThousandViewersReceiveEveryLineWhileAStalledOneIsClosedWithACursorAndResumes() throws Exception {
         RunFeeder run = new RunFeeder(kafka);
-        String path = "/ws/runs/" + run.runId + "?access_token=" + LogReplayTest.TOKEN;
+        String path = "/ws/runs/" + run.runId + "?access_token=" + TOKEN;
         // Some text per line, so that a client that reads nothing soon fills its socket.
         String padding = "x".repeat(200);
         List<String> expected = LongStream.rangeClosed(1, LINES).mapToObj(n -> "line " + n + " " + padding).toList();
@@ -113,7 +84,7 @@ class FanOutTest {
     @Test
     void aClientThatStopsReadingIsClosedWithTheCursorToResumeFromAndResumesWithoutAGap() throws Exception {
         RunFeeder run = new RunFeeder(kafka);
-        String path = "/ws/runs/" + run.runId + "?access_token=" + LogReplayTest.TOKEN;
+        String path = "/ws/runs/" + run.runId + "?access_token=" + TOKEN;
         // More than the kernel buffers a loopback socket (several MiB), so that the gateway sees the stall.
         String padding = "y".repeat(400);
         long lines = 16_000;

@@ -2,7 +2,6 @@ package dev.forgeci.logs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,53 +10,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.LongStream;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.forgeci.testkit.KafkaTestClient;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocketClient;
 
 /** Replay and live delivery over the real broker and Redis: every line once, in order, whenever a client joins. */
 @QuarkusTest
-class LogReplayTest {
+class LogReplayTest extends LiveGatewayTest {
 
-    static final String TOKEN = "test-reader-token";
     static final long LINES = 100_000;
-
-    static KafkaTestClient kafka;
-    static Vertx vertx;
-    static WebSocketClient ws;
-
-    @TestHTTPResource("/")
-    URI base;
-
-    @BeforeAll
-    static void connect() {
-        kafka = new KafkaTestClient();
-        vertx = Vertx.vertx();
-        ws = LogClient.client(vertx);
-        RunFeeder.awaitGatewayConsumer(kafka);
-    }
-
-    @AfterAll
-    static void disconnect() {
-        ws.close();
-        vertx.close();
-        kafka.close();
-    }
 
     static String text(long n) {
         return n % 1000 == 0 ? "line " + n + " \u001b[32mok\u001b[0m\rdone" : "line " + n;
-    }
-
-    LogClient open(String runId, String query) {
-        return LogClient.connect(ws, base, "/ws/runs/" + runId + "?access_token=" + TOKEN + query);
     }
 
     @Test

@@ -3,48 +3,20 @@ package dev.forgeci.logs;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.forgeci.testkit.KafkaTestClient;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocketClient;
 
 /** The terminal side: raw mode for xterm.js, the whole log as text, the recent-runs list, dead letters. */
 @QuarkusTest
-class TextAndRawLogTest {
-
-    static KafkaTestClient kafka;
-    static Vertx vertx;
-    static WebSocketClient ws;
-
-    @TestHTTPResource("/")
-    URI base;
-
-    @BeforeAll
-    static void connect() {
-        kafka = new KafkaTestClient();
-        vertx = Vertx.vertx();
-        ws = LogClient.client(vertx);
-        RunFeeder.awaitGatewayConsumer(kafka);
-    }
-
-    @AfterAll
-    static void disconnect() {
-        ws.close();
-        vertx.close();
-        kafka.close();
-    }
+class TextAndRawLogTest extends LiveGatewayTest {
 
     /**
      * A two-step job whose output has colours and a carriage return, as a progress bar prints. Each
@@ -52,7 +24,7 @@ class TextAndRawLogTest {
      * likely), so the headers carry the step names.
      */
     RunFeeder twoStepRun(RunFeeder run) {
-        try (LogClient watcher = LogClient.connect(ws, base, "/ws/runs/" + run.runId + "?access_token=test-reader-token")) {
+        try (LogClient watcher = open(run.runId, "")) {
             run.run("queued").run("running").jobStarted("build");
             run.lines("build", null, 1, 1, n -> "cloning");
             run.stepStarted("build", 1, "Install Dependencies");
@@ -75,7 +47,7 @@ class TextAndRawLogTest {
     @Test
     void rawModeSendsTerminalTextWithStepHeaders() {
         RunFeeder run = new RunFeeder(kafka);
-        LogClient raw = LogClient.connect(ws, base, "/ws/runs/" + run.runId + "?access_token=test-reader-token&mode=raw");
+        LogClient raw = open(run.runId, "&mode=raw");
         twoStepRun(run);
         raw.awaitClosed(Duration.ofSeconds(30));
         assertThat(raw.closeCode()).isEqualTo(1000);
@@ -120,7 +92,7 @@ class TextAndRawLogTest {
     void anUndecodableRecordGoesToTheDeadLettersAndTheConsumerGoesOn() {
         RunFeeder run = new RunFeeder(kafka);
         try (KafkaTestClient.Watcher deadLetters = kafka.watch("dead-letters")) {
-            LogClient client = LogClient.connect(ws, base, "/ws/runs/" + run.runId + "?access_token=test-reader-token");
+            LogClient client = open(run.runId, "");
             kafka.send("job-log-chunks", run.runId, "{not json");
             kafka.send("job-events", run.runId, "{\"type\":\"job-started\",\"runId\":\"" + run.runId + "\"}");
             run.run("queued").jobStarted("build").lines("build", null, 2, 2, n -> "still here " + n).jobFinished("build", "success", 0)

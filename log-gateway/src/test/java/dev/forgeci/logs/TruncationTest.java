@@ -2,32 +2,25 @@ package dev.forgeci.logs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.forgeci.logs.infra.LogStore;
-import dev.forgeci.testkit.KafkaTestClient;
 import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocketClient;
 import jakarta.inject.Inject;
 
 /** A run's log is bounded in bytes, says so where it was cut, and expires the configured time after its end. */
 @QuarkusTest
 @TestProfile(TruncationTest.SmallLogs.class)
-class TruncationTest {
+class TruncationTest extends LiveGatewayTest {
 
     public static class SmallLogs implements QuarkusTestProfile {
         @Override
@@ -36,35 +29,13 @@ class TruncationTest {
         }
     }
 
-    static KafkaTestClient kafka;
-    static Vertx vertx;
-    static WebSocketClient ws;
-
-    @TestHTTPResource("/")
-    URI base;
-
     @Inject
     RedisDataSource redis;
-
-    @BeforeAll
-    static void connect() {
-        kafka = new KafkaTestClient();
-        vertx = Vertx.vertx();
-        ws = LogClient.client(vertx);
-        RunFeeder.awaitGatewayConsumer(kafka);
-    }
-
-    @AfterAll
-    static void disconnect() {
-        ws.close();
-        vertx.close();
-        kafka.close();
-    }
 
     @Test
     void linesPastTheLimitAreDroppedBehindAVisibleNoticeAndTheLogExpiresAfterTheEnd() {
         RunFeeder run = new RunFeeder(kafka);
-        LogClient client = LogClient.connect(ws, base, "/ws/runs/" + run.runId + "?access_token=test-reader-token");
+        LogClient client = open(run.runId, "");
         run.run("running").jobStarted("build").stepStarted("build", 1, "Spam");
         run.lines("build", 1, 1000, 100, n -> "spam line " + n);
         run.stepFinished("build", 1, "Spam", "success", 0).jobFinished("build", "success", 0)
