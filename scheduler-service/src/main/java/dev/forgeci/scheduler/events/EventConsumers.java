@@ -1,7 +1,9 @@
 package dev.forgeci.scheduler.events;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -13,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forgeci.scheduler.infra.RunStore;
 import dev.forgeci.scheduler.runs.Changes;
 import dev.forgeci.scheduler.runs.SchedulerEngine;
+import dev.forgeci.scheduler.runs.SchedulerStoppedException;
 import io.quarkus.logging.Log;
 
 /**
@@ -34,55 +37,55 @@ public class EventConsumers {
 
     @Incoming(Topics.RUN_REQUESTED)
     public CompletionStage<Void> runRequested(Message<String> message) {
-        RunRequested request;
-        try {
-            request = json.readValue(message.getPayload(), RunRequested.class);
-            request.requireIdentity();
-        } catch (Exception e) {
-            return reject(Topics.RUN_REQUESTED, message, e);
-        }
-        return store.isKnown(request.runId()).thenCompose(known -> {
-            if (known) {
-                Log.infof("run %s: already known, redelivery ignored", request.runId());
-                return message.ack();
-            }
-            return apply(message, changes -> engine.scheduler().accept(request, message.getPayload(), changes));
-        });
+        return decode(Topics.RUN_REQUESTED, message, RunRequested.class, RunRequested::requireIdentity,
+                request -> store.isKnown(request.runId()).thenCompose(known -> {
+                    if (known) {
+                        Log.infof("run %s: already known, redelivery ignored", request.runId());
+                        return message.ack();
+                    }
+                    return apply(message, changes -> engine.scheduler().accept(request, message.getPayload(), changes));
+                }));
     }
 
     @Incoming(Topics.JOB_EVENTS)
     public CompletionStage<Void> jobEvent(Message<String> message) {
-        JobEvent event;
-        try {
-            event = json.readValue(message.getPayload(), JobEvent.class);
-            event.requireIdentity();
-        } catch (Exception e) {
-            return reject(Topics.JOB_EVENTS, message, e);
-        }
-        return apply(message, changes -> engine.scheduler().onJobEvent(event, changes));
+        return decode(Topics.JOB_EVENTS, message, JobEvent.class, JobEvent::requireIdentity,
+                event -> apply(message, changes -> engine.scheduler().onJobEvent(event, changes)));
     }
 
     @Incoming(Topics.CONTROLLER_HEARTBEATS)
     public CompletionStage<Void> heartbeat(Message<String> message) {
-        ControllerHeartbeat heartbeat;
+        return decode(Topics.CONTROLLER_HEARTBEATS, message, ControllerHeartbeat.class, ControllerHeartbeat::requireIdentity,
+                heartbeat -> apply(message, changes -> engine.scheduler().onHeartbeat(heartbeat, changes.now())));
+    }
+
+    /** Reads the record, or sends it to the dead-letter topic when it cannot be read. */
+    private <T> CompletionStage<Void> decode(String topic, Message<String> message, Class<T> type, Consumer<T> check,
+            Function<T, CompletionStage<Void>> then) {
+        T value;
         try {
-            heartbeat = json.readValue(message.getPayload(), ControllerHeartbeat.class);
-            heartbeat.requireIdentity();
+            value = json.readValue(message.getPayload(), type);
+            check.accept(value);
         } catch (Exception e) {
-            return reject(Topics.CONTROLLER_HEARTBEATS, message, e);
+            Log.warnf("%s: a record that cannot be read goes to the dead-letter topic: %s", topic, e.getMessage());
+            return message.nack(e);
         }
-        return apply(message, changes -> engine.scheduler().onHeartbeat(heartbeat, changes.now()));
+        return then.apply(value);
     }
 
     private CompletionStage<Void> apply(Message<String> message, Consumer<Changes> action) {
         return engine.submit(changes -> {
             action.accept(changes);
             return null;
-        }).handle((ignored, failure) -> failure == null ? message.ack() : message.nack(failure)).thenCompose(stage -> stage);
-    }
-
-    private static CompletionStage<Void> reject(String topic, Message<String> message, Exception e) {
-        Log.warnf("%s: a record that cannot be read goes to the dead-letter topic: %s", topic, e.getMessage());
-        return message.nack(e);
+        }).handle((ignored, failure) -> {
+            if (failure == null) {
+                return message.ack();
+            }
+            if (failure instanceof SchedulerStoppedException || failure.getCause() instanceof SchedulerStoppedException) {
+                // Not applied, not acknowledged: read again after the restart, not a dead letter.
+                return CompletableFuture.<Void> completedFuture(null);
+            }
+            return message.nack(failure);
+        }).thenCompose(stage -> stage);
     }
 }

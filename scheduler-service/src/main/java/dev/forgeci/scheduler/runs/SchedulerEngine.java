@@ -96,7 +96,7 @@ public class SchedulerEngine {
     public <T> CompletableFuture<T> submit(Function<Changes, T> action) {
         Command<T> command = new Command<>(action);
         if (!running) {
-            command.future.completeExceptionally(new IllegalStateException("the scheduler is stopping"));
+            command.future.completeExceptionally(new SchedulerStoppedException());
         } else {
             inbox.add(command);
         }
@@ -160,7 +160,7 @@ public class SchedulerEngine {
         }
         List<Command<?>> left = new ArrayList<>();
         inbox.drainTo(left);
-        left.forEach(command -> command.future.completeExceptionally(new IllegalStateException("the scheduler stopped")));
+        left.forEach(command -> command.future.completeExceptionally(new SchedulerStoppedException()));
     }
 
     /** Applies, dispatches and stores one batch; false when interrupted while waiting for Redis. */
