@@ -34,7 +34,7 @@ local function header(job, attempt, step)
     if redis.call('HGET', state, 'rk') == key then
         return ''
     end
-    redis.call('HSET', state, 'rk', key)
+    redis.call('HSET', state, 'rk', key, 'h:' .. key, 1)
     local name
     if step < 0 then
         name = 'Set up job'
@@ -101,7 +101,9 @@ end
 -- retries such a chunk briefly (op.waitForNames) so that the step's header carries its name.
 if op.kind == 'lines' and op.waitForNames then
     for _, line in ipairs(op.lines) do
-        if line.step >= 0 and redis.call('HEXISTS', state, 'n:' .. stepKey(op.job, op.attempt, line.step)) == 0 then
+        local key = stepKey(op.job, op.attempt, line.step)
+        -- Once a step's header is written (named or not), its later chunks have nothing to wait for.
+        if line.step >= 0 and redis.call('HEXISTS', state, 'n:' .. key) == 0 and redis.call('HEXISTS', state, 'h:' .. key) == 0 then
             return -3
         end
     end

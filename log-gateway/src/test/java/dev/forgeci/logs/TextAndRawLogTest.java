@@ -62,6 +62,18 @@ class TextAndRawLogTest extends LiveGatewayTest {
     }
 
     @Test
+    void linesOfAStepWhoseStartNeverArrivesAreShownUnderItsIndexOnce() {
+        RunFeeder run = new RunFeeder(kafka);
+        LogClient raw = open(run.runId, "&mode=raw");
+        run.run("running").jobStarted("build").lines("build", 5, 30, 10, n -> "orphan " + n).jobFinished("build", "success", 0)
+                .runFinished("success", Map.of("build", run.chunks("build")));
+        raw.awaitClosed(Duration.ofSeconds(30));
+        String text = String.join("", raw.messages());
+        assertThat(text).contains("==> build > step #5\u001b[0m\r\norphan 1\r\norphan 2\r\n").contains("orphan 30\r\n");
+        assertThat(text.split("==> build >", -1)).hasSize(2);
+    }
+
+    @Test
     void theWholeLogIsTextWithAnsiKeptOrStripped() {
         RunFeeder run = twoStepRun(new RunFeeder(kafka));
 
