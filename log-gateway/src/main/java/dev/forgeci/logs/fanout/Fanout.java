@@ -87,10 +87,6 @@ public class Fanout {
         vertx.setTimer(Math.max(1, wait.toMillis()), id -> viewer.closeIfStillUnknown(wait));
     }
 
-    public int watchedRuns() {
-        return tails.size();
-    }
-
     private void start(RunTail tail) {
         store.state(tail.runId)
                 .onFailure().retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(2)).indefinitely()
