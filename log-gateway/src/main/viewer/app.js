@@ -83,7 +83,7 @@ function stepItem(jobId, attempt, index) {
     if (!job) {
       job = { li: document.createElement('li') };
       job.li.className = 'job';
-      job.li.dataset.job = jobId;
+      job.li.dataset.job = `${jobId}:${attempt}:job`;
       job.badge = document.createElement('span');
       job.name = document.createElement('span');
       job.name.textContent = attempt > 1 ? `${jobId} (attempt ${attempt})` : jobId;
@@ -94,10 +94,16 @@ function stepItem(jobId, attempt, index) {
     if (index === null) return job;
     step = { li: document.createElement('li'), badge: document.createElement('span'), name: document.createElement('span'), line: null };
     step.li.dataset.step = key;
+    step.li.dataset.job = `${jobId}:${attempt}`;
+    step.li.dataset.index = String(index);
     step.name.textContent = index < 0 ? 'Set up job' : `step #${index}`;
     step.li.append(step.badge, step.name);
     step.li.addEventListener('click', () => { if (step.line !== null) term.scrollToLine(step.line); });
-    $('steps').append(step.li);
+    // Steps are listed by index under their job, whichever of their frames came first.
+    const siblings = [...$('steps').children];
+    const before = siblings.slice(siblings.indexOf(job.li) + 1)
+      .find((li) => li.dataset.job !== step.li.dataset.job || Number(li.dataset.index) > index);
+    $('steps').insertBefore(step.li, before || null);
     view.steps.set(key, step);
   }
   return step;

@@ -115,6 +115,8 @@ class ViewerBrowserTest {
             assertThat(browser.findElement(By.cssSelector("#steps [data-step='build:1:1']")).getText()).contains("Install Dependencies", "success");
             assertThat(browser.findElement(By.cssSelector("#steps [data-step='build:1:2']")).getText()).contains("Run Tests", "running");
         });
+        assertThat(browser.findElements(By.cssSelector("#steps li")).stream().map(li -> li.getText().replace('\n', ' ')).toList())
+                .containsExactly("running build", "Set up job", "success Install Dependencies", "running Run Tests");
         Awaitility.await().atMost(Duration.ofSeconds(10))
                 .until(() -> !browser.findElements(By.cssSelector("#runs li[data-run-id='" + run.runId + "']")).isEmpty());
         screenshot("viewer-running.png");
