@@ -10,7 +10,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.forgeci.logs.config.LogsConfig;
-import dev.forgeci.logs.frames.Frame;
 import dev.forgeci.logs.infra.LogStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
