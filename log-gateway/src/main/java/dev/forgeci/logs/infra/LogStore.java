@@ -14,10 +14,10 @@ import dev.forgeci.logs.config.LogsConfig;
 import dev.forgeci.logs.frames.Frame;
 import dev.forgeci.logs.frames.Operations.Operation;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
-import io.vertx.mutiny.redis.client.Command;
 
 /**
  * One Redis Stream of frames per run ({@code forge:logs:run:<id>}, frame ids {@code 0-<cursor>}),
