@@ -19,6 +19,18 @@ import dev.forgeci.trigger.radicle.WebhookSecrets;
  */
 public final class Fixtures {
 
+    /** The seed's workflow file, verbatim from DESIGN: what most tests run. */
+    public static final String SEED_WORKFLOW = """
+            name: Build and Test
+            steps:
+              - name: Install Dependencies
+                run: npm install
+              - name: Run Tests
+                run: npm test
+              - name: Build Docker Image
+                run: docker build -t my-app .  # works because of DinD
+            """;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Fixtures() {

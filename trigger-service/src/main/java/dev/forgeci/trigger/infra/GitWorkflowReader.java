@@ -91,8 +91,10 @@ public class GitWorkflowReader {
         String target = commit != null ? commit : ref;
         Result first = session.run(repo, List.of("fetch", "--quiet", "--no-tags", "--depth=1", "--filter=blob:none", "origin", target), null);
         if (first.ok()) {
-            return session.run(repo, List.of("rev-parse", "--verify", "--quiet", (commit != null ? commit : "FETCH_HEAD") + "^{commit}"), null)
-                    .orFail(commit != null ? "commit " + commit : "ref " + ref, cloneUrl).text().strip();
+            // A commit fetched by id is there (ls-tree would fail on anything else); a ref is resolved.
+            return commit != null ? commit
+                    : session.run(repo, List.of("rev-parse", "--verify", "--quiet", "FETCH_HEAD^{commit}"), null)
+                            .orFail("ref " + ref, cloneUrl).text().strip();
         }
         if (commit == null || ref == null || !refusedById(first.stderr())) {
             throw first.failure(commit != null ? "commit " + commit : "ref " + ref, cloneUrl);

@@ -666,18 +666,18 @@ public final class WorkflowParser {
         }
 
         private MappingNode mapping(Node node, String sentence) {
-            visit(node);
-            if (node instanceof MappingNode mapping) {
-                return mapping;
-            }
-            error(node, sentence + ", not " + describe(node));
-            return null;
+            return expect(node, MappingNode.class, sentence);
         }
 
         private SequenceNode sequence(Node node, String sentence) {
+            return expect(node, SequenceNode.class, sentence);
+        }
+
+        /** The node as that kind, or null with the sentence (plus what was found instead) reported. */
+        private <T extends Node> T expect(Node node, Class<T> kind, String sentence) {
             visit(node);
-            if (node instanceof SequenceNode sequence) {
-                return sequence;
+            if (kind.isInstance(node)) {
+                return kind.cast(node);
             }
             error(node, sentence + ", not " + describe(node));
             return null;

@@ -24,9 +24,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-import org.eclipse.microprofile.config.ConfigProvider;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +36,7 @@ import dev.forgeci.testkit.GitGateway;
 import dev.forgeci.testkit.KafkaTestClient;
 import dev.forgeci.trigger.Fixtures;
 import dev.forgeci.trigger.TestEnvironment;
+import dev.forgeci.trigger.TestKafka;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -57,29 +55,16 @@ class BrokerAdapterTest {
     static final Path ADAPTER = Path.of("../deploy/radicle/forge-broker-adapter");
     static final String WORKFLOW = "name: CI\nsteps:\n  - run: make test\n";
 
-    static KafkaTestClient kafka;
-    static KafkaTestClient.Watcher runRequested;
+    static final KafkaTestClient.Watcher runRequested = TestKafka.runRequested();
 
     @TestHTTPResource("/")
     URL base;
 
     GitGateway gateway;
 
-    @BeforeAll
-    static void connect() {
-        kafka = new KafkaTestClient();
-        runRequested = kafka.watch("run-requested");
-    }
-
-    @AfterAll
-    static void close() {
-        kafka.close();
-    }
-
     @BeforeEach
     void serviceListens() {
-        kafka.awaitAssigned(ConfigProvider.getConfig().getValue("mp.messaging.connector.smallrye-kafka.group.id", String.class),
-                Duration.ofSeconds(30), "run-events");
+        TestKafka.awaitServiceListening();
     }
 
     @Test
@@ -237,7 +222,7 @@ class BrokerAdapterTest {
         ObjectNode event = JSON.createObjectNode();
         event.put("runId", runId).put("seq", seq).put("status", status).put("at", Instant.now().toString());
         event.putObject("trigger").put("kind", "push").putNull("statusUrl");
-        kafka.sendJson("run-events", runId, event);
+        TestKafka.client().sendJson("run-events", runId, event);
     }
 
     /** The adapter as a process, its stdout collected line by line. */

@@ -14,8 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,8 +21,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.forgeci.testkit.BareRepo;
 import dev.forgeci.testkit.GitGateway;
 import dev.forgeci.testkit.KafkaTestClient;
+import dev.forgeci.trigger.Fixtures;
 import dev.forgeci.trigger.StatusReceiver;
 import dev.forgeci.trigger.TestEnvironment;
+import dev.forgeci.trigger.TestKafka;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -34,33 +34,13 @@ import io.restassured.response.ValidatableResponse;
 @QuarkusTestResource(TestEnvironment.class)
 class ManualTriggerTest {
 
-    static final String SEED_WORKFLOW = """
-            name: Build and Test
-            steps:
-              - name: Install Dependencies
-                run: npm install
-              - name: Run Tests
-                run: npm test
-              - name: Build Docker Image
-                run: docker build -t my-app .  # works because of DinD
-            """;
+    static final String SEED_WORKFLOW = Fixtures.SEED_WORKFLOW;
 
-    static KafkaTestClient kafka;
-    static KafkaTestClient.Watcher runRequested;
+    static final KafkaTestClient.Watcher runRequested = TestKafka.runRequested();
 
     GitGateway gateway;
     StatusReceiver receiver;
 
-    @BeforeAll
-    static void watch() {
-        kafka = new KafkaTestClient();
-        runRequested = kafka.watch("run-requested");
-    }
-
-    @AfterAll
-    static void close() {
-        kafka.close();
-    }
 
     @Test
     void anInlineWorkflowBecomesOneRunRequestedRecord() {

@@ -9,8 +9,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,6 +19,7 @@ import dev.forgeci.testkit.GitGateway;
 import dev.forgeci.testkit.KafkaTestClient;
 import dev.forgeci.trigger.Fixtures;
 import dev.forgeci.trigger.TestEnvironment;
+import dev.forgeci.trigger.TestKafka;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -41,21 +40,10 @@ class NonDelegatePatchesTest {
 
     static final String DELEGATE = "did:key:z6MksFqXN3Yhqk8pTJdUGLwATkRfQvwZXPqR2qMEhbS9wzpT";
 
-    static KafkaTestClient kafka;
-    static KafkaTestClient.Watcher runRequested;
+    static final KafkaTestClient.Watcher runRequested = TestKafka.runRequested();
 
     GitGateway gateway;
 
-    @BeforeAll
-    static void watch() {
-        kafka = new KafkaTestClient();
-        runRequested = kafka.watch("run-requested");
-    }
-
-    @AfterAll
-    static void close() {
-        kafka.close();
-    }
 
     @Test
     void aPatchFromANonDelegateStartsNothingAndADelegatesPatchRunsTrusted() {

@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,6 +25,7 @@ import dev.forgeci.testkit.KafkaTestClient;
 import dev.forgeci.trigger.Fixtures;
 import dev.forgeci.trigger.StatusReceiver;
 import dev.forgeci.trigger.TestEnvironment;
+import dev.forgeci.trigger.TestKafka;
 import dev.forgeci.trigger.radicle.WebhookSecrets;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -59,22 +58,11 @@ class RadicleWebhookTest {
                   - run: npm test
             """;
 
-    static KafkaTestClient kafka;
-    static KafkaTestClient.Watcher runRequested;
+    static final KafkaTestClient.Watcher runRequested = TestKafka.runRequested();
 
     GitGateway gateway;
     StatusReceiver receiver;
 
-    @BeforeAll
-    static void watch() {
-        kafka = new KafkaTestClient();
-        runRequested = kafka.watch("run-requested");
-    }
-
-    @AfterAll
-    static void close() {
-        kafka.close();
-    }
 
     @Test
     void theFixturesAreVerifiedOverTheirExactBytesThenTheirSeedIsCheckedAgainstTheAllowlist() {

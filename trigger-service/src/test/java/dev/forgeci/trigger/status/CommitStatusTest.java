@@ -8,9 +8,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.eclipse.microprofile.config.ConfigProvider;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +19,7 @@ import dev.forgeci.trigger.Fixtures;
 import dev.forgeci.trigger.StatusReceiver;
 import dev.forgeci.trigger.StatusReceiver.Received;
 import dev.forgeci.trigger.TestEnvironment;
+import dev.forgeci.trigger.TestKafka;
 import dev.forgeci.trigger.run.Ulid;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -35,26 +33,13 @@ class CommitStatusTest {
     static final String COMMIT = "765823c686caa89db0b76c19595189ac1fde4e8e";
     static final String NODE = "z6MkrLMMsiPWUcNPHcRajuMi9mDfYckSoJyPwwnknocNYPm7";
 
-    static KafkaTestClient kafka;
-    static KafkaTestClient.Watcher deadLetters;
+    static final KafkaTestClient.Watcher deadLetters = TestKafka.deadLetters();
 
     StatusReceiver receiver;
 
-    @BeforeAll
-    static void connect() {
-        kafka = new KafkaTestClient();
-        deadLetters = kafka.watch("dead-letters");
-    }
-
-    @AfterAll
-    static void close() {
-        kafka.close();
-    }
-
     @BeforeEach
     void serviceListens() {
-        kafka.awaitAssigned(ConfigProvider.getConfig().getValue("mp.messaging.connector.smallrye-kafka.group.id", String.class),
-                Duration.ofSeconds(30), "run-events");
+        TestKafka.awaitServiceListening();
     }
 
     @Test
@@ -136,7 +121,7 @@ class CommitStatusTest {
     @Test
     void anUndecodableRunEventGoesToDeadLettersAndTheConsumerCarriesOn() {
         String key = Ulid.next();
-        kafka.send("run-events", key, "{this is not json");
+        TestKafka.client().send("run-events", key, "{this is not json");
         KafkaTestClient.Seen dead = deadLetters.awaitOne(r -> key.equals(r.key()), Duration.ofSeconds(30));
         assertThat(dead.value()).isEqualTo("{this is not json");
 
@@ -163,7 +148,7 @@ class CommitStatusTest {
     }
 
     static void publish(ObjectNode event) {
-        kafka.sendJson("run-events", event.path("runId").asText(), event);
+        TestKafka.client().sendJson("run-events", event.path("runId").asText(), event);
     }
 
     /** Waits until exactly these states were accepted for the run, in this order, and returns them. */

@@ -10,6 +10,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.forgeci.trigger.Fixtures;
+
 class WorkflowParserTest {
 
     private static final String FILE = ".forge/workflows/ci.yaml";
@@ -18,16 +20,7 @@ class WorkflowParserTest {
 
     @Test
     void theSeedFormatBecomesOneBuildJobWithEveryDefault() {
-        Workflow workflow = parser.parse(FILE, """
-                name: Build and Test
-                steps:
-                  - name: Install Dependencies
-                    run: npm install
-                  - name: Run Tests
-                    run: npm test
-                  - name: Build Docker Image
-                    run: docker build -t my-app .  # works because of DinD
-                """);
+        Workflow workflow = parser.parse(FILE, Fixtures.SEED_WORKFLOW);
 
         assertThat(workflow.name()).isEqualTo("Build and Test");
         assertThat(workflow.file()).isEqualTo(FILE);
