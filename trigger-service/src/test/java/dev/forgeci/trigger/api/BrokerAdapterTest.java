@@ -188,6 +188,16 @@ class BrokerAdapterTest {
             assertThat(adapter.awaitExit()).isEqualTo(1);
             assertThat(adapter.stderr()).contains("refused the request (422): " + rid + " has no workflow at commit " + commit);
         }
+        String patchesOnly = BareRepo.create(gateway.root(), rid.replace("rad:z", "rad:zP"))
+                .commit(Map.of(".forge/workflows/ci.yaml", "on: patch\nsteps:\n  - run: make\n"), "patches only");
+        ObjectNode push = request.deepCopy();
+        ((ObjectNode) push.path("repository")).put("id", rid.replace("rad:z", "rad:zP"));
+        push.put("after", patchesOnly);
+        try (Adapter adapter = Adapter.start(base, TestEnvironment.TOKEN, JSON.writeValueAsString(push))) {
+            assertThat(adapter.awaitExit()).isEqualTo(1);
+            assertThat(adapter.stdout()).isEmpty();
+            assertThat(adapter.stderr()).contains("error: nothing to run: no workflow runs on this push");
+        }
         request.put("branch", "main; rm -rf /");
         try (Adapter adapter = Adapter.start(base, TestEnvironment.TOKEN, JSON.writeValueAsString(request))) {
             assertThat(adapter.awaitExit()).isEqualTo(1);

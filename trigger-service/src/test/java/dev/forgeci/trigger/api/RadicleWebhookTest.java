@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import jakarta.inject.Inject;
+
 import dev.forgeci.testkit.BareRepo;
 import dev.forgeci.testkit.GitGateway;
 import dev.forgeci.testkit.KafkaTestClient;
@@ -27,6 +29,7 @@ import dev.forgeci.trigger.StatusReceiver;
 import dev.forgeci.trigger.TestEnvironment;
 import dev.forgeci.trigger.TestKafka;
 import dev.forgeci.trigger.radicle.WebhookSecrets;
+import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ExtractableResponse;
@@ -62,6 +65,9 @@ class RadicleWebhookTest {
 
     GitGateway gateway;
     StatusReceiver receiver;
+
+    @Inject
+    RedisDataSource redis;
 
 
     @Test
@@ -147,6 +153,18 @@ class RadicleWebhookTest {
         runRequested.awaitOne(r -> first.path("runs[0].runId").equals(r.key()), Duration.ofSeconds(30));
         assertThat(runRequested.matching(r -> r.value().contains(rid))).extracting(KafkaTestClient.Seen::key)
                 .containsExactlyInAnyOrder(first.path("runs[0].runId"), other);
+    }
+
+    @Test
+    void aRedeliveryWhileTheFirstIsStillBeingProcessedIsToldToRetry() {
+        String delivery = UUID.randomUUID().toString();
+        // What the first delivery's claim looks like while it reads workflows and waits for Kafka.
+        redis.value(String.class).set("forge:trigger:webhook:" + delivery, "{\"status\":0}");
+        byte[] body = Fixtures.serialize(push(TestEnvironment.newRepositoryId(), "765823c686caa89db0b76c19595189ac1fde4e8e"));
+        send(body, Map.of("X-Request-UUID", delivery, "X-Hub-Signature-256", Fixtures.sign(body))).statusCode(409)
+                .contentType("application/problem+json")
+                .header("Retry-After", "5")
+                .body("type", equalTo("urn:forge-ci:problem:delivery-in-progress"));
     }
 
     @Test
