@@ -128,7 +128,7 @@ final class FakeController implements AutoCloseable {
     }
 
     List<JsonNode> dispatched() {
-        return List.copyOf(dispatched);
+        return dispatched.stream().filter(d -> runs.contains(d.path("runId").asText())).toList();
     }
 
     List<JsonNode> dispatched(String runId) {
@@ -219,10 +219,14 @@ final class FakeController implements AutoCloseable {
             return;
         }
         String runId = event.path("runId").asText();
+        Attempt attempt = new Attempt(runId, event.path("jobId").asText(), event.path("attempt").asInt());
         if (!runs.contains(runId)) {
+            // A run the test registers only after the scheduler answered (a re-run): seen, not acted on.
+            if (record.topic().equals(Topics.JOB_DISPATCHED) && taken.add(attempt)) {
+                dispatched.add(event);
+            }
             return;
         }
-        Attempt attempt = new Attempt(runId, event.path("jobId").asText(), event.path("attempt").asInt());
         if (record.topic().equals(Topics.JOB_CANCEL_REQUESTED)) {
             cancels.add(event);
             if (honourCancels && holding.contains(attempt)) {

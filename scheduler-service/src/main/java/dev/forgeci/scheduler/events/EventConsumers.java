@@ -38,13 +38,16 @@ public class EventConsumers {
     @Incoming(Topics.RUN_REQUESTED)
     public CompletionStage<Void> runRequested(Message<String> message) {
         return decode(Topics.RUN_REQUESTED, message, RunRequested.class, RunRequested::requireIdentity,
-                request -> store.isKnown(request.runId()).thenCompose(known -> {
+                request -> store.isKnown(request.runId(), engine::running).handle((known, failure) -> {
+                    if (failure != null) {
+                        return notApplied();
+                    }
                     if (known) {
                         Log.infof("run %s: already known, redelivery ignored", request.runId());
                         return message.ack();
                     }
                     return apply(message, changes -> engine.scheduler().accept(request, message.getPayload(), changes));
-                }));
+                }).thenCompose(stage -> stage));
     }
 
     @Incoming(Topics.JOB_EVENTS)
@@ -82,10 +85,14 @@ public class EventConsumers {
                 return message.ack();
             }
             if (failure instanceof SchedulerStoppedException || failure.getCause() instanceof SchedulerStoppedException) {
-                // Not applied, not acknowledged: read again after the restart, not a dead letter.
-                return CompletableFuture.<Void> completedFuture(null);
+                return notApplied();
             }
             return message.nack(failure);
         }).thenCompose(stage -> stage);
+    }
+
+    /** The scheduler is stopping: not applied, not acknowledged, read again after the restart; not a dead letter. */
+    private static CompletionStage<Void> notApplied() {
+        return CompletableFuture.completedFuture(null);
     }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BooleanSupplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -160,12 +161,13 @@ public class RunStore implements RunHistory {
     /**
      * Whether the store has the run: asked by the consumer, off the engine's thread, because a
      * redelivered run-requested may be of a run that ended long ago. Waits for Redis as long as it
-     * takes: a valid record must not go to the dead-letter topic because Redis is down.
+     * takes, while {@code keepTrying} says so: a valid record must not go to the dead-letter topic
+     * because Redis is down.
      */
-    public CompletionStage<Boolean> isKnown(String runId) {
+    public CompletionStage<Boolean> isKnown(String runId, BooleanSupplier keepTrying) {
         return redis.send(Request.cmd(Command.EXISTS).arg(key("run:" + runId))).map(found -> found.toInteger() > 0)
                 .onFailure().invoke(e -> io.quarkus.logging.Log.warnf("run %s: Redis unavailable (%s); retrying", runId, e.getMessage()))
-                .onFailure().retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(5)).indefinitely()
+                .onFailure(e -> keepTrying.getAsBoolean()).retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(5)).indefinitely()
                 .subscribeAsCompletionStage();
     }
 

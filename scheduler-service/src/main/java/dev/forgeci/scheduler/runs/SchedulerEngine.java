@@ -103,6 +103,10 @@ public class SchedulerEngine {
         return command.future;
     }
 
+    public boolean running() {
+        return running;
+    }
+
     public Scheduler scheduler() {
         return scheduler;
     }
