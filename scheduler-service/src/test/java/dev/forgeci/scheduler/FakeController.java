@@ -2,7 +2,6 @@ package dev.forgeci.scheduler;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -13,24 +12,20 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.forgeci.scheduler.events.Topics;
+import dev.forgeci.testkit.KafkaTestClient;
 import dev.forgeci.testkit.TestInfra;
 
 /**
@@ -55,10 +50,9 @@ final class FakeController implements AutoCloseable {
     private final Set<Attempt> holding = ConcurrentHashMap.newKeySet();
     private final Set<Attempt> taken = ConcurrentHashMap.newKeySet();
     private final Map<String, Long> firstDispatchTimestamps = new ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicInteger redelivered = new java.util.concurrent.atomic.AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicInteger maxHolding = new java.util.concurrent.atomic.AtomicInteger();
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final Thread poller;
+    private final AtomicInteger redelivered = new AtomicInteger();
+    private final AtomicInteger maxHolding = new AtomicInteger();
+    private final KafkaTestClient kafka;
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor();
     private volatile Function<JsonNode, String> autopilot = job -> HOLD;
     private volatile boolean honourCancels = true;
@@ -71,31 +65,8 @@ final class FakeController implements AutoCloseable {
         producerProps.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         // Sends without waiting, like a real controller; one producer keeps each run's events in order.
         producer = new KafkaProducer<>(producerProps);
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfra.kafkaBootstrap());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "scheduler-fake-controller-" + UUID.randomUUID());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props);
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : List.of(Topics.JOB_DISPATCHED, Topics.JOB_CANCEL_REQUESTED)) {
-            consumer.partitionsFor(topic, Duration.ofSeconds(30)).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-        }
-        consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        partitions.forEach(p -> consumer.position(p, Duration.ofSeconds(30)));
-        poller = new Thread(() -> {
-            try (consumer) {
-                while (running.get()) {
-                    for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(50))) {
-                        handle(record);
-                    }
-                }
-            }
-        }, "fake-controller");
-        poller.setDaemon(true);
-        poller.start();
+        kafka = new KafkaTestClient();
+        kafka.watch(this::handle, Topics.JOB_DISPATCHED, Topics.JOB_CANCEL_REQUESTED);
     }
 
     FakeController autopilot(Function<JsonNode, String> decide) {
@@ -211,11 +182,9 @@ final class FakeController implements AutoCloseable {
         publish(Topics.JOB_EVENTS, runId, event);
     }
 
-    private void handle(ConsumerRecord<String, String> record) {
-        JsonNode event;
-        try {
-            event = RunRequests.JSON.readTree(record.value());
-        } catch (Exception notJson) {
+    private void handle(KafkaTestClient.Seen record) {
+        JsonNode event = record.json();
+        if (event == null) {
             return;
         }
         String runId = event.path("runId").asText();
@@ -304,12 +273,7 @@ final class FakeController implements AutoCloseable {
     @Override
     public void close() {
         heartbeats.shutdownNow();
-        running.set(false);
+        kafka.close();
         producer.close(Duration.ofSeconds(5));
-        try {
-            poller.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -108,7 +108,16 @@ public final class KafkaTestClient implements AutoCloseable {
 
     /** Starts watching the topics from their current end; returns once positioned. */
     public Watcher watch(String... topics) {
-        Watcher watcher = new Watcher(bootstrap, List.of(topics));
+        return watch(seen -> {
+        }, topics);
+    }
+
+    /**
+     * The same, and hands every record to {@code onRecord} as it arrives, on the watcher's thread:
+     * for a test that plays another service and answers what it sees.
+     */
+    public Watcher watch(java.util.function.Consumer<Seen> onRecord, String... topics) {
+        Watcher watcher = new Watcher(bootstrap, List.of(topics), onRecord);
         watchers.add(watcher);
         return watcher;
     }
@@ -119,8 +128,8 @@ public final class KafkaTestClient implements AutoCloseable {
         producer.close(Duration.ofSeconds(5));
     }
 
-    /** One record as seen by a watcher, its value parsed as JSON when it is JSON. */
-    public record Seen(String topic, int partition, long offset, String key, String value, JsonNode json) {
+    /** One record as seen by a watcher, its value parsed as JSON when it is JSON; {@code timestamp} is the record's (ms). */
+    public record Seen(String topic, int partition, long offset, String key, String value, JsonNode json, long timestamp) {
     }
 
     public static final class Watcher implements AutoCloseable {
@@ -129,7 +138,7 @@ public final class KafkaTestClient implements AutoCloseable {
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final Thread poller;
 
-        Watcher(String bootstrap, List<String> topics) {
+        Watcher(String bootstrap, List<String> topics, java.util.function.Consumer<Seen> onRecord) {
             Properties props = new Properties();
             props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
             props.put(ConsumerConfig.GROUP_ID_CONFIG, "forge-test-watcher-" + UUID.randomUUID());
@@ -151,7 +160,9 @@ public final class KafkaTestClient implements AutoCloseable {
                 try (consumer) {
                     while (running.get()) {
                         for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
-                            seen.add(new Seen(r.topic(), r.partition(), r.offset(), r.key(), r.value(), parse(r.value())));
+                            Seen record = new Seen(r.topic(), r.partition(), r.offset(), r.key(), r.value(), parse(r.value()), r.timestamp());
+                            seen.add(record);
+                            onRecord.accept(record);
                         }
                     }
                 }
