@@ -75,6 +75,15 @@ public class SchedulerEngine {
 
     void onStart(@Observes StartupEvent event) {
         running = true;
+        // Loading an existing state takes milliseconds: done before the service reports started,
+        // so it is ready at once. A rebuild, or a Redis that is not there yet, is the thread's job.
+        try {
+            if (store.initialized()) {
+                load();
+            }
+        } catch (RuntimeException e) {
+            Log.warnf("cannot load the scheduler state yet (%s); retrying in the background", e.getMessage());
+        }
         relay.start();
         thread = new Thread(this::loop, "forge-scheduler");
         thread.start();
@@ -143,7 +152,7 @@ public class SchedulerEngine {
     }
 
     private void loop() {
-        if (!restore()) {
+        if (!restored && !restore()) {
             return;
         }
         while (running) {
@@ -228,9 +237,7 @@ public class SchedulerEngine {
                     }
                     store.markInitialized(Instant.now());
                 }
-                RunStore.ActiveState state = store.loadActive();
-                scheduler.restore(state.runs(), state.requestedJobs(), Instant.now());
-                restored = true;
+                load();
                 return true;
             } catch (RuntimeException e) {
                 restored = false;
@@ -241,6 +248,12 @@ public class SchedulerEngine {
             }
         }
         return false;
+    }
+
+    private void load() {
+        RunStore.ActiveState state = store.loadActive();
+        scheduler.restore(state.runs(), state.requestedJobs(), Instant.now());
+        restored = true;
     }
 
     private static final class Command<T> {
