@@ -24,7 +24,9 @@ public class Heartbeats {
         this.controllerId = config.controller().id();
     }
 
-    @Scheduled(every = "${forge.controller.heartbeat-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    /** The first beat waits one interval: at start-up the Kafka channels are not connected yet. */
+    @Scheduled(every = "${forge.controller.heartbeat-interval}", delayed = "${forge.controller.heartbeat-interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void beat() {
         publisher.publish(new ControllerHeartbeat(controllerId, Instant.now(), jobs.capacity(), jobs.running(), startedAt))
                 .whenComplete((ok, error) -> {

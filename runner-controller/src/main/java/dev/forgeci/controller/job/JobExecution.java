@@ -141,6 +141,7 @@ public final class JobExecution {
                 + settings.controllerId() + ": image " + settings.image() + ", isolation " + settings.isolation().label() + ", "
                 + settings.cpus() + " CPU, " + (settings.memoryBytes() >> 20) + " MiB memory");
         RunnerSpec spec = prepare();
+        long creating = System.nanoTime();
         try {
             runner = engine.create(spec);
         } catch (RunnerException e) {
@@ -148,10 +149,13 @@ public final class JobExecution {
             finish(new Outcome("error", null, "runner could not start", e.getMessage()));
             return;
         }
+        long starting = System.nanoTime();
         CompletionStage<Void> output = startUnlessStopped();
         if (output == null) {
             return;
         }
+        Log.debugf("Run %s: job %s: runner %s created in %d ms, started in %d ms", key.runId(), key, runner.containerId(),
+                (starting - creating) / 1_000_000, (System.nanoTime() - starting) / 1_000_000);
         Duration limit = timeoutOf(dispatch.job());
         timeout = timer.schedule(() -> requestStop(new Stop("failure", "timeout", "the job exceeded its timeout of "
                 + limit.toMinutes() + " minutes; stopping the runner")), limit.toMillis(), TimeUnit.MILLISECONDS);

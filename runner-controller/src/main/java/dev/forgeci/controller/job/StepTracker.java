@@ -99,6 +99,7 @@ final class StepTracker {
         current[stream.ordinal()] = index;
         if (state.startedAt == null) {
             state.startedAt = Instant.now();
+            Log.debugf("Run %s: job %s: step %d started", job.runId(), job, index);
             events.step(JobEvent.STEP_STARTED, new JobEvent.StepReport(index, state.step.name(), "running", null, state.startedAt,
                     null, null));
         }
