@@ -23,6 +23,7 @@ import dev.forgeci.scheduler.runs.Changes;
 import dev.forgeci.scheduler.runs.Run;
 import dev.forgeci.scheduler.runs.RunHistory;
 import dev.forgeci.scheduler.runs.RunStatus;
+import io.quarkus.logging.Log;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
@@ -79,7 +80,7 @@ public class RunStore implements RunHistory {
             for (int i = 0; i < chunk.size(); i++) {
                 if (docs.get(i) == null || requests.get(i) == null) {
                     // Cannot happen with MULTI/EXEC; a hand-edited Redis is told about rather than fatal.
-                    io.quarkus.logging.Log.warnf("run %s: listed as active but its document is missing; dropped", chunk.get(i));
+                    Log.warnf("run %s: listed as active but its document is missing; dropped", chunk.get(i));
                     send(Request.cmd(Command.SREM).arg(key("active")).arg(chunk.get(i)));
                     continue;
                 }
@@ -166,7 +167,7 @@ public class RunStore implements RunHistory {
      */
     public CompletionStage<Boolean> isKnown(String runId, BooleanSupplier keepTrying) {
         return redis.send(Request.cmd(Command.EXISTS).arg(key("run:" + runId))).map(found -> found.toInteger() > 0)
-                .onFailure().invoke(e -> io.quarkus.logging.Log.warnf("run %s: Redis unavailable (%s); retrying", runId, e.getMessage()))
+                .onFailure().invoke(e -> Log.warnf("run %s: Redis unavailable (%s); retrying", runId, e.getMessage()))
                 .onFailure(e -> keepTrying.getAsBoolean()).retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(5)).indefinitely()
                 .subscribeAsCompletionStage();
     }
