@@ -12,9 +12,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -35,18 +34,8 @@ class CapacityTest {
         }
     }
 
-    private static ControllerHarness harness;
-
-    @BeforeAll
-    static void start() {
-        harness = new ControllerHarness();
-        harness.awaitControllerListening();
-    }
-
-    @AfterAll
-    static void stop() {
-        harness.close();
-    }
+    @RegisterExtension
+    static final ControllerHarness harness = new ControllerHarness();
 
     @Test
     void fiveJobsWithCapacityTwoNeverRunMoreThanTwoRunnersAndAllFinish() {
@@ -67,7 +56,7 @@ class CapacityTest {
         }
 
         assertThat(mostRunners.get()).isEqualTo(2);
-        List<JsonNode> heartbeats = harness.watcher.matching(seen -> Topics.CONTROLLER_HEARTBEATS.equals(seen.topic())
+        List<JsonNode> heartbeats = harness.watcher().matching(seen -> Topics.CONTROLLER_HEARTBEATS.equals(seen.topic())
                 && ControllerHarness.controllerId().equals(seen.key())).stream().map(seen -> seen.json()).toList();
         assertThat(heartbeats).isNotEmpty().allMatch(beat -> beat.path("capacity").asInt() == 2 && beat.path("running").size() <= 2);
         assertThat(heartbeats).anyMatch(beat -> beat.path("running").size() == 2);

@@ -13,20 +13,17 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -64,20 +61,19 @@ class ControllerBenchmark {
             "apparmor=unconfined", "--security-opt", "systempaths=unconfined", "--device-cgroup-rule", "a *:* rwm",
             "-v", "/sys/fs/cgroup:/sys/fs/cgroup:rw");
 
-    private static ControllerHarness harness;
+    @RegisterExtension
+    static final ControllerHarness harness = new ControllerHarness(Topics.JOB_EVENTS);
+
     private static KafkaConsumer<String, String> chunks;
 
     @BeforeAll
     static void start() {
-        harness = new ControllerHarness(Topics.JOB_EVENTS);
-        harness.awaitControllerListening();
-        chunks = chunkConsumer();
+        chunks = ControllerHarness.chunksFromNow();
     }
 
     @AfterAll
     static void stop() {
         chunks.close();
-        harness.close();
     }
 
     @Test
@@ -254,21 +250,6 @@ class ControllerBenchmark {
             }
         }
         throw new IllegalStateException("no such line of " + dispatch.runId + " on job-log-chunks");
-    }
-
-    private static KafkaConsumer<String, String> chunkConsumer() {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfra.kafkaBootstrap());
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
-        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props);
-        List<TopicPartition> partitions = new ArrayList<>();
-        consumer.partitionsFor(Topics.JOB_LOG_CHUNKS).forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
-        consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        partitions.forEach(consumer::position);
-        return consumer;
     }
 
     private static double median(double[] values) {

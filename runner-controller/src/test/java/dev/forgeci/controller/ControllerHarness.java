@@ -12,10 +12,17 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.stream.StreamSupport;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.awaitility.core.ConditionTimeoutException;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.DockerClient;
@@ -28,18 +35,22 @@ import dev.forgeci.controller.runner.RunnerLabels;
 import dev.forgeci.testkit.BareRepo;
 import dev.forgeci.testkit.GitGateway;
 import dev.forgeci.testkit.KafkaTestClient;
+import dev.forgeci.testkit.TestInfra;
 
 /**
  * What the controller's tests share: the real broker (dispatch, cancel, and what comes back), the
  * real Docker engine (the controller's runners, by its labels), and a Radicle-style git gateway on
- * the Docker bridge, where runners can reach it.
+ * the Docker bridge, where runners can reach it. A test class registers one as a static
+ * extension; it closes after the class.
  */
-final class ControllerHarness implements AutoCloseable {
+final class ControllerHarness implements AfterAllCallback, AutoCloseable {
 
-    final KafkaTestClient kafka = new KafkaTestClient();
-    final KafkaTestClient.Watcher watcher;
-    final DockerClient docker = DockerClientProducer.create("unix:///var/run/docker.sock");
+    private final String[] watched;
+    private KafkaTestClient kafka;
+    private KafkaTestClient.Watcher watcher;
+    private DockerClient docker;
     private GitGateway gateway;
+    private boolean listening;
 
     ControllerHarness() {
         this(Topics.JOB_EVENTS, Topics.JOB_LOG_CHUNKS, Topics.CONTROLLER_HEARTBEATS, Topics.DEAD_LETTERS);
@@ -47,16 +58,41 @@ final class ControllerHarness implements AutoCloseable {
 
     /** Watches only these topics (a test that reads a huge log itself leaves job-log-chunks out). */
     ControllerHarness(String... watched) {
-        watcher = kafka.watch(watched);
+        this.watched = watched;
     }
 
-    /** Waits until the controller under test owns the partitions of the topics it consumes. */
-    void awaitControllerListening() {
+    /** Clients are made on first use, inside a test: Kafka's client needs the Quarkus test class loader. */
+    synchronized KafkaTestClient kafka() {
+        if (kafka == null) {
+            kafka = new KafkaTestClient();
+            watcher = kafka.watch(watched);
+        }
+        return kafka;
+    }
+
+    KafkaTestClient.Watcher watcher() {
+        kafka();
+        return watcher;
+    }
+
+    synchronized DockerClient docker() {
+        if (docker == null) {
+            docker = DockerClientProducer.create("unix:///var/run/docker.sock");
+        }
+        return docker;
+    }
+
+    /** Waits (once) until the controller under test owns the partitions of the topics it consumes. */
+    synchronized void awaitControllerListening() {
+        if (listening) {
+            return;
+        }
         var config = ConfigProvider.getConfig();
-        kafka.awaitAssigned(config.getValue("mp.messaging.connector.smallrye-kafka.group.id", String.class), Duration.ofSeconds(30),
+        kafka().awaitAssigned(config.getValue("mp.messaging.connector.smallrye-kafka.group.id", String.class), Duration.ofSeconds(30),
                 Topics.JOB_DISPATCHED);
-        kafka.awaitAssigned(config.getValue("mp.messaging.incoming.job-cancel-requested.group.id", String.class),
+        kafka().awaitAssigned(config.getValue("mp.messaging.incoming.job-cancel-requested.group.id", String.class),
                 Duration.ofSeconds(30), Topics.JOB_CANCEL_REQUESTED);
+        listening = true;
     }
 
     static String controllerId() {
@@ -64,11 +100,13 @@ final class ControllerHarness implements AutoCloseable {
     }
 
     void dispatch(TestJobs.Dispatch dispatch) {
-        kafka.sendJson(Topics.JOB_DISPATCHED, dispatch.runId, dispatch.toMap());
+        awaitControllerListening();
+        kafka().sendJson(Topics.JOB_DISPATCHED, dispatch.runId, dispatch.toMap());
     }
 
     void cancel(TestJobs.Dispatch dispatch, String reason) {
-        kafka.sendJson(Topics.JOB_CANCEL_REQUESTED, dispatch.runId, Map.of("runId", dispatch.runId, "jobId", dispatch.jobId,
+        awaitControllerListening();
+        kafka().sendJson(Topics.JOB_CANCEL_REQUESTED, dispatch.runId, Map.of("runId", dispatch.runId, "jobId", dispatch.jobId,
                 "attempt", dispatch.attempt, "reason", reason, "requestedAt", Instant.now().toString()));
     }
 
@@ -76,7 +114,7 @@ final class ControllerHarness implements AutoCloseable {
     JobRecord finished(TestJobs.Dispatch dispatch, Duration timeout) {
         JsonNode finished;
         try {
-            finished = watcher.awaitOne(seen -> Topics.JOB_EVENTS.equals(seen.topic()) && isOf(seen.json(), dispatch)
+            finished = watcher().awaitOne(seen -> Topics.JOB_EVENTS.equals(seen.topic()) && isOf(seen.json(), dispatch)
                     && "job-finished".equals(seen.json().path("type").asText()), timeout).json();
         } catch (ConditionTimeoutException e) {
             JobRecord sofar = record(dispatch);
@@ -84,7 +122,7 @@ final class ControllerHarness implements AutoCloseable {
                     + "; events so far: " + sofar.events() + "\nlog so far:\n" + String.join("\n", sofar.texts()), e);
         }
         long chunks = finished.path("logChunks").asLong();
-        watcher.await(seen -> Topics.JOB_LOG_CHUNKS.equals(seen.topic()) && isOf(seen.json(), dispatch), (int) chunks,
+        watcher().await(seen -> Topics.JOB_LOG_CHUNKS.equals(seen.topic()) && isOf(seen.json(), dispatch), (int) chunks,
                 Duration.ofSeconds(30));
         return record(dispatch);
     }
@@ -97,23 +135,23 @@ final class ControllerHarness implements AutoCloseable {
     }
 
     JsonNode awaitEvent(TestJobs.Dispatch dispatch, String type, Duration timeout) {
-        return watcher.awaitOne(seen -> Topics.JOB_EVENTS.equals(seen.topic()) && isOf(seen.json(), dispatch)
+        return watcher().awaitOne(seen -> Topics.JOB_EVENTS.equals(seen.topic()) && isOf(seen.json(), dispatch)
                 && type.equals(seen.json().path("type").asText()), timeout).json();
     }
 
     void awaitLine(TestJobs.Dispatch dispatch, String text, Duration timeout) {
-        watcher.awaitOne(seen -> Topics.JOB_LOG_CHUNKS.equals(seen.topic()) && isOf(seen.json(), dispatch)
+        watcher().awaitOne(seen -> Topics.JOB_LOG_CHUNKS.equals(seen.topic()) && isOf(seen.json(), dispatch)
                 && StreamSupport.stream(seen.json().path("lines").spliterator(), false)
                         .anyMatch(line -> line.path("text").asText().contains(text)), timeout);
     }
 
     /** Runner containers of the controller under test (running or not). */
     List<Container> runners() {
-        return docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(RunnerLabels.CONTROLLER_ID, controllerId())).exec();
+        return docker().listContainersCmd().withShowAll(true).withLabelFilter(Map.of(RunnerLabels.CONTROLLER_ID, controllerId())).exec();
     }
 
     List<String> runnerVolumes() {
-        var volumes = docker.listVolumesCmd().withFilter("label", List.of(RunnerLabels.CONTROLLER_ID + "=" + controllerId())).exec()
+        var volumes = docker().listVolumesCmd().withFilter("label", List.of(RunnerLabels.CONTROLLER_ID + "=" + controllerId())).exec()
                 .getVolumes();
         return volumes == null ? List.of() : volumes.stream().map(v -> v.getName()).toList();
     }
@@ -144,7 +182,7 @@ final class ControllerHarness implements AutoCloseable {
     }
 
     private String bridgeAddress() {
-        Network bridge = docker.inspectNetworkCmd().withNetworkId("bridge").exec();
+        Network bridge = docker().inspectNetworkCmd().withNetworkId("bridge").exec();
         for (Network.Ipam.Config config : bridge.getIpam().getConfig()) {
             if (config.getGateway() != null) {
                 return config.getGateway();
@@ -159,7 +197,7 @@ final class ControllerHarness implements AutoCloseable {
     }
 
     private List<JsonNode> ofTopic(String topic, TestJobs.Dispatch dispatch) {
-        List<JsonNode> records = new ArrayList<>(watcher.matching(seen -> topic.equals(seen.topic()) && isOf(seen.json(), dispatch))
+        List<JsonNode> records = new ArrayList<>(watcher().matching(seen -> topic.equals(seen.topic()) && isOf(seen.json(), dispatch))
                 .stream().map(KafkaTestClient.Seen::json).toList());
         records.sort(Comparator.comparingLong(node -> node.path("seq").asLong()));
         return records;
@@ -170,16 +208,42 @@ final class ControllerHarness implements AutoCloseable {
                 && dispatch.attempt == json.path("attempt").asInt();
     }
 
+    /** A consumer of job-log-chunks that reads only what is published from now on. */
+    static KafkaConsumer<String, String> chunksFromNow() {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfra.kafkaBootstrap());
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props);
+        List<TopicPartition> partitions = new ArrayList<>();
+        consumer.partitionsFor(Topics.JOB_LOG_CHUNKS).forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
+        return consumer;
+    }
+
     @Override
-    public void close() {
-        kafka.close();
+    public void afterAll(ExtensionContext context) {
+        close();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (kafka != null) {
+            kafka.close();
+        }
         if (gateway != null) {
             gateway.close();
         }
-        try {
-            docker.close();
-        } catch (IOException ignored) {
-            // closing
+        if (docker != null) {
+            try {
+                docker.close();
+            } catch (IOException ignored) {
+                // closing
+            }
         }
     }
 

@@ -7,9 +7,8 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.forgeci.controller.events.Topics;
 import dev.forgeci.testkit.BareRepo;
@@ -21,18 +20,8 @@ class JobRunTest {
 
     private static final Duration JOB_TIMEOUT = Duration.ofSeconds(90);
 
-    private static ControllerHarness harness;
-
-    @BeforeAll
-    static void start() {
-        harness = new ControllerHarness();
-        harness.awaitControllerListening();
-    }
-
-    @AfterAll
-    static void stop() {
-        harness.close();
-    }
+    @RegisterExtension
+    static final ControllerHarness harness = new ControllerHarness();
 
     @Test
     void stepsRunAsWrittenAndAFailedStepEndsTheJob() {
@@ -105,6 +94,22 @@ class JobRunTest {
     }
 
     @Test
+    void aCommitTheSeedDoesNotHaveFailsTheCheckoutAndNoStepRuns() {
+        String rid = TestJobs.repositoryId();
+        harness.repository(rid).commit(Map.of("a.txt", "a\n"), "only commit");
+        TestJobs.Dispatch dispatch = new TestJobs.Dispatch("missing", 1, rid, step(1, "Never", "echo never"))
+                .checkout(harness.cloneUrl(rid), "0123456789abcdef0123456789abcdef01234567", "refs/heads/main");
+
+        harness.dispatch(dispatch);
+        ControllerHarness.JobRecord job = harness.finished(dispatch, JOB_TIMEOUT);
+
+        assertThat(job.status()).isEqualTo("failure");
+        assertThat(job.reason()).isEqualTo("checkout failed");
+        assertThat(job.step(1).path("status").asText()).isEqualTo("skipped");
+        assertThat(job.texts()).anyMatch(text -> text.contains("is not in refs/heads/main"));
+    }
+
+    @Test
     void aStepBuildsAnImageFromScratchAndRunsItWithTheRunnersOwnDocker() {
         // A FROM scratch image needs a program with its libraries; the runner's own echo will do.
         String script = """
@@ -129,11 +134,12 @@ class JobRunTest {
     @Test
     void anUndecodableDispatchGoesToTheDeadLettersAndTheNextOneRuns() {
         TestJobs.Dispatch next = new TestJobs.Dispatch("after-garbage", 1, TestJobs.repositoryId(), step(1, "Echo", "echo still here"));
-        harness.kafka.send(Topics.JOB_DISPATCHED, next.runId, "{not json");
+        harness.awaitControllerListening();
+        harness.kafka().send(Topics.JOB_DISPATCHED, next.runId, "{not json");
 
         harness.dispatch(next);
 
-        var dead = harness.watcher.awaitOne(seen -> Topics.DEAD_LETTERS.equals(seen.topic()) && next.runId.equals(seen.key()), JOB_TIMEOUT);
+        var dead = harness.watcher().awaitOne(seen -> Topics.DEAD_LETTERS.equals(seen.topic()) && next.runId.equals(seen.key()), JOB_TIMEOUT);
         assertThat(dead.value()).isEqualTo("{not json");
         assertThat(harness.finished(next, JOB_TIMEOUT).texts(1)).containsExactly("still here");
     }
@@ -145,7 +151,7 @@ class JobRunTest {
         harness.dispatch(dispatch);
         harness.awaitLine(dispatch, "started", JOB_TIMEOUT);
 
-        var container = harness.docker.inspectContainerCmd(harness.runnersOf(dispatch).get(0).getId()).exec();
+        var container = harness.docker().inspectContainerCmd(harness.runnersOf(dispatch).get(0).getId()).exec();
         assertThat(container.getConfig().getLabels()).containsEntry("forge.controller-id", ControllerHarness.controllerId())
                 .containsEntry("forge.run-id", dispatch.runId).containsEntry("forge.job-id", "labels").containsEntry("forge.attempt", "2");
         assertThat(container.getHostConfig().getNanoCPUs()).isEqualTo(1_000_000_000L);

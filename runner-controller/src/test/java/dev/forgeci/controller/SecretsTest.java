@@ -11,9 +11,8 @@ import java.util.List;
 import java.util.UUID;
 
 import org.eclipse.microprofile.config.ConfigProvider;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -23,18 +22,8 @@ class SecretsTest {
 
     private static final Duration JOB_TIMEOUT = Duration.ofSeconds(90);
 
-    private static ControllerHarness harness;
-
-    @BeforeAll
-    static void start() {
-        harness = new ControllerHarness();
-        harness.awaitControllerListening();
-    }
-
-    @AfterAll
-    static void stop() {
-        harness.close();
-    }
+    @RegisterExtension
+    static final ControllerHarness harness = new ControllerHarness();
 
     @Test
     void aSecretEchoedWholeOrInPiecesNeverReachesTheLog() throws IOException {

@@ -9,9 +9,8 @@ import java.time.Instant;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.forgeci.controller.events.Topics;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -23,21 +22,11 @@ class StopTest {
 
     private static final Duration JOB_TIMEOUT = Duration.ofSeconds(90);
 
-    private static ControllerHarness harness;
+    @RegisterExtension
+    static final ControllerHarness harness = new ControllerHarness();
 
     @Inject
     RedisDataSource redis;
-
-    @BeforeAll
-    static void start() {
-        harness = new ControllerHarness();
-        harness.awaitControllerListening();
-    }
-
-    @AfterAll
-    static void stop() {
-        harness.close();
-    }
 
     @Test
     void aCancelDuringSleepStopsTheRunnerWithinSecondsAndKeepsTheLog() {
@@ -142,7 +131,7 @@ class StopTest {
         TestJobs.Dispatch marker = dispatch.sameRun("after", step(1, "After", "echo after"));
         harness.dispatch(marker);
         harness.finished(marker, JOB_TIMEOUT);
-        assertThat(harness.watcher.matching(seen -> Topics.JOB_EVENTS.equals(seen.topic()) && dispatch.runId.equals(seen.key())
+        assertThat(harness.watcher().matching(seen -> Topics.JOB_EVENTS.equals(seen.topic()) && dispatch.runId.equals(seen.key())
                 && "once".equals(seen.json().path("jobId").asText()) && "job-started".equals(seen.json().path("type").asText())))
                 .hasSize(1);
     }
