@@ -102,7 +102,7 @@ public interface ForgeConfig {
 
     interface Status {
         /** The target_url of commit statuses; {runId} is replaced. */
-        @WithDefault("http://127.0.0.1:8080/runs/{runId}")
+        @WithDefault("http://127.0.0.1:8080/#/runs/{runId}")
         String targetUrl();
 
         /** Attempts per commit status before giving up (the first included). */
