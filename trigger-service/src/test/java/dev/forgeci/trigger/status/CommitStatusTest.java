@@ -62,7 +62,7 @@ class CommitStatusTest {
             assertThat(status.body().path("node_id").asText()).isEqualTo(NODE);
             assertThat(status.body().path("sha").asText()).isEqualTo(COMMIT);
             assertThat(status.body().path("context").asText()).isEqualTo("forge-ci/test");
-            assertThat(status.body().path("target_url").asText()).isEqualTo("http://127.0.0.1:8080/runs/" + runId);
+            assertThat(status.body().path("target_url").asText()).isEqualTo("http://127.0.0.1:8080/#/runs/" + runId);
         }
     }
 
