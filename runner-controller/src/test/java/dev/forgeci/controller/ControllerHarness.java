@@ -27,7 +27,6 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Container;
-import com.github.dockerjava.api.model.Network;
 
 import dev.forgeci.controller.events.Topics;
 import dev.forgeci.controller.infra.DockerClientProducer;
@@ -173,27 +172,12 @@ final class ControllerHarness implements AfterAllCallback, AutoCloseable {
     synchronized GitGateway gateway() {
         if (gateway == null) {
             try {
-                gateway = GitGateway.start(Files.createTempDirectory("forge-runner-repos"), bridgeAddress(), 0);
+                gateway = GitGateway.start(Files.createTempDirectory("forge-runner-repos"), TestInfra.dockerBridgeAddress(), 0);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
         return gateway;
-    }
-
-    private String bridgeAddress() {
-        Network bridge = docker().inspectNetworkCmd().withNetworkId("bridge").exec();
-        for (Network.Ipam.Config config : bridge.getIpam().getConfig()) {
-            if (config.getGateway() != null) {
-                return config.getGateway();
-            }
-            if (config.getSubnet() != null && config.getSubnet().contains(".")) {
-                // The daemon does not always report the gateway; it is the subnet's first address.
-                String network = config.getSubnet().substring(0, config.getSubnet().indexOf('/'));
-                return network.substring(0, network.lastIndexOf('.')) + ".1";
-            }
-        }
-        return "172.17.0.1";
     }
 
     private List<JsonNode> ofTopic(String topic, TestJobs.Dispatch dispatch) {
