@@ -85,7 +85,7 @@ final class Repository {
 
     /**
      * Every Kafka topic a service's code uses: its SmallRye channels (a channel's topic defaults to
-     * its name), dead-letter topics, and the topic-name constants of its events package.
+     * its name), dead-letter topics, and the constants of its {@code events/Topics.java}.
      */
     static Set<String> topicsUsedBy(String service) {
         Set<String> topics = new TreeSet<>();
@@ -117,7 +117,7 @@ final class Repository {
             }
         }
         for (Path source : javaSources(service)) {
-            if (source.toString().contains("/events/")) {
+            if (source.toString().endsWith("/events/Topics.java")) {
                 Matcher m = TOPIC_CONSTANT.matcher(read(source));
                 while (m.find()) {
                     topics.add(m.group(1));
