@@ -65,6 +65,19 @@ public final class RedisServerProcess implements AutoCloseable {
         }
     }
 
+    /** SIGTERM: Redis writes its append-only file and exits, as in a planned restart. */
+    public synchronized void stop() {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Kills the server abruptly, as a crash or a lost node would. */
     public synchronized void kill() {
         if (process == null) {

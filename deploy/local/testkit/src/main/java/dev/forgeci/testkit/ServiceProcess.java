@@ -57,6 +57,10 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    public String name() {
+        return name;
+    }
+
     public String baseUrl() {
         return "http://127.0.0.1:" + port;
     }
