@@ -1,0 +1,128 @@
+package dev.forgeci.acceptance;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+import dev.forgeci.testkit.GitGateway;
+import dev.forgeci.testkit.KafkaBrokerProcess;
+import dev.forgeci.testkit.RedisServerProcess;
+import dev.forgeci.testkit.ServiceProcess;
+import dev.forgeci.testkit.TestInfra;
+
+/**
+ * Forge CI as it runs on one machine: the four packaged services as real processes, a Kafka broker
+ * and a Redis of their own (so faults can kill and restart them), the real Docker engine, a
+ * Radicle-style git gateway on the Docker bridge and a commit-status receiver. Started once per
+ * test JVM and shared by the acceptance and fault suites.
+ */
+final class ForgeStack {
+
+    static final String TOKEN = "acceptance-token-" + UUID.randomUUID();
+    static final String WEBHOOK_SECRET = "acceptance-webhook-secret";
+    static final String CONTROLLER_ID = "acceptance-" + UUID.randomUUID().toString().substring(0, 8);
+    /**
+     * Jobs that may run at once, in the scheduler and in the controller: 3 for the suites (enough to
+     * run, small enough to queue); the benchmark passes the services' default, 5.
+     */
+    static final int CAPACITY = Integer.getInteger("forge.stack.job-limit", 3);
+
+    private static ForgeStack stack;
+
+    final Path repoRoot;
+    final KafkaBrokerProcess kafka;
+    final RedisServerProcess redis;
+    final GitGateway gateway;
+    final StatusReceiver statuses;
+    final Path secretsDir;
+    final ServiceProcess trigger;
+    final ServiceProcess scheduler;
+    final ServiceProcess controller;
+    final ServiceProcess logs;
+
+    private ForgeStack() throws IOException {
+        repoRoot = Path.of(System.getProperty("forge.test.repo-root", "."));
+        kafka = KafkaBrokerProcess.start(KafkaBrokerProcess.libsFromLauncher(), repoRoot.resolve("deploy/local/kafka/topics.conf"));
+        redis = RedisServerProcess.start();
+        gateway = GitGateway.start(Files.createTempDirectory("forge-acceptance-seed"), TestInfra.dockerBridgeAddress(), 0);
+        statuses = StatusReceiver.start(WEBHOOK_SECRET);
+        secretsDir = Files.createTempDirectory("forge-acceptance-secrets");
+
+        Map<String, String> common = Map.of(
+                "kafka.bootstrap.servers", kafka.bootstrap(),
+                "quarkus.redis.hosts", redis.uri(),
+                "forge.auth.tokens", TOKEN);
+        CompletableFuture<ServiceProcess> schedulerStart = start("scheduler-service", common, Map.of(
+                "forge.scheduler.global-limit", String.valueOf(CAPACITY),
+                "forge.scheduler.repository-limit", String.valueOf(CAPACITY)));
+        CompletableFuture<ServiceProcess> logsStart = start("log-gateway", common, Map.of());
+        CompletableFuture<ServiceProcess> controllerStart = start("runner-controller", common, Map.of(
+                "forge.controller.id", CONTROLLER_ID,
+                "forge.controller.capacity", String.valueOf(CAPACITY),
+                "forge.runner.image", TestInfra.runnerImage(),
+                "forge.runner.isolation", "capabilities",
+                "forge.secrets.dir", secretsDir.toString()));
+        CompletableFuture<ServiceProcess> triggerStart = start("trigger-service", common, Map.of(
+                "forge.webhook.secret", WEBHOOK_SECRET,
+                "forge.seed.default-url", gateway.url(),
+                "forge.seed.allowed", gateway.url() + "," + statuses.url(),
+                "forge.status.initial-backoff", "200ms",
+                "forge.status.max-backoff", "2s"));
+        scheduler = schedulerStart.join();
+        logs = logsStart.join();
+        controller = controllerStart.join();
+        trigger = triggerStart.join();
+    }
+
+    static synchronized ForgeStack get() {
+        if (stack == null) {
+            try {
+                stack = new ForgeStack();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "forge-stack-stop"));
+        }
+        return stack;
+    }
+
+    List<ServiceProcess> services() {
+        return List.of(trigger, scheduler, controller, logs);
+    }
+
+    /** A secret the controller hands to trusted jobs of the repository. */
+    void secret(String repository, String name, String value) {
+        try {
+            Path dir = Files.createDirectories(secretsDir.resolve(repository.replaceFirst("^rad:", "")));
+            Files.writeString(dir.resolve(name), value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private CompletableFuture<ServiceProcess> start(String service, Map<String, String> common, Map<String, String> own) {
+        Map<String, String> config = new HashMap<>(common);
+        config.putAll(own);
+        Path jar = repoRoot.resolve(service + "/target/quarkus-app/quarkus-run.jar");
+        return CompletableFuture.supplyAsync(() -> ServiceProcess.start(service, jar, config));
+    }
+
+    private void close() {
+        List<AutoCloseable> parts = new ArrayList<>(services());
+        parts.addAll(List.of(gateway, statuses, kafka, redis));
+        for (AutoCloseable part : parts) {
+            try {
+                part.close();
+            } catch (Exception ignored) {
+                // the JVM is ending; stop what can be stopped
+            }
+        }
+    }
+}
