@@ -52,7 +52,7 @@ class JobRunTest {
         job.assertComplete();
         assertThat(job.status()).isEqualTo("failure");
         assertThat(job.finished().path("exitCode").asInt()).isEqualTo(7);
-        assertThat(job.reason()).contains("step 4").contains("Fails").contains("exit code 7");
+        assertThat(job.reason()).isEqualTo("step \"Fails\" failed with exit code 7");
         assertThat(job.texts(1)).containsExactly("single \"double\" $not_expanded", "two words|it's",
                 "greeting is hello world, step says step value");
         assertThat(job.texts(2)).containsExactly("/workspace/sub", "in the sub directory");

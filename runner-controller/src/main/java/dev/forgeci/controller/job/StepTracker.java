@@ -142,12 +142,13 @@ final class StepTracker {
         return state;
     }
 
-    /** The step's name for the log, e.g. {@code step 2 (Build)}. */
+    /** The step as a person reads it in a reason, e.g. {@code step "Build"}. */
     synchronized String describe(Integer index) {
         StepState state = index == null ? null : steps.get(index);
         if (state == null) {
             return "step " + index;
         }
-        return state.step.name() == null ? "step " + index : "step " + index + " (" + state.step.name() + ")";
+        // by name when it has one: indexes are the workflow's (from 0) and read as off by one to people
+        return state.step.name() == null ? "step " + index : "step \"" + state.step.name() + "\"";
     }
 }

@@ -80,7 +80,7 @@ class JobExecutionTest {
         JobEvent finished = publisher.finished();
         assertThat(finished.status()).isEqualTo("failure");
         assertThat(finished.exitCode()).isEqualTo(2);
-        assertThat(finished.reason()).isEqualTo("step 1 (Build) failed with exit code 2");
+        assertThat(finished.reason()).isEqualTo("step \"Build\" failed with exit code 2");
         assertThat(finished.logLines()).isEqualTo(publisher.lines().size());
         int lateLine = publisher.sent.indexOf(publisher.sent.stream().filter(LogChunk.class::isInstance).map(LogChunk.class::cast)
                 .filter(chunk -> chunk.lines().stream().anyMatch(line -> line.text().equals("late err of 1"))).findFirst().orElseThrow());

@@ -11,7 +11,8 @@ class IdentifiersTest {
         assertThat(Identifiers.isRepositoryId("rad:z3gqcJUoA1n9HaHKufZs5FCSGazv5")).isTrue();
         assertThat(Identifiers.isRepositoryId("rad:zwTxygwuz5LDGBq255RA2CbNGrz8")).isTrue();
         for (String bad : new String[] { null, "", "z3gqcJUoA1n9HaHKufZs5FCSGazv5", "rad:z3gq", "rad:z3gqcJUoA1n9HaHKufZs5FCSGazv5/..",
-                "rad:z3gqcJUoA1n9HaHKufZs5FCSGa v5", "rad:x3gqcJUoA1n9HaHKufZs5FCSGazv5" }) {
+                "rad:z3gqcJUoA1n9HaHKufZs5FCSGa v5", "rad:x3gqcJUoA1n9HaHKufZs5FCSGazv5",
+                "rad:z3gqcJUoA1n9HaHKufZs5FCSGazv0", "rad:zOgqcJUoA1n9HaHKufZs5FCSGazv5", "rad:z3gqcJUoA1n9HaHKufZs5FCSGlzv5" }) {
             assertThat(Identifiers.isRepositoryId(bad)).as(bad).isFalse();
         }
         assertThat(Identifiers.isCommit("765823c686caa89db0b76c19595189ac1fde4e8e")).isTrue();
