@@ -1,8 +1,8 @@
 #!/bin/sh
 # Runner entrypoint: start the inner Docker engine with its data on the per-job volume
-# (/var/lib/docker), then either hand over to the Forge agent, which checks out the code while the
-# engine starts and waits for it only before the first step, or run the given command once the
-# engine answers.
+# (/var/lib/docker), then either hand over to the Forge agent, which checks out the code and runs
+# the steps while the engine starts (a step's first `docker` command waits for it), or run the
+# given command once the engine answers.
 set -eu
 
 export DOCKER_HOST=unix:///var/run/docker.sock

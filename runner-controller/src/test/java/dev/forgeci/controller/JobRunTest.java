@@ -132,6 +132,23 @@ class JobRunTest {
     }
 
     @Test
+    void stepsStartWithoutWaitingForTheInnerEngineAndTheirFirstDockerCommandWaitsForIt() {
+        TestJobs.Dispatch dispatch = new TestJobs.Dispatch("lazy", 1, TestJobs.repositoryId(),
+                step(1, "No engine needed", "command -v docker; test -e /var/run/forge-docker-ready || echo 'engine not awaited'"),
+                // a step may put its own directories first; the shim still finds the real client
+                step(2, "Engine on demand", "export PATH=/opt/tools:$PATH; docker version --format 'server {{.Server.Os}}'"),
+                step(3, "Later commands", "test -e /var/run/forge-docker-ready && docker info --format 'containers {{.Containers}}'"));
+
+        harness.dispatch(dispatch);
+        ControllerHarness.JobRecord job = harness.finished(dispatch, JOB_TIMEOUT);
+
+        assertThat(job.status()).as(String.join("\n", job.texts())).isEqualTo("success");
+        assertThat(job.texts(1)).containsExactly("/usr/local/lib/forge/bin/docker", "engine not awaited");
+        assertThat(job.texts(2)).containsExactly("server linux");
+        assertThat(job.texts(3)).containsExactly("containers 0");
+    }
+
+    @Test
     void anUndecodableDispatchGoesToTheDeadLettersAndTheNextOneRuns() {
         TestJobs.Dispatch next = new TestJobs.Dispatch("after-garbage", 1, TestJobs.repositoryId(), step(1, "Echo", "echo still here"));
         harness.awaitControllerListening();
