@@ -59,6 +59,7 @@ import dev.forgeci.controller.runner.RunnerExit;
 import dev.forgeci.controller.runner.RunnerLabels;
 import dev.forgeci.controller.runner.RunnerOutput;
 import dev.forgeci.controller.runner.RunnerSpec;
+import io.quarkus.logging.Log;
 
 /** Runner containers through docker-java: limits, isolation profile, labels, attached output. */
 @ApplicationScoped
@@ -68,6 +69,8 @@ public class DockerRunnerEngine implements RunnerEngine {
     private static final String DOCKER_DATA = "/var/lib/docker";
     private static final String CGROUP_FS = "/sys/fs/cgroup";
     private static final Duration ATTACH_TIMEOUT = Duration.ofSeconds(30);
+    /** A runner image is large (an engine inside); a first pull on a slow link may take minutes. */
+    private static final Duration PULL_TIMEOUT = Duration.ofMinutes(10);
     private static final Pattern DAEMON_MESSAGE = Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     /** How every runner container is made, from {@code forge.runner.*}. */
@@ -97,8 +100,29 @@ public class DockerRunnerEngine implements RunnerEngine {
     public Runner create(RunnerSpec spec) {
         Runner created = new Runner(null, spec.name());
         try {
-            // The volume comes with the container (labelled through the mount): one call less before the job starts.
-            String id = docker.createContainerCmd(profile.image())
+            String id;
+            try {
+                id = createContainer(spec);
+            } catch (NotFoundException noImage) {
+                // A new engine (a fresh DinD sidecar) has no runner image yet: the API, unlike the CLI, does not pull.
+                pullImage();
+                id = createContainer(spec);
+            }
+            created = new Runner(id, spec.name());
+            docker.copyArchiveToContainerCmd(id).withTarInputStream(new ByteArrayInputStream(tar(spec.files())))
+                    .withRemotePath("/").exec();
+            return created;
+        } catch (RunnerException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            removeQuietly(created);
+            throw new RunnerException(reason(e), e);
+        }
+    }
+
+    private String createContainer(RunnerSpec spec) {
+        // The volume comes with the container (labelled through the mount): one call less before the job starts.
+        return docker.createContainerCmd(profile.image())
                     .withName(spec.name())
                     .withLabels(spec.labels())
                     .withEnv(spec.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
@@ -107,13 +131,26 @@ public class DockerRunnerEngine implements RunnerEngine {
                     .withAttachStderr(true)
                     .withHostConfig(hostConfig(spec.name(), spec.labels()))
                     .exec().getId();
-            created = new Runner(id, spec.name());
-            docker.copyArchiveToContainerCmd(id).withTarInputStream(new ByteArrayInputStream(tar(spec.files())))
-                    .withRemotePath("/").exec();
-            return created;
+    }
+
+    /** One pull at a time: jobs that find the image missing together wait for the same pull. */
+    private synchronized void pullImage() {
+        try {
+            docker.inspectImageCmd(profile.image()).exec();
+            return;
+        } catch (NotFoundException stillMissing) {
+            Log.infof("runner image %s is not on the engine; pulling it", profile.image());
+        }
+        try {
+            if (!docker.pullImageCmd(profile.image()).start().awaitCompletion(PULL_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                throw new RunnerException("runner image " + profile.image() + " is not on the engine and its pull took longer than "
+                        + PULL_TIMEOUT.toMinutes() + " minutes", null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RunnerException("interrupted while pulling runner image " + profile.image(), e);
         } catch (RuntimeException e) {
-            removeQuietly(created);
-            throw new RunnerException(reason(e), e);
+            throw new RunnerException("runner image " + profile.image() + " is not on the engine and could not be pulled: " + reason(e), e);
         }
     }
 

@@ -105,10 +105,12 @@ class DockerRunnerEngineTest {
     }
 
     @Test
-    void aMissingImageIsReportedInTheDaemonsWordsAndLeavesNothingBehind() {
+    void aMissingImageIsPulledAndWhenThatFailsReportedInTheDaemonsWordsLeavingNothingBehind() {
+        // a name no registry serves: the pull is really attempted and really refused
         DockerRunnerEngine engine = engine(Isolation.CAPABILITIES, "forge-runner:does-not-exist");
 
-        assertThatThrownBy(() -> engine.create(spec("true"))).isInstanceOf(RunnerException.class).hasMessageContaining("No such image");
+        assertThatThrownBy(() -> engine.create(spec("true"))).isInstanceOf(RunnerException.class)
+                .hasMessageStartingWith("runner image forge-runner:does-not-exist is not on the engine and could not be pulled: ");
         assertThat(engine.owned(CONTROLLER)).isEmpty();
     }
 
