@@ -19,6 +19,7 @@ import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClosedException;
 
 /**
  * {@code /ws/runs/{runId}}: a run's frames from the start or after {@code ?cursor=}, then live, in
@@ -93,6 +94,11 @@ public class RunLogSocket {
     public Uni<Void> error(Throwable failure, WebSocketConnection connection) {
         if (failure instanceof IllegalStateException && String.valueOf(failure.getMessage()).contains("max message size")) {
             return connection.close(new CloseReason(MESSAGE_TOO_BIG, "message too big: this socket only sends"));
+        }
+        if (failure instanceof HttpClosedException) {
+            // the viewer went away (tab closed, network dropped): normal, and it resumes with its cursor
+            Log.debugf("run %s: the viewer closed the connection", connection.pathParam("runId"));
+            return Uni.createFrom().voidItem();
         }
         Log.errorf(failure, "run %s: the socket failed", connection.pathParam("runId"));
         return connection.close(new CloseReason(INTERNAL_ERROR, "internal error; reconnect with your last cursor"));
