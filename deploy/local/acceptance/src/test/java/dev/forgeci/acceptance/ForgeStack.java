@@ -62,7 +62,9 @@ final class ForgeStack {
         CompletableFuture<ServiceProcess> schedulerStart = start("scheduler-service", common, Map.of(
                 "forge.scheduler.global-limit", String.valueOf(CAPACITY),
                 "forge.scheduler.repository-limit", String.valueOf(CAPACITY)));
-        CompletableFuture<ServiceProcess> logsStart = start("log-gateway", common, Map.of());
+        // The default 64 MiB of frames keeps about 600,000 short lines; the benchmark prints a million.
+        CompletableFuture<ServiceProcess> logsStart = start("log-gateway", common, Map.of(
+                "forge.logs.max-bytes-per-run", String.valueOf(256L << 20)));
         CompletableFuture<ServiceProcess> controllerStart = start("runner-controller", common, Map.of(
                 "forge.controller.id", CONTROLLER_ID,
                 "forge.controller.capacity", String.valueOf(CAPACITY),
