@@ -125,13 +125,16 @@ class SchedulerCrashProcessTest {
         }
         // The controller keeps working, crash or not: one job ends every 10 ms.
         worker.scheduleWithFixedDelay(() -> controller.finishOldest("success"), 10, 10, TimeUnit.MILLISECONDS);
-        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> ended() >= 10 && controller.holding().size() >= 3);
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
+                .until(() -> ended() >= 10 && controller.holding().size() >= 3);
         long endedBeforeKill = ended();
         int runningAtKill = controller.holding().size();
         scheduler().kill();
         System.out.printf("killed the scheduler with %d of %d runs ended and %d jobs running%n", endedBeforeKill, runs.size(),
                 runningAtKill);
-        assertThat(endedBeforeKill).isLessThan(runs.size() / 2);
+        // Mid-way: a busy machine may let a burst of runs end between the check and the kill, but a
+        // good part of them must still be ahead for the restart to prove anything.
+        assertThat(endedBeforeKill).isLessThanOrEqualTo(runs.size() * 3 / 4);
     }
 
     private void verifyEveryRunFinishedOnceAndTheApiAgrees() {

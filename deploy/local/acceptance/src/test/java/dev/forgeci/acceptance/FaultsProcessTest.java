@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -64,9 +63,8 @@ class FaultsProcessTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(Fault.class)
     void runsEndCorrectlyWithEveryLineOnceAndNothingLeftBehind(Fault fault) {
-        String rid = Forge.newRepositoryId();
-        String commit = Forge.repository(rid).commit(Map.of("README.md", fault + "\n"), "faults");
-        String printing = Forge.triggerOne(rid, commit, """
+        Forge.Pushed repo = Forge.newRepositoryWithACommit("faults " + fault);
+        String printing = Forge.triggerOne(repo.rid(), repo.commit(), """
                 name: Printing
                 steps:
                   - name: count
@@ -78,7 +76,7 @@ class FaultsProcessTest {
                 """.formatted(LINES));
         List<String> queued = new ArrayList<>();
         for (int i = 1; i <= QUEUED; i++) {
-            queued.add(Forge.triggerOne(rid, commit, """
+            queued.add(Forge.triggerOne(repo.rid(), repo.commit(), """
                     name: Queued %d
                     steps:
                       - run: |

@@ -42,6 +42,15 @@ final class Forge {
         return rid.toString();
     }
 
+    /** A repository on the seed and the one commit it holds, a README saying {@code what}. */
+    record Pushed(String rid, String commit) {
+    }
+
+    static Pushed newRepositoryWithACommit(String what) {
+        String rid = newRepositoryId();
+        return new Pushed(rid, repository(rid).commit(Map.of("README.md", what + "\n"), what));
+    }
+
     /** A repository on the stack's seed. */
     static BareRepo repository(String rid) {
         return BareRepo.create(ForgeStack.get().gateway.root(), rid);

@@ -75,8 +75,7 @@ class SystemBenchmark {
     @Test
     @Order(1)
     void triggerToFirstStepLineAgainstABareDockerRun() throws Exception {
-        String rid = Forge.newRepositoryId();
-        String commit = Forge.repository(rid).commit(Map.of("README.md", "latency\n"), "latency");
+        Forge.Pushed repo = Forge.newRepositoryWithACommit("latency");
         String workflow = """
                 name: Latency
                 steps:
@@ -88,7 +87,7 @@ class SystemBenchmark {
         for (int i = 0; i <= LATENCY_RUNS; i++) {
             Instant asked = Instant.now();
             long t0 = System.nanoTime();
-            String runId = Forge.triggerOne(rid, commit, workflow);
+            String runId = Forge.triggerOne(repo.rid(), repo.commit(), workflow);
             RawStream stream = RawStream.open(runId);
             long firstLine = stream.awaitFirstLine(Duration.ofSeconds(60));
             stream.awaitClose(Duration.ofSeconds(60));
@@ -117,8 +116,7 @@ class SystemBenchmark {
     @Test
     @Order(2)
     void aMillionLinesToAWebSocketAgainstDockerLogsFollow() throws Exception {
-        String rid = Forge.newRepositoryId();
-        String commit = Forge.repository(rid).commit(Map.of("README.md", "throughput\n"), "throughput");
+        Forge.Pushed repo = Forge.newRepositoryWithACommit("throughput");
         String workflow = """
                 name: Throughput
                 steps:
@@ -128,7 +126,7 @@ class SystemBenchmark {
         List<Long> floor = new ArrayList<>();
         Map<String, Long> peakRss = new ConcurrentHashMap<>();
         for (int i = 0; i < THROUGHPUT_RUNS; i++) {
-            String runId = Forge.triggerOne(rid, commit, workflow);
+            String runId = Forge.triggerOne(repo.rid(), repo.commit(), workflow);
             RawStream stream = RawStream.open(runId);
             try (RssSampler sampler = new RssSampler(peakRss)) {
                 stream.awaitClose(Duration.ofMinutes(5));
@@ -150,8 +148,7 @@ class SystemBenchmark {
     @Test
     @Order(3)
     void twentyRunsAtOnceDrainUnderTheJobLimit() throws Exception {
-        String rid = Forge.newRepositoryId();
-        String commit = Forge.repository(rid).commit(Map.of("README.md", "burst\n"), "burst");
+        Forge.Pushed repo = Forge.newRepositoryWithACommit("burst");
         String workflow = """
                 name: Burst
                 steps:
@@ -161,7 +158,7 @@ class SystemBenchmark {
         long t0 = System.nanoTime();
         List<CompletableFuture<String>> submitted = new ArrayList<>();
         for (int i = 0; i < BURST; i++) {
-            submitted.add(CompletableFuture.supplyAsync(() -> Forge.triggerOne(rid, commit, workflow), pool));
+            submitted.add(CompletableFuture.supplyAsync(() -> Forge.triggerOne(repo.rid(), repo.commit(), workflow), pool));
         }
         List<String> runs = submitted.stream().map(CompletableFuture::join).toList();
         pool.shutdown();

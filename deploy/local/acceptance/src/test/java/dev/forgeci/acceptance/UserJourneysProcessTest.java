@@ -190,9 +190,8 @@ class UserJourneysProcessTest {
 
     @Test
     void cancelStopsTheRunnerAndKeepsTheLog() throws Exception {
-        String rid = Forge.newRepositoryId();
-        String commit = Forge.repository(rid).commit(Map.of("README.md", "cancel me\n"), "long job");
-        String runId = Forge.triggerOne(rid, commit, """
+        Forge.Pushed repo = Forge.newRepositoryWithACommit("cancel me");
+        String runId = Forge.triggerOne(repo.rid(), repo.commit(), """
                 name: Long
                 steps:
                   - name: wait
@@ -249,9 +248,8 @@ class UserJourneysProcessTest {
 
     @Test
     void aLateViewerAndAReconnectingViewerSeeIdenticalLogs() {
-        String rid = Forge.newRepositoryId();
-        String commit = Forge.repository(rid).commit(Map.of("README.md", "viewers\n"), "viewers");
-        String runId = Forge.triggerOne(rid, commit, """
+        Forge.Pushed repo = Forge.newRepositoryWithACommit("viewers");
+        String runId = Forge.triggerOne(repo.rid(), repo.commit(), """
                 name: Chatty
                 steps:
                   - name: count
