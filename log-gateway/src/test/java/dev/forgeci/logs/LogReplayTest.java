@@ -135,9 +135,18 @@ class LogReplayTest extends LiveGatewayTest {
         LogClient client = open(run.runId, "");
         client.awaitEnd(Duration.ofSeconds(30));
         assertThat(client.lineTexts()).containsExactly("setup 1", "setup 2", "setup 3", "setup 4", "setup 5", "setup 6");
-        List<String> types = client.frames().stream().map(f -> f.get("type").asText()).toList();
-        assertThat(types).hasSize(11).endsWith("job", "run", "end");
+        List<JsonNode> frames = client.frames();
+        List<String> types = frames.stream().map(f -> f.get("type").asText()).toList();
+        // Each event once; topics are not ordered relative to each other (the queued run frame may
+        // come last but one), only the end is: the job's and the run's terminal frames after every line.
+        assertThat(types).hasSize(11).endsWith("run", "end");
         assertThat(types.stream().filter("line"::equals)).hasSize(6);
+        assertThat(types.stream().filter("job"::equals)).hasSize(2);
+        assertThat(types.stream().filter("run"::equals)).hasSize(2);
+        assertThat(frames.get(frames.size() - 2).get("status").asText()).isEqualTo("success");
+        int jobEnd = frames.indexOf(frames.stream().filter(f -> f.get("type").asText().equals("job")
+                && f.get("status").asText().equals("success")).findFirst().orElseThrow());
+        assertThat(jobEnd).isGreaterThan(types.lastIndexOf("line"));
     }
 
     static void assertCursorsCountUp(List<JsonNode> frames, long from) {

@@ -80,6 +80,11 @@ class ViewerBrowserTest {
         }
     }
 
+    private void awaitStepListed(String step) {
+        Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> !browser.findElements(By.cssSelector("#steps [data-step='" + step + "']")).isEmpty());
+    }
+
     void runFormToCancel() throws Exception {
         browser.get(base.toString());
         browser.findElement(By.id("token")).sendKeys("test-reader-token");
@@ -102,9 +107,13 @@ class ViewerBrowserTest {
         RunFeeder run = new RunFeeder(kafka, neighbours.nextRunId);
         run.run("queued").run("running").jobStarted("build");
         run.lines("build", null, 2, 2, n -> n == 1 ? "Cloning rad:z3gqcJUoA1n9HaHKufZs5FCSGazv5" : "HEAD is now at 2f1c3e5");
+        // Each step's lines follow its step-started once the viewer shows it: a header is named only
+        // when the name arrives within forge.logs.step-name-wait, which a loaded machine may miss.
         run.stepStarted("build", 1, "Install Dependencies");
+        awaitStepListed("build:1:1");
         run.lines("build", 1, 3, 3, n -> "\u001b[32madded " + n + " packages\u001b[0m");
         run.stepFinished("build", 1, "Install Dependencies", "success", 0).stepStarted("build", 2, "Run Tests");
+        awaitStepListed("build:1:2");
         run.lines("build", 2, 12, 4, n -> "  \u001b[32m✔\u001b[0m test case number " + n + " passes");
 
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> terminalText().contains("test case number 17 passes"));
