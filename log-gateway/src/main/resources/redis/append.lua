@@ -14,12 +14,16 @@ local stream, state, runs, summaries = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local maxBytes, retention, recentLimit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local op = cjson.decode(ARGV[4])
 local appended = 0
+-- A chunk holds thousands of lines: the frame counter and the current header are kept in locals
+-- and written back once (see the end), so a line costs one XADD and nothing else.
+local frames = tonumber(redis.call('HGET', state, 'frames')) or 0
+local headerKey = nil
 
 local function add(frameType, body, raw)
-    local n = redis.call('HINCRBY', state, 'frames', 1)
-    redis.call('XADD', stream, '0-' .. n, 't', frameType, 'f', '{"cursor":' .. n .. ',' .. body, 'r', raw)
+    frames = frames + 1
+    redis.call('XADD', stream, '0-' .. frames, 't', frameType, 'f', '{"cursor":' .. frames .. ',' .. body, 'r', raw)
     appended = appended + 1
-    return n
+    return frames
 end
 
 local function stepKey(job, attempt, step)
@@ -31,9 +35,13 @@ end
 -- header names the step by its index.
 local function header(job, attempt, step)
     local key = stepKey(job, attempt, step)
-    if redis.call('HGET', state, 'rk') == key then
+    if headerKey == nil then
+        headerKey = redis.call('HGET', state, 'rk') or ''
+    end
+    if headerKey == key then
         return ''
     end
+    headerKey = key
     redis.call('HSET', state, 'rk', key, 'h:' .. key, 1)
     local name
     if step < 0 then
@@ -112,11 +120,13 @@ redis.call('HSET', state, op.dedupe, op.seq)
 
 if op.kind == 'lines' then
     local bytes = tonumber(redis.call('HGET', state, 'bytes')) or 0
+    local truncated = redis.call('HEXISTS', state, 'truncated') == 1
     local dropped = 0
     for _, line in ipairs(op.lines) do
-        if redis.call('HEXISTS', state, 'truncated') == 1 then
+        if truncated then
             dropped = dropped + 1
         elseif bytes + line.bytes > maxBytes then
+            truncated = true
             redis.call('HSET', state, 'truncated', 1)
             add('truncated', '"type":"truncated","limitBytes":' .. maxBytes .. ',"text":' ..
                 cjson.encode('This log reached its limit of ' .. maxBytes .. ' bytes; later lines are not kept.') .. '}',
@@ -159,6 +169,9 @@ elseif op.kind == 'run' then
 end
 
 tryEnd()
+if appended > 0 then
+    redis.call('HSET', state, 'frames', frames)
+end
 redis.call('EXPIRE', stream, retention)
 redis.call('EXPIRE', state, retention)
 return appended
