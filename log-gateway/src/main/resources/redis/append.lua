@@ -5,8 +5,10 @@
 -- KEYS[1] the run's stream, KEYS[2] the run's state hash, KEYS[3] the recent-runs sorted set,
 -- KEYS[4] the recent-runs summary hash.
 -- ARGV[1] max bytes of line frames per run, ARGV[2] retention in seconds, ARGV[3] how many runs
--- the recent list keeps, ARGV[4] the operation as JSON (built by LogStore):
+-- the recent list keeps, ARGV[4] the operation as JSON (built by Operations):
 --   {dedupe, seq, kind = lines|step-started|event|job-finished|run, job, attempt, ...}
+-- and for kind = lines, from ARGV[5] on, four arguments per line: step index (-1 for set-up), the
+-- frame's JSON without its opening brace, its raw text, its size in bytes.
 -- Returns the number of frames appended, or -1 for a redelivery, -2 for an event after the end,
 -- -3 for lines whose step has not started yet (nothing written).
 
@@ -108,11 +110,16 @@ end
 -- A step's lines may be consumed just before its step-started (another topic); the consumer
 -- retries such a chunk briefly (op.waitForNames) so that the step's header carries its name.
 if op.kind == 'lines' and op.waitForNames then
-    for _, line in ipairs(op.lines) do
-        local key = stepKey(op.job, op.attempt, line.step)
+    local checked = {}
+    for i = 5, #ARGV, 4 do
+        local step = tonumber(ARGV[i])
+        local key = stepKey(op.job, op.attempt, step)
         -- Once a step's header is written (named or not), its later chunks have nothing to wait for.
-        if line.step >= 0 and redis.call('HEXISTS', state, 'n:' .. key) == 0 and redis.call('HEXISTS', state, 'h:' .. key) == 0 then
-            return -3
+        if step >= 0 and not checked[step] then
+            if redis.call('HEXISTS', state, 'n:' .. key) == 0 and redis.call('HEXISTS', state, 'h:' .. key) == 0 then
+                return -3
+            end
+            checked[step] = true
         end
     end
 end
@@ -122,10 +129,11 @@ if op.kind == 'lines' then
     local bytes = tonumber(redis.call('HGET', state, 'bytes')) or 0
     local truncated = redis.call('HEXISTS', state, 'truncated') == 1
     local dropped = 0
-    for _, line in ipairs(op.lines) do
+    for i = 5, #ARGV, 4 do
+        local size = tonumber(ARGV[i + 3])
         if truncated then
             dropped = dropped + 1
-        elseif bytes + line.bytes > maxBytes then
+        elseif bytes + size > maxBytes then
             truncated = true
             redis.call('HSET', state, 'truncated', 1)
             add('truncated', '"type":"truncated","limitBytes":' .. maxBytes .. ',"text":' ..
@@ -133,8 +141,8 @@ if op.kind == 'lines' then
                 '\r\n\27[33m[forge] this log reached its limit of ' .. maxBytes .. ' bytes; later lines are not kept\27[0m\r\n')
             dropped = dropped + 1
         else
-            bytes = bytes + line.bytes
-            add('line', line.body, header(op.job, op.attempt, line.step) .. line.raw)
+            bytes = bytes + size
+            add('line', ARGV[i + 1], header(op.job, op.attempt, tonumber(ARGV[i])) .. ARGV[i + 2])
         end
     end
     redis.call('HSET', state, 'bytes', bytes)

@@ -1,12 +1,13 @@
 package dev.forgeci.logs.frames;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,7 +17,6 @@ import dev.forgeci.logs.events.JobEvent;
 import dev.forgeci.logs.events.LogChunk;
 import dev.forgeci.logs.events.RunEvent;
 import dev.forgeci.logs.frames.WireFrames.JobFrame;
-import dev.forgeci.logs.frames.WireFrames.LineFrame;
 import dev.forgeci.logs.frames.WireFrames.RunFrame;
 import dev.forgeci.logs.frames.WireFrames.RunSummary;
 import dev.forgeci.logs.frames.WireFrames.StepFrame;
@@ -48,20 +48,23 @@ public class Operations {
         List<LogChunk.Line> lines = chunk.lines() == null ? List.of() : chunk.lines();
         long firstLine = chunk.firstLine() == null ? 1 : chunk.firstLine();
         ObjectNode op = jobOp("lines", "c:", chunk.jobId(), attempt, seq);
-        ArrayNode items = op.putArray("lines");
+        // The hot path (a chunk is thousands of lines): each line's frame is written by hand, and the
+        // lines travel as script arguments of their own rather than escaped once more inside the op.
+        List<String> lineArguments = new ArrayList<>(lines.size() * 4);
+        String framePrefix = "\"type\":\"line\",\"jobId\":" + quote(chunk.jobId()) + ",\"attempt\":" + attempt + ",\"step\":";
         for (int i = 0; i < lines.size(); i++) {
             LogChunk.Line line = lines.get(i);
             String stream = line.stream() == null ? "stdout" : line.stream();
             String text = line.text() == null ? "" : line.text();
-            String body = body(new LineFrame(chunk.jobId(), attempt, line.step(), stream, firstLine + i, text));
+            String body = framePrefix + line.step() + ",\"stream\":" + quote(stream) + ",\"line\":" + (firstLine + i)
+                    + ",\"text\":" + quote(text) + "}";
             String raw = "system".equals(stream) ? SYSTEM_STYLE + text + RESET + CRLF : text + CRLF;
-            items.addObject()
-                    .put("step", line.step() == null ? -1 : line.step())
-                    .put("body", body)
-                    .put("raw", raw)
-                    .put("bytes", body.getBytes(StandardCharsets.UTF_8).length + raw.getBytes(StandardCharsets.UTF_8).length);
+            lineArguments.add(String.valueOf(line.step() == null ? -1 : line.step()));
+            lineArguments.add(body);
+            lineArguments.add(raw);
+            lineArguments.add(String.valueOf(utf8Length(body) + utf8Length(raw)));
         }
-        return new Operation(chunk.runId(), op);
+        return new Operation(chunk.runId(), op, lineArguments);
     }
 
     public Operation of(JobEvent event) {
@@ -155,6 +158,28 @@ public class Operations {
         return "\u001b[1m==> job " + job + " " + status + (exitCode == null ? "" : " (exit " + exitCode + ")") + RESET + CRLF;
     }
 
+    private static String quote(String text) {
+        return '"' + new String(JsonStringEncoder.getInstance().quoteAsString(text)) + '"';
+    }
+
+    private static int utf8Length(String text) {
+        int bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
+    }
+
     /** The frame's JSON without its opening brace: the store writes {@code {"cursor":N,} before it. */
     private String body(Object frame) {
         return serialize(frame).substring(1);
@@ -188,7 +213,14 @@ public class Operations {
         return value;
     }
 
-    /** What the store's script applies to one run. */
-    public record Operation(String runId, ObjectNode script) {
+    /**
+     * What the store's script applies to one run: the operation, and for lines, four script
+     * arguments per line (step index or -1, frame JSON without its opening brace, raw text, bytes).
+     */
+    public record Operation(String runId, ObjectNode script, List<String> lineArguments) {
+
+        Operation(String runId, ObjectNode script) {
+            this(runId, script, List.of());
+        }
     }
 }

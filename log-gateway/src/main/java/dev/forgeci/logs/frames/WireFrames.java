@@ -16,14 +16,8 @@ public final class WireFrames {
     private WireFrames() {
     }
 
-    /** One log line; {@code line} is its number in the job attempt, from 1. */
-    @JsonPropertyOrder({ "type", "jobId", "attempt", "step", "stream", "line", "text" })
-    public record LineFrame(String jobId, int attempt, Integer step, String stream, long line, String text) {
-        @JsonProperty("type")
-        public String type() {
-            return "line";
-        }
-    }
+    // A line frame, {"type":"line","jobId","attempt","step","stream","line","text"} (line: its number
+    // in the job attempt, from 1), is written by Operations itself: it is the hot path.
 
     /** A step started or finished ({@code event} is {@code started} or {@code finished}). */
     @JsonPropertyOrder({ "type", "event", "jobId", "attempt", "step" })

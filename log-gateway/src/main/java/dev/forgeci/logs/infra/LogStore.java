@@ -134,12 +134,14 @@ public class LogStore {
 
     private Request appendRequest(Command command, String scriptOrSha, Operation op) {
         String stream = streamKey(op.runId());
-        return Request.cmd(command).arg(scriptOrSha).arg(4)
+        Request request = Request.cmd(command).arg(scriptOrSha).arg(4)
                 .arg(stream).arg(stream + ":state").arg(RUNS).arg(SUMMARIES)
                 .arg(config.maxBytesPerRun())
                 .arg(config.retention().toSeconds())
                 .arg(config.recentRuns())
                 .arg(op.script().toString());
+        op.lineArguments().forEach(request::arg);
+        return request;
     }
 
     private static boolean isNoScript(Throwable failure) {
