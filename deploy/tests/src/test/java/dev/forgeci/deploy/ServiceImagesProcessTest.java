@@ -18,6 +18,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -49,7 +50,10 @@ class ServiceImagesProcessTest {
                     "--network", "host",
                     "-e", "QUARKUS_HTTP_PORT=" + port,
                     "-e", "KAFKA_BOOTSTRAP_SERVERS=" + TestInfra.kafkaBootstrap(),
-                    "-e", "QUARKUS_REDIS_HOSTS=" + TestInfra.redisUri(),
+                    // A Redis database of its own, and no rebuild of the scheduler's state from the
+                    // shared test topics: other suites' runs are not this container's to schedule.
+                    "-e", "QUARKUS_REDIS_HOSTS=" + TestInfra.redisUri() + "/9",
+                    "-e", "FORGE_SCHEDULER_REBUILD_ENABLED=false",
                     // A group of its own reading only new records: the test topics hold other tests' runs.
                     "-e", "MP_MESSAGING_CONNECTOR_SMALLRYE_KAFKA_GROUP_ID=image-test-" + service + "-" + RUN,
                     "-e", "MP_MESSAGING_CONNECTOR_SMALLRYE_KAFKA_AUTO_OFFSET_RESET=latest",
@@ -68,14 +72,18 @@ class ServiceImagesProcessTest {
             STARTED.add(container);
 
             HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build();
-            Awaitility.await(service + " ready in its container").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> {
-                        try {
-                            return http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-                        } catch (IOException notYet) {
-                            return false;
-                        }
-                    });
+            try {
+                Awaitility.await(service + " ready in its container").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> {
+                            try {
+                                return http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                            } catch (IOException notYet) {
+                                return false;
+                            }
+                        });
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError(service + " never became ready; the end of its log:\n" + docker("logs", "--tail", "40", container), e);
+            }
             System.out.printf("%s: image %s, %d MB, ready%n", service, image,
                     Long.parseLong(docker("image", "inspect", "-f", "{{.Size}}", image).strip()) / 1_000_000);
         }
