@@ -7,6 +7,7 @@ import java.security.SecureRandom;
 import java.util.Map;
 
 import dev.forgeci.testkit.GitGateway;
+import dev.forgeci.testkit.StatusReceiver;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**

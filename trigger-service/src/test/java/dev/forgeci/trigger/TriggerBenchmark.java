@@ -27,6 +27,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.forgeci.testkit.BareRepo;
 import dev.forgeci.testkit.GitGateway;
+import dev.forgeci.testkit.StatusReceiver;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;

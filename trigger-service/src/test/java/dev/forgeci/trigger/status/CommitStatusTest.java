@@ -15,9 +15,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.forgeci.testkit.KafkaTestClient;
+import dev.forgeci.testkit.StatusReceiver.Received;
+import dev.forgeci.testkit.StatusReceiver;
 import dev.forgeci.trigger.Fixtures;
-import dev.forgeci.trigger.StatusReceiver;
-import dev.forgeci.trigger.StatusReceiver.Received;
 import dev.forgeci.trigger.TestEnvironment;
 import dev.forgeci.trigger.TestKafka;
 import dev.forgeci.trigger.run.Ulid;

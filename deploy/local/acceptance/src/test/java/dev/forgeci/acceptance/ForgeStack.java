@@ -15,6 +15,7 @@ import dev.forgeci.testkit.GitGateway;
 import dev.forgeci.testkit.KafkaBrokerProcess;
 import dev.forgeci.testkit.RedisServerProcess;
 import dev.forgeci.testkit.ServiceProcess;
+import dev.forgeci.testkit.StatusReceiver;
 import dev.forgeci.testkit.TestInfra;
 
 /**

@@ -29,6 +29,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.forgeci.testkit.BareRepo;
+import dev.forgeci.testkit.StatusReceiver;
 
 /**
  * Forge CI the way its users meet it, over the four services running as real processes: a
@@ -77,11 +78,12 @@ class UserJourneysProcessTest {
                     .contains("to stderr", "token=***")
                     .noneMatch(line -> line.contains(secret));
         }
+        // accepted = signed right; a status is the run's when its target_url links to the run
         await("commit statuses").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                assertThat(forge.statuses.forCommit(commit)).extracting(StatusReceiver.Status::state).containsExactly("running", "success"));
-        assertThat(forge.statuses.forCommit(commit)).allMatch(StatusReceiver.Status::signatureValid)
-                .allMatch(s -> s.body().path("repo_id").asText().equals(rid))
-                .allMatch(s -> s.body().path("target_url").asText().endsWith(runId));
+                assertThat(forge.statuses.acceptedFor(runId)).extracting(StatusReceiver.Received::state).containsExactly("running", "success"));
+        assertThat(forge.statuses.all()).filteredOn(s -> s.body().path("sha").asText().equals(commit)).hasSize(2)
+                .allMatch(StatusReceiver.Received::signatureValid)
+                .allMatch(s -> s.body().path("repo_id").asText().equals(rid));
     }
 
     @Test
@@ -298,6 +300,6 @@ class UserJourneysProcessTest {
         if (webhook.path("commits").isArray() && webhook.path("commits").size() > 0 && webhook.path("commits").get(0).has("id")) {
             ((ObjectNode) webhook.path("commits").get(0)).put("id", commit);
         }
-        webhook.put("commit_status_url", forge.statuses.statusUrl());
+        webhook.put("commit_status_url", forge.statuses.url() + "/api/commit-status");
     }
 }

@@ -1,4 +1,4 @@
-package dev.forgeci.trigger;
+package dev.forgeci.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
