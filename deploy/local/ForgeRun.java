@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -99,7 +100,7 @@ public final class ForgeRun {
         StringBuilder tail = new StringBuilder();
         CompletableFuture<Void> closed = new CompletableFuture<>();
         PrintStream out = System.out;
-        HTTP.newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() {
+        WebSocket.Listener listener = new WebSocket.Listener() {
             @Override
             public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
                 out.print(data);
@@ -127,7 +128,13 @@ public final class ForgeRun {
                 System.err.println("log stream failed: " + error);
                 closed.complete(null);
             }
-        }).get();
+        };
+        try {
+            HTTP.newWebSocketBuilder().buildAsync(uri, listener).get();
+        } catch (ExecutionException e) {
+            System.err.println("cannot follow the log at " + logsUrl + ": " + e.getCause());
+            return null;
+        }
         closed.get();
         Matcher end = RUN_END.matcher(ANSI.matcher(tail).replaceAll(""));
         String status = null;
