@@ -99,8 +99,8 @@ class SystemBenchmark {
                 List<Instant> marks = List.of(asked, Instant.parse(job.path("dispatchedAt").asText()),
                         Instant.parse(job.path("startedAt").asText()), Instant.parse(job.path("steps").get(0).path("startedAt").asText()),
                         stream.firstLineWallClock);
-                List<String> names = List.of("  trigger → job dispatched", "  dispatched → runner started (job-started)",
-                        "  runner started → step started", "  step started → line on WebSocket");
+                List<String> names = List.of("  trigger → job dispatched", "  dispatched → taken by a controller",
+                        "  taken → first step started", "  step started → line on WebSocket");
                 for (int m = 0; m < names.size(); m++) {
                     segments.computeIfAbsent(names.get(m), k -> new ArrayList<>())
                             .add(Duration.between(marks.get(m), marks.get(m + 1)).toNanos());
