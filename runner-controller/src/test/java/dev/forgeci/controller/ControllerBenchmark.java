@@ -30,6 +30,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.model.Container;
 
 import dev.forgeci.controller.events.Topics;
+import dev.forgeci.testkit.BareRunner;
 import dev.forgeci.testkit.TestInfra;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -56,11 +57,6 @@ class ControllerBenchmark {
     private static final int RUNS = 7;
     private static final int LINES = 1_000_000;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> RUNNER_FLAGS = List.of("--init", "--cpus", "1", "--memory", "512m", "--memory-swap", "512m",
-            "--cap-add", "ALL", "--cap-drop", "SYS_RESOURCE", "--security-opt", "seccomp=unconfined", "--security-opt",
-            "apparmor=unconfined", "--security-opt", "systempaths=unconfined", "--device-cgroup-rule", "a *:* rwm",
-            "-v", "/sys/fs/cgroup:/sys/fs/cgroup:rw");
-
     @RegisterExtension
     static final ControllerHarness harness = new ControllerHarness(Topics.JOB_EVENTS);
 
@@ -109,24 +105,8 @@ class ControllerBenchmark {
     }
 
     /** Milliseconds from `docker run` to its one line of output, with the runner's own flags and a fresh volume. */
-    private static double bareDockerRun() throws Exception {
-        String volume = "forge-bench-" + UUID.randomUUID();
-        List<String> command = new ArrayList<>(List.of("docker", "run", "--rm"));
-        command.addAll(RUNNER_FLAGS);
-        command.addAll(List.of("-v", volume + ":/var/lib/docker", TestInfra.runnerImage(), "echo", "hi"));
-        long started = System.nanoTime();
-        Process docker = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(docker.getInputStream(), StandardCharsets.UTF_8))) {
-            String line = out.readLine();
-            double millis = (System.nanoTime() - started) / 1e6;
-            if (!"hi".equals(line)) {
-                throw new IllegalStateException("docker run printed " + line);
-            }
-            docker.waitFor(30, TimeUnit.SECONDS);
-            new ProcessBuilder("docker", "volume", "rm", "-f", volume).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
-            return millis;
-        }
+    private static double bareDockerRun() {
+        return BareRunner.runToFirstLine("hi") / 1e6;
     }
 
     /**
@@ -189,7 +169,7 @@ class ControllerBenchmark {
     private static double standaloneDockerLogs() throws Exception {
         String name = "forge-bench-" + UUID.randomUUID();
         List<String> run = new ArrayList<>(List.of("docker", "run", "-d", "--name", name, "--log-driver", "json-file"));
-        run.addAll(RUNNER_FLAGS);
+        run.addAll(BareRunner.CAPABILITIES_FLAGS);
         run.addAll(List.of("-v", name + ":/var/lib/docker", TestInfra.runnerImage(), "seq", "1", Integer.toString(LINES)));
         new ProcessBuilder(run).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(60, TimeUnit.SECONDS);
         try {

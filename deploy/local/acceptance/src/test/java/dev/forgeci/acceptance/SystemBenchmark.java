@@ -34,12 +34,14 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.forgeci.testkit.BareRunner;
 import dev.forgeci.testkit.ServiceProcess;
 import dev.forgeci.testkit.TestInfra;
 
 /**
  * The whole system against its floors, on this machine (`deploy/local/forge bench`): trigger to
- * first step line on a WebSocket vs a bare `docker run`; a million lines from a step to a WebSocket
+ * first step line on a WebSocket vs a bare `docker run` of the runner image (and vs a container
+ * that only echoes); a million lines from a step to a WebSocket
  * client vs `docker logs -f`; 20 runs drained under the job limit; the services' resident memory.
  * Prints medians with min/max; the only assertions are the ones that make a figure meaningful.
  */
@@ -83,6 +85,7 @@ class SystemBenchmark {
                 """;
         List<Long> measured = new ArrayList<>();
         List<Long> floor = new ArrayList<>();
+        List<Long> engineless = new ArrayList<>();
         Map<String, List<Long>> segments = new LinkedHashMap<>();
         for (int i = 0; i <= LATENCY_RUNS; i++) {
             Instant asked = Instant.now();
@@ -91,10 +94,12 @@ class SystemBenchmark {
             RawStream stream = RawStream.open(runId);
             long firstLine = stream.awaitFirstLine(Duration.ofSeconds(60));
             stream.awaitClose(Duration.ofSeconds(60));
-            long bare = bareDockerRunToFirstLine();
+            long bare = BareRunner.runToFirstLine(FIRST_LINE);
+            long withoutEngine = echoContainerToFirstLine();
             if (i > 0) { // the first of each warms the JIT and the page cache
                 measured.add(firstLine - t0);
                 floor.add(bare);
+                engineless.add(withoutEngine);
                 JsonNode job = Forge.run(runId).path("jobs").get(0);
                 List<Instant> marks = List.of(asked, Instant.parse(job.path("dispatchedAt").asText()),
                         Instant.parse(job.path("startedAt").asText()), Instant.parse(job.path("steps").get(0).path("startedAt").asText()),
@@ -109,8 +114,10 @@ class SystemBenchmark {
         }
         report.put("trigger → first step line on WebSocket", millis(measured));
         segments.forEach((name, nanos) -> report.put(name, millis(nanos)));
-        report.put("bare docker run → first line (floor)", millis(floor));
+        report.put("bare docker run of the runner → first line (floor)", millis(floor));
         report.put("  ratio of medians (goal ≤ 1.5)", String.format("%.2f", median(measured) / (double) median(floor)));
+        report.put("the same image, no inner engine, echo only", millis(engineless));
+        report.put("  ratio of medians to that", String.format("%.2f", median(measured) / (double) median(engineless)));
     }
 
     @Test
@@ -191,7 +198,8 @@ class SystemBenchmark {
         return most;
     }
 
-    private static long bareDockerRunToFirstLine() throws IOException, InterruptedException {
+    /** A container of the runner image that starts nothing and echoes: below any runner's start-up. */
+    private static long echoContainerToFirstLine() throws IOException, InterruptedException {
         long t0 = System.nanoTime();
         Process docker = new ProcessBuilder("docker", "run", "--rm", "--entrypoint", "/bin/echo", TestInfra.runnerImage(), FIRST_LINE)
                 .redirectErrorStream(true).start();
