@@ -95,7 +95,7 @@ class SystemBenchmark {
             long firstLine = stream.awaitFirstLine(Duration.ofSeconds(60));
             stream.awaitClose(Duration.ofSeconds(60));
             long bare = BareRunner.runToFirstLine(FIRST_LINE);
-            long withoutEngine = echoContainerToFirstLine();
+            long withoutEngine = BareRunner.echoOnlyToFirstLine(FIRST_LINE);
             if (i > 0) { // the first of each warms the JIT and the page cache
                 measured.add(firstLine - t0);
                 floor.add(bare);
@@ -196,20 +196,6 @@ class SystemBenchmark {
             most = Math.max(most, running);
         }
         return most;
-    }
-
-    /** A container of the runner image that starts nothing and echoes: below any runner's start-up. */
-    private static long echoContainerToFirstLine() throws IOException, InterruptedException {
-        long t0 = System.nanoTime();
-        Process docker = new ProcessBuilder("docker", "run", "--rm", "--entrypoint", "/bin/echo", TestInfra.runnerImage(), FIRST_LINE)
-                .redirectErrorStream(true).start();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(docker.getInputStream(), StandardCharsets.UTF_8))) {
-            String line = out.readLine();
-            long elapsed = System.nanoTime() - t0;
-            assertThat(line).isEqualTo(FIRST_LINE);
-            docker.waitFor(30, TimeUnit.SECONDS);
-            return elapsed;
-        }
     }
 
     /**

@@ -33,20 +33,42 @@ public final class BareRunner {
         command.addAll(CAPABILITIES_FLAGS);
         command.addAll(List.of("-v", volume + ":/var/lib/docker", TestInfra.runnerImage(), "echo", line));
         try {
+            return timeToFirstLine(command, line);
+        } finally {
+            run(List.of("docker", "volume", "rm", "-f", volume));
+        }
+    }
+
+    /** The same for a container of the image that starts nothing and only echoes: below any runner's start-up. */
+    public static long echoOnlyToFirstLine(String line) {
+        return timeToFirstLine(List.of("docker", "run", "--rm", "--entrypoint", "/bin/echo", TestInfra.runnerImage(), line), line);
+    }
+
+    private static long timeToFirstLine(List<String> command, String line) {
+        try {
             long started = System.nanoTime();
             Process docker = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
             try (BufferedReader out = new BufferedReader(new InputStreamReader(docker.getInputStream(), StandardCharsets.UTF_8))) {
                 String first = out.readLine();
                 long elapsed = System.nanoTime() - started;
                 if (!line.equals(first)) {
-                    throw new IllegalStateException("docker run printed " + first);
+                    throw new IllegalStateException(String.join(" ", command) + " printed " + first);
                 }
                 docker.waitFor(30, TimeUnit.SECONDS);
                 return elapsed;
-            } finally {
-                new ProcessBuilder("docker", "volume", "rm", "-f", volume).redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void run(List<String> command) {
+        try {
+            new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
+                    .waitFor(30, TimeUnit.SECONDS);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
