@@ -67,25 +67,25 @@ public final class RedisServerProcess implements AutoCloseable {
 
     /** SIGTERM: Redis writes its append-only file and exits, as in a planned restart. */
     public synchronized void stop() {
-        if (process == null) {
-            return;
-        }
-        process.destroy();
-        try {
-            process.waitFor(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        end(false, 30);
     }
 
     /** Kills the server abruptly, as a crash or a lost node would. */
     public synchronized void kill() {
+        end(true, 10);
+    }
+
+    private void end(boolean forcibly, int waitSeconds) {
         if (process == null) {
             return;
         }
-        process.destroyForcibly();
+        if (forcibly) {
+            process.destroyForcibly();
+        } else {
+            process.destroy();
+        }
         try {
-            process.waitFor(10, TimeUnit.SECONDS);
+            process.waitFor(waitSeconds, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
