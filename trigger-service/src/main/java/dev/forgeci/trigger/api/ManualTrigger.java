@@ -2,6 +2,8 @@ package dev.forgeci.trigger.api;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 /** {@code POST /api/triggers}: only {@code repository} and one of {@code commit}/{@code ref} are required. */
 @Schema(description = "A manual run, as the IDE sends it")
 public record ManualTrigger(
@@ -10,7 +12,9 @@ public record ManualTrigger(
         @Schema(description = "refs/heads/main, or a branch name", example = "refs/heads/main") String ref,
         @Schema(description = "inline workflow text (the IDE's unsaved buffer); without it the repository's "
                 + ".forge/workflows/*.yaml are read") String workflow,
-        @Schema(description = "the path the inline workflow stands for, shown in errors", example = ".forge/workflows/build.yaml") String workflowFile,
+        @Schema(description = "with `workflow`: the path the inline text stands for, shown in errors; without it: the one "
+                + "workflow of the repository to run", example = ".github/workflows/ci.yml") String workflowFile,
+        @Schema(description = "the workflow_dispatch inputs, by name (strings, booleans or numbers)") ObjectNode inputs,
         @Schema(description = "the seed to read from; must be on the allowlist", example = "https://seed.example.org") String seed,
         @Schema(description = "who asked, shown on the run; default: a fingerprint of the token") String actor) {
 }

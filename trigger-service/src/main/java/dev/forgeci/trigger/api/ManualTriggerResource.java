@@ -89,6 +89,9 @@ public class ManualTriggerResource {
         if (body.workflowFile() != null && (!WORKFLOW_FILE.matcher(body.workflowFile()).matches() || body.workflowFile().contains(".."))) {
             errors.add(new FieldError("workflowFile", "must be a relative path such as .forge/workflows/build.yaml"));
         }
+        if (body.inputs() != null && body.inputs().size() > 100) {
+            errors.add(new FieldError("inputs", "at most 100 inputs may be given, not " + body.inputs().size()));
+        }
         if (body.actor() != null && (body.actor().length() > 100 || body.actor().chars().anyMatch(Character::isISOControl))) {
             errors.add(new FieldError("actor", "must be at most 100 printable characters"));
         }
@@ -102,8 +105,11 @@ public class ManualTriggerResource {
         TriggerRequest.InlineWorkflow inline = body.workflow() == null ? null
                 : new TriggerRequest.InlineWorkflow(body.workflowFile() == null ? INLINE_FILE : body.workflowFile(), body.workflow());
         String branch = ref != null && ref.startsWith("refs/heads/") ? ref.substring("refs/heads/".length()) : null;
+        String tag = ref != null && ref.startsWith("refs/tags/") ? ref.substring("refs/tags/".length()) : null;
+        TriggerRequest.Event event = new TriggerRequest.Event(null, tag, null, null, null, null, null, body.inputs(),
+                body.workflow() == null ? body.workflowFile() : null, null);
         return new TriggerRequest(Kind.MANUAL, body.actor() != null ? body.actor() : BearerAuthentication.fingerprint(authorization),
                 true, UUID.randomUUID().toString(), null, null, null, null, body.repository(), body.repository(),
-                seeds.cloneUrl(seed, body.repository()), commit, ref, branch, inline);
+                seeds.cloneUrl(seed, body.repository()), commit, ref, branch, inline, event);
     }
 }

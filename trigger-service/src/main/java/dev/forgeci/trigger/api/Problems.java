@@ -53,6 +53,7 @@ public class Problems {
                 case SOURCE_TOO_LARGE -> new ProblemException(ProblemType.SOURCE_TOO_LARGE, rejected.getMessage());
                 case NO_WORKFLOWS -> new ProblemException(ProblemType.NO_WORKFLOWS, rejected.getMessage());
                 case KAFKA_UNAVAILABLE -> retryLater(ProblemType.KAFKA_UNAVAILABLE, rejected.getMessage());
+                case STORE_UNAVAILABLE -> retryLater(ProblemType.STORE_UNAVAILABLE, rejected.getMessage());
             };
         }
         if (failure instanceof WebhookDeliveries.InProgress) {

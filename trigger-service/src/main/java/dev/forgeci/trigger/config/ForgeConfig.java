@@ -31,6 +31,24 @@ public interface ForgeConfig {
 
     Publish publish();
 
+    Runners runners();
+
+    /**
+     * Configuration variables, GitHub's {@code vars} context: entries {@code NAME=value} (every
+     * repository) or {@code rad:z…/NAME=value} (one repository, which wins), comma-separated
+     * (FORGE_VARIABLES; write {@code \,} for a comma in a value).
+     */
+    Optional<List<String>> variables();
+
+    interface Runners {
+        /**
+         * The {@code runs-on} labels Forge's runners offer; a job asking for any other label is
+         * refused at trigger time (GitHub would leave it queued; nothing here could ever run it).
+         */
+        @WithDefault("ubuntu-latest,ubuntu-24.04,ubuntu-22.04,linux,self-hosted,x64")
+        List<String> labels();
+    }
+
     interface Auth {
         /** Bearer tokens accepted for writes (FORGE_AUTH_TOKENS, comma-separated). None: every write is refused. */
         Optional<List<String>> tokens();
@@ -79,8 +97,8 @@ public interface ForgeConfig {
         @WithDefault("1000")
         int maxDeepen();
 
-        /** At most this many workflow files are read from one commit. */
-        @WithDefault("20")
+        /** At most this many workflow files are read from one commit (both folders together). */
+        @WithDefault("40")
         int maxWorkflowFiles();
 
         /** Pins git's wire protocol version (0, 1 or 2); default: git's own choice. */

@@ -4,17 +4,22 @@ import java.time.Instant;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.forgeci.trigger.workflow.Concurrency;
-import dev.forgeci.trigger.workflow.Job;
 
-/** {@code run-requested}: everything the scheduler needs to run one workflow, YAML already normalized. */
+/**
+ * {@code run-requested}: everything the scheduler needs to run one workflow, YAML already
+ * normalized. {@code context} holds the contexts the run starts with ({@code github}, {@code inputs},
+ * {@code vars}, {@code forge}), which every later evaluation reads; each job is a normalized job,
+ * or a template the scheduler instantiates (it has {@code deferred}).
+ */
 public record RunRequested(String runId, Instant requestedAt, Trigger trigger, Repository repository, String commit, String ref,
-        String cloneUrl, Workflow workflow) {
+        String cloneUrl, ObjectNode context, Workflow workflow) {
 
     /**
-     * What started the run. {@code kind} is push, patch or manual; {@code trusted} is false for a patch
-     * or push by a non-delegate (its jobs then carry no secret names); {@code statusUrl},
+     * What started the run. {@code kind} is push, patch, manual or schedule; {@code trusted} is false
+     * for a patch or push by a non-delegate (its jobs then carry no secret names); {@code statusUrl},
      * {@code statusContext} and {@code nodeId} come from a webhook and are copied onto every run-event,
      * so commit statuses can be posted back.
      */
@@ -27,7 +32,7 @@ public record RunRequested(String runId, Instant requestedAt, Trigger trigger, R
     public record Repository(String id, String name) {
     }
 
-    /** {@code concurrency} is null when the workflow sets none. */
-    public record Workflow(String name, String file, Concurrency concurrency, List<Job> jobs) {
+    /** {@code concurrency} is null when the workflow sets none; {@code runName} when it has no {@code run-name}. */
+    public record Workflow(String name, String file, String runName, Concurrency concurrency, List<ObjectNode> jobs) {
     }
 }

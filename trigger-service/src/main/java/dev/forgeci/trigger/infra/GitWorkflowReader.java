@@ -22,12 +22,12 @@ import jakarta.inject.Inject;
 import dev.forgeci.trigger.config.ForgeConfig;
 import dev.forgeci.trigger.run.TriggerRejected;
 import dev.forgeci.trigger.run.TriggerRejected.Reason;
-import dev.forgeci.trigger.workflow.WorkflowParser;
+import dev.forgeci.trigger.workflow.WorkflowCompiler;
 import io.quarkus.logging.Log;
 
 /**
- * Reads {@code .forge/workflows/*.yaml} (and {@code *.yml}) at one commit from a seed's smart-HTTP
- * gateway. git runs as a process with an argument list (never through a shell) in a private
+ * Reads the workflow files — {@code .forge/workflows/*.y{a,}ml} and {@code .github/workflows/*.y{a,}ml}
+ * — at one commit from a seed's smart-HTTP gateway, and the paths a change touched. git runs as a process with an argument list (never through a shell) in a private
  * temporary directory, limited in time ({@code forge.git.timeout}, all processes together) and in
  * what it may store ({@code forge.git.max-bytes}). The fetch is shallow and, where the seed
  * supports it, blob-less: only the workflow files' contents are downloaded. A seed that refuses to
@@ -36,7 +36,8 @@ import io.quarkus.logging.Log;
 @ApplicationScoped
 public class GitWorkflowReader {
 
-    public static final String DIRECTORY = ".forge/workflows/";
+    /** Where workflow files are read from, Forge's own folder first. */
+    public static final List<String> DIRECTORIES = List.of(".forge/workflows/", ".github/workflows/");
 
     private final ForgeConfig.Git config;
     private final AtomicInteger outputs = new AtomicInteger();
@@ -64,13 +65,37 @@ public class GitWorkflowReader {
      */
     public Snapshot read(String cloneUrl, String commit, String ref) {
         return withScratch(cloneUrl, session -> {
-            Path repo = session.scratch.resolve("repo.git");
-            session.run(session.scratch, List.of("init", "--bare", "--quiet", repo.toString()), null).orFail("init", cloneUrl);
-            // The remote is a promisor, so blobs the blob-less fetch left out are fetched on demand.
-            Files.writeString(repo.resolve("config"), "[remote \"origin\"]\n\turl = \"" + cloneUrl
-                    + "\"\n\tpromisor = true\n\tpartialclonefilter = blob:none\n", StandardOpenOption.APPEND);
+            Path repo = bareRepository(session, cloneUrl);
             String fetched = fetch(session, repo, cloneUrl, commit, ref);
             return new Snapshot(fetched, workflowFiles(session, repo, cloneUrl, fetched));
+        });
+    }
+
+    /**
+     * The paths that differ between two commits ({@code git diff-tree}, trees only: blob-less), in
+     * git's order, at most {@code limit} of them; null when {@code from} cannot be fetched (e.g. a
+     * force-push dropped it), since then nobody can tell what changed.
+     */
+    public List<String> changedFiles(String cloneUrl, String from, String to, int limit) {
+        return withScratch(cloneUrl, session -> {
+            Path repo = bareRepository(session, cloneUrl);
+            for (String commit : List.of(to, from)) {
+                if (!session.run(repo, List.of("fetch", "--quiet", "--no-tags", "--depth=1", "--filter=blob:none", "origin", commit), null)
+                        .ok()) {
+                    return null;
+                }
+            }
+            Result diff = session.run(repo, List.of("diff-tree", "-r", "-z", "--name-only", "--no-commit-id", from, to), null);
+            if (!diff.ok()) {
+                return null;
+            }
+            List<String> files = new ArrayList<>();
+            for (String path : diff.text().split("\0")) {
+                if (!path.isEmpty() && files.size() < limit) {
+                    files.add(path);
+                }
+            }
+            return files;
         });
     }
 
@@ -85,6 +110,15 @@ public class GitWorkflowReader {
                     .findFirst()
                     .orElseThrow(() -> new TriggerRejected(Reason.NOT_FOUND, "ref " + ref + " was not found at " + cloneUrl));
         });
+    }
+
+    /** An empty bare repository whose origin is the seed, a promisor: blobs a blob-less fetch left out come on demand. */
+    private static Path bareRepository(Session session, String cloneUrl) throws IOException {
+        Path repo = session.scratch.resolve("repo.git");
+        session.run(session.scratch, List.of("init", "--bare", "--quiet", repo.toString()), null).orFail("init", cloneUrl);
+        Files.writeString(repo.resolve("config"), "[remote \"origin\"]\n\turl = \"" + cloneUrl
+                + "\"\n\tpromisor = true\n\tpartialclonefilter = blob:none\n", StandardOpenOption.APPEND);
+        return repo;
     }
 
     private String fetch(Session session, Path repo, String cloneUrl, String commit, String ref) {
@@ -120,7 +154,9 @@ public class GitWorkflowReader {
     }
 
     private List<WorkflowFile> workflowFiles(Session session, Path repo, String cloneUrl, String commit) {
-        Result tree = session.run(repo, List.of("ls-tree", "-z", commit, "--", DIRECTORY), null).orFail("commit " + commit, cloneUrl);
+        List<String> lsTree = new ArrayList<>(List.of("ls-tree", "-z", commit, "--"));
+        lsTree.addAll(DIRECTORIES);
+        Result tree = session.run(repo, lsTree, null).orFail("commit " + commit, cloneUrl);
         List<String[]> blobs = new ArrayList<>(); // {object id, path}
         for (String entry : tree.text().split("\0")) {
             int tab = entry.indexOf('\t');
@@ -133,7 +169,7 @@ public class GitWorkflowReader {
         }
         if (blobs.size() > config.maxWorkflowFiles()) {
             throw new TriggerRejected(Reason.SOURCE_TOO_LARGE, "commit " + commit + " has " + blobs.size() + " files in "
-                    + DIRECTORY + "; at most " + config.maxWorkflowFiles() + " are read");
+                    + String.join(" and ", DIRECTORIES) + "; at most " + config.maxWorkflowFiles() + " are read");
         }
         if (blobs.isEmpty()) {
             return List.of();
@@ -157,7 +193,7 @@ public class GitWorkflowReader {
             }
             long size = Long.parseLong(header[2]);
             int start = newline + 1;
-            String text = size > WorkflowParser.MAX_FILE_BYTES ? null : new String(batch, start, (int) size, StandardCharsets.UTF_8);
+            String text = size > WorkflowCompiler.MAX_FILE_BYTES ? null : new String(batch, start, (int) size, StandardCharsets.UTF_8);
             files.add(new WorkflowFile(blob[1], text, size));
             position = (int) (start + size + 1);
         }

@@ -7,7 +7,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * What Radicle sends: webhooks (radicle.garden / webhooks adapter) and radicle-ci-broker's adapter
- * requests (protocol v1). Only the fields Forge CI uses are declared; the rest is ignored.
+ * requests (protocol v1). Only the fields Forge CI uses are declared; the rest is ignored. A
+ * webhook lists each commit with its changed files; the broker lists commit ids only.
  */
 public final class Payloads {
 
@@ -15,7 +16,7 @@ public final class Payloads {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Person(String id, String alias) {
+    public record Person(String id, String alias, String name, String email) {
         /** How a run shows who started it: the alias when there is one, else the DID. */
         public String display() {
             return alias != null && !alias.isBlank() ? alias : id;
@@ -27,27 +28,52 @@ public final class Payloads {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Patch(String id, Person author, PatchState state, String before, String after) {
+    public record Revision(String id, String base, String oid, String description) {
+    }
+
+    /** A commit as a webhook describes it; the broker sends the id alone (read as a plain string). */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Commit(String id, String title, String message, String timestamp, String url, Person author, List<String> added,
+            List<String> modified, List<String> removed) {
+
+        @com.fasterxml.jackson.annotation.JsonCreator(mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.DELEGATING)
+        static Commit ofId(String id) {
+            return new Commit(id, null, null, null, null, null, null, null, null);
+        }
+
+        /** Whether the sender listed the files this commit changed. */
+        public boolean listsFiles() {
+            return added != null || modified != null || removed != null;
+        }
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Repository(String id, String name, @JsonProperty("clone_url") String cloneUrl, String seeder,
-            List<String> delegates) {
+    public record Patch(String id, Person author, String title, PatchState state, String before, String after, List<Commit> commits,
+            List<String> labels, List<Revision> revisions, String target) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Repository(String id, String name, String description, @JsonProperty("clone_url") String cloneUrl, String seeder,
+            @JsonProperty("default_branch") String defaultBranch, List<String> delegates) {
 
         public boolean isDelegate(Person person) {
             return person != null && person.id() != null && delegates != null && delegates.contains(person.id());
         }
     }
 
-    /** A webhook delivery; the event type comes from the {@code x-radicle-event-type} header. */
+    /**
+     * A webhook delivery; the event type comes from the {@code x-radicle-event-type} header. A push
+     * names its {@code branch}, or its full {@code ref} ({@code refs/tags/v1} for a tag).
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Webhook(Person author, String before, String after, String branch, Patch patch, Repository repository,
-            String context, @JsonProperty("commit_status_url") String commitStatusUrl) {
+    public record Webhook(Person author, String before, String after, String branch, String ref, List<Commit> commits, Patch patch,
+            Repository repository, String context, @JsonProperty("commit_status_url") String commitStatusUrl) {
     }
 
     /** The one line radicle-ci-broker writes to its adapter's stdin. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record BrokerRequest(String request, @JsonProperty("event_type") String eventType, Integer version, Person pusher,
-            String before, String after, String branch, Patch patch, Repository repository) {
+    public record BrokerRequest(String request, @JsonProperty("event_type") String eventType, Integer version, String action,
+            Person pusher, String before, String after, String branch, String ref, List<Commit> commits, Patch patch,
+            Repository repository) {
     }
 }

@@ -52,8 +52,8 @@ public class RadicleTriggers {
         Origin origin = new Origin(requestId, statusUrl, hook.context() == null ? DEFAULT_CONTEXT : hook.context(),
                 repository == null ? null : repository.seeder(), cloneUrl);
         return type.equals("push")
-                ? push(repository, rid, hook.author(), hook.branch(), hook.after(), origin, errors)
-                : patch(repository, rid, hook.patch(), origin, errors);
+                ? push(repository, rid, hook.author(), hook.branch(), hook.ref(), hook.before(), hook.after(), hook.commits(), origin, errors)
+                : patch(repository, rid, hook.patch(), null, origin, errors);
     }
 
     public Admission fromBroker(Payloads.BrokerRequest request) {
@@ -68,34 +68,55 @@ public class RadicleTriggers {
         Origin origin = new Origin(UUID.randomUUID().toString(), null, null, null,
                 rid == null ? null : seeds.cloneUrl(seeds.defaultUrl(), rid));
         if ("push".equals(request.eventType())) {
-            return push(request.repository(), rid, request.pusher(), request.branch(), request.after(), origin, errors);
+            return push(request.repository(), rid, request.pusher(), request.branch(), request.ref(), request.before(), request.after(),
+                    request.commits(), origin, errors);
         }
         if ("patch".equals(request.eventType())) {
-            return patch(request.repository(), rid, request.patch(), origin, errors);
+            return patch(request.repository(), rid, request.patch(), request.action(), origin, errors);
         }
         errors.add(new FieldError("event_type", "must be push or patch, not `" + request.eventType() + "`"));
         throw new TriggerRejected(errors);
     }
 
-    private Admission push(Payloads.Repository repository, String rid, Payloads.Person pusher, String branch, String after,
-            Origin origin, List<FieldError> errors) {
-        Identifiers.branchProblem(branch).ifPresent(problem -> errors.add(new FieldError("branch",
-                "`" + branch + "` is not a valid branch name: " + problem)));
+    /** A push names its branch, or its full ref: {@code refs/heads/<branch>} or {@code refs/tags/<tag>}. */
+    private Admission push(Payloads.Repository repository, String rid, Payloads.Person pusher, String branch, String ref, String before,
+            String after, List<Payloads.Commit> commits, Origin origin, List<FieldError> errors) {
+        String tag = null;
+        if (ref != null && ref.startsWith("refs/tags/")) {
+            tag = ref.substring("refs/tags/".length());
+            String shown = tag;
+            Identifiers.refProblem(ref).ifPresent(problem -> errors.add(new FieldError("ref", "`" + shown + "` is not a valid tag: " + problem)));
+            branch = null;
+        } else {
+            if (branch == null && ref != null && ref.startsWith("refs/heads/")) {
+                branch = ref.substring("refs/heads/".length());
+            }
+            String named = branch;
+            Identifiers.branchProblem(branch).ifPresent(problem -> errors.add(new FieldError("branch",
+                    "`" + named + "` is not a valid branch name: " + problem)));
+        }
         if (Identifiers.isZero(after) && errors.isEmpty()) {
-            return new Admission.Ignore("the push deleted branch " + branch + "; there is nothing to run");
+            return new Admission.Ignore("the push deleted " + (tag != null ? "tag " + tag : "branch " + branch) + "; there is nothing to run");
         }
         if (!Identifiers.isCommit(after)) {
             errors.add(new FieldError("after", "must be a commit id (40 hexadecimal digits), not `" + after + "`"));
         }
+        if (before != null && !Identifiers.isCommit(before)) {
+            errors.add(new FieldError("before", "must be a commit id (40 hexadecimal digits), not `" + before + "`"));
+        }
         if (!errors.isEmpty()) {
             throw new TriggerRejected(errors);
         }
+        String fullRef = tag != null ? "refs/tags/" + tag : "refs/heads/" + branch;
+        TriggerRequest.Event event = new TriggerRequest.Event(GitHubEvents.push(repository, pusher, fullRef, before, after, commits), tag,
+                null, null, before, null, GitHubEvents.changedFiles(commits), null, null, null);
         return new Admission.Admit(new TriggerRequest(Kind.PUSH, pusher == null ? null : pusher.display(),
                 repository.isDelegate(pusher), origin.requestId(), null, origin.statusUrl(), origin.statusContext(),
-                origin.nodeId(), rid, repository.name(), origin.cloneUrl(), after, "refs/heads/" + branch, branch, null));
+                origin.nodeId(), rid, repository.name(), origin.cloneUrl(), after, fullRef, branch, null, event));
     }
 
-    private Admission patch(Payloads.Repository repository, String rid, Payloads.Patch patch, Origin origin, List<FieldError> errors) {
+    private Admission patch(Payloads.Repository repository, String rid, Payloads.Patch patch, String action, Origin origin,
+            List<FieldError> errors) {
         if (patch == null) {
             errors.add(new FieldError("patch", "a patch event needs its patch"));
             throw new TriggerRejected(errors);
@@ -119,9 +140,17 @@ public class RadicleTriggers {
             return new Admission.Ignore("patch " + patch.id() + " is " + status + "; only open patches start runs");
         }
         String ref = "refs/namespaces/" + nid + "/refs/heads/patches/" + patch.id();
+        Payloads.Revision latest = GitHubEvents.latest(patch);
+        String base = latest != null && Identifiers.isCommit(latest.base()) ? latest.base()
+                : Identifiers.isCommit(patch.before()) ? patch.before() : null;
+        String activity = GitHubEvents.activity(action, patch);
+        String head = "patches/" + patch.id();
+        TriggerRequest.Event event = new TriggerRequest.Event(GitHubEvents.pullRequest(repository, patch, activity, base, head), null,
+                GitHubEvents.defaultBranch(repository), activity, patch.before(), base, GitHubEvents.changedFiles(patch.commits()), null,
+                null, null);
         return new Admission.Admit(new TriggerRequest(Kind.PATCH, patch.author().display(), repository.isDelegate(patch.author()),
                 origin.requestId(), patch.id(), origin.statusUrl(), origin.statusContext(), origin.nodeId(), rid,
-                repository.name(), origin.cloneUrl(), patch.after(), ref, null, null));
+                repository.name(), origin.cloneUrl(), patch.after(), ref, null, null, event));
     }
 
     private static String repositoryId(Payloads.Repository repository, List<FieldError> errors) {

@@ -2,32 +2,40 @@ package dev.forgeci.trigger.run;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.forgeci.trigger.config.ForgeConfig;
 import dev.forgeci.trigger.config.ForgeConfig.NonDelegatePolicy;
 import dev.forgeci.trigger.events.RunRequested;
 import dev.forgeci.trigger.infra.GitWorkflowReader;
 import dev.forgeci.trigger.infra.GitWorkflowReader.WorkflowFile;
+import dev.forgeci.trigger.infra.RunNumbers;
 import dev.forgeci.trigger.run.Outcome.SkippedWorkflow;
 import dev.forgeci.trigger.run.Outcome.StartedRun;
 import dev.forgeci.trigger.run.TriggerRequest.Kind;
-import dev.forgeci.trigger.workflow.Workflow;
+import dev.forgeci.trigger.workflow.CompiledWorkflow;
+import dev.forgeci.trigger.workflow.RunPlan;
+import dev.forgeci.trigger.workflow.Triggers;
+import dev.forgeci.trigger.workflow.WorkflowCompiler;
 import dev.forgeci.trigger.workflow.WorkflowError;
 import dev.forgeci.trigger.workflow.WorkflowInvalidException;
-import dev.forgeci.trigger.workflow.WorkflowParser;
 import io.quarkus.logging.Log;
 
 /**
  * Turns a validated trigger into runs: reads the workflows (inline, or at the commit from the
- * seed), validates all of them, keeps those whose {@code on} matches, and records one
- * {@code run-requested} per workflow. Returns only after Kafka acknowledged them all.
+ * seed), compiles all of them, keeps those whose {@code on} matches the event, evaluates what the
+ * event decides (run-name, concurrency, matrices, runs-on) and records one {@code run-requested} per
+ * workflow. Returns only after Kafka acknowledged them all.
  */
 @ApplicationScoped
 public class RunStarter {
@@ -36,14 +44,17 @@ public class RunStarter {
     static final int MAX_RECORD_BYTES = 900 * 1024;
 
     private final GitWorkflowReader git;
-    private final WorkflowParser parser = new WorkflowParser();
+    private final WorkflowCompiler compiler = new WorkflowCompiler();
     private final RunRequestedPublisher publisher;
+    private final RunNumbers runNumbers;
     private final ObjectMapper json;
     private final ForgeConfig config;
 
-    public RunStarter(GitWorkflowReader git, RunRequestedPublisher publisher, ObjectMapper json, ForgeConfig config) {
+    public RunStarter(GitWorkflowReader git, RunRequestedPublisher publisher, RunNumbers runNumbers, ObjectMapper json,
+            ForgeConfig config) {
         this.git = git;
         this.publisher = publisher;
+        this.runNumbers = runNumbers;
         this.json = json;
         this.config = config;
     }
@@ -65,52 +76,64 @@ public class RunStarter {
         } else {
             GitWorkflowReader.Snapshot snapshot = git.read(request.cloneUrl(), commit, request.ref());
             commit = snapshot.commit();
-            files = snapshot.files();
+            files = named(snapshot.files(), request);
             if (files.isEmpty()) {
                 throw new TriggerRejected(TriggerRejected.Reason.NO_WORKFLOWS, request.repositoryId() + " has no workflow at commit "
-                        + commit + ": add a file " + GitWorkflowReader.DIRECTORY + "<name>.yaml");
+                        + commit + ": add a file " + String.join("<name>.yml or ", GitWorkflowReader.DIRECTORIES) + "<name>.yml");
             }
         }
+        request = request.withCommit(commit);
 
-        List<Workflow> workflows = parseAll(files);
-        List<StartedRun> started = new ArrayList<>();
+        List<CompiledWorkflow> workflows = compileAll(files);
         List<SkippedWorkflow> skipped = new ArrayList<>();
-        List<RunRequested> runs = new ArrayList<>();
-        for (Workflow workflow : workflows) {
-            Optional<String> rejection = switch (request.kind()) {
-                case PUSH -> workflow.on().rejectsPush(request.branch());
-                case PATCH -> workflow.on().rejectsPatch();
-                case MANUAL -> Optional.empty();
-            };
+        List<CompiledWorkflow> running = new ArrayList<>();
+        Changes changes = new Changes(request);
+        for (CompiledWorkflow workflow : workflows) {
+            Optional<String> rejection = rejection(request, workflow.on(), changes);
             if (rejection.isPresent()) {
                 skipped.add(new SkippedWorkflow(workflow.name(), workflow.file(), rejection.get()));
-                continue;
+            } else {
+                running.add(workflow);
             }
-            RunRequested run = runRequested(request, commit, workflow);
-            runs.add(run);
-            started.add(new StartedRun(run.runId(), workflow.name(), workflow.file()));
         }
-        if (runs.isEmpty()) {
+        if (running.isEmpty()) {
             return new Outcome(commit, List.of(), skipped, "no workflow runs on this " + request.kind().wire());
         }
+        List<RunRequested> runs = requests(request, running);
         publisher.publish(runs);
+        List<StartedRun> started = new ArrayList<>();
         for (RunRequested run : runs) {
+            started.add(new StartedRun(run.runId(), run.workflow().name(), run.workflow().file()));
             Log.infof("run %s requested: workflow %s of %s at %s (%s by %s, %s)", run.runId(), run.workflow().name(),
                     request.repositoryId(), commit, request.kind().wire(), request.actor(), request.trusted() ? "trusted" : "untrusted");
         }
         return new Outcome(commit, started, skipped, null);
     }
 
-    /** Parses every file; all problems of all files are reported together. */
-    private List<Workflow> parseAll(List<WorkflowFile> files) {
-        List<Workflow> workflows = new ArrayList<>();
+    /** A manual run or a schedule may name the one workflow file to run. */
+    private static List<WorkflowFile> named(List<WorkflowFile> files, TriggerRequest request) {
+        String file = request.event() == null ? null : request.event().workflowFile();
+        if (file == null) {
+            return files;
+        }
+        List<WorkflowFile> named = files.stream().filter(f -> f.path().equals(file)).toList();
+        if (named.isEmpty()) {
+            throw new TriggerRejected(TriggerRejected.Reason.NOT_FOUND, "the commit has no workflow file " + file + "; it has "
+                    + String.join(", ", files.stream().map(WorkflowFile::path).toList()));
+        }
+        return named;
+    }
+
+    /** Compiles every file; all problems of all files are reported together. */
+    private List<CompiledWorkflow> compileAll(List<WorkflowFile> files) {
+        List<CompiledWorkflow> workflows = new ArrayList<>();
         List<WorkflowError> errors = new ArrayList<>();
         for (WorkflowFile file : files) {
             try {
                 if (file.text() == null) {
-                    errors.add(WorkflowParser.tooLarge(file.path(), file.size()));
+                    errors.add(WorkflowCompiler.tooLarge(file.path(), file.size()));
                 } else {
-                    workflows.add(parser.parse(file.path(), file.text()));
+                    workflows.add(compiler.compile(file.path(), file.text()));
                 }
             } catch (WorkflowInvalidException e) {
                 errors.addAll(e.errors());
@@ -122,15 +145,99 @@ public class RunStarter {
         return workflows;
     }
 
-    private RunRequested runRequested(TriggerRequest request, String commit, Workflow workflow) {
-        RunRequested run = new RunRequested(Ulid.next(), Instant.now(),
-                new RunRequested.Trigger(request.kind().wire(), request.actor(), request.trusted(), request.requestId(), null,
-                        request.patchId(), request.statusUrl(), request.statusContext(), request.nodeId()),
-                new RunRequested.Repository(request.repositoryId(), request.repositoryName()),
-                commit, request.ref(), request.cloneUrl(),
-                new RunRequested.Workflow(workflow.name(), workflow.file(),
-                        workflow.concurrencyFor(request.repositoryId(), request.ref()),
-                        request.trusted() ? workflow.jobs() : workflow.jobsWithoutSecrets()));
+    /** Why the workflow does not run on this event, or empty when it does (a manual run always does). */
+    private Optional<String> rejection(TriggerRequest request, Triggers on, Changes changes) {
+        return switch (request.kind()) {
+            case PUSH -> {
+                Optional<String> without = on.rejectsPush(request.branch(), request.event().tag(), null);
+                yield without.isPresent() ? without : on.rejectsPush(request.branch(), request.event().tag(), changes.files(on));
+            }
+            case PATCH -> {
+                TriggerRequest.Event event = request.event();
+                Optional<String> without = on.rejectsPatch(event.baseBranch(), event.type(), null);
+                yield without.isPresent() ? without : on.rejectsPatch(event.baseBranch(), event.type(), changes.files(on));
+            }
+            case MANUAL, SCHEDULE -> Optional.empty();
+        };
+    }
+
+    /** The files a push or patch changed: as the sender listed them, else asked of the seed once, only when a path filter needs them. */
+    private final class Changes {
+
+        private final TriggerRequest request;
+        private List<String> files;
+        private boolean known;
+
+        Changes(TriggerRequest request) {
+            this.request = request;
+            this.files = request.event() == null ? null : request.event().changedFiles();
+            this.known = files != null;
+        }
+
+        List<String> files(Triggers on) {
+            boolean filtered = request.kind() == Kind.PUSH ? on.push() != null && (!on.push().paths().isEmpty()
+                    || !on.push().pathsIgnore().isEmpty())
+                    : on.pullRequest() != null && (!on.pullRequest().paths().isEmpty() || !on.pullRequest().pathsIgnore().isEmpty());
+            if (!filtered || known) {
+                return files;
+            }
+            known = true;
+            String from = request.kind() == Kind.PUSH ? request.event().before() : request.event().base();
+            if (from != null && !from.chars().allMatch(c -> c == '0')) {
+                files = git.changedFiles(request.cloneUrl(), from, request.commit(), 3000);
+            }
+            return files;
+        }
+    }
+
+    private List<RunRequested> requests(TriggerRequest request, List<CompiledWorkflow> workflows) {
+        ObjectNode given = request.event() == null ? null : request.event().inputs();
+        List<FieldError> inputErrors = new ArrayList<>();
+        if (request.kind() == Kind.MANUAL && given != null) {
+            Set<String> declared = new LinkedHashSet<>();
+            workflows.forEach(w -> declared.addAll(w.inputNames()));
+            for (String name : DispatchInputs.unexpected(given, declared)) {
+                inputErrors.add(new FieldError("inputs." + name, "is not an input of " + (workflows.size() == 1 ? "the workflow"
+                        : "any of the workflows") + (declared.isEmpty() ? " (they declare none)" : "; they have " + String.join(", ", declared))));
+            }
+        }
+        List<RunRequested> runs = new ArrayList<>();
+        List<WorkflowError> errors = new ArrayList<>();
+        for (CompiledWorkflow workflow : workflows) {
+            DispatchInputs.Resolved inputs = DispatchInputs.resolve(request.kind() == Kind.MANUAL ? workflow.on().inputs() : List.of(),
+                    given, inputErrors);
+            String runId = Ulid.next();
+            ObjectNode context = JsonNodeFactory.instance.objectNode();
+            context.set("github", RunContexts.github(request, request.commit(), runId, runNumbers.next(request.repositoryId(),
+                    workflow.file()), workflow, inputs.strings()));
+            context.set("inputs", inputs.typed());
+            context.set("vars", RunContexts.vars(config.variables().orElse(List.of()), request.repositoryId()));
+            context.set("forge", RunContexts.forge(request, request.commit(), runId, workflow));
+            try {
+                RunPlan.Planned plan = RunPlan.plan(workflow, RunContexts.scope(context), request.trusted(),
+                        new LinkedHashSet<>(config.runners().labels()));
+                RunRequested run = new RunRequested(runId, Instant.now(),
+                        new RunRequested.Trigger(request.kind().wire(), request.actor(), request.trusted(), request.requestId(), null,
+                                request.patchId(), request.statusUrl(), request.statusContext(), request.nodeId()),
+                        new RunRequested.Repository(request.repositoryId(), request.repositoryName()),
+                        request.commit(), request.ref(), request.cloneUrl(), context,
+                        new RunRequested.Workflow(workflow.name(), workflow.file(), plan.runName(), plan.concurrency(), plan.jobs()));
+                checkSize(run, workflow);
+                runs.add(run);
+            } catch (WorkflowInvalidException e) {
+                errors.addAll(e.errors());
+            }
+        }
+        if (!inputErrors.isEmpty()) {
+            throw new TriggerRejected(inputErrors);
+        }
+        if (!errors.isEmpty()) {
+            throw new WorkflowInvalidException(errors);
+        }
+        return runs;
+    }
+
+    private void checkSize(RunRequested run, CompiledWorkflow workflow) {
         try {
             int bytes = json.writeValueAsBytes(run).length;
             if (bytes > MAX_RECORD_BYTES) {
@@ -141,6 +248,5 @@ public class RunStarter {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a run request could not be serialized", e);
         }
-        return run;
     }
 }

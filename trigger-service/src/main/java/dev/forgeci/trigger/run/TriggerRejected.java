@@ -19,7 +19,9 @@ public class TriggerRejected extends RuntimeException {
         /** The commit has no workflow file. */
         NO_WORKFLOWS,
         /** Kafka did not acknowledge the run requests in time. */
-        KAFKA_UNAVAILABLE
+        KAFKA_UNAVAILABLE,
+        /** Redis, which numbers runs and recognises redeliveries, cannot be reached. */
+        STORE_UNAVAILABLE
     }
 
     private final Reason reason;

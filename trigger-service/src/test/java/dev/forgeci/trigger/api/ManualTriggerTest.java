@@ -86,10 +86,19 @@ class ManualTriggerTest {
         assertThat(workflow.path("concurrency").path("group").asText()).isEqualTo("Inline@" + rid);
         assertThat(workflow.path("concurrency").path("cancelInProgress").asBoolean()).isTrue();
         JsonNode job = workflow.path("jobs").get(0);
-        assertThat(job.toString()).isEqualTo("{\"id\":\"build\",\"name\":\"build\",\"needs\":[],\"if\":\"success\","
-                + "\"timeoutMinutes\":60,\"continueOnError\":false,\"env\":{},\"secrets\":[\"NPM_TOKEN\"],\"steps\":[{\"index\":0,"
-                + "\"name\":\"npm test\",\"run\":\"npm test\",\"shell\":\"bash\",\"workingDirectory\":\"\",\"env\":{},"
-                + "\"timeoutMinutes\":60,\"continueOnError\":false,\"if\":\"success\"}]}");
+        assertThat(job.toString()).isEqualTo("{\"id\":\"build\",\"group\":\"build\",\"name\":\"build\",\"needs\":[],"
+                + "\"if\":\"success()\",\"runsOn\":[],\"timeoutMinutes\":60,\"continueOnError\":false,\"matrix\":null,"
+                + "\"strategy\":{\"failFast\":true,\"maxParallel\":1,\"jobIndex\":0,\"jobTotal\":1},\"env\":{},"
+                + "\"secrets\":[\"NPM_TOKEN\"],\"outputs\":{},\"steps\":[{\"index\":0,\"name\":\"npm test\",\"run\":\"npm test\","
+                + "\"shell\":\"bash\",\"workingDirectory\":\"\",\"env\":{},\"continueOnError\":false,\"if\":\"success()\"}]}");
+        JsonNode github = run.path("context").path("github");
+        assertThat(github.path("event_name").asText()).isEqualTo("workflow_dispatch");
+        assertThat(github.path("sha").asText()).isEqualTo(commit);
+        assertThat(github.path("run_id").asText()).isEqualTo(runId);
+        assertThat(github.path("run_number").asText()).isEqualTo("1");
+        assertThat(github.path("repository_id").asText()).isEqualTo(rid);
+        assertThat(run.path("context").path("forge").path("repository").asText()).isEqualTo(rid);
+        assertThat(run.path("context").path("inputs").isObject()).isTrue();
     }
 
     @Test
@@ -138,7 +147,7 @@ class ManualTriggerTest {
                 .body("errors.line", equalTo(List.of(2, 3, 2)))
                 .body("errors.column", equalTo(List.of(3, 5, 5)))
                 .body("errors[1].message", equalTo("unknown key `stpes` in job `build` (did you mean `steps`?)"))
-                .body("errors[2].message", equalTo("step 1 of job `build` has no `run`: every step needs a command to execute"));
+                .body("errors[2].message", equalTo("step 1 of job `build` has no `run`: every step needs a command to execute (or `uses` an action)"));
 
         trigger(Map.of("repository", rid, "commit", commit, "workflow", "steps:\n  - run: [x]\n",
                 "workflowFile", ".forge/workflows/edited.yaml")).statusCode(422)
@@ -155,7 +164,7 @@ class ManualTriggerTest {
 
         trigger(Map.of("repository", rid, "commit", commit)).statusCode(422)
                 .body("type", equalTo("urn:forge-ci:problem:no-workflows"))
-                .body("detail", equalTo(rid + " has no workflow at commit " + commit + ": add a file .forge/workflows/<name>.yaml"));
+                .body("detail", equalTo(rid + " has no workflow at commit " + commit + ": add a file .forge/workflows/<name>.yml or .github/workflows/<name>.yml"));
     }
 
     @Test

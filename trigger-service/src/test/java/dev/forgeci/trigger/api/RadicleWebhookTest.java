@@ -232,7 +232,7 @@ class RadicleWebhookTest {
         String readme = BareRepo.create(gateway.root(), bare).commit("master", Map.of("README.md", "no CI here"), "readme");
         sendSigned(push(bare, readme), UUID.randomUUID().toString()).statusCode(200)
                 .body("runs", hasSize(0))
-                .body("ignored", equalTo(bare + " has no workflow at commit " + readme + ": add a file .forge/workflows/<name>.yaml"));
+                .body("ignored", equalTo(bare + " has no workflow at commit " + readme + ": add a file .forge/workflows/<name>.yml or .github/workflows/<name>.yml"));
 
         ObjectNode deleted = push(rid, "0000000000000000000000000000000000000000");
         sendSigned(deleted, UUID.randomUUID().toString()).statusCode(200)

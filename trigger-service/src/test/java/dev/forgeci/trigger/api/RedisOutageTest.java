@@ -19,7 +19,10 @@ import dev.forgeci.trigger.TestEnvironment;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
-/** Without Redis a redelivery cannot be recognised, so a webhook starts nothing and asks to be sent again. */
+/**
+ * Without Redis a redelivery cannot be recognised and a run cannot be numbered ({@code github.run_number}),
+ * so triggers start nothing and ask to be sent again; once Redis is back they are accepted.
+ */
 @QuarkusTest
 @QuarkusTestResource(TestEnvironment.class)
 @QuarkusTestResource(value = PrivateRedisResource.class, restrictToAnnotatedClass = true)
@@ -44,11 +47,13 @@ class RedisOutageTest {
                     .contentType("application/problem+json")
                     .header("Retry-After", "10")
                     .body("type", equalTo("urn:forge-ci:problem:store-unavailable"));
-            // A manual run needs no de-duplication and still starts.
-            ManualTriggerTest.trigger(Map.of("repository", rid, "commit", commit, "workflow", Fixtures.SEED_WORKFLOW)).statusCode(202);
+            ManualTriggerTest.trigger(Map.of("repository", rid, "commit", commit, "workflow", Fixtures.SEED_WORKFLOW)).statusCode(503)
+                    .header("Retry-After", "10")
+                    .body("type", equalTo("urn:forge-ci:problem:store-unavailable"));
         } finally {
             redis.startAgain();
         }
+        ManualTriggerTest.trigger(Map.of("repository", rid, "commit", commit, "workflow", Fixtures.SEED_WORKFLOW)).statusCode(202);
         RadicleWebhookTest.send(body, headers).statusCode(202).body("runs", hasSize(1));
         RadicleWebhookTest.send(body, headers).statusCode(202).body("runs", hasSize(1));
     }

@@ -28,7 +28,7 @@ import dev.forgeci.trigger.infra.GitWorkflowReader.Snapshot;
 import dev.forgeci.trigger.infra.GitWorkflowReader.WorkflowFile;
 import dev.forgeci.trigger.run.TriggerRejected;
 import dev.forgeci.trigger.run.TriggerRejected.Reason;
-import dev.forgeci.trigger.workflow.WorkflowParser;
+import dev.forgeci.trigger.workflow.WorkflowCompiler;
 
 /** The reader against real git over smart HTTP (testkit's gateway, i.e. git http-backend), and against seeds that misbehave. */
 class GitWorkflowReaderTest {
@@ -46,17 +46,19 @@ class GitWorkflowReaderTest {
     }
 
     @Test
-    void readsTheYamlFilesOfTheWorkflowDirectoryAtTheCommit() throws IOException {
+    void readsTheYamlFilesOfBothWorkflowDirectoriesAtTheCommit() throws IOException {
         String rid = TestEnvironment.newRepositoryId();
         BareRepo repo = BareRepo.create(gateway.root(), rid);
-        String big = "# " + "x".repeat(WorkflowParser.MAX_FILE_BYTES) + "\n";
+        String big = "# " + "x".repeat(WorkflowCompiler.MAX_FILE_BYTES) + "\n";
         String commit = repo.commit(Map.of(
                 ".forge/workflows/b.yml", "name: b\n",
                 ".forge/workflows/a.yaml", "name: a\n",
                 ".forge/workflows/big.yaml", big,
                 ".forge/workflows/notes.txt", "no",
                 ".forge/workflows/sub/c.yaml", "name: c\n",
-                ".forge/other.yaml", "name: other\n"), "workflows");
+                ".forge/other.yaml", "name: other\n",
+                ".github/workflows/ci.yml", "name: gh\n",
+                ".github/dependabot.yml", "version: 2\n"), "workflows");
         repo.commit(Map.of(".forge/workflows/a.yaml", "name: changed later\n"), "later");
 
         Snapshot snapshot = reader(config()).read(url(rid), commit, null);
@@ -65,8 +67,21 @@ class GitWorkflowReaderTest {
         assertThat(snapshot.files()).containsExactly(
                 new WorkflowFile(".forge/workflows/a.yaml", "name: a\n", 8),
                 new WorkflowFile(".forge/workflows/b.yml", "name: b\n", 8),
-                new WorkflowFile(".forge/workflows/big.yaml", null, big.length()));
+                new WorkflowFile(".forge/workflows/big.yaml", null, big.length()),
+                new WorkflowFile(".github/workflows/ci.yml", "name: gh\n", 9));
         assertThat(reader(config()).resolve(url(rid), "refs/heads/main")).isNotEqualTo(commit).hasSize(40);
+    }
+
+    @Test
+    void theFilesAChangeTouchedAreReadFromTheTreesAlone() {
+        String rid = TestEnvironment.newRepositoryId();
+        BareRepo repo = BareRepo.create(gateway.root(), rid);
+        String before = repo.commit(Map.of("src/a.rs", "a\n", "docs/guide.md", "g\n"), "first");
+        String after = repo.commit(Map.of("src/a.rs", "changed\n", "README.md", "new\n"), "second");
+
+        assertThat(reader(config()).changedFiles(url(rid), before, after, 100)).containsExactly("README.md", "src/a.rs");
+        assertThat(reader(config()).changedFiles(url(rid), before, after, 1)).containsExactly("README.md");
+        assertThat(reader(config()).changedFiles(url(rid), "0123456789abcdef0123456789abcdef01234567", after, 100)).isNull();
     }
 
     @Test

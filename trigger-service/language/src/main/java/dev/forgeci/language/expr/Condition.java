@@ -38,9 +38,10 @@ public final class Condition {
         return Functions.STATUS.contains(word) ? word + "()" : condition;
     }
 
-    /** Whether the expression may be true after a failure or a cancel: it calls a status function other than success(). */
-    public static boolean runsAfterFailure(Expr expr) {
-        return References.of(expr).calls().stream().anyMatch(call -> !call.name().equals("success") && Functions.STATUS.contains(call.name()));
+    /** Whether the condition may hold once a run is cancelled: it calls always() or cancelled(), as clean-up jobs and steps do. */
+    public static boolean runsAfterCancel(String expression) {
+        return References.of(Parser.parse(expression)).calls().stream()
+                .anyMatch(call -> call.name().equals("always") || call.name().equals("cancelled"));
     }
 
     static boolean callsStatus(Expr expr) {

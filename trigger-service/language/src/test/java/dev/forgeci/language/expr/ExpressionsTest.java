@@ -60,10 +60,11 @@ class ExpressionsTest {
     }
 
     @Test
-    void aConditionRunsAfterAFailureOnlyWhenItAsksForIt() {
-        assertThat(Condition.runsAfterFailure(Parser.parse("always() && github.ref == 'x'"))).isTrue();
-        assertThat(Condition.runsAfterFailure(Parser.parse("!cancelled()"))).isTrue();
-        assertThat(Condition.runsAfterFailure(Parser.parse("success() && (matrix.os == 'x')"))).isFalse();
+    void aConditionRunsAfterACancelOnlyWhenItAsksForIt() {
+        assertThat(Condition.runsAfterCancel("always() && github.ref == 'x'")).isTrue();
+        assertThat(Condition.runsAfterCancel("!cancelled()")).isTrue();
+        assertThat(Condition.runsAfterCancel("failure()")).isFalse();
+        assertThat(Condition.runsAfterCancel("success() && (matrix.os == 'x')")).isFalse();
     }
 
     @Test

@@ -1,0 +1,1058 @@
+package dev.forgeci.trigger.workflow;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+
+import dev.forgeci.language.expr.Template;
+import dev.forgeci.language.job.JobInstances;
+import dev.forgeci.trigger.workflow.CompiledWorkflow.Flavor;
+import dev.forgeci.trigger.workflow.ExpressionChecker.Facts;
+import dev.forgeci.trigger.workflow.JobTemplate.Deferred;
+import dev.forgeci.trigger.workflow.Triggers.PullRequestFilter;
+import dev.forgeci.trigger.workflow.Triggers.PushFilter;
+import dev.forgeci.trigger.workflow.YamlSource.Abort;
+import dev.forgeci.trigger.workflow.YamlSource.Entry;
+
+/**
+ * The second stage: a workflow file's nodes, read along GitHub's workflow schema (and Forge's own
+ * single-file format, top-level {@code name} + {@code steps}), into a {@link CompiledWorkflow} with
+ * every default filled in — or every problem, each with file, line, column and a sentence. Every
+ * expression is checked where it is written ({@link ExpressionChecker}). Keys GitHub has that mean
+ * nothing here are accepted with a warning; features Forge does not have are errors that say so.
+ */
+public final class WorkflowCompiler {
+
+    public static final int MAX_FILE_BYTES = YamlSource.MAX_FILE_BYTES;
+    public static final int MAX_JOBS = 100;
+    public static final int MAX_STEPS_PER_JOB = 200;
+    public static final int MAX_TIMEOUT_MINUTES = JobInstances.MAX_TIMEOUT_MINUTES;
+    /** The job id Forge's single-job format (top-level {@code steps}) becomes. */
+    public static final String SINGLE_JOB_ID = "build";
+
+    private static final Set<String> WORKFLOW_KEYS = ordered("name", "run-name", "on", "permissions", "env", "defaults", "concurrency",
+            "jobs", "steps", "secrets");
+    private static final Set<String> JOB_KEYS = ordered("name", "permissions", "needs", "if", "runs-on", "environment", "concurrency",
+            "outputs", "env", "defaults", "steps", "timeout-minutes", "strategy", "continue-on-error", "container", "services", "uses",
+            "with", "secrets");
+    private static final Set<String> STEP_KEYS = ordered("id", "if", "name", "uses", "run", "working-directory", "shell", "with",
+            "env", "continue-on-error", "timeout-minutes");
+    private static final Set<String> STRATEGY_KEYS = ordered("matrix", "fail-fast", "max-parallel");
+    private static final Set<String> CONCURRENCY_KEYS = ordered("group", "cancel-in-progress");
+    private static final Set<String> DEFAULTS_KEYS = ordered("run");
+    private static final Set<String> RUN_DEFAULTS_KEYS = ordered("shell", "working-directory");
+    private static final Set<String> PUSH_KEYS = ordered("branches", "branches-ignore", "tags", "tags-ignore", "paths", "paths-ignore");
+    private static final Set<String> PULL_REQUEST_KEYS = ordered("branches", "branches-ignore", "paths", "paths-ignore", "types");
+    private static final Set<String> DISPATCH_KEYS = ordered("inputs");
+    private static final Set<String> INPUT_KEYS = ordered("description", "required", "default", "type", "options");
+    private static final Set<String> PULL_REQUEST_TYPES = ordered("assigned", "unassigned", "labeled", "unlabeled", "opened", "edited",
+            "closed", "reopened", "synchronize", "converted_to_draft", "ready_for_review", "locked", "unlocked", "review_requested",
+            "review_request_removed", "auto_merge_enabled", "auto_merge_disabled", "milestoned", "demilestoned", "enqueued", "dequeued");
+    /** Events Forge starts runs for (GitHub's names and Forge's own). */
+    private static final Set<String> EVENTS = ordered("push", "pull_request", "workflow_dispatch", "schedule", "patch", "manual");
+    /** GitHub's other events: accepted (a workflow may list them), but nothing on Radicle sends them. */
+    private static final Set<String> GITHUB_ONLY_EVENTS = ordered("branch_protection_rule", "check_run", "check_suite", "create",
+            "delete", "deployment", "deployment_status", "discussion", "discussion_comment", "fork", "gollum", "issue_comment", "issues",
+            "label", "merge_group", "milestone", "page_build", "project", "project_card", "project_column", "public",
+            "pull_request_review", "pull_request_review_comment", "pull_request_target", "registry_package", "release",
+            "repository_dispatch", "status", "watch", "workflow_call", "workflow_run");
+    /** Shells the runner image has, as GitHub names them. */
+    private static final Set<String> SHELLS = ordered("bash", "sh", "python");
+    private static final Set<String> UNAVAILABLE_SHELLS = Set.of("pwsh", "powershell", "cmd");
+
+    private static final Pattern JOB_ID = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]{0,99}");
+    private static final Pattern STEP_ID = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]{0,99}");
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Pattern SECRET_NAME = Pattern.compile("[A-Z_][A-Z0-9_]*");
+    private static final Pattern OUTPUT_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
+    private static final Pattern CHECKOUT = Pattern.compile("actions/checkout@[A-Za-z0-9._/-]+");
+
+    /** A compiled workflow with its warnings, or its problems; what the lint endpoint answers. */
+    public record Result(CompiledWorkflow workflow, List<WorkflowError> errors, List<WorkflowError> warnings) {
+        public boolean valid() {
+            return errors.isEmpty();
+        }
+    }
+
+    /** Compiles one file; {@code file} is the path shown in errors and carried on the run. Throws with every problem. */
+    public CompiledWorkflow compile(String file, String text) {
+        Result result = check(file, text);
+        if (!result.valid()) {
+            throw new WorkflowInvalidException(result.errors());
+        }
+        return result.workflow();
+    }
+
+    /** Compiles one file and reports rather than throws: every error and warning, sorted by place. */
+    public Result check(String file, String text) {
+        Diagnostics diagnostics = new Diagnostics(file);
+        CompiledWorkflow workflow = null;
+        try {
+            workflow = new Compilation(file, text, diagnostics).run();
+        } catch (Abort reported) {
+            // every problem is in the diagnostics
+        }
+        return new Result(diagnostics.hasErrors() ? null : workflow, diagnostics.errors(), diagnostics.warnings());
+    }
+
+    /** The error for a file over the size limit, which is not even read. */
+    public static WorkflowError tooLarge(String file, long bytes) {
+        return YamlSource.tooLarge(file, bytes);
+    }
+
+    private static Set<String> ordered(String... names) {
+        return new LinkedHashSet<>(List.of(names));
+    }
+
+    /** {@code defaults.run}: what a step gets when it sets no shell or working directory. */
+    private record RunDefaults(String shell, String workingDirectory) {
+    }
+
+    /** A {@code needs} entry, kept with its node so an unknown id or a cycle is reported where it is written. */
+    private record Need(String job, String needed, Node node) {
+    }
+
+    private static final class Compilation {
+
+        private final String file;
+        private final String text;
+        private final Flavor flavor;
+        private final Diagnostics diagnostics;
+        private final YamlSource yaml;
+        private final ExpressionChecker expressions;
+        private final List<Need> needs = new ArrayList<>();
+        private Set<String> inputs;
+
+        Compilation(String file, String text, Diagnostics diagnostics) {
+            this.file = file;
+            this.text = text;
+            this.flavor = Flavor.of(file);
+            this.diagnostics = diagnostics;
+            this.yaml = new YamlSource(diagnostics, text);
+            this.expressions = new ExpressionChecker(yaml);
+        }
+
+        CompiledWorkflow run() {
+            Node root = yaml.compose(text);
+            if (root == null || YamlSource.isNull(root)) {
+                diagnostics.error(1, 1, "the file is empty: a workflow needs `jobs` (or, in the single-job format, `steps`)");
+                return null;
+            }
+            MappingNode top = yaml.mapping(root, "a workflow file must be a mapping with `name` and `jobs` (or `steps`)");
+            if (top == null) {
+                throw new Abort();
+            }
+            Map<String, Entry> keys = yaml.keys(top, WORKFLOW_KEYS, "at the top level of the workflow", "key");
+            String name = Optional.ofNullable(keys.get("name")).map(e -> yaml.requiredText(e, "the workflow's `name`"))
+                    .orElse(defaultName(file));
+            Triggers on;
+            if (keys.containsKey("on")) {
+                on = triggers(keys.get("on"));
+            } else if (flavor == Flavor.GITHUB) {
+                diagnostics.error(top, "a workflow in .github/workflows needs `on`: the events that start it (for example `on: push`)");
+                on = Triggers.DEFAULT;
+            } else {
+                on = Triggers.DEFAULT;
+            }
+            inputs = on.inputs().isEmpty() && !on.dispatch() ? null : on.inputs().stream().map(DispatchInput::name)
+                    .collect(java.util.stream.Collectors.toCollection(LinkedHashSet::new));
+            String runName = null;
+            if (keys.containsKey("run-name")) {
+                runName = yaml.requiredText(keys.get("run-name"), "`run-name`");
+                template(keys.get("run-name").value(), Place.RUN_NAME, Facts.WORKFLOW);
+            }
+            if (keys.containsKey("permissions")) {
+                diagnostics.warning(keys.get("permissions").key(), "`permissions` has no effect here: Forge gives jobs no GitHub token");
+            }
+            Map<String, String> env = env(keys.get("env"), "the workflow", Place.WORKFLOW_ENV, Facts.WORKFLOW);
+            List<String> secrets = secrets(keys.get("secrets"), "the workflow");
+            RunDefaults defaults = defaults(keys.get("defaults"), new RunDefaults(flavor == Flavor.GITHUB ? "default" : "bash", ""),
+                    "the workflow");
+            String group = null;
+            JsonNode cancelInProgress = BooleanNode.FALSE;
+            Entry concurrency = keys.get("concurrency");
+            if (concurrency != null) {
+                if (concurrency.value() instanceof MappingNode mapping) {
+                    Map<String, Entry> c = yaml.keys(mapping, CONCURRENCY_KEYS, "in `concurrency`", "key");
+                    if (!c.containsKey("group")) {
+                        diagnostics.error(mapping, "`concurrency` needs a `group`");
+                    } else {
+                        group = group(c.get("group"));
+                    }
+                    cancelInProgress = flag(c.get("cancel-in-progress"), false, "`concurrency.cancel-in-progress`",
+                            Place.WORKFLOW_CONCURRENCY, Facts.WORKFLOW);
+                } else {
+                    group = group(concurrency);
+                }
+            }
+
+            Entry jobsEntry = keys.get("jobs");
+            Entry stepsEntry = keys.get("steps");
+            List<JobTemplate> jobs = List.of();
+            if (jobsEntry != null && stepsEntry != null) {
+                diagnostics.error(stepsEntry.key(), "use either `jobs` or top-level `steps` (the single-job format), not both");
+            } else if (jobsEntry != null) {
+                jobs = jobs(jobsEntry, env, secrets, defaults);
+            } else if (stepsEntry != null) {
+                Facts facts = new Facts(Set.of(), Set.of(), false, Set.of(), inputs, SINGLE_JOB_ID);
+                List<StepTemplate> steps = steps(stepsEntry, SINGLE_JOB_ID, defaults, facts);
+                JsonNode timeout = IntNode.valueOf(flavor.defaultTimeoutMinutes);
+                jobs = List.of(new JobTemplate(SINGLE_JOB_ID, List.of(), "success()", env, secrets, Map.of(), steps,
+                        new Deferred(null, null, null, timeout, BooleanNode.FALSE), false, Map.of("job", Location.of(stepsEntry.key()))));
+            } else {
+                diagnostics.error(top, "the workflow has no `jobs` (or, in the single-job format, no `steps`): there is nothing to run");
+            }
+            checkNeeds(jobs);
+            return new CompiledWorkflow(name, file, flavor, runName, on, group, cancelInProgress, jobs, List.of());
+        }
+
+        // ------------------------------------------------------------------------------------------
+        // Jobs
+
+        private List<JobTemplate> jobs(Entry entry, Map<String, String> workflowEnv, List<String> workflowSecrets, RunDefaults defaults) {
+            MappingNode mapping = yaml.mapping(entry.value(), "`jobs` must be a mapping from job ids to jobs");
+            if (mapping == null) {
+                return List.of();
+            }
+            if (mapping.getValue().size() > MAX_JOBS) {
+                diagnostics.error(entry.key(), "the workflow has " + mapping.getValue().size() + " jobs; at most " + MAX_JOBS + " are allowed");
+                throw new Abort();
+            }
+            Map<String, Entry> byId = yaml.keys(mapping, null, "in `jobs`", "job id");
+            if (byId.isEmpty()) {
+                diagnostics.error(entry.key(), "`jobs` is empty: define at least one job with `steps`");
+            }
+            List<JobTemplate> jobs = new ArrayList<>();
+            for (Entry job : byId.values()) {
+                if (!JOB_ID.matcher(job.name()).matches()) {
+                    diagnostics.error(job.key(), "job id `" + YamlSource.abbreviate(job.name()) + "` must start with a letter or `_` and "
+                            + "contain only letters, digits, `-` and `_` (at most 100 characters)");
+                }
+                JobTemplate parsed = job(job, workflowEnv, workflowSecrets, defaults);
+                if (parsed != null) {
+                    jobs.add(parsed);
+                }
+            }
+            return jobs;
+        }
+
+        private JobTemplate job(Entry entry, Map<String, String> workflowEnv, List<String> workflowSecrets, RunDefaults workflowDefaults) {
+            String id = entry.name();
+            String where = "job `" + id + "`";
+            if (!(entry.value() instanceof MappingNode mapping)) {
+                diagnostics.error(entry.value(), where + " must be a mapping with `steps`, not " + YamlSource.describe(entry.value()));
+                return null;
+            }
+            Map<String, Entry> keys = yaml.keys(mapping, JOB_KEYS, "in " + where, "key");
+            Map<String, Location> locations = new HashMap<>();
+            locations.put("job", Location.of(entry.key()));
+            keys.forEach((key, value) -> locations.put(key, Location.of(value.value())));
+            if (keys.containsKey("uses")) {
+                diagnostics.error(keys.get("uses").key(), "`jobs." + id + ".uses` calls a reusable workflow, which Forge does not run yet; "
+                        + "copy its jobs into this workflow");
+                return null;
+            }
+            unsupported(keys, "container", where + " runs in a `container`, which Forge does not support yet: run the commands "
+                    + "with `docker run` in a step (every job has its own Docker engine)");
+            unsupported(keys, "services", where + " has `services`, which Forge does not support yet: start them with `docker run -d` "
+                    + "in a step (every job has its own Docker engine)");
+            unsupported(keys, "concurrency", "a job's own `concurrency` is not supported: set `concurrency` on the workflow");
+            if (keys.containsKey("with")) {
+                diagnostics.error(keys.get("with").key(), "`with` of " + where + " belongs to `uses` (a reusable workflow)");
+            }
+            if (keys.containsKey("permissions")) {
+                diagnostics.warning(keys.get("permissions").key(), "`permissions` has no effect here: Forge gives jobs no GitHub token");
+            }
+            if (keys.containsKey("environment")) {
+                expressions.tree(keys.get("environment").value(), Place.JOB_ENVIRONMENT, Facts.WORKFLOW);
+                diagnostics.warning(keys.get("environment").key(), "only the name of `environment` is kept: Forge has no deployment "
+                        + "environments (protection rules, environment secrets)");
+            }
+            List<String> needed = needs(keys.get("needs"), id);
+            Entry strategyEntry = keys.get("strategy");
+            MatrixShape matrix = strategyEntry == null ? MatrixShape.NONE : matrixShape(strategyEntry);
+            Facts facts = new Facts(Set.of(), new LinkedHashSet<>(needed), matrix.present(), matrix.keys(), inputs, id);
+
+            JsonNode name = null;
+            if (keys.containsKey("name")) {
+                yaml.requiredText(keys.get("name"), "`name` of " + where);
+                template(keys.get("name").value(), Place.JOB_NAME, facts);
+                name = yaml.json(keys.get("name").value());
+            }
+            String condition = condition(keys.get("if"), where, Place.JOB_IF, facts);
+            JsonNode runsOn = null;
+            if (keys.containsKey("runs-on")) {
+                runsOn = runsOn(keys.get("runs-on"), facts);
+            } else if (flavor == Flavor.GITHUB) {
+                diagnostics.error(entry.key(), where + " has no `runs-on`: name the runner it needs, for example `runs-on: ubuntu-latest`");
+            }
+            JsonNode strategy = strategyEntry == null ? null : strategy(strategyEntry, facts);
+            JsonNode timeout = minutes(keys.get("timeout-minutes"), IntNode.valueOf(flavor.defaultTimeoutMinutes), "`timeout-minutes` of " + where,
+                    Place.JOB_TIMEOUT, facts);
+            JsonNode continueOnError = flag(keys.get("continue-on-error"), false, "`continue-on-error` of " + where,
+                    Place.JOB_CONTINUE_ON_ERROR, facts);
+            Map<String, String> env = new LinkedHashMap<>(workflowEnv);
+            env.putAll(env(keys.get("env"), where, Place.JOB_ENV, facts));
+            Set<String> secrets = new LinkedHashSet<>(workflowSecrets);
+            Entry jobSecrets = keys.get("secrets");
+            if (jobSecrets != null && !(jobSecrets.value() instanceof SequenceNode)) {
+                diagnostics.error(jobSecrets.key(), "`secrets` of " + where + " lists secret names; `secrets: inherit` and a mapping "
+                        + "pass secrets to a reusable workflow, which Forge does not run yet");
+            } else {
+                secrets.addAll(secrets(jobSecrets, where));
+            }
+            RunDefaults defaults = defaults(keys.get("defaults"), workflowDefaults, where);
+            List<StepTemplate> steps;
+            if (keys.containsKey("steps")) {
+                steps = steps(keys.get("steps"), id, defaults, facts);
+            } else {
+                diagnostics.error(entry.key(), where + " has no `steps`: add at least one step with `run`");
+                steps = List.of();
+            }
+            Set<String> stepIds = new LinkedHashSet<>();
+            steps.forEach(step -> {
+                if (step.id() != null) {
+                    stepIds.add(step.id());
+                }
+            });
+            Map<String, String> outputs = outputs(keys.get("outputs"), where, facts.withSteps(stepIds));
+            Deferred deferred = new Deferred(name, runsOn, strategy, timeout, continueOnError);
+            // Only a valid template can be asked what it reads; an invalid one never runs.
+            boolean readsNeeds = !diagnostics.hasErrors() && JobInstances.readsNeeds(deferredTree(deferred));
+            return new JobTemplate(id, needed, condition, env, List.copyOf(secrets), outputs, steps, deferred, readsNeeds, locations);
+        }
+
+        private static JsonNode deferredTree(Deferred deferred) {
+            var tree = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            tree.set("name", deferred.name());
+            tree.set("runsOn", deferred.runsOn());
+            tree.set("strategy", deferred.strategy());
+            tree.set("timeoutMinutes", deferred.timeoutMinutes());
+            tree.set("continueOnError", deferred.continueOnError());
+            return tree;
+        }
+
+        private void unsupported(Map<String, Entry> keys, String key, String message) {
+            if (keys.containsKey(key)) {
+                diagnostics.error(keys.get(key).key(), message);
+            }
+        }
+
+        /** What the compiler knows of a job's matrix before it is evaluated: its keys, unless an expression computes them. */
+        private record MatrixShape(boolean present, Set<String> keys) {
+            static final MatrixShape NONE = new MatrixShape(false, Set.of());
+        }
+
+        private MatrixShape matrixShape(Entry strategy) {
+            if (!(strategy.value() instanceof MappingNode mapping)) {
+                return MatrixShape.NONE;
+            }
+            Node matrix = null;
+            for (var tuple : mapping.getValue()) {
+                if (tuple.getKeyNode() instanceof ScalarNode key && key.getValue().equals("matrix")) {
+                    matrix = tuple.getValueNode();
+                }
+            }
+            if (matrix == null) {
+                return MatrixShape.NONE;
+            }
+            if (!(matrix instanceof MappingNode vectors)) {
+                return new MatrixShape(true, null);
+            }
+            Set<String> names = new LinkedHashSet<>();
+            for (var tuple : vectors.getValue()) {
+                if (!(tuple.getKeyNode() instanceof ScalarNode key)) {
+                    continue;
+                }
+                switch (key.getValue()) {
+                    case "exclude" -> {
+                    }
+                    case "include" -> {
+                        if (!(tuple.getValueNode() instanceof SequenceNode entries)) {
+                            return new MatrixShape(true, null);
+                        }
+                        for (Node entry : entries.getValue()) {
+                            if (!(entry instanceof MappingNode included)) {
+                                return new MatrixShape(true, null);
+                            }
+                            included.getValue().forEach(t -> {
+                                if (t.getKeyNode() instanceof ScalarNode k) {
+                                    names.add(k.getValue());
+                                }
+                            });
+                        }
+                    }
+                    default -> names.add(key.getValue());
+                }
+            }
+            return new MatrixShape(true, names);
+        }
+
+        private JsonNode strategy(Entry entry, Facts facts) {
+            if (entry.value() instanceof ScalarNode scalar && Template.hasExpressions(scalar.getValue())) {
+                template(scalar, Place.JOB_STRATEGY, facts);
+                return yaml.json(scalar);
+            }
+            MappingNode mapping = yaml.mapping(entry.value(), "`strategy` of job `" + facts.job() + "` must be a mapping with `matrix`");
+            if (mapping == null) {
+                return null;
+            }
+            Map<String, Entry> keys = yaml.keys(mapping, STRATEGY_KEYS, "in `strategy` of job `" + facts.job() + "`", "key");
+            Entry matrix = keys.get("matrix");
+            if (matrix != null) {
+                if (matrix.value() instanceof MappingNode vectors) {
+                    for (Entry vector : yaml.keys(vectors, null, "in `strategy.matrix`", "key").values()) {
+                        boolean special = vector.name().equals("include") || vector.name().equals("exclude");
+                        Node value = vector.value();
+                        boolean expression = value instanceof ScalarNode s && Template.hasExpressions(s.getValue());
+                        if (!expression && !(value instanceof SequenceNode)) {
+                            diagnostics.error(value, "`matrix." + vector.name() + "` must be a list " + (special ? "of mappings" : "of values")
+                                    + ", not " + YamlSource.describe(value));
+                        }
+                    }
+                } else if (!(matrix.value() instanceof ScalarNode s && Template.hasExpressions(s.getValue()))) {
+                    diagnostics.error(matrix.value(), "`strategy.matrix` must be a mapping of names to lists of values, or an "
+                            + "expression such as ${{ fromJSON(needs.setup.outputs.matrix) }}, not " + YamlSource.describe(matrix.value()));
+                }
+            }
+            if (keys.containsKey("fail-fast")) {
+                flag(keys.get("fail-fast"), true, "`strategy.fail-fast`", Place.JOB_STRATEGY, facts);
+            }
+            if (keys.containsKey("max-parallel")) {
+                minutesLike(keys.get("max-parallel"), "`strategy.max-parallel`", 1, Integer.MAX_VALUE, Place.JOB_STRATEGY, facts);
+            }
+            expressions.tree(mapping, Place.JOB_STRATEGY, facts);
+            return yaml.json(mapping);
+        }
+
+        private JsonNode runsOn(Entry entry, Facts facts) {
+            Node value = entry.value();
+            if (value instanceof MappingNode mapping) {
+                Map<String, Entry> keys = yaml.keys(mapping, ordered("group", "labels"), "in `runs-on`", "key");
+                if (keys.containsKey("group")) {
+                    diagnostics.warning(keys.get("group").key(), "runner groups mean nothing here: a job runs on any runner with its labels");
+                }
+            } else if (value instanceof ScalarNode scalar && YamlSource.isNull(scalar)) {
+                diagnostics.error(entry.key(), "`runs-on` is empty: name the runner label the job needs, for example ubuntu-latest");
+            } else if (!(value instanceof ScalarNode) && !(value instanceof SequenceNode)) {
+                diagnostics.error(value, "`runs-on` must be a label, a list of labels or a mapping with `labels`");
+            }
+            expressions.tree(value, Place.JOB_RUNS_ON, facts);
+            return yaml.json(value);
+        }
+
+        private Map<String, String> outputs(Entry entry, String where, Facts facts) {
+            if (entry == null) {
+                return Map.of();
+            }
+            MappingNode mapping = yaml.mapping(entry.value(), "`outputs` of " + where + " must be a mapping of output names to values");
+            if (mapping == null) {
+                return Map.of();
+            }
+            Map<String, String> outputs = new LinkedHashMap<>();
+            for (Entry output : yaml.keys(mapping, null, "in `outputs` of " + where, "output").values()) {
+                if (!OUTPUT_NAME.matcher(output.name()).matches()) {
+                    diagnostics.error(output.key(), "output name `" + YamlSource.abbreviate(output.name()) + "` of " + where
+                            + " must start with a letter or `_` and contain only letters, digits, `-` and `_`");
+                }
+                String value = yaml.text(output, "output `" + output.name() + "` of " + where);
+                if (value != null) {
+                    template(output.value(), Place.JOB_OUTPUTS, facts);
+                    outputs.put(output.name(), value);
+                }
+            }
+            return outputs;
+        }
+
+        // ------------------------------------------------------------------------------------------
+        // Steps
+
+        private List<StepTemplate> steps(Entry entry, String jobId, RunDefaults defaults, Facts facts) {
+            String where = "job `" + jobId + "`";
+            SequenceNode sequence = yaml.sequence(entry.value(), "`steps` of " + where + " must be a list of steps");
+            if (sequence == null) {
+                return List.of();
+            }
+            int count = sequence.getValue().size();
+            if (count == 0) {
+                diagnostics.error(entry.key(), where + " has no steps: add at least one step with `run`");
+            } else if (count > MAX_STEPS_PER_JOB) {
+                diagnostics.error(entry.key(), where + " has " + count + " steps; at most " + MAX_STEPS_PER_JOB + " are allowed per job");
+                return List.of();
+            }
+            List<StepTemplate> steps = new ArrayList<>();
+            Set<String> ids = new LinkedHashSet<>();
+            for (int i = 0; i < count; i++) {
+                StepTemplate step = step(sequence.getValue().get(i), i, jobId, defaults, facts.withSteps(Set.copyOf(ids)), ids);
+                if (step != null) {
+                    steps.add(step);
+                }
+            }
+            return steps;
+        }
+
+        /** {@code index} counts from 0, as on the wire; messages count from 1, as people do. */
+        private StepTemplate step(Node node, int index, String jobId, RunDefaults defaults, Facts facts, Set<String> ids) {
+            yaml.visit(node);
+            String where = "step " + (index + 1) + " of job `" + jobId + "`";
+            if (!(node instanceof MappingNode mapping)) {
+                diagnostics.error(node, where + " must be a mapping with `run`, not " + YamlSource.describe(node));
+                return null;
+            }
+            Map<String, Entry> keys = yaml.keys(mapping, STEP_KEYS, "in " + where, "key");
+            String id = null;
+            if (keys.containsKey("id")) {
+                id = yaml.requiredText(keys.get("id"), "`id` of " + where);
+                if (id != null && !STEP_ID.matcher(id).matches()) {
+                    diagnostics.error(keys.get("id").value(), "step id `" + YamlSource.abbreviate(id) + "` must start with a letter or `_` "
+                            + "and contain only letters, digits, `-` and `_`");
+                } else if (id != null && !ids.add(id)) {
+                    diagnostics.error(keys.get("id").value(), "step id `" + id + "` is used twice in job `" + jobId + "`");
+                }
+            }
+            Entry runEntry = keys.get("run");
+            Entry usesEntry = keys.get("uses");
+            String run = null;
+            String uses = null;
+            if (runEntry != null && usesEntry != null) {
+                diagnostics.error(usesEntry.key(), where + " has both `run` and `uses`; a step does one of them");
+            } else if (runEntry != null) {
+                run = yaml.requiredText(runEntry, "`run` of " + where);
+                if (run != null) {
+                    template(runEntry.value(), Place.STEP, facts);
+                }
+            } else if (usesEntry != null) {
+                uses = uses(usesEntry, where);
+            } else {
+                diagnostics.error(mapping, where + " has no `run`: every step needs a command to execute (or `uses` an action)");
+            }
+            Map<String, String> with = with(keys.get("with"), uses, where, facts);
+            String name = null;
+            if (keys.containsKey("name")) {
+                name = yaml.requiredText(keys.get("name"), "`name` of " + where);
+                template(keys.get("name").value(), Place.STEP, facts);
+            }
+            if (name == null) {
+                name = run != null ? YamlSource.firstLine(run) : uses != null ? uses : "step " + (index + 1);
+            }
+            String shell = keys.containsKey("shell") ? shell(keys.get("shell"), where) : defaults.shell();
+            String workingDirectory = defaults.workingDirectory();
+            if (keys.containsKey("working-directory")) {
+                workingDirectory = yaml.text(keys.get("working-directory"), "`working-directory` of " + where);
+                template(keys.get("working-directory").value(), Place.STEP, facts);
+            }
+            Map<String, String> env = env(keys.get("env"), where, Place.STEP, facts);
+            JsonNode timeout = keys.containsKey("timeout-minutes")
+                    ? minutes(keys.get("timeout-minutes"), null, "`timeout-minutes` of " + where, Place.STEP, facts) : null;
+            JsonNode continueOnError = flag(keys.get("continue-on-error"), false, "`continue-on-error` of " + where,
+                    Place.STEP_CONTINUE_ON_ERROR, facts);
+            String condition = condition(keys.get("if"), where, Place.STEP_IF, facts);
+            return new StepTemplate(index, id, name, run, uses, with, shell, workingDirectory, env, timeout, continueOnError, condition);
+        }
+
+        /** {@code actions/checkout} is built in (Forge checks out the run's commit before the first step); other actions are not yet. */
+        private String uses(Entry entry, String where) {
+            String uses = yaml.requiredText(entry, "`uses` of " + where);
+            if (uses == null) {
+                return null;
+            }
+            if (CHECKOUT.matcher(uses).matches()) {
+                return uses;
+            }
+            diagnostics.error(entry.value(), "`uses: " + YamlSource.abbreviate(uses) + "`: actions are not supported yet, except the "
+                    + "built-in actions/checkout; write the commands in `run`");
+            return null;
+        }
+
+        private Map<String, String> with(Entry entry, String uses, String where, Facts facts) {
+            if (entry == null) {
+                return null;
+            }
+            if (uses == null) {
+                diagnostics.error(entry.key(), "`with` of " + where + " gives inputs to an action, so it needs `uses`");
+                return null;
+            }
+            MappingNode mapping = yaml.mapping(entry.value(), "`with` of " + where + " must be a mapping of input names to values");
+            if (mapping == null) {
+                return null;
+            }
+            Map<String, String> with = new LinkedHashMap<>();
+            for (Entry input : yaml.keys(mapping, null, "in `with` of " + where, "input").values()) {
+                String value = yaml.text(input, "input `" + input.name() + "` of " + where);
+                if (value != null) {
+                    template(input.value(), Place.STEP, facts);
+                    with.put(input.name(), value);
+                    diagnostics.warning(input.key(), "Forge checks out the run's commit into the workspace before the first step; "
+                            + "actions/checkout's `" + input.name() + "` is ignored");
+                }
+            }
+            return with;
+        }
+
+        // ------------------------------------------------------------------------------------------
+        // on
+
+        private Triggers triggers(Entry entry) {
+            Node value = entry.value();
+            List<Entry> events = new ArrayList<>();
+            if (value instanceof ScalarNode scalar && !YamlSource.isNull(scalar)) {
+                events.add(new Entry(scalar, null));
+            } else if (value instanceof SequenceNode sequence) {
+                for (Node item : sequence.getValue()) {
+                    yaml.visit(item);
+                    if (item instanceof ScalarNode scalar) {
+                        events.add(new Entry(scalar, null));
+                    } else {
+                        diagnostics.error(item, "each event in `on` must be a name (push, pull_request, workflow_dispatch, …), not "
+                                + YamlSource.describe(item));
+                    }
+                }
+            } else if (value instanceof MappingNode mapping) {
+                events.addAll(yaml.keys(mapping, null, "in `on`", "event").values());
+            }
+            if (events.isEmpty()) {
+                diagnostics.error(entry.key(), "`on` names no event: use push, pull_request, workflow_dispatch or schedule");
+            }
+            PushFilter push = null;
+            PullRequestFilter pullRequest = null;
+            List<DispatchInput> dispatchInputs = List.of();
+            boolean dispatch = false;
+            List<Cron> schedules = new ArrayList<>();
+            Set<String> all = new LinkedHashSet<>(EVENTS);
+            all.addAll(GITHUB_ONLY_EVENTS);
+            for (Entry event : events) {
+                switch (event.name()) {
+                    case "push" -> push = push(event);
+                    case "pull_request" -> pullRequest = pullRequest(event);
+                    case "patch" -> {
+                        noOptions(event);
+                        pullRequest = PullRequestFilter.ANY;
+                    }
+                    case "workflow_dispatch" -> {
+                        dispatch = true;
+                        dispatchInputs = dispatch(event);
+                    }
+                    case "manual" -> {
+                        noOptions(event);
+                        dispatch = true;
+                    }
+                    case "schedule" -> schedules.addAll(schedule(event));
+                    default -> {
+                        if (GITHUB_ONLY_EVENTS.contains(event.name())) {
+                            diagnostics.warning(event.key(), "nothing on Radicle sends `" + event.name() + "` events, so this workflow "
+                                    + "never runs on them");
+                        } else {
+                            yaml.unknownKey(event.key(), all, "in `on`", "event", Map.of());
+                        }
+                    }
+                }
+            }
+            return new Triggers(push, pullRequest, dispatchInputs, dispatch, List.copyOf(schedules));
+        }
+
+        private PushFilter push(Entry event) {
+            Map<String, Entry> keys = options(event, PUSH_KEYS, "`on.push` must be a mapping (for example `branches: [main]`)");
+            if (keys == null) {
+                return PushFilter.ANY;
+            }
+            exclusive(keys, "branches", "branches-ignore", "on.push");
+            exclusive(keys, "tags", "tags-ignore", "on.push");
+            exclusive(keys, "paths", "paths-ignore", "on.push");
+            return new PushFilter(patterns(keys, "branches", "on.push"), patterns(keys, "branches-ignore", "on.push"),
+                    patterns(keys, "tags", "on.push"), patterns(keys, "tags-ignore", "on.push"),
+                    patterns(keys, "paths", "on.push"), patterns(keys, "paths-ignore", "on.push"));
+        }
+
+        private PullRequestFilter pullRequest(Entry event) {
+            Map<String, Entry> keys = options(event, PULL_REQUEST_KEYS, "`on.pull_request` must be a mapping (for example "
+                    + "`branches: [main]`)");
+            if (keys == null) {
+                return PullRequestFilter.ANY;
+            }
+            exclusive(keys, "branches", "branches-ignore", "on.pull_request");
+            exclusive(keys, "paths", "paths-ignore", "on.pull_request");
+            Set<String> types = PullRequestFilter.DEFAULT_TYPES;
+            if (keys.containsKey("types")) {
+                types = new LinkedHashSet<>();
+                for (String type : yaml.textList(keys.get("types"), "`on.pull_request.types`")) {
+                    if (!PULL_REQUEST_TYPES.contains(type)) {
+                        yaml.unknownKey(new ScalarNode(Tag.STR, type, keys.get("types").value().getStartMark(),
+                                keys.get("types").value().getEndMark(), null), PULL_REQUEST_TYPES, "in `on.pull_request.types`", "type",
+                                Map.of());
+                    }
+                    types.add(type);
+                }
+                if (types.stream().noneMatch(PullRequestFilter.DEFAULT_TYPES::contains)) {
+                    diagnostics.warning(keys.get("types").key(), "a Radicle patch is opened or updated (synchronize); the types "
+                            + types + " never happen here");
+                }
+            }
+            return new PullRequestFilter(patterns(keys, "branches", "on.pull_request"), patterns(keys, "branches-ignore", "on.pull_request"),
+                    patterns(keys, "paths", "on.pull_request"), patterns(keys, "paths-ignore", "on.pull_request"), Set.copyOf(types));
+        }
+
+        private List<DispatchInput> dispatch(Entry event) {
+            Map<String, Entry> keys = options(event, DISPATCH_KEYS, "`on.workflow_dispatch` must be a mapping (with `inputs`)");
+            if (keys == null || !keys.containsKey("inputs") || YamlSource.isNull(keys.get("inputs").value())) {
+                return List.of();
+            }
+            MappingNode mapping = yaml.mapping(keys.get("inputs").value(), "`on.workflow_dispatch.inputs` must be a mapping of input names "
+                    + "to their description, type and default");
+            if (mapping == null) {
+                return List.of();
+            }
+            List<DispatchInput> inputs = new ArrayList<>();
+            for (Entry input : yaml.keys(mapping, null, "in `on.workflow_dispatch.inputs`", "input").values()) {
+                String where = "input `" + YamlSource.abbreviate(input.name()) + "`";
+                if (!OUTPUT_NAME.matcher(input.name()).matches()) {
+                    diagnostics.error(input.key(), where + " must be named with letters, digits, `-` and `_`, starting with a letter or `_`");
+                }
+                Map<String, Entry> fields = YamlSource.isNull(input.value()) ? Map.of()
+                        : Optional.ofNullable(yaml.mapping(input.value(), where + " must be a mapping with `description`, `type`, `default`"))
+                                .map(m -> yaml.keys(m, INPUT_KEYS, "in " + where, "key")).orElse(Map.of());
+                String type = fields.containsKey("type") ? yaml.requiredText(fields.get("type"), "`type` of " + where) : "string";
+                if (type != null && !DispatchInput.TYPES.contains(type)) {
+                    diagnostics.error(fields.get("type").value(), "`type` of " + where + " must be one of "
+                            + String.join(", ", DispatchInput.TYPES) + ", not `" + YamlSource.abbreviate(type) + "`");
+                }
+                List<String> options = fields.containsKey("options") ? yaml.textList(fields.get("options"), "`options` of " + where)
+                        : List.of();
+                if ("choice".equals(type) && options.isEmpty()) {
+                    diagnostics.error(input.key(), where + " is a choice without `options`");
+                }
+                String defaultValue = fields.containsKey("default") ? yaml.text(fields.get("default"), "`default` of " + where) : null;
+                if ("choice".equals(type) && defaultValue != null && !defaultValue.isEmpty() && !options.contains(defaultValue)) {
+                    diagnostics.error(fields.get("default").value(), "the default of " + where + " is not one of its options " + options);
+                }
+                boolean required = fields.containsKey("required") && YamlSource.isTrue(scalar(fields.get("required")));
+                String description = fields.containsKey("description") ? yaml.text(fields.get("description"), "`description`") : null;
+                inputs.add(new DispatchInput(input.name(), description, type == null ? "string" : type, required, defaultValue, options));
+            }
+            return inputs;
+        }
+
+        private List<Cron> schedule(Entry event) {
+            SequenceNode list = event.value() == null ? null
+                    : yaml.sequence(event.value(), "`on.schedule` must be a list of `- cron: '…'` entries");
+            if (list == null) {
+                if (event.value() == null) {
+                    diagnostics.error(event.key(), "`schedule` needs its times: `schedule: [{cron: '30 5 * * 1'}]`");
+                }
+                return List.of();
+            }
+            List<Cron> schedules = new ArrayList<>();
+            for (Node item : list.getValue()) {
+                MappingNode mapping = yaml.mapping(item, "each entry of `on.schedule` must be a mapping with `cron`");
+                if (mapping == null) {
+                    continue;
+                }
+                Map<String, Entry> keys = yaml.keys(mapping, ordered("cron"), "in `on.schedule`", "key");
+                if (!keys.containsKey("cron")) {
+                    diagnostics.error(mapping, "an entry of `on.schedule` needs `cron`");
+                    continue;
+                }
+                String cron = yaml.requiredText(keys.get("cron"), "`cron`");
+                if (cron != null) {
+                    try {
+                        schedules.add(Cron.parse(cron));
+                    } catch (Cron.CronException e) {
+                        diagnostics.error(keys.get("cron").value(), "`cron`: " + e.getMessage());
+                    }
+                }
+            }
+            return schedules;
+        }
+
+        private Map<String, Entry> options(Entry event, Set<String> allowed, String sentence) {
+            if (event.value() == null || YamlSource.isNull(event.value())) {
+                return null;
+            }
+            MappingNode mapping = yaml.mapping(event.value(), sentence);
+            return mapping == null ? null : yaml.keys(mapping, allowed, "in `on." + event.name() + "`", "key");
+        }
+
+        private void exclusive(Map<String, Entry> keys, String filter, String ignore, String where) {
+            if (keys.containsKey(filter) && keys.containsKey(ignore)) {
+                diagnostics.error(keys.get(ignore).key(), "`" + where + "` cannot have both `" + filter + "` and `" + ignore
+                        + "`: use `!` patterns in `" + filter + "` to exclude");
+            }
+        }
+
+        private PatternFilter patterns(Map<String, Entry> keys, String name, String where) {
+            Entry entry = keys.get(name);
+            if (entry == null) {
+                return PatternFilter.ANY;
+            }
+            List<String> patterns = yaml.textList(entry, "`" + where + "." + name + "`");
+            if (patterns.isEmpty()) {
+                diagnostics.error(entry.key(), "`" + where + "." + name + "` is empty: list patterns such as `main` or `release/**`, "
+                        + "or leave it out");
+            }
+            return new PatternFilter(patterns);
+        }
+
+        private void noOptions(Entry event) {
+            if (event.value() != null && !YamlSource.isNull(event.value())) {
+                if (event.value() instanceof MappingNode mapping) {
+                    yaml.keys(mapping, Set.of(), "in `on." + event.name() + "`", "key");
+                } else {
+                    diagnostics.error(event.value(), "`on." + event.name() + "` takes no options");
+                }
+            }
+        }
+
+        // ------------------------------------------------------------------------------------------
+        // needs
+
+        private List<String> needs(Entry entry, String jobId) {
+            if (entry == null) {
+                return List.of();
+            }
+            List<String> needed = new ArrayList<>();
+            List<Node> nodes = entry.value() instanceof SequenceNode sequence ? sequence.getValue() : List.of(entry.value());
+            for (Node node : nodes) {
+                yaml.visit(node);
+                if (node instanceof ScalarNode scalar && !YamlSource.isNull(scalar)) {
+                    if (!needed.contains(scalar.getValue())) {
+                        needed.add(scalar.getValue());
+                        needs.add(new Need(jobId, scalar.getValue(), scalar));
+                    }
+                } else {
+                    diagnostics.error(node, "`needs` of job `" + jobId + "` must name jobs (a job id or a list of them), not "
+                            + YamlSource.describe(node));
+                }
+            }
+            return needed;
+        }
+
+        /** Unknown ids and cycles, each reported where the offending {@code needs} entry is written. */
+        private void checkNeeds(List<JobTemplate> jobs) {
+            Map<String, JobTemplate> byId = new LinkedHashMap<>();
+            jobs.forEach(j -> byId.put(j.id(), j));
+            for (Need need : needs) {
+                if (need.job().equals(need.needed())) {
+                    diagnostics.error(need.node(), "job `" + need.job() + "` needs itself");
+                } else if (!byId.containsKey(need.needed())) {
+                    diagnostics.error(need.node(), "job `" + need.job() + "` needs `" + YamlSource.abbreviate(need.needed())
+                            + "`, which is not a job of this workflow"
+                            + YamlSource.suggestion(need.needed(), byId.keySet()).map(s -> " (did you mean `" + s + "`?)").orElse(""));
+                }
+            }
+            Map<String, Integer> state = new HashMap<>(); // 1 = on the current path, 2 = done
+            for (String id : byId.keySet()) {
+                findCycle(id, byId, state, new ArrayDeque<>());
+            }
+        }
+
+        private void findCycle(String id, Map<String, JobTemplate> byId, Map<String, Integer> state, Deque<String> path) {
+            if (state.getOrDefault(id, 0) == 2) {
+                return;
+            }
+            state.put(id, 1);
+            path.addLast(id);
+            for (String next : byId.get(id).needs()) {
+                if (next.equals(id) || !byId.containsKey(next)) {
+                    continue;
+                }
+                if (state.getOrDefault(next, 0) == 1) {
+                    List<String> cycle = new ArrayList<>(path);
+                    cycle = cycle.subList(cycle.indexOf(next), cycle.size());
+                    cycle.add(next);
+                    Node at = needs.stream().filter(n -> n.job().equals(id) && n.needed().equals(next)).findFirst().orElseThrow().node();
+                    diagnostics.error(at, "jobs form a cycle through `needs`: " + String.join(" → ", cycle.stream().map(j -> "`" + j + "`")
+                            .toList()) + "; no job of it could ever start");
+                } else {
+                    findCycle(next, byId, state, path);
+                }
+            }
+            path.removeLast();
+            state.put(id, 2);
+        }
+
+        // ------------------------------------------------------------------------------------------
+        // Values
+
+        private Map<String, String> env(Entry entry, String where, Place place, Facts facts) {
+            if (entry == null || YamlSource.isNull(entry.value())) {
+                return Map.of();
+            }
+            MappingNode mapping = yaml.mapping(entry.value(), "`env` of " + where + " must be a mapping of variable names to values");
+            if (mapping == null) {
+                return Map.of();
+            }
+            Map<String, String> env = new LinkedHashMap<>();
+            for (Entry variable : yaml.keys(mapping, null, "in `env` of " + where, "variable").values()) {
+                if (!ENV_NAME.matcher(variable.name()).matches()) {
+                    diagnostics.error(variable.key(), "`" + YamlSource.abbreviate(variable.name()) + "` in `env` of " + where
+                            + " is not a valid variable name (letters, digits and `_`, not starting with a digit)");
+                }
+                String value = yaml.text(variable, "`env." + variable.name() + "` of " + where);
+                if (value != null) {
+                    template(variable.value(), place, facts);
+                }
+                env.put(variable.name(), value == null ? "" : value);
+            }
+            return env;
+        }
+
+        private List<String> secrets(Entry entry, String where) {
+            if (entry == null) {
+                return List.of();
+            }
+            List<String> names = yaml.textList(entry, "`secrets` of " + where);
+            SequenceNode sequence = entry.value() instanceof SequenceNode s ? s : null;
+            for (int i = 0; i < names.size(); i++) {
+                if (!SECRET_NAME.matcher(names.get(i)).matches()) {
+                    diagnostics.error(sequence == null ? entry.value() : sequence.getValue().get(i), "secret name `"
+                            + YamlSource.abbreviate(names.get(i)) + "` in " + where + " must be upper case letters, digits and `_`, "
+                            + "not starting with a digit (for example NPM_TOKEN)");
+                }
+            }
+            return names.stream().distinct().toList();
+        }
+
+        private String shell(Entry entry, String where) {
+            String shell = yaml.requiredText(entry, "`shell` of " + where);
+            if (shell == null || SHELLS.contains(shell) || shell.contains("{0}")) {
+                return shell;
+            }
+            if (UNAVAILABLE_SHELLS.contains(shell)) {
+                diagnostics.error(entry.value(), "`shell: " + shell + "` of " + where + " is not available: the runner image has bash, sh "
+                        + "and python (or give a command template with {0}, for example `python3 {0}`)");
+            } else {
+                diagnostics.error(entry.value(), "`shell` of " + where + " must be bash, sh, python, or a command template containing {0} "
+                        + "(for example `python3 {0}`), not `" + YamlSource.abbreviate(shell) + "`");
+            }
+            return shell;
+        }
+
+        private String condition(Entry entry, String where, Place place, Facts facts) {
+            if (entry == null) {
+                return "success()";
+            }
+            if (!(entry.value() instanceof ScalarNode scalar)) {
+                diagnostics.error(entry.value(), "`if` of " + where + " must be an expression, not " + YamlSource.describe(entry.value()));
+                return "success()";
+            }
+            if (YamlSource.isNull(scalar)) {
+                return "success()";
+            }
+            String normalized = expressions.condition(scalar, place, facts);
+            return normalized == null ? "success()" : normalized;
+        }
+
+        /** A number from 1 to the maximum, or a template; {@code fallback} when not written. */
+        private JsonNode minutes(Entry entry, JsonNode fallback, String what, Place place, Facts facts) {
+            if (entry == null) {
+                return fallback;
+            }
+            return minutesLike(entry, what, 1, MAX_TIMEOUT_MINUTES, place, facts);
+        }
+
+        private JsonNode minutesLike(Entry entry, String what, int min, int max, Place place, Facts facts) {
+            if (entry.value() instanceof ScalarNode scalar) {
+                if (Template.hasExpressions(scalar.getValue())) {
+                    template(scalar, place, facts);
+                    return TextNode.valueOf(scalar.getValue());
+                }
+                if (scalar.getTag().equals(Tag.INT) || scalar.getTag().equals(Tag.FLOAT)) {
+                    try {
+                        double value = Double.parseDouble(scalar.getValue().replace("_", ""));
+                        if (value >= min && value <= max) {
+                            return value == Math.rint(value) ? IntNode.valueOf((int) value)
+                                    : com.fasterxml.jackson.databind.node.DoubleNode.valueOf(value);
+                        }
+                    } catch (NumberFormatException notDecimal) {
+                        // reported below
+                    }
+                }
+            }
+            diagnostics.error(entry.value(), what + " must be a " + (max == MAX_TIMEOUT_MINUTES ? "number of minutes" : "whole number")
+                    + " from " + min + " to " + max + ", not " + YamlSource.describe(entry.value()));
+            return null;
+        }
+
+        /** A boolean, or a template; {@code fallback} when not written. */
+        private JsonNode flag(Entry entry, boolean fallback, String what, Place place, Facts facts) {
+            if (entry == null) {
+                return BooleanNode.valueOf(fallback);
+            }
+            if (entry.value() instanceof ScalarNode scalar) {
+                if (scalar.getTag().equals(Tag.BOOL)) {
+                    return BooleanNode.valueOf(YamlSource.isTrue(scalar));
+                }
+                if (Template.hasExpressions(scalar.getValue())) {
+                    template(scalar, place, facts);
+                    return TextNode.valueOf(scalar.getValue());
+                }
+            }
+            diagnostics.error(entry.value(), what + " must be true or false (or an expression), not " + YamlSource.describe(entry.value()));
+            return BooleanNode.valueOf(fallback);
+        }
+
+        private RunDefaults defaults(Entry entry, RunDefaults inherited, String where) {
+            if (entry == null) {
+                return inherited;
+            }
+            MappingNode mapping = yaml.mapping(entry.value(), "`defaults` of " + where + " must be a mapping with `run`");
+            Map<String, Entry> keys = mapping == null ? Map.of() : yaml.keys(mapping, DEFAULTS_KEYS, "in `defaults` of " + where, "key");
+            MappingNode run = keys.containsKey("run")
+                    ? yaml.mapping(keys.get("run").value(), "`defaults.run` of " + where + " must be a mapping")
+                    : null;
+            if (run == null) {
+                return inherited;
+            }
+            Map<String, Entry> runKeys = yaml.keys(run, RUN_DEFAULTS_KEYS, "in `defaults.run` of " + where, "key");
+            String shell = runKeys.containsKey("shell") ? shell(runKeys.get("shell"), "`defaults.run` of " + where) : inherited.shell();
+            String workingDirectory = inherited.workingDirectory();
+            if (runKeys.containsKey("working-directory")) {
+                workingDirectory = yaml.text(runKeys.get("working-directory"), "`defaults.run.working-directory` of " + where);
+                template(runKeys.get("working-directory").value(), Place.JOB_DEFAULTS, Facts.WORKFLOW);
+            }
+            return new RunDefaults(shell, workingDirectory);
+        }
+
+        private String group(Entry entry) {
+            String group = yaml.requiredText(entry, "`concurrency.group`");
+            if (group != null) {
+                template(entry.value(), Place.WORKFLOW_CONCURRENCY, Facts.WORKFLOW);
+            }
+            return group;
+        }
+
+        private void template(Node node, Place place, Facts facts) {
+            if (node instanceof ScalarNode scalar) {
+                expressions.template(scalar, place, facts);
+            }
+        }
+
+        private static ScalarNode scalar(Entry entry) {
+            return entry.value() instanceof ScalarNode s ? s : new ScalarNode(Tag.STR, "", entry.key().getStartMark(),
+                    entry.key().getEndMark(), null);
+        }
+
+        private static String defaultName(String file) {
+            String base = file.substring(file.lastIndexOf('/') + 1);
+            return base.replaceFirst("\\.(ya?ml)$", "");
+        }
+    }
+}
