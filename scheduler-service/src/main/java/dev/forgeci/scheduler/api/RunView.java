@@ -3,6 +3,7 @@ package dev.forgeci.scheduler.api;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,15 +19,16 @@ public record RunView(String runId, String status, String reason, Repository rep
         Instant queuedAt, Instant startedAt, Instant finishedAt, Long queuedMs, Long durationMs,
         @JsonInclude(JsonInclude.Include.NON_NULL) List<JobView> jobs) {
 
-    public record JobView(String jobId, String name, List<String> needs, String condition, String status, String reason,
+    public record JobView(String jobId, String group, String name, List<String> needs, String condition, String status, String reason,
             int attempt, Integer exitCode, String controllerId, boolean continueOnError, double timeoutMinutes,
-            Instant dispatchedAt, Instant startedAt, Instant finishedAt, Long durationMs, Long logChunks, List<StepView> steps) {
+            Instant dispatchedAt, Instant startedAt, Instant finishedAt, Long durationMs, Long logChunks, Map<String, String> outputs,
+            List<StepView> steps) {
 
         static JobView of(Job job) {
-            return new JobView(job.jobId(), job.name(), job.needs(), job.condition().word(), job.state().status(), job.reason(),
+            return new JobView(job.jobId(), job.group(), job.name(), job.needs(), job.condition(), job.state().status(), job.reason(),
                     job.attempt(), job.exitCode(), job.controllerId(), job.continueOnError(), job.timeoutMinutes(),
                     job.dispatchedAt(), job.startedAt(), job.finishedAt(), millis(job.startedAt(), job.finishedAt()),
-                    job.logChunks(), job.steps().stream().map(StepView::of).toList());
+                    job.logChunks(), job.outputs(), job.steps().stream().map(StepView::of).toList());
         }
     }
 

@@ -8,13 +8,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * A run accepted by trigger-service (or a re-run asked of the scheduler). The trigger and the jobs
- * are kept as JSON because they are copied through unchanged: the trigger into every run event,
- * each job into its job-dispatched.
+ * A run accepted by trigger-service (or a re-run asked of the scheduler). The trigger, the contexts
+ * and the jobs are kept as JSON because they are copied through unchanged: the trigger into every
+ * run event, the contexts (github, inputs, vars, forge) and each job into its job-dispatched.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RunRequested(String runId, Instant requestedAt, ObjectNode trigger, Repository repository, String commit,
-        String ref, String cloneUrl, Workflow workflow) {
+        String ref, String cloneUrl, ObjectNode context, Workflow workflow) {
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Repository(String id, String name) {

@@ -61,18 +61,19 @@ public class RunStore implements RunHistory {
         this.prefix = config.redisPrefix();
     }
 
-    public record ActiveState(List<Run> runs, Map<String, List<JsonNode>> requestedJobs) {
+    /** The active runs and, by run id, the request each came from (its jobs and contexts). */
+    public record ActiveState(List<Run> runs, Map<String, JsonNode> requests) {
     }
 
     public record Page(List<Run> runs, long total) {
     }
 
-    /** Every active run with the jobs of its request. */
+    /** Every active run with the request it came from. */
     public ActiveState loadActive() {
         List<String> ids = new ArrayList<>();
         send(Request.cmd(Command.SMEMBERS).arg(key("active"))).forEach(id -> ids.add(id.toString()));
         List<Run> runs = new ArrayList<>();
-        Map<String, List<JsonNode>> jobs = new HashMap<>();
+        Map<String, JsonNode> byRun = new HashMap<>();
         for (int from = 0; from < ids.size(); from += CHUNK) {
             List<String> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
             List<String> docs = mget(chunk.stream().map(id -> key("run:" + id)).toList());
@@ -85,12 +86,10 @@ public class RunStore implements RunHistory {
                     continue;
                 }
                 runs.add(read(docs.get(i)));
-                List<JsonNode> requested = new ArrayList<>();
-                readTree(requests.get(i)).path("workflow").path("jobs").forEach(requested::add);
-                jobs.put(chunk.get(i), requested);
+                byRun.put(chunk.get(i), readTree(requests.get(i)));
             }
         }
-        return new ActiveState(runs, jobs);
+        return new ActiveState(runs, byRun);
     }
 
     /** Whether this Redis holds the scheduler's state, rather than being new or having lost it. */

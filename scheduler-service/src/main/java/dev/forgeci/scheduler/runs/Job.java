@@ -2,7 +2,9 @@ package dev.forgeci.scheduler.runs;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
@@ -10,19 +12,33 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.forgeci.language.expr.Condition;
 import dev.forgeci.scheduler.events.JobEvent.StepReport;
 
-/** One job of a run and its current attempt. */
+/**
+ * One job of a run and its current attempt. A matrix's jobs share a {@code group} (the workflow's
+ * job id, which {@code needs} names); a template job (its matrix or other job-level fields read
+ * {@code needs}) stands for its group until the scheduler instantiates it.
+ */
 @JsonAutoDetect(fieldVisibility = Visibility.ANY, getterVisibility = Visibility.NONE, isGetterVisibility = Visibility.NONE)
 public final class Job {
 
     private String jobId;
+    private String group;
     private String name;
     private int index;
     private List<String> needs = List.of();
+    /** The expression that decides whether the job runs (Forge's first documents hold a word: success, always, …). */
     @JsonProperty("if")
-    private JobCondition condition = JobCondition.SUCCESS;
+    private String condition = "success()";
     private boolean continueOnError;
+    private boolean failFast = true;
+    private int maxParallel;
+    private boolean template;
+    /** What the job's outputs evaluated to, as the controller reported them. */
+    private Map<String, String> outputs = Map.of();
+    /** The normalized job of an instance the scheduler made from a template (it is in no stored request). */
+    private JsonNode instanceSpec;
     private double timeoutMinutes;
     private JobState state = JobState.WAITING;
     private int attempt;
@@ -51,11 +67,17 @@ public final class Job {
     static Job of(JobSpec spec, JsonNode raw, int index, double defaultTimeoutMinutes) {
         Job job = new Job();
         job.jobId = spec.id();
+        job.group = spec.groupOrId();
         job.name = spec.name() != null ? spec.name() : spec.id();
         job.index = index;
         job.needs = List.copyOf(spec.needsOrEmpty());
-        job.condition = JobCondition.parse(spec.condition()).orElse(JobCondition.SUCCESS);
+        job.condition = Condition.fromWord(spec.condition());
         job.continueOnError = Boolean.TRUE.equals(spec.continueOnError());
+        job.template = spec.isTemplate();
+        if (spec.strategy() != null) {
+            job.failFast = !Boolean.FALSE.equals(spec.strategy().failFast());
+            job.maxParallel = spec.strategy().maxParallel() == null ? 0 : spec.strategy().maxParallel();
+        }
         job.timeoutMinutes = spec.timeoutMinutes() != null && spec.timeoutMinutes() > 0 ? spec.timeoutMinutes() : defaultTimeoutMinutes;
         job.spec = raw;
         int position = 0;
@@ -110,6 +132,17 @@ public final class Job {
 
     void cancelRequested(Instant at) {
         cancelRequestedAt = at;
+    }
+
+    /** A job made from a template: its spec is kept with the run, since no request holds it. */
+    static Job instance(JobSpec spec, JsonNode raw, int index, double defaultTimeoutMinutes) {
+        Job job = of(spec, raw, index, defaultTimeoutMinutes);
+        job.instanceSpec = raw;
+        return job;
+    }
+
+    void outputs(Map<String, String> reported) {
+        outputs = reported == null ? Map.of() : new LinkedHashMap<>(reported);
     }
 
     void end(JobState outcome, String why, Integer exit, Long chunks, Instant at) {
@@ -175,8 +208,30 @@ public final class Job {
         return needs;
     }
 
-    public JobCondition condition() {
-        return condition;
+    /** The condition as an expression; a word of Forge's first format reads as the function it names. */
+    public String condition() {
+        return Condition.fromWord(condition);
+    }
+
+    public String group() {
+        return group != null ? group : jobId;
+    }
+
+    public boolean failFast() {
+        return failFast;
+    }
+
+    /** How many jobs of the group may be in flight at once; 0: no limit. */
+    public int maxParallel() {
+        return maxParallel;
+    }
+
+    public boolean template() {
+        return template;
+    }
+
+    public Map<String, String> outputs() {
+        return outputs;
     }
 
     public boolean continueOnError() {
@@ -236,7 +291,7 @@ public final class Job {
     }
 
     public JsonNode spec() {
-        return spec;
+        return instanceSpec != null ? instanceSpec : spec;
     }
 
     public Instant lastSeen() {

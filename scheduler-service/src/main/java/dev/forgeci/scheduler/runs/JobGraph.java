@@ -1,13 +1,21 @@
 package dev.forgeci.scheduler.runs;
 
-import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** Checks that a workflow's jobs form a graph the scheduler can run: unique ids, known needs, no cycle. */
+import dev.forgeci.language.expr.Condition;
+import dev.forgeci.language.expr.ExpressionException;
+import dev.forgeci.language.expr.Parser;
+
+/**
+ * Checks that a workflow's jobs form a graph the scheduler can run: unique ids, known needs (a need
+ * names a job's group: the workflow's job id, shared by a matrix's jobs), conditions that parse, no
+ * cycle.
+ */
 final class JobGraph {
 
     private JobGraph() {
@@ -17,28 +25,32 @@ final class JobGraph {
         if (jobs.isEmpty()) {
             return Optional.of("the workflow has no jobs");
         }
-        Map<String, JobSpec> byId = new HashMap<>();
+        Set<String> ids = new HashSet<>();
+        Map<String, Set<String>> needsByGroup = new LinkedHashMap<>();
         for (JobSpec job : jobs) {
             if (job.id() == null || job.id().isBlank()) {
                 return Optional.of("a job has no id");
             }
-            if (byId.put(job.id(), job) != null) {
+            if (!ids.add(job.id())) {
                 return Optional.of("job id " + job.id() + " is used twice");
             }
-            if (JobCondition.parse(job.condition()).isEmpty()) {
-                return Optional.of("job " + job.id() + " has an unknown if: " + job.condition());
+            try {
+                Parser.parse(Condition.fromWord(job.condition()));
+            } catch (ExpressionException e) {
+                return Optional.of("job " + job.id() + " has an `if` that cannot be read (" + e.getMessage() + "): " + job.condition());
             }
+            needsByGroup.computeIfAbsent(job.groupOrId(), group -> new HashSet<>()).addAll(job.needsOrEmpty());
         }
-        for (JobSpec job : jobs) {
-            for (String need : job.needsOrEmpty()) {
-                if (!byId.containsKey(need)) {
-                    return Optional.of("job " + job.id() + " needs " + need + ", which is not a job of this workflow");
+        for (Map.Entry<String, Set<String>> group : needsByGroup.entrySet()) {
+            for (String need : group.getValue()) {
+                if (!needsByGroup.containsKey(need)) {
+                    return Optional.of("job " + group.getKey() + " needs " + need + ", which is not a job of this workflow");
                 }
             }
         }
         Set<String> done = new HashSet<>();
-        for (JobSpec job : jobs) {
-            Optional<String> cycle = cycleFrom(job, byId, new HashSet<>(), done);
+        for (String group : needsByGroup.keySet()) {
+            Optional<String> cycle = cycleFrom(group, needsByGroup, new HashSet<>(), done);
             if (cycle.isPresent()) {
                 return cycle;
             }
@@ -46,21 +58,21 @@ final class JobGraph {
         return Optional.empty();
     }
 
-    private static Optional<String> cycleFrom(JobSpec job, Map<String, JobSpec> byId, Set<String> path, Set<String> done) {
-        if (done.contains(job.id())) {
+    private static Optional<String> cycleFrom(String group, Map<String, Set<String>> needs, Set<String> path, Set<String> done) {
+        if (done.contains(group)) {
             return Optional.empty();
         }
-        if (!path.add(job.id())) {
-            return Optional.of("the needs of job " + job.id() + " form a cycle");
+        if (!path.add(group)) {
+            return Optional.of("the needs of job " + group + " form a cycle");
         }
-        for (String need : job.needsOrEmpty()) {
-            Optional<String> cycle = cycleFrom(byId.get(need), byId, path, done);
+        for (String need : needs.getOrDefault(group, Set.of())) {
+            Optional<String> cycle = cycleFrom(need, needs, path, done);
             if (cycle.isPresent()) {
                 return cycle;
             }
         }
-        path.remove(job.id());
-        done.add(job.id());
+        path.remove(group);
+        done.add(group);
         return Optional.empty();
     }
 }

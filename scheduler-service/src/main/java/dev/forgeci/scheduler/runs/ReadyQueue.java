@@ -19,7 +19,9 @@ final class ReadyQueue {
 
     private static final Comparator<Entry> FIFO = Comparator.<Entry, java.time.Instant> comparing(e -> e.run().requestOrder())
             .thenComparing(e -> e.run().queuedAt())
-            .thenComparingInt(e -> e.job().index());
+            .thenComparingInt(e -> e.job().index())
+            // the jobs a template made share its place in the workflow
+            .thenComparing(e -> e.job().jobId());
 
     private final TreeMap<Integer, Map<String, TreeSet<Entry>>> byPriority = new TreeMap<>(Comparator.reverseOrder());
     private final Map<String, Integer> inFlightByRepository = new HashMap<>();

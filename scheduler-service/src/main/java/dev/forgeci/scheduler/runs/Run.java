@@ -43,6 +43,9 @@ public final class Run {
     private String cancelReason;
     private List<Job> jobs = new ArrayList<>();
 
+    /** The contexts the run started with (github, inputs, vars, forge), from its stored request; never stored twice. */
+    @JsonIgnore
+    private ObjectNode context;
     /** Ordering among runs of the same priority; derived from configuration, never stored. */
     @JsonIgnore
     private int priority;
@@ -74,6 +77,7 @@ public final class Run {
         run.requestedAt = request.requestedAt();
         run.queuedAt = queuedAt;
         run.jobs = new ArrayList<>(jobs);
+        run.context = request.context();
         return run;
     }
 
@@ -118,23 +122,37 @@ public final class Run {
         return jobsById.get(jobId);
     }
 
+    /** The jobs of a group: the workflow's job, or every job of its matrix. */
+    List<Job> group(String group) {
+        return jobs.stream().filter(job -> job.group().equals(group)).toList();
+    }
+
     boolean needsEnded(Job job) {
-        return job.needs().stream().allMatch(need -> job(need).state().terminal());
+        return job.needs().stream().allMatch(need -> group(need).stream().allMatch(needed -> needed.state().terminal()));
     }
 
     boolean needsSucceeded(Job job) {
-        return job.needs().stream().allMatch(need -> job(need).succeeded());
+        return job.needs().stream().allMatch(need -> group(need).stream().allMatch(Job::succeeded));
     }
 
     /** Whether any job this one needs, directly or not, failed. */
     boolean ancestorFailed(Job job) {
         for (String need : job.needs()) {
-            Job ancestor = job(need);
-            if (ancestor.failed() || ancestorFailed(ancestor)) {
-                return true;
+            for (Job ancestor : group(need)) {
+                if (ancestor.failed() || ancestorFailed(ancestor)) {
+                    return true;
+                }
             }
         }
         return false;
+    }
+
+    /** Replaces a template job by the jobs made from it, in its place. */
+    void replace(Job template, List<Job> instances) {
+        int at = jobs.indexOf(template);
+        jobs.remove(at);
+        jobs.addAll(at, instances);
+        jobsById = null;
     }
 
     boolean allJobsEnded() {
@@ -264,6 +282,15 @@ public final class Run {
 
     public List<Job> jobs() {
         return jobs;
+    }
+
+    /** The contexts of the run's request; an empty object for requests from before contexts existed. */
+    public ObjectNode context() {
+        return context != null ? context : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    }
+
+    void restoreContext(JsonNode value) {
+        context = value instanceof ObjectNode object ? object : null;
     }
 
     public int priority() {

@@ -18,6 +18,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.forgeci.language.expr.Condition;
+import dev.forgeci.language.expr.Evaluator;
+import dev.forgeci.language.expr.ExpressionException;
+import dev.forgeci.language.expr.Values;
+import dev.forgeci.language.job.JobInstances;
 import dev.forgeci.scheduler.config.SchedulerConfig;
 import dev.forgeci.scheduler.events.ControllerHeartbeat;
 import dev.forgeci.scheduler.events.JobCancelRequested;
@@ -57,19 +62,22 @@ public final class Scheduler {
         this.served = config.repositoryFilter().map(Pattern::compile).map(Pattern::asMatchPredicate).orElse(id -> true);
     }
 
-    /** Replaces the in-memory state with the active runs as stored. */
-    public void restore(List<Run> runs, Map<String, List<JsonNode>> requestedJobs, Instant now) {
+    /** Replaces the in-memory state with the active runs as stored, each with the request it came from. */
+    public void restore(List<Run> runs, Map<String, JsonNode> requests, Instant now) {
         active.clear();
         groups.clear();
         ready.clear();
         watchingSince = now;
         runs.sort(ARRIVAL);
         for (Run run : runs) {
-            List<JsonNode> specs = requestedJobs.getOrDefault(run.runId(), List.of());
-            for (JsonNode spec : specs) {
-                Job job = run.job(spec.path("id").asText());
-                if (job != null) {
-                    job.restoreSpec(spec);
+            JsonNode request = requests.get(run.runId());
+            if (request != null) {
+                run.restoreContext(request.get("context"));
+                for (JsonNode spec : request.path("workflow").path("jobs")) {
+                    Job job = run.job(spec.path("id").asText());
+                    if (job != null) {
+                        job.restoreSpec(spec);
+                    }
                 }
             }
             run.prioritize(priorityOf(run.triggerKind()));
@@ -199,8 +207,11 @@ public final class Scheduler {
                 start(run, job, at, changes);
                 job.stepFinished(event.step(), at);
             }
-            case JobEvent.JOB_FINISHED -> finish(run, job, JobState.ofOutcome(event.status()), event.reason(), event.exitCode(),
-                    event.logChunks() != null ? event.logChunks() : 0L, at, changes);
+            case JobEvent.JOB_FINISHED -> {
+                job.outputs(event.outputs());
+                finish(run, job, JobState.ofOutcome(event.status()), event.reason(), event.exitCode(),
+                        event.logChunks() != null ? event.logChunks() : 0L, at, changes);
+            }
             default -> Log.debugf("run %s: job %s: event type %s ignored", run.runId(), job.jobId(), event.type());
         }
     }
@@ -248,6 +259,14 @@ public final class Scheduler {
             trigger.put("rerunOf", runId);
             // A re-run answers no broker request of its own.
             trigger.putNull("requestId");
+            // GitHub's re-run is the next attempt of the run; here it is a run of its own, so both change.
+            if (request.path("context").path("github") instanceof ObjectNode github) {
+                github.put("run_id", newRunId);
+                github.put("run_attempt", String.valueOf(github.path("run_attempt").asInt(1) + 1));
+            }
+            if (request.path("context").path("forge") instanceof ObjectNode forge) {
+                forge.put("run_id", newRunId);
+            }
             changes.publish(Topics.RUN_REQUESTED, newRunId, json.writeValueAsString(request));
             Log.infof("run %s: re-run requested as run %s", runId, newRunId);
             return newRunId;
@@ -372,6 +391,11 @@ public final class Scheduler {
         }
     }
 
+    /** The active run with this id, or null; what the API reads through the engine. */
+    Run activeRun(String runId) {
+        return active.get(runId);
+    }
+
     public int inFlight() {
         return ready.inFlight();
     }
@@ -426,7 +450,29 @@ public final class Scheduler {
         changes.touch(run);
         Log.infof("run %s: job %s attempt %d ended %s%s", run.runId(), job.jobId(), job.attempt(), outcome.status(),
                 reason == null ? "" : " (" + reason + ")");
+        if (job.failed() && job.failFast()) {
+            failFast(run, job, changes);
+        }
         advance(run, changes);
+    }
+
+    /** A matrix job failed: the others of its matrix are cancelled, as GitHub's {@code fail-fast} does. */
+    private void failFast(Run run, Job failed, Changes changes) {
+        String why = "Cancelled: job " + failed.jobId() + " of the same matrix failed (strategy.fail-fast).";
+        for (Job sibling : run.group(failed.group())) {
+            if (sibling == failed || sibling.state().terminal()) {
+                continue;
+            }
+            switch (sibling.state()) {
+                case WAITING, READY -> {
+                    ready.remove(run, sibling);
+                    sibling.end(JobState.CANCELLED, why, null, 0L, changes.now());
+                }
+                case DISPATCHED, RUNNING -> stop(run, sibling, JobCancelRequested.CANCELLED, changes);
+                default -> {
+                }
+            }
+        }
     }
 
     private void cancel(Run run, String why, String reason, Changes changes) {
@@ -441,7 +487,7 @@ public final class Scheduler {
             switch (job.state()) {
                 case WAITING, READY -> {
                     // Clean-up jobs (always(), cancelled()) of a run that had begun still get their turn.
-                    if (!(started && job.condition().runsAfterCancel())) {
+                    if (!(started && Condition.runsAfterCancel(job.condition()))) {
                         ready.remove(run, job);
                         job.end(JobState.CANCELLED, reason, null, 0L, changes.now());
                     }
@@ -464,25 +510,31 @@ public final class Scheduler {
                 new JobCancelRequested(run.runId(), job.jobId(), job.attempt(), why, changes.now()), changes);
     }
 
-    /** Decides every waiting job whose needs have all ended, until nothing changes; concludes the run when all ended. */
+    /**
+     * Decides every waiting job whose needs have all ended, until nothing changes; a template is
+     * instantiated once it may run; a matrix job waits while its group has {@code max-parallel} jobs
+     * in flight. Concludes the run when all ended.
+     */
     private void advance(Run run, Changes changes) {
         boolean changed = true;
         while (changed) {
             changed = false;
-            for (Job job : run.jobs()) {
-                if (job.state() != JobState.WAITING || !run.needsEnded(job)) {
+            for (Job job : List.copyOf(run.jobs())) {
+                if (job.state() != JobState.WAITING || !run.needsEnded(job) || atMaxParallel(run, job)) {
                     continue;
                 }
                 changes.touch(run);
-                JobState decision = decide(run, job);
-                if (decision == JobState.READY) {
+                Decision decision = decide(run, job);
+                if (decision.state() == JobState.READY && job.template()) {
+                    instantiate(run, job, changes);
+                    changed = true;
+                } else if (decision.state() == JobState.READY) {
                     job.ready();
                     if (isHead(run)) {
                         ready.add(run, job);
                     }
                 } else {
-                    job.end(decision, decision == JobState.CANCELLED ? run.cancelReason() : skipReason(job), null, 0L,
-                            changes.now());
+                    job.end(decision.state(), decision.reason(), null, 0L, changes.now());
                     changed = true;
                 }
             }
@@ -492,25 +544,59 @@ public final class Scheduler {
         }
     }
 
-    private JobState decide(Run run, Job job) {
-        if (run.cancelRequested() && !job.condition().runsAfterCancel()) {
-            return JobState.CANCELLED;
+    private static boolean atMaxParallel(Run run, Job job) {
+        if (job.maxParallel() <= 0) {
+            return false;
         }
-        return switch (job.condition()) {
-            case ALWAYS -> JobState.READY;
-            case CANCELLED -> run.cancelRequested() ? JobState.READY : JobState.SKIPPED;
-            case SUCCESS -> run.needsSucceeded(job) ? JobState.READY : JobState.SKIPPED;
-            case FAILURE -> run.ancestorFailed(job) ? JobState.READY : JobState.SKIPPED;
+        long inFlight = run.group(job.group()).stream().filter(j -> j.state() == JobState.READY || j.state().holdsSlot()).count();
+        return inFlight >= job.maxParallel();
+    }
+
+    /** A job's fate once its needs ended, and why when it does not run. */
+    private record Decision(JobState state, String reason) {
+    }
+
+    private Decision decide(Run run, Job job) {
+        String condition = job.condition();
+        if (run.cancelRequested() && !Condition.runsAfterCancel(condition)) {
+            return new Decision(JobState.CANCELLED, run.cancelReason());
+        }
+        try {
+            if (Values.truthy(Evaluator.evaluate(condition, new JobScope(run, job)))) {
+                return new Decision(JobState.READY, null);
+            }
+        } catch (ExpressionException e) {
+            return new Decision(JobState.FAILURE, "The `if` of job " + job.jobId() + " could not be evaluated: " + e.getMessage());
+        }
+        return new Decision(JobState.SKIPPED, skipReason(condition));
+    }
+
+    private static String skipReason(String condition) {
+        return switch (condition) {
+            case "success()" -> "Skipped: a job it needs did not succeed.";
+            case "failure()" -> "Skipped: it runs only when a job before it failed, and none did.";
+            case "cancelled()" -> "Skipped: it runs only when the run is cancelled.";
+            default -> "Skipped: its `if` is false: " + condition;
         };
     }
 
-    private static String skipReason(Job job) {
-        return switch (job.condition()) {
-            case SUCCESS -> "Skipped: a job it needs did not succeed.";
-            case FAILURE -> "Skipped: it runs only when a job before it failed, and none did.";
-            case CANCELLED -> "Skipped: it runs only when the run is cancelled.";
-            case ALWAYS -> null;
-        };
+    /**
+     * Makes the jobs of a template whose fields read {@code needs} (a matrix from another job's
+     * outputs) with the library trigger-service uses; they take the template's place, waiting. A
+     * template that cannot be instantiated ends {@code failure}, saying why.
+     */
+    private void instantiate(Run run, Job template, Changes changes) {
+        List<Job> instances = new ArrayList<>();
+        try {
+            for (ObjectNode spec : JobInstances.instantiate((ObjectNode) template.spec(), new JobScope(run, template))) {
+                instances.add(Job.instance(json.treeToValue(spec, JobSpec.class), spec, template.index(), config.defaultJobTimeoutMinutes()));
+            }
+        } catch (JobInstances.InstantiationException | JsonProcessingException | IllegalArgumentException e) {
+            template.end(JobState.FAILURE, "Job " + template.jobId() + " could not be set up: " + e.getMessage(), null, 0L, changes.now());
+            return;
+        }
+        run.replace(template, instances);
+        Log.infof("run %s: job %s made %d job(s) from its template", run.runId(), template.jobId(), instances.size());
     }
 
     private void conclude(Run run, Changes changes) {
@@ -584,8 +670,10 @@ public final class Scheduler {
     }
 
     private void sendDispatch(Run run, Job job, Changes changes) {
+        ObjectNode context = run.context().deepCopy();
+        context.set("needs", JobScope.needs(run, job));
         send(Topics.JOB_DISPATCHED, run.runId(), new JobDispatched(run.runId(), job.jobId(), job.attempt(), job.dispatchedAt(),
-                run.repository(), run.commit(), run.ref(), run.cloneUrl(), run.trusted(), run.workflow(), job.spec()), changes);
+                run.repository(), run.commit(), run.ref(), run.cloneUrl(), run.trusted(), run.workflow(), context, job.spec()), changes);
     }
 
     private void publish(Run run, Changes changes) {

@@ -252,7 +252,7 @@ public class SchedulerEngine {
 
     private void load() {
         RunStore.ActiveState state = store.loadActive();
-        scheduler.restore(state.runs(), state.requestedJobs(), Instant.now());
+        scheduler.restore(state.runs(), state.requests(), Instant.now());
         restored = true;
     }
 

@@ -1,0 +1,398 @@
+package dev.forgeci.scheduler.runs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.forgeci.language.expr.Evaluator;
+import dev.forgeci.language.expr.Scope;
+import dev.forgeci.language.expr.Template;
+import dev.forgeci.scheduler.config.SchedulerConfig;
+import dev.forgeci.scheduler.events.JobEvent;
+import dev.forgeci.scheduler.events.OutboxMessage;
+import dev.forgeci.scheduler.events.RunRequested;
+import dev.forgeci.scheduler.events.Topics;
+import dev.forgeci.testkit.ExpressionConformance;
+
+/**
+ * The scheduler's functional core without a broker or Redis: matrix groups, fail-fast and
+ * max-parallel, {@code if} expressions over {@code needs}, templates instantiated from other jobs'
+ * outputs; and the conformance list through the scheduler's own scope.
+ */
+class SchedulerCoreTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
+    private static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
+
+    private final Scheduler scheduler = new Scheduler(config(10), noHistory(), JSON);
+    private final List<OutboxMessage> published = new ArrayList<>();
+    private Instant clock = T0;
+
+    @Test
+    void needsWaitsForEveryJobOfAMatrixAndGetsTheirOutputsMerged() throws Exception {
+        String runId = accept(request(
+                matrixJob("build", "build.1", 0, 2, List.of(), "success()"),
+                matrixJob("build", "build.2", 1, 2, List.of(), "success()"),
+                job("report", List.of("build"), "success()")));
+        assertThat(dispatched()).containsExactly("build.1", "build.2");
+
+        finish(runId, "build.1", "success", Map.of("version", "1"));
+        assertThat(dispatched()).containsExactly("build.1", "build.2");
+        finish(runId, "build.2", "success", Map.of("version", "2", "other", "x"));
+
+        assertThat(dispatched()).containsExactly("build.1", "build.2", "report");
+        JsonNode needs = lastDispatch("report").path("context").path("needs");
+        assertThat(needs.toString()).isEqualTo("{\"build\":{\"result\":\"success\",\"outputs\":{\"version\":\"2\",\"other\":\"x\"}}}");
+        assertThat(lastDispatch("report").path("context").path("github").path("ref").asText()).isEqualTo("refs/heads/main");
+    }
+
+    @Test
+    void aFailedMatrixJobCancelsTheOthersUnlessFailFastIsOff() throws Exception {
+        String runId = accept(request(
+                matrixJob("test", "test.1", 0, 3, List.of(), "success()"),
+                matrixJob("test", "test.2", 1, 3, List.of(), "success()"),
+                matrixJob("test", "test.3", 2, 3, List.of(), "success()")));
+        finish(runId, "test.1", "failure", Map.of());
+
+        assertThat(cancelled()).containsExactlyInAnyOrder("test.2", "test.3");
+
+        String relaxed = accept(request(
+                strategy(matrixJob("lint", "lint.1", 0, 2, List.of(), "success()"), false, 0),
+                strategy(matrixJob("lint", "lint.2", 1, 2, List.of(), "success()"), false, 0)));
+        published.clear();
+        finish(relaxed, "lint.1", "failure", Map.of());
+        assertThat(cancelled()).isEmpty();
+        finish(relaxed, "lint.2", "success", Map.of());
+        assertThat(runEvents(relaxed)).last().satisfies(e -> assertThat(e.path("status").asText()).isEqualTo("failure"));
+    }
+
+    @Test
+    void maxParallelKeepsAtMostThatManyJobsOfTheMatrixInFlight() throws Exception {
+        String runId = accept(request(
+                strategy(matrixJob("e2e", "e2e.1", 0, 3, List.of(), "success()"), true, 2),
+                strategy(matrixJob("e2e", "e2e.2", 1, 3, List.of(), "success()"), true, 2),
+                strategy(matrixJob("e2e", "e2e.3", 2, 3, List.of(), "success()"), true, 2)));
+        assertThat(dispatched()).containsExactly("e2e.1", "e2e.2");
+        finish(runId, "e2e.2", "success", Map.of());
+        assertThat(dispatched()).containsExactly("e2e.1", "e2e.2", "e2e.3");
+    }
+
+    @Test
+    void aJobsIfReadsWhatTheJobsItNeedsReported() throws Exception {
+        String runId = accept(request(
+                job("setup", List.of(), "success()"),
+                job("deploy", List.of("setup"), "success() && (needs.setup.outputs.deploy == 'true')"),
+                job("docs", List.of("setup"), "success() && (needs.setup.outputs.docs == 'true')"),
+                job("notify", List.of("deploy", "docs"), "always() && needs.docs.result == 'skipped'")));
+        finish(runId, "setup", "success", Map.of("deploy", "true", "docs", "false"));
+        assertThat(dispatched()).containsExactly("setup", "deploy");
+        finish(runId, "deploy", "success", Map.of());
+
+        assertThat(dispatched()).containsExactly("setup", "deploy", "notify");
+        Job docs = scheduler.activeRun(runId).job("docs");
+        assertThat(docs.state()).isEqualTo(JobState.SKIPPED);
+        assertThat(docs.reason()).isEqualTo("Skipped: its `if` is false: success() && (needs.setup.outputs.docs == 'true')");
+    }
+
+    @Test
+    void aTemplateBecomesItsMatrixOnceTheJobItNeedsReportedIt() throws Exception {
+        ObjectNode template = job("build", List.of("setup"), "success()");
+        template.putObject("deferred").put("name", "build ${{ matrix.target }}")
+                .putObject("strategy").putObject("matrix").put("target", "${{ fromJSON(needs.setup.outputs.targets) }}");
+        String runId = accept(request(job("setup", List.of(), "success()"), template, job("ship", List.of("build"), "success()")));
+        assertThat(dispatched()).containsExactly("setup");
+
+        finish(runId, "setup", "success", Map.of("targets", "[\"arm\",\"x86\"]"));
+        assertThat(dispatched()).containsExactly("setup", "build.1", "build.2");
+        assertThat(lastDispatch("build.2").path("job").path("matrix").toString()).isEqualTo("{\"target\":\"x86\"}");
+        assertThat(lastDispatch("build.2").path("job").path("name").asText()).isEqualTo("build x86");
+
+        finish(runId, "build.1", "success", Map.of());
+        finish(runId, "build.2", "success", Map.of());
+        assertThat(dispatched()).endsWith("ship");
+    }
+
+    @Test
+    void aTemplateThatCannotBeInstantiatedFailsWithTheReasonAndItsDependantsAreSkipped() throws Exception {
+        ObjectNode template = job("build", List.of("setup"), "success()");
+        template.putObject("deferred").putObject("strategy").put("matrix", "${{ fromJSON(needs.setup.outputs.targets) }}");
+        String runId = accept(request(job("setup", List.of(), "success()"), template, job("ship", List.of("build"), "success()")));
+        finish(runId, "setup", "success", Map.of("targets", "not json"));
+
+        JsonNode end = runEvents(runId).get(runEvents(runId).size() - 1);
+        assertThat(end.path("status").asText()).isEqualTo("failure");
+        assertThat(end.path("reason").asText()).startsWith("Job build failed: Job build could not be set up: `strategy`: fromJSON(): the "
+                + "text is not JSON");
+        assertThat(end.path("jobs").findValuesAsText("status")).containsExactly("success", "failure", "skipped");
+    }
+
+    @TestFactory
+    Stream<DynamicTest> theConformanceListHoldsThroughTheSchedulersScope() {
+        return ExpressionConformance.run(c -> {
+            ObjectNode contexts = c.contexts().deepCopy();
+            JsonNode needs = contexts.remove("needs");
+            ObjectNode request = request();
+            request.set("context", contexts);
+            ArrayNode jobs = (ArrayNode) request.path("workflow").path("jobs");
+            List<String> needed = new ArrayList<>();
+            needs.fieldNames().forEachRemaining(needed::add);
+            needed.forEach(name -> jobs.add(job(name, List.of(), "success()")));
+            jobs.add(job("x", needed, "success()"));
+            List<Job> built = new ArrayList<>();
+            for (JsonNode spec : jobs) {
+                built.add(Job.of(JSON.treeToValue(spec, JobSpec.class), spec, built.size(), 360));
+            }
+            Run run = Run.create(JSON.treeToValue(request, RunRequested.class), T0, built);
+            for (String name : needed) {
+                Job job = run.job(name);
+                job.outputs(JSON.convertValue(needs.path(name).path("outputs"), Map.class));
+                job.end(JobState.ofOutcome(needs.path(name).path("result").asText()), null, 0, 0L, T0);
+            }
+            JobScope jobScope = new JobScope(run, run.job("x"));
+            Scope scope = new Scope() {
+                @Override
+                public JsonNode context(String name) {
+                    return jobScope.context(name);
+                }
+
+                @Override
+                public boolean status(String function) {
+                    return c.status(function);
+                }
+            };
+            return switch (c.kind()) {
+                case "expr" -> Evaluator.evaluate(c.text(), scope);
+                case "template" -> Template.parse(c.text()).evaluate(scope);
+                default -> Evaluator.evaluate(dev.forgeci.language.expr.Condition.normalize(c.text()), scope);
+            };
+        });
+    }
+
+    // ----------------------------------------------------------------------------------------------
+
+    private String accept(ObjectNode request) throws Exception {
+        Changes changes = new Changes(tick());
+        scheduler.accept(JSON.treeToValue(request, RunRequested.class), request.toString(), changes);
+        scheduler.dispatchReady(changes);
+        published.addAll(changes.outbox());
+        return request.path("runId").asText();
+    }
+
+    private void finish(String runId, String jobId, String status, Map<String, String> outputs) {
+        int attempt = scheduler.activeRun(runId).job(jobId).attempt();
+        report(new JobEvent(JobEvent.JOB_STARTED, runId, jobId, attempt, 1L, "c1", clock, null, null, null, null, null, null, null));
+        report(new JobEvent(JobEvent.JOB_FINISHED, runId, jobId, attempt, 2L, "c1", clock, null, status, status.equals("success") ? 0 : 1,
+                null, 3L, 3L, outputs));
+    }
+
+    private void report(JobEvent event) {
+        Changes changes = new Changes(tick());
+        scheduler.onJobEvent(event, changes);
+        scheduler.dispatchReady(changes);
+        published.addAll(changes.outbox());
+    }
+
+    private Instant tick() {
+        clock = clock.plusSeconds(1);
+        return clock;
+    }
+
+    private List<String> dispatched() {
+        return records(Topics.JOB_DISPATCHED).stream().map(r -> r.path("jobId").asText()).toList();
+    }
+
+    private List<String> cancelled() {
+        return records(Topics.JOB_CANCEL_REQUESTED).stream().map(r -> r.path("jobId").asText()).toList();
+    }
+
+    private JsonNode lastDispatch(String jobId) {
+        List<JsonNode> matching = records(Topics.JOB_DISPATCHED).stream().filter(r -> r.path("jobId").asText().equals(jobId)).toList();
+        return matching.get(matching.size() - 1);
+    }
+
+    private List<JsonNode> runEvents(String runId) {
+        return records(Topics.RUN_EVENTS).stream().filter(r -> r.path("runId").asText().equals(runId)).toList();
+    }
+
+    private List<JsonNode> records(String topic) {
+        List<JsonNode> records = new ArrayList<>();
+        for (OutboxMessage message : published) {
+            if (message.topic().equals(topic)) {
+                try {
+                    records.add(JSON.readTree(message.value()));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return records;
+    }
+
+    private static ObjectNode request(ObjectNode... jobs) {
+        ObjectNode request = JSON.createObjectNode();
+        request.put("runId", "01JZ" + UUID.randomUUID().toString().replace("-", "").substring(0, 22).toUpperCase());
+        request.put("requestedAt", T0.toString());
+        request.putObject("trigger").put("kind", "push").put("trusted", true);
+        request.putObject("repository").put("id", "rad:zCore").put("name", "core");
+        request.put("commit", "0123456789abcdef0123456789abcdef01234567");
+        request.put("ref", "refs/heads/main");
+        request.put("cloneUrl", "http://127.0.0.1:1/zCore.git");
+        request.putObject("context").putObject("github").put("ref", "refs/heads/main");
+        ObjectNode workflow = request.putObject("workflow");
+        workflow.put("name", "CI").put("file", ".github/workflows/ci.yml");
+        ArrayNode list = workflow.putArray("jobs");
+        for (ObjectNode job : jobs) {
+            list.add(job);
+        }
+        return request;
+    }
+
+    private static ObjectNode job(String id, List<String> needs, String condition) {
+        ObjectNode job = JSON.createObjectNode();
+        job.put("id", id).put("group", id).put("name", id);
+        ArrayNode needed = job.putArray("needs");
+        needs.forEach(needed::add);
+        job.put("if", condition).put("timeoutMinutes", 60).put("continueOnError", false);
+        job.putArray("steps").addObject().put("index", 0).put("name", "step").put("run", "true");
+        return job;
+    }
+
+    private static ObjectNode matrixJob(String group, String id, int index, int total, List<String> needs, String condition) {
+        ObjectNode job = job(id, needs, condition);
+        job.put("group", group);
+        job.putObject("strategy").put("failFast", true).put("jobIndex", index).put("jobTotal", total).put("maxParallel", total);
+        return job;
+    }
+
+    private static ObjectNode strategy(ObjectNode job, boolean failFast, int maxParallel) {
+        ((ObjectNode) job.path("strategy")).put("failFast", failFast).put("maxParallel", maxParallel);
+        return job;
+    }
+
+    private static RunHistory noHistory() {
+        return new RunHistory() {
+            @Override
+            public Optional<Run> find(String runId) {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<String> request(String runId) {
+                return Optional.empty();
+            }
+        };
+    }
+
+    static SchedulerConfig config(int limit) {
+        return new SchedulerConfig() {
+            @Override
+            public int globalLimit() {
+                return limit;
+            }
+
+            @Override
+            public int repositoryLimit() {
+                return limit;
+            }
+
+            @Override
+            public Priorities priority() {
+                return new Priorities() {
+                    public int manual() {
+                        return 30;
+                    }
+
+                    public int rerun() {
+                        return 30;
+                    }
+
+                    public int push() {
+                        return 20;
+                    }
+
+                    public int patch() {
+                        return 10;
+                    }
+
+                    public int other() {
+                        return 0;
+                    }
+                };
+            }
+
+            @Override
+            public Duration dispatchTimeout() {
+                return Duration.ofMinutes(2);
+            }
+
+            @Override
+            public Duration heartbeatTimeout() {
+                return Duration.ofSeconds(30);
+            }
+
+            @Override
+            public Duration jobTimeoutGrace() {
+                return Duration.ofMinutes(5);
+            }
+
+            @Override
+            public double defaultJobTimeoutMinutes() {
+                return 360;
+            }
+
+            @Override
+            public Duration watchdogInterval() {
+                return Duration.ofSeconds(1);
+            }
+
+            @Override
+            public Duration retention() {
+                return Duration.ofDays(30);
+            }
+
+            @Override
+            public String redisPrefix() {
+                return "test:";
+            }
+
+            @Override
+            public Optional<String> repositoryFilter() {
+                return Optional.empty();
+            }
+
+            @Override
+            public Duration apiTimeout() {
+                return Duration.ofSeconds(10);
+            }
+
+            @Override
+            public Rebuild rebuild() {
+                return new Rebuild() {
+                    public boolean enabled() {
+                        return false;
+                    }
+
+                    public Duration window() {
+                        return Duration.ofDays(30);
+                    }
+                };
+            }
+        };
+    }
+}
