@@ -1,24 +1,29 @@
 package dev.forgeci.controller.events;
 
 import java.time.Instant;
+import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-/** A job attempt's life as the controller saw it; {@code seq} counts one attempt's events from 1. */
+/**
+ * A job attempt's life as the controller saw it; {@code seq} counts one attempt's events from 1;
+ * {@code outputs} (job-finished) are the job's outputs as they evaluated.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record JobEvent(String type, String runId, String jobId, int attempt, long seq, String controllerId, Instant at,
-        StepReport step, String status, Integer exitCode, String reason, Long logChunks, Long logLines) {
+        StepReport step, String status, Integer exitCode, String reason, Long logChunks, Long logLines, Map<String, String> outputs) {
 
     public static final String JOB_STARTED = "job-started";
     public static final String STEP_STARTED = "step-started";
     public static final String STEP_FINISHED = "step-finished";
     public static final String JOB_FINISHED = "job-finished";
 
+    /** A step as the controller saw it; {@code summary} is what it wrote to GITHUB_STEP_SUMMARY (capped). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record StepReport(int index, String name, String status, Integer exitCode, Instant startedAt, Instant finishedAt,
-            Long durationMs) {
+            Long durationMs, String summary) {
     }
 }

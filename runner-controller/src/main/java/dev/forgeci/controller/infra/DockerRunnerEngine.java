@@ -4,11 +4,13 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,6 +28,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -50,6 +53,7 @@ import com.github.dockerjava.api.model.VolumeOptions;
 
 import dev.forgeci.controller.config.ControllerConfig;
 import dev.forgeci.controller.events.JobKey;
+import dev.forgeci.controller.runner.Attachment;
 import dev.forgeci.controller.runner.Isolation;
 import dev.forgeci.controller.runner.OwnedRunner;
 import dev.forgeci.controller.runner.Runner;
@@ -127,6 +131,11 @@ public class DockerRunnerEngine implements RunnerEngine {
                     .withLabels(spec.labels())
                     .withEnv(spec.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
                     .withTty(false)
+                    // The agent's commands arrive on stdin; it closes when the controller's attachment does,
+                    // so a runner whose controller is gone ends instead of waiting forever.
+                    .withStdinOpen(true)
+                    .withStdInOnce(true)
+                    .withAttachStdin(true)
                     .withAttachStdout(true)
                     .withAttachStderr(true)
                     .withHostConfig(hostConfig(spec.name(), spec.labels()))
@@ -155,9 +164,10 @@ public class DockerRunnerEngine implements RunnerEngine {
     }
 
     @Override
-    public CompletionStage<Void> start(Runner runner, RunnerOutput output) {
+    public Attachment start(Runner runner, RunnerOutput output) {
         CompletableFuture<Void> attached = new CompletableFuture<>();
         CompletableFuture<Void> ended = new CompletableFuture<>();
+        CommandInput commands = new CommandInput();
         ResultCallback.Adapter<Frame> stream = new ResultCallback.Adapter<>() {
             @Override
             public void onStart(Closeable closeable) {
@@ -176,29 +186,82 @@ public class DockerRunnerEngine implements RunnerEngine {
             public void onError(Throwable error) {
                 attached.completeExceptionally(error);
                 ended.completeExceptionally(error);
+                commands.close();
                 super.onError(error);
             }
 
             @Override
             public void onComplete() {
                 ended.complete(null);
+                commands.close();
                 super.onComplete();
             }
         };
         try {
             // Attached before the start, so not even the first byte is missed.
-            docker.attachContainerCmd(runner.containerId()).withStdOut(true).withStdErr(true).withFollowStream(true)
-                    .withLogs(false).exec(stream);
+            docker.attachContainerCmd(runner.containerId()).withStdIn(commands).withStdOut(true).withStdErr(true)
+                    .withFollowStream(true).withLogs(false).exec(stream);
             attached.get(ATTACH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             docker.startContainerCmd(runner.containerId()).exec();
-            return ended;
+            return new Attachment() {
+                @Override
+                public CompletionStage<Void> ended() {
+                    return ended;
+                }
+
+                @Override
+                public void send(String line) {
+                    commands.send(line);
+                }
+
+            };
         } catch (RuntimeException | ExecutionException | TimeoutException e) {
+            commands.close();
             closeQuietly(stream);
             throw new RunnerException(reason(e instanceof ExecutionException ? e.getCause() : e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            commands.close();
             closeQuietly(stream);
             throw new RunnerException("interrupted while starting the runner", e);
+        }
+    }
+
+    @Override
+    public void copyIn(Runner runner, Map<String, RunnerSpec.RunnerFile> files) {
+        try {
+            docker.copyArchiveToContainerCmd(runner.containerId()).withTarInputStream(new ByteArrayInputStream(tar(files)))
+                    .withRemotePath("/").exec();
+        } catch (RuntimeException e) {
+            throw new RunnerException(reason(e), e);
+        }
+    }
+
+    @Override
+    public Map<String, byte[]> copyOut(Runner runner, String directory, long maxBytes) {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        try (InputStream archive = docker.copyArchiveFromContainerCmd(runner.containerId(), directory).exec();
+                TarArchiveInputStream tar = new TarArchiveInputStream(archive)) {
+            long total = 0;
+            for (TarArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
+                // the archive is rooted at the directory's own name: <dir>/<file>; deeper entries and links are not ours
+                String[] parts = entry.getName().split("/");
+                if (!entry.isFile() || parts.length != 2) {
+                    continue;
+                }
+                total += entry.getSize();
+                if (total > maxBytes) {
+                    throw new RunnerException("the files in " + directory + " are larger than " + maxBytes / 1024 + " KiB", null);
+                }
+                files.put(parts[1], tar.readNBytes((int) entry.getSize()));
+            }
+            return files;
+        } catch (NotFoundException gone) {
+            return files;
+        } catch (IOException e) {
+            throw new RunnerException("reading " + directory + " from the runner failed: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw e instanceof RunnerException ? e : new RunnerException(reason(e), e);
         }
     }
 

@@ -9,11 +9,14 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import dev.forgeci.controller.events.JobDispatched;
-import dev.forgeci.controller.runner.StepCondition;
+import dev.forgeci.language.expr.Condition;
+import dev.forgeci.language.expr.ExpressionException;
+import dev.forgeci.language.expr.Parser;
 
 /**
  * Checks a dispatch at the controller's edge before any of it reaches a runner: identifiers have
- * their documented shape, and nothing that ends up as a git argument can be read as an option.
+ * their documented shape, nothing that ends up as a git argument can be read as an option, and
+ * every step's condition is an expression.
  */
 final class DispatchCheck {
 
@@ -50,9 +53,9 @@ final class DispatchCheck {
                 problems.add("step " + step.name() + " has a missing, negative or repeated index " + step.index());
             }
             try {
-                StepCondition.of(step.condition());
-            } catch (IllegalArgumentException e) {
-                problems.add("step " + step.index() + ": " + e.getMessage());
+                Parser.parse(Condition.fromWord(step.condition()));
+            } catch (ExpressionException e) {
+                problems.add("step " + step.index() + ": its `if` cannot be read: " + e.getMessage());
             }
         }
         return problems;

@@ -1,6 +1,7 @@
 package dev.forgeci.controller.job;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
 import dev.forgeci.controller.events.JobEvent;
@@ -23,21 +24,21 @@ final class JobEvents {
     }
 
     CompletionStage<Void> jobStarted() {
-        return send(JobEvent.JOB_STARTED, null, null, null, null, null, null);
+        return send(JobEvent.JOB_STARTED, null, null, null, null, null, null, null);
     }
 
     CompletionStage<Void> step(String type, JobEvent.StepReport step) {
-        return send(type, step, null, null, null, null, null);
+        return send(type, step, null, null, null, null, null, null);
     }
 
-    CompletionStage<Void> jobFinished(String status, Integer exitCode, String reason, long chunks, long lines) {
-        return send(JobEvent.JOB_FINISHED, null, status, exitCode, reason, chunks, lines);
+    CompletionStage<Void> jobFinished(String status, Integer exitCode, String reason, long chunks, long lines, Map<String, String> outputs) {
+        return send(JobEvent.JOB_FINISHED, null, status, exitCode, reason, chunks, lines, outputs);
     }
 
     private synchronized CompletionStage<Void> send(String type, JobEvent.StepReport step, String status, Integer exitCode,
-            String reason, Long chunks, Long lines) {
+            String reason, Long chunks, Long lines, Map<String, String> outputs) {
         JobEvent event = new JobEvent(type, job.runId(), job.jobId(), job.attempt(), ++seq, controllerId, Instant.now(), step,
-                status, exitCode, reason, chunks, lines);
+                status, exitCode, reason, chunks, lines, outputs);
         CompletionStage<Void> acknowledged = publisher.publish(event);
         acknowledged.whenComplete((ok, error) -> {
             if (error != null) {

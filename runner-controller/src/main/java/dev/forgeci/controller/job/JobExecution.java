@@ -2,10 +2,14 @@ package dev.forgeci.controller.job;
 
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -15,13 +19,18 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import dev.forgeci.controller.events.JobDispatched;
 import dev.forgeci.controller.events.JobKey;
 import dev.forgeci.controller.events.LogChunk;
 import dev.forgeci.controller.log.JobLog;
 import dev.forgeci.controller.log.LineSplitter;
 import dev.forgeci.controller.log.SecretMasker;
-import dev.forgeci.controller.runner.JobFiles;
+import dev.forgeci.controller.log.WorkflowCommands;
+import dev.forgeci.controller.runner.Attachment;
 import dev.forgeci.controller.runner.Runner;
 import dev.forgeci.controller.runner.RunnerEngine;
 import dev.forgeci.controller.runner.RunnerException;
@@ -29,14 +38,18 @@ import dev.forgeci.controller.runner.RunnerLabels;
 import dev.forgeci.controller.runner.RunnerExit;
 import dev.forgeci.controller.runner.RunnerOutput.Stream;
 import dev.forgeci.controller.runner.RunnerSpec;
+import dev.forgeci.controller.runner.StepFiles;
 import dev.forgeci.controller.secrets.SecretStore;
+import dev.forgeci.language.expr.References;
+import dev.forgeci.language.expr.Template;
 import io.quarkus.logging.Log;
 
 /**
- * One job attempt from dispatch to its removed runner: create the runner with the job's files,
- * attach, start, turn its output into log lines and step events, enforce the job's timeout and
- * cancels, decide the job's status from the agent's report and the container's exit, publish every
- * log chunk and only then job-finished, and remove the container and its volume.
+ * One job attempt from dispatch to its removed runner: create the runner, attach, start, drive its
+ * steps ({@link StepDriver}), turn its output into log lines (workflow commands handled, secrets
+ * masked) and step events, enforce the job's timeout and cancels, decide the job's status from the
+ * steps and the container's exit, publish every log chunk and only then job-finished, and remove the
+ * container and its volume.
  */
 public final class JobExecution {
 
@@ -72,6 +85,10 @@ public final class JobExecution {
     private ScheduledFuture<?> timeout;
     private LineSplitter stdout;
     private LineSplitter stderr;
+    private SecretMasker masker;
+    private Map<String, String> injectedSecrets = Map.of();
+    private ObjectNode secretsContext = JsonNodeFactory.instance.objectNode();
+    private StepDriver.Result result;
 
     JobExecution(JobDispatched dispatch, JobSettings settings, RunnerEngine engine, Publisher publisher, SecretStore secrets,
             Executor executor, ScheduledExecutorService timer) {
@@ -150,15 +167,18 @@ public final class JobExecution {
             return;
         }
         long starting = System.nanoTime();
-        CompletionStage<Void> output = startUnlessStopped();
-        if (output == null) {
+        Attachment attachment = startUnlessStopped();
+        if (attachment == null) {
             return;
         }
+        CompletionStage<Void> output = attachment.ended();
         Log.debugf("Run %s: job %s: runner %s created in %d ms, started in %d ms", key.runId(), key, runner.containerId(),
                 (starting - creating) / 1_000_000, (System.nanoTime() - starting) / 1_000_000);
         Duration limit = timeoutOf(dispatch.job());
         timeout = timer.schedule(() -> requestStop(new Stop("failure", "timeout", "the job exceeded its timeout of "
                 + limit.toMinutes() + " minutes; stopping the runner")), limit.toMillis(), TimeUnit.MILLISECONDS);
+        result = new StepDriver(dispatch, engine, runner, attachment, steps, log, masker, injectedSecrets, secretsContext, runnerName(),
+                () -> stopRequested() != null).run();
         awaitOutput(output);
         RunnerExit exit = engine.awaitExit(runner);
         stdout.finish();
@@ -168,29 +188,77 @@ public final class JobExecution {
         finish(outcome);
     }
 
-    /** Resolves secrets, writes the job's files and sets up the log pipeline for both streams. */
+    /**
+     * Resolves the secrets the job names ({@code secrets:}) or reads ({@code secrets.X} in its
+     * templates), writes the job's first files and sets up the log pipeline for both streams.
+     */
     private RunnerSpec prepare() {
         JobDispatched.Job job = dispatch.job();
-        SecretStore.Resolved resolved = secrets.resolve(dispatch.repositoryId(), job.secretsOrEmpty());
-        resolved.missing().forEach(name -> log.system("forge: secret " + name + " is not defined for this repository; it is not set"));
+        Set<String> names = new LinkedHashSet<>(job.secretsOrEmpty());
+        names.addAll(referencedSecrets(job));
+        SecretStore.Resolved resolved = secrets.resolve(dispatch.repositoryId(), List.copyOf(names));
+        resolved.missing().forEach(name -> log.system("forge: secret " + name + " is not defined for this repository; it is empty"));
         if (!dispatch.trusted() && !resolved.values().isEmpty()) {
             log.system("forge: this run is not trusted (e.g. a patch from a non-delegate); secrets are not given to it: "
                     + String.join(", ", resolved.values().keySet()));
         }
-        JobFiles files = JobFiles.of(job, dispatch.trusted() ? resolved.values() : Map.of(), nonce);
-        files.warnings().forEach(warning -> log.system("forge: " + warning));
-        // Masked whether or not they were injected: a secret must never leave the controller.
-        SecretMasker masker = SecretMasker.of(resolved.values().values());
-        stdout = splitter(Stream.STDOUT, LogChunk.STDOUT, masker);
-        stderr = splitter(Stream.STDERR, LogChunk.STDERR, masker);
-        return new RunnerSpec(runnerName(), labels(), environment(), files.files());
+        secretsContext.put("GITHUB_TOKEN", "");
+        if (dispatch.trusted()) {
+            resolved.values().forEach(secretsContext::put);
+            Map<String, String> injected = new LinkedHashMap<>();
+            job.secretsOrEmpty().stream().filter(resolved.values()::containsKey).forEach(name -> injected.put(name, resolved.values().get(name)));
+            injectedSecrets = injected;
+        }
+        // Masked whether or not they were given: a secret must never leave the controller.
+        masker = SecretMasker.of(resolved.values().values());
+        WorkflowCommands commands = new WorkflowCommands(false);
+        stdout = splitter(Stream.STDOUT, LogChunk.STDOUT, commands);
+        stderr = splitter(Stream.STDERR, LogChunk.STDERR, commands);
+        JsonNode event = dispatch.context() == null ? null : dispatch.context().path("github").get("event");
+        return new RunnerSpec(runnerName(), labels(), environment(), StepFiles.initial(nonce, event == null ? "{}" : event.toString()));
     }
 
-    private LineSplitter splitter(Stream stream, String name, SecretMasker masker) {
+    /** The secrets the job's templates read by name ({@code secrets.NAME}); a computed name cannot be known and reads empty. */
+    private static Set<String> referencedSecrets(JobDispatched.Job job) {
+        List<String> texts = new ArrayList<>(job.envOrEmpty().values());
+        texts.addAll(job.outputsOrEmpty().values());
+        for (JobDispatched.Step step : job.stepsOrEmpty()) {
+            texts.addAll(Arrays.asList(step.name(), step.run(), step.workingDirectory(), step.condition()));
+            texts.addAll(step.envOrEmpty().values());
+            if (step.with() != null) {
+                texts.addAll(step.with().values());
+            }
+        }
+        Set<String> names = new LinkedHashSet<>();
+        for (String text : texts) {
+            if (!Template.hasExpressions(text)) {
+                continue;
+            }
+            try {
+                for (Template.Expression expression : Template.parse(text).expressions()) {
+                    References.of(expression.expr()).contexts().stream()
+                            .filter(reference -> reference.context().equals("secrets") && !reference.path().isEmpty())
+                            .forEach(reference -> names.add(reference.path().get(0)));
+                }
+            } catch (RuntimeException unreadable) {
+                // the step reports it when it is about to run
+            }
+        }
+        return names;
+    }
+
+    private LineSplitter splitter(Stream stream, String name, WorkflowCommands commands) {
         return new LineSplitter("##forge[" + nonce + "] ", masker, settings.log().maxLineBytes(), new LineSplitter.Sink() {
             @Override
             public void line(String text, int bytes) {
-                log.append(steps.current(stream), name, text, bytes);
+                Integer step = steps.current(stream);
+                if (step == null) {
+                    log.append(null, name, text, bytes);
+                    return;
+                }
+                for (String shown : steps.command(stream, text, commands, value -> masker.add(List.of(value)))) {
+                    log.append(step, name, shown, shown == text ? bytes : shown.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+                }
             }
 
             @Override
@@ -200,17 +268,17 @@ public final class JobExecution {
         });
     }
 
-    /** Starts the runner unless a stop came first; returns the output's end, or null when it did not start. */
-    private CompletionStage<Void> startUnlessStopped() {
+    /** Starts the runner unless a stop came first; returns the attachment, or null when it did not start. */
+    private Attachment startUnlessStopped() {
         Stop before;
         synchronized (lifecycle) {
             before = stop;
             if (before == null) {
                 try {
-                    CompletionStage<Void> output = engine.start(runner, (stream, data, offset, length) ->
+                    Attachment attachment = engine.start(runner, (stream, data, offset, length) ->
                             (stream == Stream.STDOUT ? stdout : stderr).feed(data, offset, length));
                     started = true;
-                    return output;
+                    return attachment;
                 } catch (RunnerException e) {
                     log.system("forge: the runner could not start: " + e.getMessage());
                     before = new Stop("error", "runner could not start", e.getMessage());
@@ -259,37 +327,34 @@ public final class JobExecution {
         }
     }
 
-    /** The job's status: a stop we asked for wins, then what the agent reported, then how the container ended. */
+    /** The job's status: a stop we asked for wins, then what the steps came to, then how the container ended. */
     private Outcome outcome(RunnerExit exit) {
         Stop requested = stopRequested();
-        StepTracker.AgentResult agent = steps.result();
-        Integer exitCode = agent != null ? agent.exitCode() : exit.exitCode();
+        Integer exitCode = result != null ? result.exitCode() : exit.exitCode();
         if (requested != null) {
             return new Outcome(requested.status(), exitCode, requested.reason(), null);
         }
         String memory = "the runner ran out of memory (limit " + (settings.memoryBytes() >> 20) + " MiB)";
-        if (agent == null) {
+        if (result == null) {
             return exit.oomKilled() ? new Outcome("failure", exitCode, "out of memory", memory)
                     : new Outcome("error", exitCode, "runner exited with code " + exit.exitCode() + " before reporting a result", null);
         }
-        return switch (agent.status()) {
+        return switch (result.status()) {
             case "success" -> new Outcome("success", 0, null, null);
-            case "failure" -> exit.oomKilled() ? new Outcome("failure", exitCode, "out of memory", memory + "; "
-                    + steps.describe(agent.step()) + " was killed") : failure(agent);
             case "error" -> new Outcome("error", exitCode, "docker engine did not start", "the runner's inner Docker engine did not start");
-            default -> new Outcome("cancelled", exitCode, "runner stopped", "the runner was stopped outside Forge");
+            default -> exit.oomKilled() ? new Outcome("failure", exitCode, "out of memory", memory + "; "
+                    + steps.describe(result.step()) + " was killed") : failure(result);
         };
     }
 
-    private Outcome failure(StepTracker.AgentResult agent) {
-        if ("checkout".equals(agent.cause())) {
-            return new Outcome("failure", agent.exitCode(), "checkout failed", "checking out " + dispatch.commit() + " failed");
-        }
-        if ("timeout".equals(agent.cause())) {
-            return new Outcome("failure", agent.exitCode(), "timeout", steps.describe(agent.step()) + " exceeded its timeout");
-        }
-        String failed = steps.describe(agent.step()) + " failed with exit code " + agent.exitCode();
-        return new Outcome("failure", agent.exitCode(), failed, null);
+    private Outcome failure(StepDriver.Result failed) {
+        return switch (failed.cause()) {
+            case "checkout" -> new Outcome("failure", failed.exitCode(), "checkout failed", "checking out " + dispatch.commit() + " failed");
+            case "timeout" -> new Outcome("failure", failed.exitCode(), "timeout", steps.describe(failed.step()) + " exceeded its timeout");
+            case "env" -> new Outcome("failure", failed.exitCode(), "the job's env could not be evaluated", null);
+            default -> new Outcome("failure", failed.exitCode(), steps.describe(failed.step()) + " failed with exit code " + failed.exitCode(),
+                    null);
+        };
     }
 
     /** Publishes the last lines, waits until every chunk is acknowledged, then job-finished. */
@@ -302,7 +367,8 @@ public final class JobExecution {
             Log.errorf(e, "Run %s: job %s: its log is incomplete on the broker", key.runId(), key);
         }
         try {
-            events.jobFinished(outcome.status(), outcome.exitCode(), outcome.reason(), log.chunks(), log.lines())
+            events.jobFinished(outcome.status(), outcome.exitCode(), outcome.reason(), log.chunks(), log.lines(),
+                    result == null ? Map.of() : result.outputs())
                     .toCompletableFuture().get(PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             Log.errorf(e, "Run %s: job %s: job-finished was not published", key.runId(), key);
@@ -356,7 +422,7 @@ public final class JobExecution {
         env.put("FORGE_REF", dispatch.ref());
         env.put("FORGE_CLONE_URL", dispatch.cloneUrl());
         env.put("FORGE_WORKFLOW", dispatch.workflow());
-        env.put("FORGE_WORKSPACE", JobFiles.WORKSPACE);
+        env.put("FORGE_WORKSPACE", StepFiles.WORKSPACE);
         env.put("FORGE_DOCKERD_TIMEOUT", String.valueOf(settings.dockerdTimeout().toSeconds()));
         env.put("FORGE_STEP_KILL_GRACE", String.valueOf(settings.stepKillGrace().toSeconds()));
         env.values().removeIf(value -> value == null);
@@ -370,6 +436,6 @@ public final class JobExecution {
     }
 
     private static JobDispatched.Job emptyJob() {
-        return new JobDispatched.Job(null, null, null, null, null, null, null, null);
+        return new JobDispatched.Job(null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

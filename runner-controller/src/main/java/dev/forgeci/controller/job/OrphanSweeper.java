@@ -100,7 +100,7 @@ public class OrphanSweeper {
                 + " stopped while the job ran, and removed its runner when it started again";
         publisher.publish(new LogChunk(job.runId(), job.jobId(), job.attempt(), chunk, line,
                 List.of(new LogChunk.Line(null, LogChunk.SYSTEM, text)), Instant.now())).toCompletableFuture().join();
-        new JobEvents(job, controllerId, publisher, progress.events()).jobFinished("error", null, "runner lost", chunk, line)
+        new JobEvents(job, controllerId, publisher, progress.events()).jobFinished("error", null, "runner lost", chunk, line, null)
                 .toCompletableFuture().join();
         Log.infof("Run %s: job %s reported error (runner lost)", job.runId(), job);
         return true;

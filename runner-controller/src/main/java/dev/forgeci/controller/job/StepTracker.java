@@ -2,39 +2,51 @@ package dev.forgeci.controller.job;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import dev.forgeci.controller.events.JobDispatched;
 import dev.forgeci.controller.events.JobEvent;
 import dev.forgeci.controller.events.JobKey;
 import dev.forgeci.controller.log.JobLog;
+import dev.forgeci.controller.log.WorkflowCommands;
 import dev.forgeci.controller.runner.RunnerOutput.Stream;
 import io.quarkus.logging.Log;
 
 /**
- * Follows the agent's markers: which step each stream's lines belong to, and when a step starts and
- * ends. The agent writes every marker to stdout and to stderr; a stream's lines belong to the step
- * whose start marker that stream saw last, and a step is reported finished once both streams have
- * passed its end marker, so its last lines on either stream are in the log before the event.
+ * Follows the agent's markers: which step each stream's lines belong to, when the set-up and each
+ * step end, and the answers to {@code hash} requests. The agent writes every marker to stdout and to
+ * stderr; a stream's lines belong to the step whose start marker that stream saw last, and a step
+ * has ended once both streams have passed its end marker, so its last lines on either stream are in
+ * the log first. What the step's workflow commands set (outputs, a failure) is kept per step. The
+ * step events are reported as the {@link StepDriver} decides each step's outcome.
  */
 final class StepTracker {
 
-    /** What the agent reported at the end: status, exit code and cause (e.g. {@code step 2}). */
-    record AgentResult(String status, int exitCode, String cause, Integer step) {
+    /** What the agent reported at a step's end. */
+    record StepEnd(String status, int exitCode, boolean timeout, String files, boolean engineFailed) {
     }
 
     private static final class StepState {
         final JobDispatched.Step step;
+        String name;
         Instant startedAt;
         Instant finishedAt;
-        String outcome;
-        Integer exitCode;
+        StepEnd end;
         int endMarkers;
         boolean reported;
+        final Map<String, String> commandOutputs = new LinkedHashMap<>();
+        final Map<String, String> state = new LinkedHashMap<>();
+        String commandFailure;
+        CompletableFuture<StepEnd> ended = new CompletableFuture<>();
 
         StepState(JobDispatched.Step step) {
             this.step = step;
+            this.name = step.name();
         }
     }
 
@@ -43,7 +55,9 @@ final class StepTracker {
     private final JobLog log;
     private final Map<Integer, StepState> steps = new LinkedHashMap<>();
     private final Integer[] current = new Integer[Stream.values().length];
-    private AgentResult result;
+    private final CompletableFuture<Integer> setup = new CompletableFuture<>();
+    private final Map<String, CompletableFuture<String>> hashes = new HashMap<>();
+    private int setupMarkers;
 
     StepTracker(JobKey job, JobDispatched.Job spec, JobEvents events, JobLog log) {
         this.job = job;
@@ -57,19 +71,35 @@ final class StepTracker {
         return current[stream.ordinal()];
     }
 
-    synchronized AgentResult result() {
-        return result;
+    /** Completes with the checkout's exit code once both streams passed the set-up's end. */
+    CompletableFuture<Integer> setup() {
+        return setup;
+    }
+
+    /** The step is about to run, under this (evaluated) name; completes when both streams passed its end marker. */
+    synchronized CompletableFuture<StepEnd> expect(int index, String name) {
+        StepState state = state(index);
+        state.name = name;
+        state.ended = new CompletableFuture<>();
+        return state.ended;
+    }
+
+    synchronized CompletableFuture<String> hash(String id) {
+        return hashes.computeIfAbsent(id, key -> new CompletableFuture<>());
     }
 
     synchronized void marker(Stream stream, String command) {
         String[] words = command.split(" ");
         try {
             switch (words[0]) {
+                case "setup-end" -> {
+                    if (++setupMarkers == Stream.values().length) {
+                        setup.complete(Integer.parseInt(words[1]));
+                    }
+                }
                 case "step-start" -> started(stream, Integer.parseInt(words[1]));
-                case "step-skip" -> skipped(Integer.parseInt(words[1]));
-                case "step-end" -> ended(Integer.parseInt(words[1]), words[2], Integer.parseInt(words[3]));
-                case "job-end" -> result = new AgentResult(words[1], Integer.parseInt(words[2]), words.length > 3 ? words[3] : null,
-                        words.length > 4 ? Integer.valueOf(words[4]) : null);
+                case "step-end" -> ended(Integer.parseInt(words[1]), Arrays.asList(words).subList(2, words.length));
+                case "hash" -> hash(words[1]).complete(command.substring(("hash " + words[1]).length()).strip());
                 default -> Log.warnf("Run %s: job %s: unknown agent marker '%s'", job.runId(), job, command);
             }
         } catch (RuntimeException e) {
@@ -77,20 +107,86 @@ final class StepTracker {
         }
     }
 
+    /** What a line of the stream's current step does as a workflow command; the lines to show for it. */
+    synchronized List<String> command(Stream stream, String line, WorkflowCommands commands, Effects masking) {
+        Integer index = current[stream.ordinal()];
+        StepState state = index == null ? null : steps.get(index);
+        if (state == null) {
+            return List.of(line);
+        }
+        return commands.handle(line, new WorkflowCommands.Effects() {
+            @Override
+            public void mask(String value) {
+                masking.mask(value);
+            }
+
+            @Override
+            public void output(String name, String value) {
+                state.commandOutputs.put(name, value);
+            }
+
+            @Override
+            public void state(String name, String value) {
+                state.state.put(name, value);
+            }
+
+            @Override
+            public void fail(String message) {
+                if (state.commandFailure == null) {
+                    state.commandFailure = message;
+                }
+            }
+        });
+    }
+
+    /** Where {@code ::add-mask::} values go. */
+    interface Effects {
+        void mask(String value);
+    }
+
+    /** What the step's {@code ::set-output} commands set. */
+    synchronized Map<String, String> commandOutputs(int index) {
+        return Map.copyOf(state(index).commandOutputs);
+    }
+
+    /** Why a workflow command of the step failed it, or null. */
+    synchronized String commandFailure(int index) {
+        return state(index).commandFailure;
+    }
+
+    /** The step is decided: reports its end, with its outcome, once. */
+    synchronized void report(int index, String outcome, Integer exitCode, String summary) {
+        StepState state = state(index);
+        if (state.reported) {
+            return;
+        }
+        state.reported = true;
+        if (state.startedAt != null && state.finishedAt == null) {
+            state.finishedAt = Instant.now();
+        }
+        Long duration = state.startedAt == null || state.finishedAt == null ? null
+                : Duration.between(state.startedAt, state.finishedAt).toMillis();
+        events.step(JobEvent.STEP_FINISHED, new JobEvent.StepReport(index, state.name, outcome, exitCode, state.startedAt,
+                state.finishedAt, duration, summary));
+    }
+
+    /** A step that ends without the agent running it (its templates could not be evaluated): started, then failed. */
+    synchronized void failedBeforeRunning(int index, String name) {
+        StepState state = state(index);
+        state.name = name;
+        state.startedAt = Instant.now();
+        events.step(JobEvent.STEP_STARTED, new JobEvent.StepReport(index, name, "running", null, state.startedAt, null, null, null));
+    }
+
     /** The runner is gone: every step not reported yet is, as the job's end left it. */
     synchronized void finish(String jobStatus) {
-        Instant now = Instant.now();
-        for (StepState state : steps.values()) {
+        for (Map.Entry<Integer, StepState> entry : steps.entrySet()) {
+            StepState state = entry.getValue();
             if (state.reported) {
                 continue;
             }
-            if (state.startedAt == null) {
-                state.outcome = "skipped";
-            } else if (state.outcome == null) {
-                state.outcome = "cancelled".equals(jobStatus) ? "cancelled" : "failure";
-                state.finishedAt = now;
-            }
-            report(state);
+            String outcome = state.startedAt == null ? "skipped" : "cancelled".equals(jobStatus) ? "cancelled" : "failure";
+            report(entry.getKey(), outcome, state.end == null ? null : state.end.exitCode(), null);
         }
     }
 
@@ -100,38 +196,33 @@ final class StepTracker {
         if (state.startedAt == null) {
             state.startedAt = Instant.now();
             Log.debugf("Run %s: job %s: step %d started", job.runId(), job, index);
-            events.step(JobEvent.STEP_STARTED, new JobEvent.StepReport(index, state.step.name(), "running", null, state.startedAt,
-                    null, null));
+            events.step(JobEvent.STEP_STARTED, new JobEvent.StepReport(index, state.name, "running", null, state.startedAt, null, null,
+                    null));
         }
     }
 
-    private void skipped(int index) {
+    private void ended(int index, List<String> words) {
         StepState state = state(index);
-        if (!state.reported) {
-            state.outcome = "skipped";
-            report(state);
-        }
-    }
-
-    private void ended(int index, String outcome, int exitCode) {
-        StepState state = state(index);
-        if (state.finishedAt == null) {
+        if (state.end == null) {
             state.finishedAt = Instant.now();
-            state.outcome = outcome;
-            state.exitCode = exitCode;
+            String files = "-";
+            boolean timeout = false;
+            boolean engineFailed = false;
+            for (String word : words.subList(2, words.size())) {
+                if (word.equals("timeout")) {
+                    timeout = true;
+                } else if (word.equals("engine-failed")) {
+                    engineFailed = true;
+                } else if (word.startsWith("files=")) {
+                    files = word.substring("files=".length());
+                }
+            }
+            state.end = new StepEnd(words.get(0), Integer.parseInt(words.get(1)), timeout, files, engineFailed);
         }
-        if (++state.endMarkers == Stream.values().length && !state.reported) {
+        if (++state.endMarkers == Stream.values().length) {
             log.flush();
-            report(state);
+            state.ended.complete(state.end);
         }
-    }
-
-    private void report(StepState state) {
-        state.reported = true;
-        Long duration = state.startedAt == null || state.finishedAt == null ? null
-                : Duration.between(state.startedAt, state.finishedAt).toMillis();
-        events.step(JobEvent.STEP_FINISHED, new JobEvent.StepReport(state.step.index(), state.step.name(), state.outcome,
-                state.exitCode, state.startedAt, state.finishedAt, duration));
     }
 
     private StepState state(int index) {
@@ -149,6 +240,6 @@ final class StepTracker {
             return "step " + index;
         }
         // by name when it has one: indexes are the workflow's (from 0) and read as off by one to people
-        return state.step.name() == null ? "step " + index : "step \"" + state.step.name() + "\"";
+        return state.name == null ? "step " + index : "step \"" + state.name + "\"";
     }
 }

@@ -27,8 +27,6 @@ public final class LineSplitter {
     private final SecretMasker masker;
     private final int maxLineBytes;
     private final Sink sink;
-    /** Bytes of an unfinished over-long line that are held back: a marker or a secret may begin there. */
-    private final int holdBack;
 
     private byte[] pending = new byte[256];
     private int pendingLength;
@@ -38,7 +36,11 @@ public final class LineSplitter {
         this.masker = masker;
         this.maxLineBytes = maxLineBytes;
         this.sink = sink;
-        this.holdBack = Math.max(this.markerPrefix.length, masker.longest()) - 1;
+    }
+
+    /** Bytes of an unfinished over-long line that are held back: a marker or a secret may begin there (secrets may be added). */
+    private int holdBack() {
+        return Math.max(markerPrefix.length, masker.longest()) - 1;
     }
 
     public void feed(byte[] data, int offset, int length) {
@@ -59,7 +61,7 @@ public final class LineSplitter {
         }
         if (start < end) {
             append(data, start, end - start);
-            if (pendingLength > maxLineBytes + holdBack) {
+            if (pendingLength > maxLineBytes + holdBack()) {
                 cutUnfinishedLine();
             }
         }
@@ -122,6 +124,7 @@ public final class LineSplitter {
             pendingLength = masked.length;
         }
         int offset = 0;
+        int holdBack = holdBack();
         while (pendingLength - offset - holdBack > maxLineBytes) {
             int cut = characterBoundary(pending, offset, offset + maxLineBytes);
             sink.line(new String(pending, offset, cut - offset, StandardCharsets.UTF_8), cut - offset);

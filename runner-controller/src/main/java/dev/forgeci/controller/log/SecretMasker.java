@@ -11,49 +11,79 @@ import java.util.Set;
 /**
  * Replaces a job's secret values with {@code ***} in raw output bytes, before they are decoded, so
  * invalid UTF-8 around a secret cannot hide it. A multi-line secret is masked line by line, because
- * the log is cut into lines before it is masked.
+ * the log is cut into lines before it is masked. Values can be added while the job runs
+ * ({@code ::add-mask::}); they are masked from the next line on.
  */
 public final class SecretMasker {
 
-    public static final SecretMasker NONE = new SecretMasker(new byte[0][]);
-
     private static final byte[] MASK = "***".getBytes(StandardCharsets.US_ASCII);
 
-    /** Longest first, so a secret that contains another is masked whole. */
-    private final byte[][] secrets;
-    private final boolean[] firstBytes = new boolean[256];
-
-    private SecretMasker(byte[][] secrets) {
-        this.secrets = secrets;
-        for (byte[] secret : secrets) {
-            firstBytes[secret[0] & 0xff] = true;
+    /** What is masked now, replaced whole when a value is added, so the reading thread never sees half of it. */
+    private record Values(byte[][] secrets, boolean[] firstBytes) {
+        static Values of(Set<String> pieces) {
+            // Longest first, so a secret that contains another is masked whole.
+            byte[][] secrets = pieces.stream().map(p -> p.getBytes(StandardCharsets.UTF_8))
+                    .sorted(Comparator.comparingInt((byte[] b) -> b.length).reversed()).toArray(byte[][]::new);
+            boolean[] firstBytes = new boolean[256];
+            for (byte[] secret : secrets) {
+                firstBytes[secret[0] & 0xff] = true;
+            }
+            return new Values(secrets, firstBytes);
         }
     }
 
+    private final Set<String> pieces = new LinkedHashSet<>();
+    private volatile Values values = Values.of(Set.of());
+
+    private SecretMasker() {
+    }
+
+    public static SecretMasker none() {
+        return new SecretMasker();
+    }
+
     public static SecretMasker of(Collection<String> values) {
-        Set<String> pieces = new LinkedHashSet<>();
-        for (String value : values) {
+        SecretMasker masker = new SecretMasker();
+        masker.add(values);
+        return masker;
+    }
+
+    /** Masks these values too, from now on. */
+    public synchronized void add(Collection<String> added) {
+        int before = pieces.size();
+        for (String value : added) {
             for (String line : value.split("\r?\n")) {
                 if (!line.isBlank()) {
                     pieces.add(line);
                 }
             }
         }
-        return new SecretMasker(pieces.stream().map(p -> p.getBytes(StandardCharsets.UTF_8))
-                .sorted(Comparator.comparingInt((byte[] b) -> b.length).reversed()).toArray(byte[][]::new));
+        if (pieces.size() != before) {
+            values = Values.of(pieces);
+        }
     }
 
     public boolean isEmpty() {
-        return secrets.length == 0;
+        return values.secrets().length == 0;
+    }
+
+    /** Whether the text holds a masked value: what must not leave the job, e.g. as an output. */
+    public boolean reveals(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        return mask(bytes, 0, bytes.length) != null;
     }
 
     /** Length in bytes of the longest secret (0 when there is none). */
     public int longest() {
+        byte[][] secrets = values.secrets();
         return secrets.length == 0 ? 0 : secrets[0].length;
     }
 
     /** The bytes with every secret replaced, or null when none occurs (the common case, without copying). */
     public byte[] mask(byte[] bytes, int offset, int length) {
+        Values current = values;
+        byte[][] secrets = current.secrets();
+        boolean[] firstBytes = current.firstBytes();
         if (secrets.length == 0) {
             return null;
         }
@@ -62,7 +92,7 @@ public final class SecretMasker {
         int copied = offset;
         int i = offset;
         while (i < end) {
-            byte[] match = firstBytes[bytes[i] & 0xff] ? matchAt(bytes, i, end) : null;
+            byte[] match = firstBytes[bytes[i] & 0xff] ? matchAt(secrets, bytes, i, end) : null;
             if (match == null) {
                 i++;
                 continue;
@@ -82,7 +112,7 @@ public final class SecretMasker {
         return masked.toByteArray();
     }
 
-    private byte[] matchAt(byte[] bytes, int at, int end) {
+    private static byte[] matchAt(byte[][] secrets, byte[] bytes, int at, int end) {
         for (byte[] secret : secrets) {
             if (secret.length <= end - at && Arrays.equals(bytes, at, at + secret.length, secret, 0, secret.length)) {
                 return secret;

@@ -2,7 +2,7 @@ package dev.forgeci.controller.runner;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletionStage;
+import java.util.Map;
 
 /**
  * Runner containers on one Docker host, as the controller needs them. The controller removes a
@@ -14,10 +14,20 @@ public interface RunnerEngine {
     Runner create(RunnerSpec spec);
 
     /**
-     * Attaches to stdout and stderr, then starts the container, so no output is missed. The stage
-     * completes when both streams have ended (the container exited).
+     * Attaches to stdin, stdout and stderr, then starts the container, so no output is missed and
+     * the agent can be given commands. The attachment's {@code ended()} completes when both
+     * streams have ended (the container exited).
      */
-    CompletionStage<Void> start(Runner runner, RunnerOutput output);
+    Attachment start(Runner runner, RunnerOutput output);
+
+    /** Copies files into the running container (path under / → file); directories are made as needed. */
+    void copyIn(Runner runner, Map<String, RunnerSpec.RunnerFile> files);
+
+    /**
+     * The regular files directly in a directory of the running container, by name; a file beyond
+     * {@code maxBytes} in all makes it throw, so a step cannot make the controller read without bound.
+     */
+    Map<String, byte[]> copyOut(Runner runner, String directory, long maxBytes);
 
     /** Waits until the container has exited and reads how. */
     RunnerExit awaitExit(Runner runner);

@@ -14,17 +14,18 @@ class DispatchCheckTest {
 
     private static JobDispatched dispatch(String rid, String commit, String ref, String cloneUrl, JobDispatched.Step... steps) {
         return new JobDispatched("01RUN", "build", 1, null, new JobDispatched.Repository(rid, "r"), commit, ref, cloneUrl, true, "w",
-                new JobDispatched.Job("build", "Build", null, null, null, null, null, List.of(steps)));
+                null, new JobDispatched.Job("build", "build", "Build", null, null, null, null, null, null, null, null, null, List.of(steps)));
     }
 
     private static JobDispatched.Step step(Integer index, String condition) {
-        return new JobDispatched.Step(index, "s", "true", "bash", "", null, null, null, condition);
+        return new JobDispatched.Step(index, null, "s", "true", null, null, "bash", "", null, null, null, condition);
     }
 
     @Test
     void aWellFormedDispatchPasses() {
         assertThat(DispatchCheck.problems(dispatch("rad:z3gqcJUoA1n9HaHKufZs5FCSGazv5", COMMIT, "refs/heads/main",
-                "http://172.17.0.1:8090/z3gqcJUoA1n9HaHKufZs5FCSGazv5.git", step(1, "success"), step(2, "always")))).isEmpty();
+                "http://172.17.0.1:8090/z3gqcJUoA1n9HaHKufZs5FCSGazv5.git", step(1, "success"), step(2, "always"),
+                step(3, "success() && (matrix.os == 'linux')")))).isEmpty();
     }
 
     @Test
@@ -39,7 +40,7 @@ class DispatchCheckTest {
 
     @Test
     void aDispatchWithoutAJobIsRefused() {
-        JobDispatched dispatch = new JobDispatched("01RUN", "build", 1, null, null, null, null, null, true, "w", null);
+        JobDispatched dispatch = new JobDispatched("01RUN", "build", 1, null, null, null, null, null, true, "w", null, null);
 
         assertThat(DispatchCheck.problems(dispatch)).containsExactly("the dispatch carries no job");
     }

@@ -1,11 +1,15 @@
 package dev.forgeci.controller.job;
 
+import static dev.forgeci.controller.job.Dispatches.dispatch;
+import static dev.forgeci.controller.job.Dispatches.step;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,7 +25,7 @@ import dev.forgeci.controller.log.LogLimits;
 import dev.forgeci.controller.runner.Isolation;
 import dev.forgeci.controller.secrets.SecretStore;
 
-/** The controller's side of a job, against a scripted runner: attribution, events and the status it reports. */
+/** The controller's side of a job, against a scripted agent: attribution, events, expressions, runtime files and the status it reports. */
 class JobExecutionTest {
 
     static final JobSettings SETTINGS = new JobSettings("controller-1", "forge-runner:local", Isolation.CAPABILITIES, 1, 512L << 20,
@@ -39,18 +43,12 @@ class JobExecutionTest {
         executor.shutdownNow();
     }
 
-    static JobDispatched dispatch(Double timeoutMinutes, JobDispatched.Step... steps) {
-        return new JobDispatched("01RUN", "build", 1, null, new JobDispatched.Repository("rad:z3gqcJUoA1n9HaHKufZs5FCSGazv5", "r"), null,
-                null, null, true, "w", new JobDispatched.Job("build", "Build", null, timeoutMinutes, false, null, null, List.of(steps)));
-    }
-
-    static JobDispatched.Step step(int index, String name) {
-        return new JobDispatched.Step(index, name, "true", "bash", "", null, null, null, "success");
-    }
-
     private JobExecution execution(JobDispatched dispatch) {
-        return new JobExecution(dispatch, SETTINGS, engine, publisher, new SecretStore(Path.of("target/no-secrets")),
-                executor, timer);
+        return execution(dispatch, Path.of("target/no-secrets"));
+    }
+
+    private JobExecution execution(JobDispatched dispatch, Path secrets) {
+        return new JobExecution(dispatch, SETTINGS, engine, publisher, new SecretStore(secrets), executor, timer);
     }
 
     private List<String> texts(Integer step, String stream) {
@@ -60,11 +58,8 @@ class JobExecutionTest {
 
     @Test
     void eachStreamsLinesBelongToTheStepWhoseMarkerItSawLastAndAStepEndsWhenBothStreamsPassedItsEnd() {
-        engine.out("set-up\n").mark("step-start 1")
-                .out("out of 1\n").err("err of 1\n")
-                .out("partial{M}step-end 1 failure 2\n")
-                .err("late err of 1\n{M}step-end 1 failure 2\n")
-                .mark("step-skip 2").mark("job-end failure 2 step 1").exit(2, false);
+        engine.setupOut("set-up\n");
+        engine.step(1).out("out of 1\n").err("err of 1\n").out("partial").err("late err of 1\n").end("failure 2");
 
         execution(dispatch(null, step(1, "Build"), step(2, "Deploy"))).run();
 
@@ -88,11 +83,122 @@ class JobExecutionTest {
         assertThat(lateLine).isLessThan(stepFinished);
         assertThat(publisher.sent.get(publisher.sent.size() - 1)).isEqualTo(finished);
         assertThat(engine.calls).containsExactly("create", "start", "remove");
+        assertThat(engine.commands).containsExactly("run 1 0", "exit 2");
+    }
+
+    @Test
+    void stepsAreEvaluatedWhenTheyRunWithTheOutputsTheEnvironmentAndThePathEarlierStepsWrote() {
+        engine.step(0).out("::set-output name=legacy::old school\n").file("output", "version=1.2.3\nnotes<<EOF\nline 1\nline 2\nEOF\n");
+        engine.step(1).file("env", "GREETING=hello\n").file("path", "/opt/tool/bin\n");
+        JobDispatched dispatch = dispatch(Dispatches.context(), null, Map.of("LEVEL", "${{ vars.REGION }}-job"),
+                Map.of("version", "${{ steps.meta.outputs.version }}", "notes", "${{ steps.meta.outputs.notes }}"),
+                step(0, "Meta", "meta", "echo", "success()"),
+                step(1, "Env", "env", "echo", "success()"),
+                step(2, "Use ${{ steps.meta.outputs.version }}", null,
+                        "echo ${{ steps.meta.outputs.version }} ${{ env.GREETING }} ${{ steps.meta.outputs.legacy }} ${{ needs.setup.outputs.flavour }}",
+                        "success() && (steps.meta.outcome == 'success')", Map.of("FROM_STEP", "${{ env.LEVEL }}"), false),
+                step(3, "Never", null, "echo never", "success() && (steps.env.outputs.missing == 'x')"));
+
+        execution(dispatch).run();
+
+        assertThat(engine.script(2)).isEqualTo("echo 1.2.3 hello old school vanilla");
+        assertThat(engine.launch(2)).contains("export GREETING='hello'", "export LEVEL='eu-job'", "export FROM_STEP='eu-job'",
+                "export PATH='/opt/tool/bin':\"$PATH\"", "export GITHUB_OUTPUT='/forge/io/2/output'", "export GITHUB_SHA='0123456789abcdef",
+                "export GITHUB_ACTIONS='true'", "export RUNNER_OS='Linux'");
+        assertThat(engine.launch(0)).doesNotContain("GREETING", "/opt/tool/bin");
+        assertThat(engine.script(3)).isNull();
+        assertThat(publisher.step(2).name()).isEqualTo("Use 1.2.3");
+        assertThat(publisher.step(3).status()).isEqualTo("skipped");
+        assertThat(texts(0, LogChunk.STDOUT)).singleElement().asString().contains("The `set-output` command is deprecated");
+        assertThat(publisher.finished().status()).isEqualTo("success");
+        assertThat(publisher.finished().outputs()).containsOnly(Map.entry("version", "1.2.3"), Map.entry("notes", "line 1\nline 2"));
+    }
+
+    @Test
+    void aFailedStepWithContinueOnErrorDoesNotFailTheJobAndLaterConditionsSeeItsOutcome() {
+        engine.step(0).end("failure 3");
+        JobDispatched dispatch = dispatch(Dispatches.context(), null, Map.of(), Map.of(),
+                step(0, "Flaky", "flaky", "exit 3", "success()", Map.of(), true),
+                step(1, "Report", null, "echo ${{ steps.flaky.outcome }}/${{ steps.flaky.conclusion }}", "success()"),
+                step(2, "On failure", null, "echo", "failure()"));
+
+        execution(dispatch).run();
+
+        assertThat(publisher.step(0).status()).isEqualTo("failure");
+        assertThat(engine.script(1)).isEqualTo("echo failure/success");
+        assertThat(publisher.step(2).status()).isEqualTo("skipped");
+        assertThat(publisher.finished().status()).isEqualTo("success");
+    }
+
+    @Test
+    void aStepWhoseTemplatesCannotBeEvaluatedFailsWithTheReasonInTheLog() {
+        JobDispatched dispatch = dispatch(Dispatches.context(), null, Map.of(), Map.of(),
+                step(0, "Bad", null, "echo ${{ fromJSON('not json') }}", "success()"),
+                step(1, "Cleanup", null, "echo cleanup", "always()"));
+
+        execution(dispatch).run();
+
+        assertThat(publisher.step(0).status()).isEqualTo("failure");
+        assertThat(texts(null, LogChunk.SYSTEM)).anyMatch(t -> t.contains("step \"Bad\" could not be evaluated: fromJSON(): the text is not JSON"));
+        assertThat(engine.script(1)).isEqualTo("echo cleanup");
+        assertThat(engine.commands).containsExactly("run 1 0", "exit 1");
+        assertThat(publisher.finished().status()).isEqualTo("failure");
+    }
+
+    @Test
+    void workflowCommandsAreHandledMasksApplyFromTheNextLineAndSetEnvStaysDisabled() {
+        engine.step(0).out("::add-mask::hunter2\n").out("the password is hunter2\n").out("::group::Compiling\n").out("::endgroup::\n")
+                .out("::error file=src/a.c,line=3::it broke\n").out("::set-env name=PATH::/evil\n").out("plain ::not-a-command:: line\n");
+
+        execution(dispatch(null, step(0, "Commands"))).run();
+
+        assertThat(texts(0, LogChunk.STDOUT)).containsExactly("the password is ***", "\u001b[1m▸ Compiling\u001b[0m",
+                "\u001b[31mError:\u001b[0m src/a.c:3: it broke", "\u001b[31mError:\u001b[0m Unable to process command '::set-env' successfully.",
+                "\u001b[31mError:\u001b[0m The `set-env` command is disabled. Please upgrade to using Environment Files (write to $GITHUB_ENV).",
+                "plain ::not-a-command:: line");
+        assertThat(publisher.step(0).status()).isEqualTo("failure");
+        assertThat(publisher.finished().status()).isEqualTo("failure");
+    }
+
+    @Test
+    void aRuntimeFileInTheWrongFormatFailsTheStep() {
+        engine.step(0).file("output", "no equals sign here\n");
+
+        execution(dispatch(null, step(0, "Writer"))).run();
+
+        assertThat(publisher.step(0).status()).isEqualTo("failure");
+        assertThat(texts(null, LogChunk.SYSTEM)).anyMatch(t -> t.contains("Unable to process file command 'output' successfully: invalid format"));
+    }
+
+    @Test
+    void hashFilesIsAskedOfTheAgentWhenAStepNeedsIt() {
+        engine.hash("**/package-lock.json", "abc123");
+        execution(dispatch(Dispatches.context(), null, Map.of(), Map.of(),
+                step(0, "Key", null, "echo node-${{ hashFiles('**/package-lock.json') }}", "success()"))).run();
+
+        assertThat(engine.script(0)).isEqualTo("echo node-abc123");
+        assertThat(engine.commands.get(0)).startsWith("hash 1 ");
+    }
+
+    @Test
+    void jobOutputsThatWouldRevealASecretAreLeftOut() throws Exception {
+        Path secrets = Files.createTempDirectory("forge-secrets");
+        Files.createDirectories(secrets.resolve("_global"));
+        Files.writeString(secrets.resolve("_global/TOKEN"), "t0ps3cret\n");
+        JobDispatched dispatch = dispatch(Dispatches.context(), null, Map.of(), Map.of("leak", "${{ secrets.TOKEN }}", "fine", "ok"),
+                step(0, "Use", null, "echo ${{ secrets.TOKEN }}", "success()"));
+
+        execution(dispatch, secrets).run();
+
+        assertThat(engine.script(0)).isEqualTo("echo t0ps3cret");
+        assertThat(publisher.finished().outputs()).containsExactly(Map.entry("fine", "ok"));
+        assertThat(texts(null, LogChunk.SYSTEM)).contains("forge: Skip output 'leak' since it may contain secret.");
     }
 
     @Test
     void aFailureWhileTheRunnerWasOutOfMemoryEndsWithTheOutOfMemoryReason() {
-        engine.mark("step-start 1").mark("step-end 1 failure 137").mark("job-end failure 137 step 1").exit(137, true);
+        engine.step(1).end("failure 137");
+        engine.exit(137, true);
 
         execution(dispatch(null, step(1, "Allocate"))).run();
 
@@ -103,7 +209,7 @@ class JobExecutionTest {
 
     @Test
     void aRunnerThatDiesWithoutReportingEndsInErrorAndItsStartedStepFails() {
-        engine.mark("step-start 1").out("working\n").exit(137, false);
+        engine.step(1).out("working\n").dies();
 
         execution(dispatch(null, step(1, "Work"), step(2, "Later"))).run();
 
@@ -138,10 +244,10 @@ class JobExecutionTest {
     }
 
     @Test
-    void aCancelWhileRunningStopsTheRunnerAndTheJobEndsCancelled() {
-        engine.mark("step-start 1").out("sleeping\n").holdUntilStopped()
-                .mark("step-end 1 cancelled 143").mark("job-end cancelled 143").exit(143, false);
-        JobExecution execution = execution(dispatch(null, step(1, "Sleep"), step(2, "After")));
+    void aCancelWhileRunningStopsTheRunnerRunsTheCleanupStepAndTheJobEndsCancelled() {
+        engine.step(1).out("sleeping\n").holdUntilStopped().end("cancelled 143");
+        JobExecution execution = execution(dispatch(null, step(1, "Sleep"), step(2, "After"),
+                step(3, "Cleanup", null, "echo cleanup", "always()"), step(4, "On cancel", null, "echo", "cancelled()")));
         Thread job = new Thread(execution::run);
         job.start();
         await().atMost(Duration.ofSeconds(5)).until(() -> texts(1, LogChunk.STDOUT).contains("sleeping"));
@@ -154,25 +260,28 @@ class JobExecutionTest {
         assertThat(publisher.finished().reason()).isEqualTo("cancelled");
         assertThat(publisher.step(1).status()).isEqualTo("cancelled");
         assertThat(publisher.step(2).status()).isEqualTo("skipped");
+        assertThat(publisher.step(3).status()).isEqualTo("success");
+        assertThat(publisher.step(4).status()).isEqualTo("success");
+        assertThat(engine.commands).containsExactly("run 1 0", "run 3 0", "run 4 0", "exit 143");
         assertThat(texts(null, LogChunk.SYSTEM)).anyMatch(text -> text.contains("cancel requested (cancelled)"));
     }
 
     @Test
     void aJobBeyondItsTimeoutIsStoppedAndFailsWithReasonTimeout() {
-        engine.mark("step-start 1").holdUntilStopped().mark("job-end cancelled 143").exit(143, false);
+        engine.step(1).holdUntilStopped().end("cancelled 143");
 
         execution(dispatch(0.002, step(1, "Sleep"))).run();
 
         assertThat(engine.calls).contains("stop");
         assertThat(publisher.finished().status()).isEqualTo("failure");
         assertThat(publisher.finished().reason()).isEqualTo("timeout");
-        assertThat(publisher.step(1).status()).isEqualTo("failure");
+        assertThat(publisher.step(1).status()).isEqualTo("cancelled");
     }
 
     @Test
     void anInvalidDispatchNeverReachesDocker() {
-        JobDispatched invalid = new JobDispatched("01RUN", "build", 1, null, null, "not-a-commit", null, "ext::sh", true, "w",
-                new JobDispatched.Job("build", "Build", null, null, null, null, null, List.of(step(1, "Build"))));
+        JobDispatched invalid = new JobDispatched("01RUN", "build", 1, null, null, "not-a-commit", null, "ext::sh", true, "w", null,
+                new JobDispatched.Job("build", "build", "Build", null, null, null, null, null, null, null, null, null, List.of(step(1, "Build"))));
 
         execution(invalid).run();
 

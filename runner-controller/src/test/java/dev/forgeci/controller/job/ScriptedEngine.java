@@ -3,13 +3,18 @@ package dev.forgeci.controller.job;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import dev.forgeci.controller.runner.Attachment;
 import dev.forgeci.controller.runner.OwnedRunner;
 import dev.forgeci.controller.runner.Runner;
 import dev.forgeci.controller.runner.RunnerEngine;
@@ -19,43 +24,91 @@ import dev.forgeci.controller.runner.RunnerOutput;
 import dev.forgeci.controller.runner.RunnerSpec;
 
 /**
- * A runner engine that plays back output as the agent would write it; {@code {M}} in a frame
- * stands for the job's marker prefix with its real nonce. Frames after {@link #holdUntilStopped()}
- * are played only once the controller stops the runner.
+ * A runner engine whose agent is a script: it plays the set-up's output, then answers the
+ * controller's commands as the real agent would — {@code run N} plays step N's frames between its
+ * markers, {@code hash} answers from a table, {@code exit} ends the output. {@code {M}} in a frame
+ * stands for the job's marker prefix with its real nonce. A step's frames after
+ * {@link StepScript#holdUntilStopped()} are played only once the controller stops the runner.
  */
 final class ScriptedEngine implements RunnerEngine {
 
     private record Frame(RunnerOutput.Stream stream, String text, boolean afterStop) {
     }
 
+    /** What one step does when it is run. */
+    static final class StepScript {
+        private final List<Frame> frames = new ArrayList<>();
+        private final Map<String, byte[]> files = new HashMap<>();
+        private boolean afterStop;
+        private String end = "success 0";
+        private boolean dies;
+
+        StepScript out(String text) {
+            frames.add(new Frame(RunnerOutput.Stream.STDOUT, text, afterStop));
+            return this;
+        }
+
+        StepScript err(String text) {
+            frames.add(new Frame(RunnerOutput.Stream.STDERR, text, afterStop));
+            return this;
+        }
+
+        StepScript holdUntilStopped() {
+            afterStop = true;
+            return this;
+        }
+
+        /** How the step ends: e.g. {@code failure 2}, {@code failure 143 timeout}, {@code cancelled 143}. */
+        StepScript end(String end) {
+            this.end = end;
+            return this;
+        }
+
+        /** A runtime file the step writes (output, env, path, summary, state). */
+        StepScript file(String name, String content) {
+            files.put(name, content.getBytes(StandardCharsets.UTF_8));
+            return this;
+        }
+
+        /** The runner goes away during the step: no end marker, the output ends. */
+        StepScript dies() {
+            dies = true;
+            return this;
+        }
+    }
+
     final List<String> calls = new CopyOnWriteArrayList<>();
-    private final List<Frame> frames = new ArrayList<>();
+    final List<String> commands = new CopyOnWriteArrayList<>();
+    final Map<String, byte[]> copiedIn = new ConcurrentHashMap<>();
+    private final List<Frame> setup = new ArrayList<>();
+    private int setupExit;
+    private final Map<Integer, StepScript> steps = new HashMap<>();
+    private final Map<String, String> hashes = new HashMap<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private boolean afterStop;
-    private RunnerExit exit = new RunnerExit(0, false);
+    private RunnerExit exit;
     private RunnerException createFailure;
     volatile RunnerSpec spec;
 
-    ScriptedEngine out(String text) {
-        frames.add(new Frame(RunnerOutput.Stream.STDOUT, text, afterStop));
+    ScriptedEngine setupOut(String text) {
+        setup.add(new Frame(RunnerOutput.Stream.STDOUT, text, false));
         return this;
     }
 
-    ScriptedEngine err(String text) {
-        frames.add(new Frame(RunnerOutput.Stream.STDERR, text, afterStop));
+    ScriptedEngine setupExit(int code) {
+        setupExit = code;
         return this;
     }
 
-    /** A marker on both streams, as the agent writes it. */
-    ScriptedEngine mark(String command) {
-        return out("{M}" + command + "\n").err("{M}" + command + "\n");
+    StepScript step(int index) {
+        return steps.computeIfAbsent(index, i -> new StepScript());
     }
 
-    ScriptedEngine holdUntilStopped() {
-        afterStop = true;
+    ScriptedEngine hash(String patterns, String value) {
+        hashes.put(patterns, value);
         return this;
     }
 
+    /** The container's exit; by default the code the controller's {@code exit} command asked for. */
     ScriptedEngine exit(int code, boolean oomKilled) {
         exit = new RunnerExit(code, oomKilled);
         return this;
@@ -64,6 +117,17 @@ final class ScriptedEngine implements RunnerEngine {
     ScriptedEngine failCreate(String reason) {
         createFailure = new RunnerException(reason, null);
         return this;
+    }
+
+    /** The launch script the controller wrote for a step, as text. */
+    String launch(int index) {
+        byte[] file = copiedIn.get("forge/steps/" + index + "/launch");
+        return file == null ? null : new String(file, StandardCharsets.UTF_8);
+    }
+
+    String script(int index) {
+        byte[] file = copiedIn.get("forge/steps/" + index + "/run");
+        return file == null ? null : new String(file, StandardCharsets.UTF_8);
     }
 
     @Override
@@ -77,31 +141,92 @@ final class ScriptedEngine implements RunnerEngine {
     }
 
     @Override
-    public CompletionStage<Void> start(Runner runner, RunnerOutput output) {
+    public Attachment start(Runner runner, RunnerOutput output) {
         calls.add("start");
         String marker = "##forge[" + new String(spec.files().get("forge/nonce").content(), StandardCharsets.UTF_8).strip() + "] ";
         CompletableFuture<Void> ended = new CompletableFuture<>();
-        Thread player = new Thread(() -> {
+        LinkedBlockingQueue<String> input = new LinkedBlockingQueue<>();
+        Thread agent = new Thread(() -> {
             try {
-                for (Frame frame : frames) {
-                    if (frame.afterStop() && !stopped.await(30, TimeUnit.SECONDS)) {
+                play(output, marker, setup);
+                mark(output, marker, "setup-end " + setupExit);
+                while (true) {
+                    String line = input.take();
+                    String[] words = line.split(" ");
+                    if (words[0].equals("exit")) {
+                        exit = exit != null ? exit : new RunnerExit(Integer.parseInt(words[1]), false);
+                        break;
+                    }
+                    if (words[0].equals("hash")) {
+                        String patterns = new String(java.util.Base64.getDecoder().decode(words[2]), StandardCharsets.UTF_8);
+                        mark(output, marker, "hash " + words[1] + " " + hashes.getOrDefault(patterns, ""));
+                        continue;
+                    }
+                    int index = Integer.parseInt(words[1]);
+                    StepScript script = steps.getOrDefault(index, new StepScript());
+                    mark(output, marker, "step-start " + index);
+                    play(output, marker, script.frames);
+                    if (script.afterStop && !stopped.await(30, TimeUnit.SECONDS)) {
                         throw new IllegalStateException("never stopped");
                     }
-                    byte[] bytes = frame.text().replace("{M}", marker).getBytes(StandardCharsets.UTF_8);
-                    output.output(frame.stream(), bytes, 0, bytes.length);
+                    if (script.dies) {
+                        exit = exit != null ? exit : new RunnerExit(137, false);
+                        break;
+                    }
+                    String flags = script.files.isEmpty() ? "-" : "o";
+                    mark(output, marker, "step-end " + index + " " + script.end + " files=" + flags);
                 }
                 ended.complete(null);
             } catch (InterruptedException | RuntimeException e) {
                 ended.completeExceptionally(e);
             }
         });
-        player.start();
-        return ended;
+        agent.start();
+        return new Attachment() {
+            @Override
+            public CompletionStage<Void> ended() {
+                return ended;
+            }
+
+            @Override
+            public void send(String line) {
+                commands.add(line);
+                input.add(line);
+            }
+
+        };
+    }
+
+    private void play(RunnerOutput output, String marker, List<Frame> frames) throws InterruptedException {
+        for (Frame frame : frames) {
+            if (frame.afterStop() && !stopped.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("never stopped");
+            }
+            byte[] bytes = frame.text().replace("{M}", marker).getBytes(StandardCharsets.UTF_8);
+            output.output(frame.stream(), bytes, 0, bytes.length);
+        }
+    }
+
+    private static void mark(RunnerOutput output, String marker, String command) {
+        byte[] bytes = (marker + command + "\n").getBytes(StandardCharsets.UTF_8);
+        output.output(RunnerOutput.Stream.STDOUT, bytes, 0, bytes.length);
+        output.output(RunnerOutput.Stream.STDERR, bytes, 0, bytes.length);
+    }
+
+    @Override
+    public void copyIn(Runner runner, Map<String, RunnerSpec.RunnerFile> files) {
+        files.forEach((path, file) -> copiedIn.put(path, file.content()));
+    }
+
+    @Override
+    public Map<String, byte[]> copyOut(Runner runner, String directory, long maxBytes) {
+        int index = Integer.parseInt(directory.substring(directory.lastIndexOf('/') + 1));
+        return steps.getOrDefault(index, new StepScript()).files;
     }
 
     @Override
     public RunnerExit awaitExit(Runner runner) {
-        return exit;
+        return exit == null ? new RunnerExit(0, false) : exit;
     }
 
     @Override

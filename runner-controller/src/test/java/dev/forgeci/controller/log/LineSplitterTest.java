@@ -37,7 +37,7 @@ class LineSplitterTest {
 
     @Test
     void linesMaySpanReadsAndKeepCarriageReturnsAndColours() {
-        LineSplitter splitter = splitter(SecretMasker.NONE, 1024);
+        LineSplitter splitter = splitter(SecretMasker.none(), 1024);
         feed(splitter, "one\ntw", "o\n\n", "\u001b[32mgreen\u001b[0m\n", "10%\r50%\r100%\n", "no newline at the end");
         splitter.finish();
 
@@ -46,7 +46,7 @@ class LineSplitterTest {
 
     @Test
     void aMarkerIsFoundAnywhereInALineAndAlsoWhenItArrivesInPieces() {
-        LineSplitter splitter = splitter(SecretMasker.NONE, 1024);
+        LineSplitter splitter = splitter(SecretMasker.none(), 1024);
         feed(splitter, "last words without newline" + MARKER + "step-end 1 success 0\n", "##forge[0123", "456789abcdef] step-start 2\nafter\n");
 
         assertThat(seen).containsExactly("last words without newline", "<step-end 1 success 0>", "<step-start 2>", "after");
@@ -54,7 +54,7 @@ class LineSplitterTest {
 
     @Test
     void aMarkerWithAnotherNonceIsOrdinaryOutput() {
-        LineSplitter splitter = splitter(SecretMasker.NONE, 1024);
+        LineSplitter splitter = splitter(SecretMasker.none(), 1024);
         feed(splitter, "##forge[ffffffffffffffff] step-end 1 success 0\n");
 
         assertThat(seen).containsExactly("##forge[ffffffffffffffff] step-end 1 success 0");
@@ -62,7 +62,7 @@ class LineSplitterTest {
 
     @Test
     void invalidUtf8IsReplacedAndTheStreamGoesOn() {
-        LineSplitter splitter = splitter(SecretMasker.NONE, 1024);
+        LineSplitter splitter = splitter(SecretMasker.none(), 1024);
         byte[] bytes = {'a', (byte) 0xff, (byte) 0xc3, 'b', '\n', 'o', 'k', '\n'};
         splitter.feed(bytes, 0, bytes.length);
 
@@ -71,7 +71,7 @@ class LineSplitterTest {
 
     @Test
     void aLongLineIsCutIntoPiecesWithoutSplittingACharacter() {
-        LineSplitter splitter = splitter(SecretMasker.NONE, 40);
+        LineSplitter splitter = splitter(SecretMasker.none(), 40);
         String line = "é".repeat(50);
         feed(splitter, line.substring(0, 17), line.substring(17), "\n");
 
@@ -81,7 +81,7 @@ class LineSplitterTest {
 
     @Test
     void aMarkerAfterAnOverlongUnterminatedLineIsStillFound() {
-        LineSplitter splitter = splitter(SecretMasker.NONE, 64);
+        LineSplitter splitter = splitter(SecretMasker.none(), 64);
         String text = "x".repeat(1000);
         feed(splitter, text.substring(0, 500), text.substring(500) + "##forge[01234567", "89abcdef] step-end 1 success 0\n");
 

@@ -37,6 +37,6 @@ class SecretMaskerTest {
         byte[] bytes = "nothing to see".getBytes(StandardCharsets.UTF_8);
 
         assertThat(masker.mask(bytes, 0, bytes.length)).isNull();
-        assertThat(SecretMasker.NONE.mask(bytes, 0, bytes.length)).isNull();
+        assertThat(SecretMasker.none().mask(bytes, 0, bytes.length)).isNull();
     }
 }

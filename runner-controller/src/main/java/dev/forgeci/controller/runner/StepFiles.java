@@ -1,0 +1,116 @@
+package dev.forgeci.controller.runner;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The files the agent finds under /forge: the nonce and the event (copied in before the runner
+ * starts), and each step's two files, written just before the step runs: its script as the
+ * controller evaluated it, and a launch script that sets the step's environment, makes its runtime
+ * files (GITHUB_OUTPUT, …), enters its working directory and execs its shell. Every value reaches a
+ * shell only single-quoted; the step's script is a file, never a command line, so quoting and
+ * multi-line scripts survive as written.
+ */
+public final class StepFiles {
+
+    public static final String WORKSPACE = "/workspace";
+    /** Where a step's runtime files are, by index: output, env, path, summary, state. */
+    public static final String IO = "/forge/io/";
+    public static final List<String> RUNTIME_FILES = List.of("output", "env", "path", "summary", "state");
+
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final int PRIVATE = 0600;
+
+    private StepFiles() {
+    }
+
+    /** What one step needs written: its script and the launch around it, and the variables that could not be set. */
+    public record Rendered(Map<String, RunnerSpec.RunnerFile> files, List<String> warnings) {
+    }
+
+    /** The files before the runner starts: the marker nonce (read once and deleted by the agent) and the event payload. */
+    public static Map<String, RunnerSpec.RunnerFile> initial(String nonce, String eventJson) {
+        Map<String, RunnerSpec.RunnerFile> files = new LinkedHashMap<>();
+        files.put("forge/nonce", file(nonce + "\n"));
+        files.put("forge/event.json", new RunnerSpec.RunnerFile(eventJson.getBytes(StandardCharsets.UTF_8), 0644));
+        return files;
+    }
+
+    /**
+     * A step's files: {@code env} in order (later entries win), {@code paths} put before the
+     * runner's PATH, the step's evaluated {@code run}.
+     */
+    public static Rendered step(int index, Map<String, String> env, List<String> paths, String shell, String workingDirectory,
+            String run) {
+        List<String> warnings = new ArrayList<>();
+        String dir = "forge/steps/" + index + "/";
+        StringBuilder script = new StringBuilder("# Forge step ").append(index)
+                .append(": its environment, its runtime files and directory, then its shell on its script.\n");
+        env.forEach((name, value) -> {
+            if (!ENV_NAME.matcher(name).matches()) {
+                warnings.add("step " + index + ": environment variable " + quote(name) + " is not a valid name and was not set");
+            } else if (value != null && value.indexOf('\0') >= 0) {
+                warnings.add("step " + index + ": environment variable " + name + " contains a NUL byte and was not set");
+            } else if (!name.equals("PATH")) {
+                script.append("export ").append(name).append('=').append(quote(value == null ? "" : value)).append('\n');
+            }
+        });
+        if (!paths.isEmpty()) {
+            script.append("export PATH=").append(quote(String.join(":", paths))).append(":\"$PATH\"\n");
+        }
+        String io = IO + index;
+        script.append("mkdir -p ").append(quote(io)).append(' ').append(quote("/forge/tmp")).append(" && : >")
+                .append(String.join(" && : >", RUNTIME_FILES.stream().map(f -> quote(io + "/" + f)).toList())).append('\n');
+        String directory = directory(workingDirectory);
+        script.append("cd -- ").append(quote(directory)).append(" || { echo ")
+                .append(quote("forge: the working directory " + directory + " does not exist")).append(" >&2; exit 1; }\n");
+        script.append(shellCommand(shell, "/forge/steps/" + index + "/run")).append('\n');
+        Map<String, RunnerSpec.RunnerFile> files = new LinkedHashMap<>();
+        files.put(dir + "run", file(run == null ? "" : run));
+        files.put(dir + "launch", file(script.toString()));
+        return new Rendered(files, warnings);
+    }
+
+    /**
+     * The command that runs the script, as GitHub's runner runs each shell: {@code bash} as
+     * {@code bash --noprofile --norc -eo pipefail}, {@code sh} as {@code sh -e}, GitHub's unspecified
+     * shell ({@code default}) as {@code bash -e} or, where there is no bash, {@code sh -e};
+     * {@code python}; anything else is a command template with {@code {0}}.
+     */
+    static String shellCommand(String shell, String scriptPath) {
+        if (shell == null || shell.isBlank() || shell.equals("bash")) {
+            return "exec bash --noprofile --norc -eo pipefail " + scriptPath;
+        }
+        return switch (shell) {
+            case "sh" -> "exec sh -e " + scriptPath;
+            case "default" -> "if command -v bash >/dev/null 2>&1; then exec bash -e " + scriptPath + "; else exec sh -e " + scriptPath
+                    + "; fi";
+            case "python" -> "if command -v python >/dev/null 2>&1; then exec python " + scriptPath + "; else exec python3 " + scriptPath
+                    + "; fi";
+            case "pwsh", "powershell", "cmd" -> "echo " + quote("forge: shell " + shell + " is not available in the runner image")
+                    + " >&2; exit 127";
+            // The template is the workflow author's own command line, like `run`; only {0} is ours.
+            default -> "exec " + (shell.contains("{0}") ? shell.replace("{0}", scriptPath) : shell + " " + scriptPath);
+        };
+    }
+
+    private static String directory(String workingDirectory) {
+        if (workingDirectory == null || workingDirectory.isBlank()) {
+            return WORKSPACE;
+        }
+        return workingDirectory.startsWith("/") ? workingDirectory : WORKSPACE + "/" + workingDirectory;
+    }
+
+    /** Single-quotes a value for sh: nothing inside single quotes is special but the quote itself. */
+    static String quote(String value) {
+        return "'" + value.replace("'", "'\\''") + "'";
+    }
+
+    private static RunnerSpec.RunnerFile file(String content) {
+        return new RunnerSpec.RunnerFile(content.getBytes(StandardCharsets.UTF_8), PRIVATE);
+    }
+}

@@ -1,0 +1,63 @@
+package dev.forgeci.controller.job;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.forgeci.controller.events.JobDispatched;
+
+/** Dispatches for the controller's unit tests, with trigger-service's defaults filled in. */
+final class Dispatches {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private Dispatches() {
+    }
+
+    static JobDispatched dispatch(Double timeoutMinutes, JobDispatched.Step... steps) {
+        return dispatch(context(), timeoutMinutes, Map.of(), Map.of(), steps);
+    }
+
+    static JobDispatched dispatch(ObjectNode context, Double timeoutMinutes, Map<String, String> env, Map<String, String> outputs,
+            JobDispatched.Step... steps) {
+        return new JobDispatched("01RUN", "build", 1, null, new JobDispatched.Repository("rad:z3gqcJUoA1n9HaHKufZs5FCSGazv5", "r"), null,
+                null, null, true, "w", context, new JobDispatched.Job("build", "build", "Build", "success()", timeoutMinutes, false, env,
+                        null, outputs, null, null, List.of(), List.of(steps)));
+    }
+
+    static JobDispatched.Step step(int index, String name) {
+        return step(index, name, null, "true", "success()");
+    }
+
+    static JobDispatched.Step step(int index, String name, String id, String run, String condition) {
+        return step(index, name, id, run, condition, Map.of(), false);
+    }
+
+    static JobDispatched.Step step(int index, String name, String id, String run, String condition, Map<String, String> env,
+            boolean continueOnError) {
+        return new JobDispatched.Step(index, id, name, run, null, null, "bash", "", env, null, BooleanNode.valueOf(continueOnError),
+                condition);
+    }
+
+    static ObjectNode context() {
+        ObjectNode context = JSON.createObjectNode();
+        context.putObject("github").put("sha", "0123456789abcdef0123456789abcdef01234567").put("ref", "refs/heads/main")
+                .put("event_name", "push").putObject("event").put("ref", "refs/heads/main");
+        context.putObject("inputs");
+        context.putObject("vars").put("REGION", "eu");
+        context.putObject("needs").putObject("setup").put("result", "success").putObject("outputs").put("flavour", "vanilla");
+        return context;
+    }
+
+    static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+}
