@@ -76,6 +76,67 @@ class JobRunTest {
     }
 
     @Test
+    void gitHubsRuntimeContractHoldsInARealRunner() {
+        String rid = TestJobs.repositoryId();
+        BareRepo repo = harness.repository(rid);
+        String commit = repo.commit(Map.of("package-lock.json", "{\"lockfileVersion\": 3}\n", "src/a.js", "a\n"), "first");
+        TestJobs.Dispatch dispatch = new TestJobs.Dispatch("build", 1, rid,
+                step(0, "Write", """
+                        echo "version=1.2.3" >> "$GITHUB_OUTPUT"
+                        { echo 'notes<<EOF'; echo 'line one'; echo 'line two'; echo 'EOF'; } >> "$GITHUB_OUTPUT"
+                        echo "FROM_ENV_FILE=set by step 0" >> "$GITHUB_ENV"
+                        mkdir -p "$RUNNER_TEMP/bin" && printf '#!/bin/sh\necho tool ran\n' > "$RUNNER_TEMP/bin/mytool"
+                        chmod +x "$RUNNER_TEMP/bin/mytool" && echo "$RUNNER_TEMP/bin" >> "$GITHUB_PATH"
+                        echo '## Summary' >> "$GITHUB_STEP_SUMMARY"
+                        echo "::add-mask::p4ssw0rd"
+                        echo "the word is p4ssw0rd"
+                        """).with("id", "meta"),
+                step(1, "Read ${{ steps.meta.outputs.version }}", """
+                        echo "version=${{ steps.meta.outputs.version }}"
+                        echo "notes=${{ steps.meta.outputs.notes }}"
+                        echo "env=$FROM_ENV_FILE ctx=${{ env.FROM_ENV_FILE }}"
+                        mytool
+                        echo "sha=$GITHUB_SHA ref=$GITHUB_REF event=$GITHUB_EVENT_NAME os=$RUNNER_OS workspace=$GITHUB_WORKSPACE"
+                        echo "event=$(cat "$GITHUB_EVENT_PATH")"
+                        echo "key=${{ hashFiles('**/package-lock.json') }}"
+                        echo "none=[${{ hashFiles('**/nothing.lock') }}]"
+                        echo "matrix=${{ matrix.node }} index=${{ strategy.job-index }} needs=${{ needs.setup.outputs.flavour }}"
+                        """).with("if", "success() && (steps.meta.outputs.version == '1.2.3')"))
+                .checkout(harness.cloneUrl(rid), commit, "refs/heads/main")
+                .with("context", Map.of("github", Map.of("sha", commit, "ref", "refs/heads/main", "event_name", "push",
+                        "event", Map.of("ref", "refs/heads/main")), "needs", Map.of("setup", Map.of("result", "success",
+                        "outputs", Map.of("flavour", "vanilla")))))
+                .withJob("matrix", Map.of("node", 20))
+                .withJob("strategy", Map.of("jobIndex", 1, "jobTotal", 2))
+                .withJob("outputs", Map.of("version", "${{ steps.meta.outputs.version }}"));
+
+        harness.dispatch(dispatch);
+        ControllerHarness.JobRecord job = harness.finished(dispatch, JOB_TIMEOUT);
+
+        job.assertComplete();
+        assertThat(job.status()).isEqualTo("success");
+        assertThat(job.texts(0)).containsExactly("the word is ***");
+        String key = sha256OfSha256("{\"lockfileVersion\": 3}\n");
+        assertThat(job.texts(1)).containsExactly("version=1.2.3", "notes=line one", "line two", "env=set by step 0 ctx=set by step 0",
+                "tool ran", "sha=" + commit + " ref=refs/heads/main event=push os=Linux workspace=/workspace",
+                "event={\"ref\":\"refs/heads/main\"}", "key=" + key, "none=[]", "matrix=20 index=1 needs=vanilla");
+        assertThat(job.step(1).path("name").asText()).isEqualTo("Read 1.2.3");
+        assertThat(job.step(0).path("summary").asText()).isEqualTo("## Summary\n");
+        assertThat(job.finished().path("outputs").path("version").asText()).isEqualTo("1.2.3");
+    }
+
+    /** hashFiles() of one file, as GitHub computes it: the SHA-256 of the file's SHA-256. */
+    private static String sha256OfSha256(String content) {
+        try {
+            java.security.MessageDigest outer = java.security.MessageDigest.getInstance("SHA-256");
+            outer.update(java.security.MessageDigest.getInstance("SHA-256").digest(content.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return java.util.HexFormat.of().formatHex(outer.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void checksOutTheExactCommitEvenWhenItIsNotTheBranchHead() {
         String rid = TestJobs.repositoryId();
         BareRepo repo = harness.repository(rid);
