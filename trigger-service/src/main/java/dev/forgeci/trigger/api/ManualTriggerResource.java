@@ -107,7 +107,7 @@ public class ManualTriggerResource {
         String branch = ref != null && ref.startsWith("refs/heads/") ? ref.substring("refs/heads/".length()) : null;
         String tag = ref != null && ref.startsWith("refs/tags/") ? ref.substring("refs/tags/".length()) : null;
         TriggerRequest.Event event = new TriggerRequest.Event(null, tag, null, null, null, null, null, body.inputs(),
-                body.workflow() == null ? body.workflowFile() : null, null);
+                body.workflow() == null ? body.workflowFile() : null, null, null);
         return new TriggerRequest(Kind.MANUAL, body.actor() != null ? body.actor() : BearerAuthentication.fingerprint(authorization),
                 true, UUID.randomUUID().toString(), null, null, null, null, body.repository(), body.repository(),
                 seeds.cloneUrl(seed, body.repository()), commit, ref, branch, inline, event);

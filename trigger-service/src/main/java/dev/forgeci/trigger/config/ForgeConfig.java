@@ -33,6 +33,21 @@ public interface ForgeConfig {
 
     Runners runners();
 
+    Schedule schedule();
+
+    interface Schedule {
+        /**
+         * How far back a schedule's missed ticks are still fired (after a restart or an outage);
+         * older ones are skipped, and the log and a metric say how many.
+         */
+        @WithDefault("PT1H")
+        Duration catchUp();
+
+        /** At most this many ticks of one schedule are fired in one round. */
+        @WithDefault("10")
+        int maxTicksPerRound();
+    }
+
     /**
      * Configuration variables, GitHub's {@code vars} context: entries {@code NAME=value} (every
      * repository) or {@code rad:z…/NAME=value} (one repository, which wins), comma-separated

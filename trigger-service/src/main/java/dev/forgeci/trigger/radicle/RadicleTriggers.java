@@ -109,7 +109,7 @@ public class RadicleTriggers {
         }
         String fullRef = tag != null ? "refs/tags/" + tag : "refs/heads/" + branch;
         TriggerRequest.Event event = new TriggerRequest.Event(GitHubEvents.push(repository, pusher, fullRef, before, after, commits), tag,
-                null, null, before, null, GitHubEvents.changedFiles(commits), null, null, null);
+                null, null, before, null, GitHubEvents.changedFiles(commits), null, null, null, null);
         return new Admission.Admit(new TriggerRequest(Kind.PUSH, pusher == null ? null : pusher.display(),
                 repository.isDelegate(pusher), origin.requestId(), null, origin.statusUrl(), origin.statusContext(),
                 origin.nodeId(), rid, repository.name(), origin.cloneUrl(), after, fullRef, branch, null, event));
@@ -147,7 +147,7 @@ public class RadicleTriggers {
         String head = "patches/" + patch.id();
         TriggerRequest.Event event = new TriggerRequest.Event(GitHubEvents.pullRequest(repository, patch, activity, base, head), null,
                 GitHubEvents.defaultBranch(repository), activity, patch.before(), base, GitHubEvents.changedFiles(patch.commits()), null,
-                null, null);
+                null, null, null);
         return new Admission.Admit(new TriggerRequest(Kind.PATCH, patch.author().display(), repository.isDelegate(patch.author()),
                 origin.requestId(), patch.id(), origin.statusUrl(), origin.statusContext(), origin.nodeId(), rid,
                 repository.name(), origin.cloneUrl(), patch.after(), ref, null, null, event));

@@ -23,7 +23,10 @@ import dev.forgeci.trigger.infra.RunNumbers;
 import dev.forgeci.trigger.run.Outcome.SkippedWorkflow;
 import dev.forgeci.trigger.run.Outcome.StartedRun;
 import dev.forgeci.trigger.run.TriggerRequest.Kind;
+import dev.forgeci.trigger.schedule.ScheduleEntry;
+import dev.forgeci.trigger.schedule.ScheduleStore;
 import dev.forgeci.trigger.workflow.CompiledWorkflow;
+import dev.forgeci.trigger.workflow.Cron;
 import dev.forgeci.trigger.workflow.RunPlan;
 import dev.forgeci.trigger.workflow.Triggers;
 import dev.forgeci.trigger.workflow.WorkflowCompiler;
@@ -47,14 +50,16 @@ public class RunStarter {
     private final WorkflowCompiler compiler = new WorkflowCompiler();
     private final RunRequestedPublisher publisher;
     private final RunNumbers runNumbers;
+    private final ScheduleStore schedules;
     private final ObjectMapper json;
     private final ForgeConfig config;
 
-    public RunStarter(GitWorkflowReader git, RunRequestedPublisher publisher, RunNumbers runNumbers, ObjectMapper json,
-            ForgeConfig config) {
+    public RunStarter(GitWorkflowReader git, RunRequestedPublisher publisher, RunNumbers runNumbers, ScheduleStore schedules,
+            ObjectMapper json, ForgeConfig config) {
         this.git = git;
         this.publisher = publisher;
         this.runNumbers = runNumbers;
+        this.schedules = schedules;
         this.json = json;
         this.config = config;
     }
@@ -85,6 +90,7 @@ public class RunStarter {
         request = request.withCommit(commit);
 
         List<CompiledWorkflow> workflows = compileAll(files);
+        registerSchedules(request, workflows);
         List<SkippedWorkflow> skipped = new ArrayList<>();
         List<CompiledWorkflow> running = new ArrayList<>();
         Changes changes = new Changes(request);
@@ -157,8 +163,31 @@ public class RunStarter {
                 Optional<String> without = on.rejectsPatch(event.baseBranch(), event.type(), null);
                 yield without.isPresent() ? without : on.rejectsPatch(event.baseBranch(), event.type(), changes.files(on));
             }
-            case MANUAL, SCHEDULE -> Optional.empty();
+            case MANUAL -> Optional.empty();
+            case SCHEDULE -> on.schedules().stream().anyMatch(cron -> cron.expression().equals(request.event().cron())) ? Optional.empty()
+                    : Optional.of("its `on.schedule` no longer has `" + request.event().cron() + "`");
         };
+    }
+
+    /**
+     * GitHub runs schedules from the default branch's workflows: a push to it makes the schedules
+     * of its workflows the repository's schedules. A store that cannot be reached loses no push.
+     */
+    private void registerSchedules(TriggerRequest request, List<CompiledWorkflow> workflows) {
+        if (request.kind() != Kind.PUSH || request.inline() != null || request.branch() == null || request.event().payload() == null
+                || !request.branch().equals(request.event().payload().path("repository").path("default_branch").asText(null))) {
+            return;
+        }
+        List<ScheduleEntry> entries = workflows.stream().filter(w -> !w.on().schedules().isEmpty())
+                .map(w -> new ScheduleEntry(request.repositoryId(), request.repositoryName(), request.cloneUrl(), request.branch(), w.file(),
+                        w.on().schedules().stream().map(Cron::expression).toList(), Instant.now()))
+                .toList();
+        try {
+            schedules.replace(request.repositoryId(), entries);
+        } catch (RuntimeException e) {
+            Log.warnf("the schedules of %s could not be recorded (%s); the next push to %s records them", request.repositoryId(),
+                    e.getMessage(), request.branch());
+        }
     }
 
     /** The files a push or patch changed: as the sender listed them, else asked of the seed once, only when a path filter needs them. */
@@ -206,7 +235,7 @@ public class RunStarter {
         for (CompiledWorkflow workflow : workflows) {
             DispatchInputs.Resolved inputs = DispatchInputs.resolve(request.kind() == Kind.MANUAL ? workflow.on().inputs() : List.of(),
                     given, inputErrors);
-            String runId = Ulid.next();
+            String runId = request.event() != null && request.event().runId() != null ? request.event().runId() : Ulid.next();
             ObjectNode context = JsonNodeFactory.instance.objectNode();
             context.set("github", RunContexts.github(request, request.commit(), runId, runNumbers.next(request.repositoryId(),
                     workflow.file()), workflow, inputs.strings()));

@@ -43,10 +43,11 @@ public record TriggerRequest(Kind kind, String actor, boolean trusted, String re
      * and activity (opened, synchronize); {@code before} and {@code base} what the change is
      * compared with; {@code changedFiles} the changed paths where the sender listed them (null:
      * unknown); {@code inputs} a manual run's inputs as given; {@code workflowFile} the one workflow
-     * a manual run or a schedule names; {@code cron} the schedule that fired.
+     * a manual run or a schedule names; {@code cron} the schedule that fired; {@code runId} the id a
+     * schedule's tick gives its run (null: a new one), so a tick fired twice is one run.
      */
     public record Event(ObjectNode payload, String tag, String baseBranch, String type, String before, String base,
-            List<String> changedFiles, ObjectNode inputs, String workflowFile, String cron) {
+            List<String> changedFiles, ObjectNode inputs, String workflowFile, String cron, String runId) {
     }
 
     public TriggerRequest withCommit(String resolved) {

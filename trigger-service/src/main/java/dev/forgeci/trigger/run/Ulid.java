@@ -19,6 +19,19 @@ public final class Ulid {
         return of(System.currentTimeMillis(), random);
     }
 
+    /**
+     * The same id for the same thing, every time: its time part is when the thing happened, the rest
+     * comes from the thing's name. A schedule's tick gets one, so firing it twice starts one run.
+     */
+    public static String derived(long millis, String name) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return of(millis, java.util.Arrays.copyOf(digest, 10));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static String of(long millis, byte[] random) {
         char[] out = new char[26];
         long time = millis;
