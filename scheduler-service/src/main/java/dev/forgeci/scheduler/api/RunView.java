@@ -15,7 +15,7 @@ import dev.forgeci.scheduler.runs.Step;
 
 /** A run as the API shows it; the list leaves out the jobs. */
 public record RunView(String runId, String status, String reason, Repository repository, String commit, String ref,
-        String workflow, String workflowFile, JsonNode trigger, String rerunOf, String concurrencyGroup, boolean cancelRequested,
+        String workflow, String workflowFile, String runName, JsonNode trigger, String rerunOf, String concurrencyGroup, boolean cancelRequested,
         Instant queuedAt, Instant startedAt, Instant finishedAt, Long queuedMs, Long durationMs,
         @JsonInclude(JsonInclude.Include.NON_NULL) List<JobView> jobs) {
 
@@ -33,11 +33,11 @@ public record RunView(String runId, String status, String reason, Repository rep
     }
 
     public record StepView(int index, String name, String status, Integer exitCode, Instant startedAt, Instant finishedAt,
-            Long durationMs) {
+            Long durationMs, @JsonInclude(JsonInclude.Include.NON_NULL) String summary) {
 
         static StepView of(Step step) {
             return new StepView(step.index(), step.name(), step.status(), step.exitCode(), step.startedAt(), step.finishedAt(),
-                    step.durationMs());
+                    step.durationMs(), step.summary());
         }
     }
 
@@ -51,7 +51,7 @@ public record RunView(String runId, String status, String reason, Repository rep
 
     private static RunView of(Run run, List<JobView> jobs) {
         return new RunView(run.runId(), run.status().word(), run.reason(), run.repository(), run.commit(), run.ref(), run.workflow(),
-                run.workflowFile(), run.trigger(), run.rerunOf(), run.concurrencyGroup(), run.cancelRequested(), run.queuedAt(),
+                run.workflowFile(), run.runName(), run.trigger(), run.rerunOf(), run.concurrencyGroup(), run.cancelRequested(), run.queuedAt(),
                 run.startedAt(), run.finishedAt(), millis(run.queuedAt(), run.startedAt()),
                 millis(run.startedAt(), run.finishedAt()), jobs);
     }

@@ -20,7 +20,7 @@ public record JobEvent(String type, String runId, String jobId, Integer attempt,
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record StepReport(Integer index, String name, String status, Integer exitCode, Instant startedAt,
-            Instant finishedAt, Long durationMs) {
+            Instant finishedAt, Long durationMs, String summary) {
     }
 
     public void requireIdentity() {

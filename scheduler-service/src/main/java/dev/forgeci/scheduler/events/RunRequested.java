@@ -21,7 +21,7 @@ public record RunRequested(String runId, Instant requestedAt, ObjectNode trigger
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Workflow(String name, String file, Concurrency concurrency, List<JsonNode> jobs) {
+    public record Workflow(String name, String file, String runName, Concurrency concurrency, List<JsonNode> jobs) {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)

@@ -27,6 +27,8 @@ public final class Run {
     private String cloneUrl;
     private String workflow;
     private String workflowFile;
+    /** The workflow's {@code run-name}, as it evaluated; null when it has none. */
+    private String runName;
     private ObjectNode trigger;
     private String rerunOf;
     private String concurrencyGroup;
@@ -67,6 +69,7 @@ public final class Run {
         run.cloneUrl = request.cloneUrl();
         run.workflow = request.workflow().name();
         run.workflowFile = request.workflow().file();
+        run.runName = request.workflow().runName();
         run.trigger = request.trigger();
         run.rerunOf = run.triggerText("rerunOf");
         RunRequested.Concurrency concurrency = request.workflow().concurrency();
@@ -210,6 +213,10 @@ public final class Run {
 
     public String workflow() {
         return workflow;
+    }
+
+    public String runName() {
+        return runName;
     }
 
     public String workflowFile() {

@@ -19,6 +19,8 @@ public final class Step {
     private Instant startedAt;
     private Instant finishedAt;
     private Long durationMs;
+    /** What the step wrote to $GITHUB_STEP_SUMMARY (markdown, capped by the controller). */
+    private String summary;
 
     Step() {
     }
@@ -38,6 +40,7 @@ public final class Step {
         rename(report);
         status = JobState.ofOutcome(report.status()).status();
         exitCode = report.exitCode();
+        summary = report.summary();
         if (report.startedAt() != null) {
             startedAt = report.startedAt();
         }
@@ -89,5 +92,9 @@ public final class Step {
 
     public Long durationMs() {
         return durationMs;
+    }
+
+    public String summary() {
+        return summary;
     }
 }

@@ -60,7 +60,7 @@ class ReadyQueueTest {
         ObjectNode trigger = json.createObjectNode().put("kind", kind);
         Instant at = Instant.EPOCH.plusSeconds(++clock);
         RunRequested request = new RunRequested(RunIds.next(at), at, trigger, new RunRequested.Repository("rad:z" + repository, repository),
-                "c", "r", "u", null, new RunRequested.Workflow("w", "f", null, List.of()));
+                "c", "r", "u", null, new RunRequested.Workflow("w", "f", null, null, List.of()));
         JobSpec spec = new JobSpec("build", "build", "build", List.of(), "success", 10.0, false, null, null, List.of());
         Run run = Run.create(request, at, List.of(Job.of(spec, json.createObjectNode(), 0, 360)));
         run.prioritize(priority);
