@@ -37,6 +37,13 @@ public interface ForgeConfig {
 
     interface Schedule {
         /**
+         * How often the ticker looks for due ticks (and how long after start it first looks). A
+         * tick fires at most this late; GitHub documents delays of minutes at busy times.
+         */
+        @WithDefault("10s")
+        Duration tick();
+
+        /**
          * How far back a schedule's missed ticks are still fired (after a restart or an outage);
          * older ones are skipped, and the log and a metric say how many.
          */

@@ -40,7 +40,7 @@ public class ScheduleTicker {
         this.fired = metrics.counter("forge.schedule.ticks.fired");
     }
 
-    @Scheduled(every = "10s", delay = 10, concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${forge.schedule.tick}", delayed = "${forge.schedule.tick}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
         try {
             fire(Instant.now());

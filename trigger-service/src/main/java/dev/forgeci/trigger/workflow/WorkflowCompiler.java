@@ -552,7 +552,7 @@ public final class WorkflowCompiler {
                 template(keys.get("name").value(), Place.STEP, facts);
             }
             if (name == null) {
-                name = run != null ? YamlSource.firstLine(run) : uses != null ? uses : "step " + (index + 1);
+                name = run != null ? YamlSource.defaultStepName(run) : uses != null ? uses : "step " + (index + 1);
             }
             String shell = keys.containsKey("shell") ? shell(keys.get("shell"), where) : defaults.shell();
             String workingDirectory = defaults.workingDirectory();

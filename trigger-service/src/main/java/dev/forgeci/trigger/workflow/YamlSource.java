@@ -33,6 +33,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.forgeci.language.expr.Template;
 import dev.forgeci.language.expr.Values;
 
 /**
@@ -314,6 +315,16 @@ final class YamlSource {
     static String abbreviate(String text) {
         String line = firstLine(text);
         return line.length() < text.strip().length() ? line + " …" : line;
+    }
+
+    /**
+     * A step's name when it has none: the first line of its script, shortened without cutting an
+     * expression, since the controller evaluates it as GitHub's runner does ("Run " + the evaluated line).
+     */
+    static String defaultStepName(String run) {
+        String line = run.strip().lines().findFirst().orElse("");
+        String kept = Template.prefix(line, 79);
+        return kept.length() < line.length() ? kept.stripTrailing() + "…" : line;
     }
 
     static String firstLine(String text) {

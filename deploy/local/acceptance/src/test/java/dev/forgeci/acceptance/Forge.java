@@ -3,6 +3,7 @@ package dev.forgeci.acceptance;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -18,6 +19,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.forgeci.testkit.BareRepo;
 import io.restassured.http.ContentType;
@@ -137,5 +139,27 @@ final class Forge {
         } catch (Exception e) {
             throw new AssertionError("not JSON: " + text, e);
         }
+    }
+
+    /** A Radicle payload sample, as trigger-service's tests keep it byte for byte. */
+    static ObjectNode fixture(String name) {
+        try {
+            return (ObjectNode) JSON.readTree(ForgeStack.get().repoRoot.resolve("trigger-service/src/test/resources/radicle/" + name).toFile());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Makes a webhook sample name this stack's repository, commit, seed and status receiver. */
+    static void pointAtStack(ObjectNode webhook, String rid, String commit) {
+        ObjectNode repository = (ObjectNode) webhook.path("repository");
+        repository.put("id", rid);
+        repository.put("clone_url", cloneUrl(rid));
+        repository.put("url", ForgeStack.get().gateway.url() + "/" + rid);
+        webhook.put("after", commit);
+        if (webhook.path("commits").isArray() && webhook.path("commits").size() > 0 && webhook.path("commits").get(0).has("id")) {
+            ((ObjectNode) webhook.path("commits").get(0)).put("id", commit);
+        }
+        webhook.put("commit_status_url", ForgeStack.get().statuses.url() + "/api/commit-status");
     }
 }

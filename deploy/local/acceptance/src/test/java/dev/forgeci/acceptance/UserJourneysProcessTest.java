@@ -66,8 +66,8 @@ class UserJourneysProcessTest {
                         run: echo "token=$DEPLOY_TOKEN"
                 """), "push CI");
 
-        ObjectNode push = fixture("webhook-push.json");
-        pointAtStack(push, rid, commit);
+        ObjectNode push = Forge.fixture("webhook-push.json");
+        Forge.pointAtStack(push, rid, commit);
         push.put("branch", "main");
         JsonNode answer = Forge.webhook("push", push, 202);
         String runId = answer.path("runs").get(0).path("runId").asText();
@@ -90,7 +90,7 @@ class UserJourneysProcessTest {
     void aPatchFromANonDelegateRunsWithoutSecrets() {
         String rid = Forge.newRepositoryId();
         forge.secret(rid, "DEPLOY_TOKEN", "never-for-patches");
-        ObjectNode patch = fixture("webhook-patch.json");
+        ObjectNode patch = Forge.fixture("webhook-patch.json");
         String patchId = patch.path("patch").path("id").asText();
         BareRepo repo = Forge.repository(rid);
         repo.commit(Map.of("README.md", "base\n"), "base");
@@ -102,7 +102,7 @@ class UserJourneysProcessTest {
                     run: echo "token=${DEPLOY_TOKEN:-absent}"
                 """), "a contributor's patch");
 
-        pointAtStack(patch, rid, commit);
+        Forge.pointAtStack(patch, rid, commit);
         ((ObjectNode) patch.path("patch")).put("after", commit);
         ((ObjectNode) patch.path("patch").path("revisions").get(0)).put("oid", commit);
         ((ObjectNode) patch.path("patch").path("commits").get(0)).put("id", commit);
@@ -220,7 +220,7 @@ class UserJourneysProcessTest {
                 steps:
                   - run: echo "from the broker"
                 """), "broker");
-        ObjectNode request = fixture("broker-push.json");
+        ObjectNode request = Forge.fixture("broker-push.json");
         ((ObjectNode) request.path("repository")).put("id", rid);
         request.put("after", commit);
         request.put("branch", "main");
@@ -279,27 +279,5 @@ class UserJourneysProcessTest {
                 assertThat(counted.get(i)).isEqualTo("line " + (i + 1));
             }
         }
-    }
-
-    /** A Radicle payload sample, as trigger-service's tests keep it byte for byte. */
-    static ObjectNode fixture(String name) {
-        try {
-            return (ObjectNode) Forge.JSON.readTree(forge.repoRoot.resolve("trigger-service/src/test/resources/radicle/" + name).toFile());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Makes a webhook sample name this stack's repository, commit, seed and status receiver. */
-    static void pointAtStack(ObjectNode webhook, String rid, String commit) {
-        ObjectNode repository = (ObjectNode) webhook.path("repository");
-        repository.put("id", rid);
-        repository.put("clone_url", Forge.cloneUrl(rid));
-        repository.put("url", forge.gateway.url() + "/" + rid);
-        webhook.put("after", commit);
-        if (webhook.path("commits").isArray() && webhook.path("commits").size() > 0 && webhook.path("commits").get(0).has("id")) {
-            ((ObjectNode) webhook.path("commits").get(0)).put("id", commit);
-        }
-        webhook.put("commit_status_url", forge.statuses.url() + "/api/commit-status");
     }
 }

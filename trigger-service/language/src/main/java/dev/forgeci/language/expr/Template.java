@@ -74,6 +74,25 @@ public final class Template {
         return new Template(text, List.copyOf(parts));
     }
 
+    /**
+     * The longest start of the text, at most {@code max} characters, that cuts no expression in
+     * two: a shortened template that still evaluates (a step's default name is one).
+     */
+    public static String prefix(String text, int max) {
+        int i = 0;
+        while (true) {
+            int open = text.indexOf(OPEN, i);
+            if (open < 0 || open >= max) {
+                return text.substring(0, Math.min(max, text.length()));
+            }
+            int close = closing(text, open + OPEN.length());
+            if (close < 0 || close + CLOSE.length() > max) {
+                return text.substring(0, open);
+            }
+            i = close + CLOSE.length();
+        }
+    }
+
     /** Where the {@code }}} closing the expression that starts at {@code from} is, or -1. */
     private static int closing(String text, int from) {
         boolean quoted = false;

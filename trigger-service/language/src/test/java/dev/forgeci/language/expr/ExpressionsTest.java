@@ -23,6 +23,15 @@ class ExpressionsTest {
     }
 
     @Test
+    void aShortenedTemplateNeverCutsAnExpressionInTwo() {
+        assertThat(Template.prefix("echo ${{ inputs.level }} and more", 12)).isEqualTo("echo ");
+        assertThat(Template.prefix("echo ${{ inputs.level }} and more", 27)).isEqualTo("echo ${{ inputs.level }} an");
+        assertThat(Template.prefix("echo ${{ '}}' }} x", 9)).isEqualTo("echo ");
+        assertThat(Template.prefix("echo ${{ never closed", 80)).isEqualTo("echo ");
+        assertThat(Template.prefix("short", 80)).isEqualTo("short");
+    }
+
+    @Test
     void referencesNameEachContextWithTheLiteralPropertiesReadFromIt() {
         References references = References.of(Parser.parse(
                 "steps.build.outputs['version'] == needs.setup.result && contains(github.event.labels.*.name, matrix[env.KEY]) || success()"));

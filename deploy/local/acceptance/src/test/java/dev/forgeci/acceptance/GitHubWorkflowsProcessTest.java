@@ -1,0 +1,424 @@
+package dev.forgeci.acceptance;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.forgeci.testkit.BareRepo;
+import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
+
+/**
+ * A corpus of GitHub Actions workflows, written as people write them in .github/workflows, run over
+ * the four services as processes with a real broker, Redis, Docker engine and git gateway; each
+ * job's log is asserted line by line against what GitHub documents.
+ */
+class GitHubWorkflowsProcessTest {
+
+    private static final Duration RUN_TIMEOUT = Duration.ofMinutes(4);
+
+    private static ForgeStack forge;
+
+    @BeforeAll
+    static void startForge() {
+        forge = ForgeStack.get();
+    }
+
+    @Test
+    void aMatrixWithIncludeAndExcludeRunsTheCombinationsGitHubDocumentsAndNeedsWaitsForAllOfThem() {
+        Run run = dispatch("""
+                name: Matrix
+                on: workflow_dispatch
+                jobs:
+                  test:
+                    name: Test ${{ matrix.os }}
+                    runs-on: ${{ matrix.os }}
+                    strategy:
+                      fail-fast: false
+                      matrix:
+                        os: [ubuntu-latest, ubuntu-22.04]
+                        node: [18, 20]
+                        exclude:
+                          - os: ubuntu-22.04
+                            node: 18
+                        include:
+                          - node: 20
+                            lts: true
+                          - os: ubuntu-24.04
+                            node: 22
+                    steps:
+                      - run: echo "os=${{ matrix.os }} node=${{ matrix.node }} lts=${{ matrix.lts || 'no' }} job ${{ strategy.job-index }} of ${{ strategy.job-total }}"
+                  after:
+                    needs: test
+                    runs-on: ubuntu-latest
+                    steps:
+                      - run: echo "after ${{ needs.test.result }}"
+                """, Map.of());
+
+        assertThat(run.status()).as(run.transcript()).isEqualTo("success");
+        assertThat(run.lines("test.1")).containsExactly("os=ubuntu-latest node=18 lts=no job 0 of 4");
+        assertThat(run.lines("test.2")).containsExactly("os=ubuntu-latest node=20 lts=true job 1 of 4");
+        assertThat(run.lines("test.3")).containsExactly("os=ubuntu-22.04 node=20 lts=true job 2 of 4");
+        assertThat(run.lines("test.4")).containsExactly("os=ubuntu-24.04 node=22 lts=no job 3 of 4");
+        assertThat(run.lines("after")).containsExactly("after success");
+        assertThat(run.detail.path("jobs").valueStream().map(job -> job.path("name").asText())).containsExactly("Test ubuntu-latest", "Test ubuntu-latest",
+                "Test ubuntu-22.04", "Test ubuntu-24.04", "after");
+        assertThat(Instant.of(Forge.job(run.detail, "after").path("startedAt")))
+                .isAfterOrEqualTo(run.detail.path("jobs").valueStream().limit(4).map(job -> Instant.of(job.path("finishedAt"))).max(java.util.Comparator.naturalOrder()).orElseThrow());
+    }
+
+    @Test
+    void outputsFlowFromStepsToJobsToAMatrixBuiltFromThemAndToConditions() {
+        Run run = dispatch("""
+                on: workflow_dispatch
+                jobs:
+                  setup:
+                    runs-on: ubuntu-latest
+                    outputs:
+                      targets: ${{ steps.list.outputs.targets }}
+                      deploy: ${{ steps.decide.outputs.deploy }}
+                    steps:
+                      - id: list
+                        run: echo 'targets=["arm64","amd64"]' >> "$GITHUB_OUTPUT"
+                      - id: decide
+                        run: echo "deploy=true" >> "$GITHUB_OUTPUT"
+                  build:
+                    needs: setup
+                    runs-on: ubuntu-latest
+                    strategy:
+                      matrix:
+                        arch: ${{ fromJSON(needs.setup.outputs.targets) }}
+                    steps:
+                      - run: echo "building ${{ matrix.arch }}"
+                  deploy:
+                    needs: [setup, build]
+                    if: needs.setup.outputs.deploy == 'true'
+                    runs-on: ubuntu-latest
+                    steps:
+                      - run: echo "deploying after ${{ needs.build.result }}, targets ${{ join(fromJSON(needs.setup.outputs.targets), '+') }}"
+                  never:
+                    needs: setup
+                    if: needs.setup.outputs.deploy == 'false'
+                    runs-on: ubuntu-latest
+                    steps: [{run: echo never}]
+                """, Map.of());
+
+        assertThat(run.status()).as(run.transcript()).isEqualTo("success");
+        assertThat(run.lines("build.1")).containsExactly("building arm64");
+        assertThat(run.lines("build.2")).containsExactly("building amd64");
+        assertThat(run.lines("deploy")).containsExactly("deploying after success, targets arm64+amd64");
+        assertThat(Forge.job(run.detail, "setup").path("outputs").toString()).isEqualTo("{\"targets\":\"[\\\"arm64\\\",\\\"amd64\\\"]\",\"deploy\":\"true\"}");
+        assertThat(Forge.job(run.detail, "never").path("status").asText()).isEqualTo("skipped");
+        assertThat(run.lines("never")).isEmpty();
+    }
+
+    @Test
+    void environmentFilesPathAndSummaryReachTheLaterSteps() {
+        Run run = dispatch("""
+                on: workflow_dispatch
+                env:
+                  WORKFLOW_LEVEL: wf
+                jobs:
+                  files:
+                    runs-on: ubuntu-latest
+                    env:
+                      JOB_LEVEL: job-${{ github.event_name }}
+                    steps:
+                      - id: first
+                        run: |
+                          echo "FROM_FILE=file value" >> "$GITHUB_ENV"
+                          { echo 'MULTI<<END'; echo 'a'; echo 'b'; echo 'END'; } >> "$GITHUB_ENV"
+                          mkdir -p "$RUNNER_TEMP/tools"
+                          printf '#!/bin/sh\\necho hello from a tool\\n' > "$RUNNER_TEMP/tools/greet"
+                          chmod +x "$RUNNER_TEMP/tools/greet"
+                          echo "$RUNNER_TEMP/tools" >> "$GITHUB_PATH"
+                          echo "### Done" >> "$GITHUB_STEP_SUMMARY"
+                      - name: Use ${{ env.FROM_FILE }}
+                        env:
+                          STEP_LEVEL: ${{ env.JOB_LEVEL }}-step
+                        run: |
+                          echo "$WORKFLOW_LEVEL $JOB_LEVEL $STEP_LEVEL"
+                          echo "$FROM_FILE / ${{ env.FROM_FILE }}"
+                          echo "$MULTI" | tr '\\n' ','; echo
+                          greet
+                          echo "outcome=${{ steps.first.outcome }} ci=$CI actions=$GITHUB_ACTIONS os=$RUNNER_OS"
+                """, Map.of());
+
+        assertThat(run.status()).as(run.transcript()).isEqualTo("success");
+        assertThat(run.lines("files")).containsExactly("wf job-workflow_dispatch job-workflow_dispatch-step", "file value / file value",
+                "a,b,", "hello from a tool", "outcome=success ci=true actions=true os=Linux");
+        JsonNode steps = Forge.job(run.detail, "files").path("steps");
+        assertThat(steps.get(0).path("summary").asText()).isEqualTo("### Done\n");
+        assertThat(steps.get(1).path("name").asText()).isEqualTo("Use file value");
+    }
+
+    @Test
+    void expressionsWorkInEveryPlaceGitHubAllowsThem() {
+        Run run = dispatch("""
+                name: Everywhere
+                run-name: Everywhere by ${{ github.actor }}
+                on: workflow_dispatch
+                concurrency:
+                  group: everywhere-${{ github.ref_name }}
+                jobs:
+                  one:
+                    name: One on ${{ github.event_name }}
+                    runs-on: ubuntu-latest
+                    timeout-minutes: ${{ fromJSON('7') }}
+                    continue-on-error: ${{ github.event_name != 'workflow_dispatch' }}
+                    steps:
+                      - run: mkdir -p sub/deeper
+                      - name: In ${{ format('sub/{0}', 'deeper') }}
+                        working-directory: ${{ format('sub/{0}', 'deeper') }}
+                        timeout-minutes: ${{ fromJSON('2') }}
+                        run: pwd
+                      - id: fails
+                        continue-on-error: ${{ true }}
+                        run: exit 4
+                      - if: steps.fails.outcome == 'failure' && steps.fails.conclusion == 'success'
+                        run: echo "saw the failure; the job is ${{ job.status }}"
+                      - if: ${{ false }}
+                        run: echo never
+                      - if: ${{ contains(fromJSON('["x","y"]'), 'Y') && startsWith(github.ref, 'refs/heads/') }}
+                        run: echo "functions ok on ${{ github.ref_name }}"
+                      - run: exit 9
+                      - if: failure()
+                        run: echo "failure() after the failed step"
+                      - if: always()
+                        run: echo 'always ${{ toJSON(fromJSON('{"a":[1]}')) }}'
+                """, Map.of());
+
+        assertThat(run.status()).as(run.transcript()).isEqualTo("failure");
+        assertThat(run.detail.path("runName").asText()).startsWith("Everywhere by token:");
+        assertThat(run.detail.path("concurrencyGroup").asText()).isEqualTo("everywhere-main");
+        JsonNode job = Forge.job(run.detail, "one");
+        assertThat(job.path("name").asText()).isEqualTo("One on workflow_dispatch");
+        assertThat(job.path("timeoutMinutes").asDouble()).isEqualTo(7);
+        assertThat(job.path("steps").get(1).path("name").asText()).isEqualTo("In sub/deeper");
+        assertThat(run.lines("one")).containsExactly("/workspace/sub/deeper", "saw the failure; the job is success",
+                "functions ok on main", "failure() after the failed step", "always {", "  \"a\": [", "    1", "  ]", "}");
+        assertThat(job.path("steps").findValuesAsText("status")).containsExactly("success", "success", "failure", "success", "skipped",
+                "success", "failure", "success", "success");
+        assertThat(job.path("reason").asText()).isEqualTo("step \"exit 9\" failed with exit code 9");
+    }
+
+    @Test
+    void pushesTagsAndPatchesAreGitHubsEventsAndFiltersDecideWhatRuns() {
+        String rid = Forge.newRepositoryId();
+        BareRepo repo = Forge.repository(rid);
+        String commit = repo.commit(Map.of(".github/workflows/events.yml", """
+                on:
+                  push:
+                    branches: [main]
+                    tags: ['v*']
+                  pull_request:
+                    branches: [main]
+                jobs:
+                  show:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - run: |
+                          echo "event=${{ github.event_name }} ref=${{ github.ref }} name=${{ github.ref_name }} type=${{ github.ref_type }}"
+                          echo "head=${{ github.event.head_commit.message }} same=${{ github.event.pull_request.head.sha == github.sha }} base=${{ github.base_ref }}"
+                """, ".github/workflows/src-only.yml", """
+                on:
+                  push:
+                    paths: ['src/**']
+                jobs:
+                  build: {runs-on: ubuntu-latest, steps: [{run: echo built}]}
+                """), "events");
+
+        JsonNode branchPush = Forge.webhook("push", push(rid, commit, "main", null, List.of("README.md")), 202);
+        assertThat(branchPush.path("runs")).hasSize(1);
+        assertThat(branchPush.path("skipped").get(0).path("reason").asText())
+                .isEqualTo("none of the 1 changed files matches its `paths` [src/**]");
+        Run branchPushRun = first(branchPush);
+        assertThat(branchPushRun.lines("show")).as(branchPushRun.transcript()).containsExactly("event=push ref=refs/heads/main name=main type=branch",
+                "head=docs: say hello same=false base=");
+
+        // "Path filters are not evaluated for pushes of tags" (GitHub's workflow syntax, on.push.paths)
+        JsonNode tagPush = Forge.webhook("push", push(rid, commit, null, "refs/tags/v1.0", List.of("README.md")), 202);
+        assertThat(tagPush.path("runs").findValuesAsText("file")).containsExactly(".github/workflows/events.yml",
+                ".github/workflows/src-only.yml");
+        Run tagPushRun = first(tagPush);
+        assertThat(tagPushRun.lines("show")).as(tagPushRun.transcript()).containsExactly("event=push ref=refs/tags/v1.0 name=v1.0 type=tag",
+                "head=docs: say hello same=false base=");
+
+        JsonNode elsewhere = Forge.webhook("push", push(rid, commit, "dev", null, List.of("README.md")), 200);
+        assertThat(elsewhere.path("skipped").findValuesAsText("reason")).contains("its `on.push.branches` [main] do not match branch `dev`");
+
+        ObjectNode patch = Forge.fixture("webhook-patch.json");
+        String patchId = patch.path("patch").path("id").asText();
+        String patchCommit = repo.commit("patches/" + patchId, Map.of("src/a.c", "int main;\n"), "a contributor's patch");
+        Forge.pointAtStack(patch, rid, patchCommit);
+        ((ObjectNode) patch.path("repository")).put("default_branch", "main");
+        ((ObjectNode) patch.path("patch")).put("after", patchCommit);
+        ((ObjectNode) patch.path("patch").path("revisions").get(0)).put("oid", patchCommit).put("base", commit);
+        ((ObjectNode) patch.path("patch").path("commits").get(0)).put("id", patchCommit);
+        JsonNode pullRequest = Forge.webhook("patch", patch, 202);
+        Run pullRequestRun = first(pullRequest);
+        assertThat(pullRequestRun.lines("show")).as(pullRequestRun.transcript()).containsExactly(
+                "event=pull_request ref=refs/namespaces/" + patch.path("patch").path("author").path("id").asText().substring("did:key:".length())
+                        + "/refs/heads/patches/" + patchId + " name=patches/" + patchId + " type=branch",
+                "head= same=true base=main");
+    }
+
+    @Test
+    void dispatchInputsAreTypedAndCheckedAsGitHubChecksThem() {
+        String workflow = """
+                on:
+                  workflow_dispatch:
+                    inputs:
+                      level: {type: choice, options: [info, debug], default: info}
+                      dry-run: {type: boolean}
+                      count: {type: number, default: 3}
+                jobs:
+                  show:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - run: echo "${{ inputs.level }} ${{ inputs.dry-run }} ${{ inputs.count }} ${{ github.event.inputs.dry-run }} typed=${{ inputs.dry-run == true }}"
+                """;
+        Run run = dispatch(workflow, Map.of("level", "debug", "dry-run", true));
+        assertThat(run.lines("show")).as(run.transcript()).containsExactly("debug true 3 true typed=true");
+
+        Forge.Pushed repo = Forge.newRepositoryWithACommit("inputs");
+        trigger(repo, workflow, Map.of("level", "loud")).statusCode(422).body("errors[0].field", org.hamcrest.Matchers.equalTo("inputs.level"));
+        trigger(repo, workflow, Map.of("colour", "red")).statusCode(422).body("errors[0].field", org.hamcrest.Matchers.equalTo("inputs.colour"));
+    }
+
+    @Test
+    void aScheduleOfTheDefaultBranchRunsOnItsOwn() {
+        String rid = Forge.newRepositoryId();
+        BareRepo repo = Forge.repository(rid);
+        String commit = repo.commit(Map.of(".github/workflows/cron.yml", """
+                on:
+                  schedule:
+                    - cron: '* * * * *'
+                jobs:
+                  tick:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - run: echo "${{ github.event_name }} ${{ github.event.schedule }}"
+                """), "every minute");
+        Forge.webhook("push", push(rid, commit, "main", null, List.of(".github/workflows/cron.yml")), 200);
+
+        JsonNode scheduled = await("a scheduled run").atMost(Duration.ofSeconds(100)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+                .until(() -> Forge.readJson(given().baseUri(forge.scheduler.baseUrl()).auth().oauth2(ForgeStack.TOKEN)
+                        .queryParam("repository", rid).when().get("/api/runs").then().statusCode(200).extract().asString()).path("runs"),
+                        runs -> runs.size() > 0);
+        String runId = scheduled.get(0).path("runId").asText();
+        assertThat(scheduled.get(0).path("trigger").path("kind").asText()).isEqualTo("schedule");
+        assertThat(new Run(runId).lines("tick")).containsExactly("schedule * * * * *");
+        // the default branch drops it: no more ticks
+        String without = repo.commit(Map.of(".github/workflows/cron.yml", "on: workflow_dispatch\njobs:\n  tick: {runs-on: linux, steps: [{run: x}]}\n"),
+                "no schedule");
+        Forge.webhook("push", push(rid, without, "main", null, List.of(".github/workflows/cron.yml")), 200);
+    }
+
+    @Test
+    void unknownContextsAndRunnersNoOneOffersAreRefusedWithTheirPlace() {
+        Forge.Pushed repo = Forge.newRepositoryWithACommit("refused");
+        trigger(repo, "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ githb.sha }}\n", Map.of())
+                .statusCode(422)
+                .contentType("application/problem+json")
+                .body("errors.line", org.hamcrest.Matchers.contains(6))
+                .body("errors[0].column", org.hamcrest.Matchers.equalTo(23))
+                .body("errors[0].message", org.hamcrest.Matchers.startsWith("unknown context `githb`"));
+        // runs-on is checked once the workflow compiles: the labels are a fact of this installation, not of the file
+        trigger(repo, "on: push\njobs:\n  a:\n    runs-on: windows-latest\n    steps: [{run: dir}]\n", Map.of()).statusCode(422)
+                .body("errors[0].line", org.hamcrest.Matchers.equalTo(4))
+                .body("errors[0].message", org.hamcrest.Matchers.containsString("needs a runner labelled `windows-latest`, which no runner here offers"));
+    }
+
+    // ----------------------------------------------------------------------------------------------
+
+    /** A finished run: its detail from the runs API and its log from the WebSocket. */
+    private static final class Run {
+        final String runId;
+        final JsonNode detail;
+        final LogViewer viewer;
+
+        Run(String runId) {
+            this.runId = runId;
+            this.viewer = LogViewer.follow(runId);
+            viewer.awaitEnd(RUN_TIMEOUT);
+            this.detail = Forge.run(runId);
+            viewer.close();
+        }
+
+        String status() {
+            return detail.path("status").asText();
+        }
+
+        /** Every line of the run, the controller's included: what a failed assertion shows. */
+        String transcript() {
+            return String.join("\n", viewer.framesOfType("line").stream()
+                    .map(f -> f.path("jobId").asText() + " | " + f.path("text").asText()).toList());
+        }
+
+        /** The job's step output, stdout and stderr, in order (the controller's own lines left out). */
+        List<String> lines(String jobId) {
+            return viewer.framesOfType("line").stream().filter(f -> f.path("jobId").asText().equals(jobId))
+                    .filter(f -> !f.path("stream").asText().equals("system") && !f.path("step").isNull())
+                    .map(f -> f.path("text").asText()).toList();
+        }
+    }
+
+    private static Run dispatch(String workflow, Map<String, Object> inputs) {
+        Forge.Pushed repo = Forge.newRepositoryWithACommit("github workflow");
+        String runId = trigger(repo, workflow, inputs).statusCode(202).extract().path("runs[0].runId");
+        return new Run(runId);
+    }
+
+    private static ValidatableResponse trigger(Forge.Pushed repo, String workflow, Map<String, Object> inputs) {
+        Map<String, Object> body = new HashMap<>(Map.of("repository", repo.rid(), "commit", repo.commit(), "ref", "refs/heads/main",
+                "workflow", workflow, "workflowFile", ".github/workflows/ci.yml"));
+        if (!inputs.isEmpty()) {
+            body.put("inputs", inputs);
+        }
+        return given().baseUri(forge.trigger.baseUrl()).auth().oauth2(ForgeStack.TOKEN).contentType(ContentType.JSON).body(body)
+                .when().post("/api/triggers").then();
+    }
+
+    private static Run first(JsonNode answer) {
+        return new Run(answer.path("runs").get(0).path("runId").asText());
+    }
+
+    /** A push webhook of the fixture's shape: to a branch or a full ref, with one commit that changed these files. */
+    private static ObjectNode push(String rid, String commit, String branch, String ref, List<String> changed) {
+        ObjectNode push = Forge.fixture("webhook-push.json");
+        Forge.pointAtStack(push, rid, commit);
+        push.remove("commit_status_url");
+        ((ObjectNode) push.path("repository")).put("default_branch", "main");
+        if (branch != null) {
+            push.put("branch", branch);
+        } else {
+            push.remove("branch");
+            push.put("ref", ref);
+        }
+        ObjectNode first = (ObjectNode) push.path("commits").get(0);
+        first.put("message", "docs: say hello");
+        ArrayNode modified = first.putArray("modified");
+        changed.forEach(modified::add);
+        return push;
+    }
+
+    /** Timestamps of the runs API. */
+    private static final class Instant {
+        static java.time.Instant of(JsonNode text) {
+            return java.time.Instant.parse(text.asText());
+        }
+    }
+}
