@@ -217,6 +217,10 @@ $('run-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   const body = { repository: $('run-repository').value.trim(), commit: $('run-commit').value.trim() };
   if ($('run-workflow').value.trim()) body.workflow = $('run-workflow').value;
+  if ($('run-workflow-file').value.trim()) body.workflowFile = $('run-workflow-file').value.trim();
+  const inputs = parseInputs($('run-inputs').value);
+  if (inputs === null) { say('run: each input line must read name=value', true); return; }
+  if (Object.keys(inputs).length) body.inputs = inputs;
   $('run-submit').disabled = true;
   try {
     const response = await fetch('api/triggers', { method: 'POST', headers: authHeaders({ 'Content-Type': 'application/json' }),
@@ -232,6 +236,17 @@ $('run-form').addEventListener('submit', async (event) => {
     $('run-submit').disabled = false;
   }
 });
+
+/** `name=value` lines as the inputs object GitHub's dispatch API takes (values are strings); null when a line has no `=`. */
+function parseInputs(text) {
+  const inputs = {};
+  for (const line of text.split('\n').map((l) => l.trim()).filter((l) => l)) {
+    const at = line.indexOf('=');
+    if (at < 1) return null;
+    inputs[line.slice(0, at).trim()] = line.slice(at + 1);
+  }
+  return inputs;
+}
 
 // ---- Navigation --------------------------------------------------------------------------------
 

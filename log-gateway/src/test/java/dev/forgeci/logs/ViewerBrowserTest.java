@@ -91,6 +91,8 @@ class ViewerBrowserTest {
         browser.findElement(By.id("run-repository")).sendKeys("rad:z3gqcJUoA1n9HaHKufZs5FCSGazv5");
         browser.findElement(By.id("run-commit")).sendKeys("2f1c3e5d9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d");
         browser.findElement(By.id("run-workflow")).sendKeys("name: Build and Test\nsteps:\n  - name: Run Tests\n    run: npm test\n");
+        browser.findElement(By.id("run-workflow-file")).sendKeys(".github/workflows/ci.yml");
+        browser.findElement(By.id("run-inputs")).sendKeys("level=debug\ndry-run=true\nnote=a=b\n");
         browser.findElement(By.id("run-submit")).click();
 
         FakeNeighbours.Received trigger = Awaitility.await().atMost(Duration.ofSeconds(30))
@@ -102,6 +104,8 @@ class ViewerBrowserTest {
         assertThat(body.get("repository").asText()).isEqualTo("rad:z3gqcJUoA1n9HaHKufZs5FCSGazv5");
         assertThat(body.get("commit").asText()).isEqualTo("2f1c3e5d9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d");
         assertThat(body.get("workflow").asText()).contains("npm test");
+        assertThat(body.get("workflowFile").asText()).isEqualTo(".github/workflows/ci.yml");
+        assertThat(body.get("inputs").toString()).isEqualTo("{\"level\":\"debug\",\"dry-run\":\"true\",\"note\":\"a=b\"}");
 
         // Play the scheduler and the runner-controller for the run the stand-in trigger-service announced.
         RunFeeder run = new RunFeeder(kafka, neighbours.nextRunId);

@@ -154,11 +154,15 @@ class GitHubWorkflowsProcessTest {
                           echo "$MULTI" | tr '\\n' ','; echo
                           greet
                           echo "outcome=${{ steps.first.outcome }} ci=$CI actions=$GITHUB_ACTIONS os=$RUNNER_OS"
+                      - shell: python
+                        run: |
+                          import os
+                          print("python sees", os.environ["FROM_FILE"], "${{ env.JOB_LEVEL }}")
                 """, Map.of());
 
         assertThat(run.status()).as(run.transcript()).isEqualTo("success");
         assertThat(run.lines("files")).containsExactly("wf job-workflow_dispatch job-workflow_dispatch-step", "file value / file value",
-                "a,b,", "hello from a tool", "outcome=success ci=true actions=true os=Linux");
+                "a,b,", "hello from a tool", "outcome=success ci=true actions=true os=Linux", "python sees file value job-workflow_dispatch");
         JsonNode steps = Forge.job(run.detail, "files").path("steps");
         assertThat(steps.get(0).path("summary").asText()).isEqualTo("### Done\n");
         assertThat(steps.get(1).path("name").asText()).isEqualTo("Use file value");
