@@ -211,7 +211,10 @@ public final class JobExecution {
         }
         // Masked whether or not they were given: a secret must never leave the controller.
         masker = SecretMasker.of(resolved.values().values());
-        WorkflowCommands commands = new WorkflowCommands(false);
+        // GitHub shows ::debug:: lines when the configuration variable ACTIONS_STEP_DEBUG is true.
+        boolean debug = dispatch.context() != null
+                && "true".equalsIgnoreCase(dispatch.context().path("vars").path("ACTIONS_STEP_DEBUG").asText());
+        WorkflowCommands commands = new WorkflowCommands(debug);
         stdout = splitter(Stream.STDOUT, LogChunk.STDOUT, commands);
         stderr = splitter(Stream.STDERR, LogChunk.STDERR, commands);
         JsonNode event = dispatch.context() == null ? null : dispatch.context().path("github").get("event");

@@ -18,6 +18,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import dev.forgeci.controller.events.JobDispatched;
 import dev.forgeci.controller.events.JobEvent;
 import dev.forgeci.controller.events.LogChunk;
@@ -158,6 +160,22 @@ class JobExecutionTest {
                 "plain ::not-a-command:: line");
         assertThat(publisher.step(0).status()).isEqualTo("failure");
         assertThat(publisher.finished().status()).isEqualTo("failure");
+    }
+
+    @Test
+    void debugLinesAreHiddenByDefault() {
+        engine.step(0).out("::debug::looking closer\n").out("done\n");
+        execution(dispatch(Dispatches.context(), null, Map.of(), Map.of(), step(0, "Quiet"))).run();
+        assertThat(texts(0, LogChunk.STDOUT)).containsExactly("done");
+    }
+
+    @Test
+    void debugLinesShowWhenTheVariableActionsStepDebugIsTrue() {
+        engine.step(0).out("::debug::looking closer\n").out("done\n");
+        ObjectNode context = Dispatches.context();
+        ((ObjectNode) context.get("vars")).put("ACTIONS_STEP_DEBUG", "true");
+        execution(dispatch(context, null, Map.of(), Map.of(), step(0, "Verbose"))).run();
+        assertThat(texts(0, LogChunk.STDOUT)).containsExactly("\u001b[35mDebug:\u001b[0m looking closer", "done");
     }
 
     @Test
