@@ -78,9 +78,16 @@ public class RadicleTriggers {
         throw new TriggerRejected(errors);
     }
 
-    /** A push names its branch, or its full ref: {@code refs/heads/<branch>} or {@code refs/tags/<tag>}. */
+    /**
+     * A push names its branch, or its full ref: {@code refs/heads/<branch>} or {@code refs/tags/<tag>}
+     * (in {@code ref}, or in {@code branch} where a sender has only that field).
+     */
     private Admission push(Payloads.Repository repository, String rid, Payloads.Person pusher, String branch, String ref, String before,
             String after, List<Payloads.Commit> commits, Origin origin, List<FieldError> errors) {
+        if (ref == null && branch != null && (branch.startsWith("refs/tags/") || branch.startsWith("refs/heads/"))) {
+            ref = branch;
+            branch = null;
+        }
         String tag = null;
         if (ref != null && ref.startsWith("refs/tags/")) {
             tag = ref.substring("refs/tags/".length());

@@ -97,6 +97,34 @@ class BrokerAdapterTest {
     }
 
     @Test
+    void aTagPushFromTheBrokerRunsAsGitHubsTagPush() throws Exception {
+        String rid = TestEnvironment.newRepositoryId();
+        String commit = BareRepo.create(gateway.root(), rid).commit(Map.of(".github/workflows/release.yml", """
+                on:
+                  push:
+                    tags: ['v*']
+                jobs:
+                  release: {runs-on: ubuntu-latest, steps: [{run: echo release}]}
+                """), "release");
+        ObjectNode request = Fixtures.json("broker-push.json");
+        ((ObjectNode) request.path("repository")).put("id", rid);
+        request.put("after", commit);
+        request.put("branch", "refs/tags/v1.2.0");
+
+        try (Adapter adapter = Adapter.start(base, TestEnvironment.TOKEN, JSON.writeValueAsString(request))) {
+            String runId = adapter.triggeredRunId();
+            JsonNode run = runRequested.awaitOne(r -> runId.equals(r.key()), Duration.ofSeconds(30)).json();
+            assertThat(run.path("ref").asText()).isEqualTo("refs/tags/v1.2.0");
+            JsonNode github = run.path("context").path("github");
+            assertThat(github.path("ref_type").asText()).isEqualTo("tag");
+            assertThat(github.path("ref_name").asText()).isEqualTo("v1.2.0");
+            assertThat(github.path("event").path("ref").asText()).isEqualTo("refs/tags/v1.2.0");
+            publish(runId, 1, "success");
+            assertThat(adapter.awaitExit()).isZero();
+        }
+    }
+
+    @Test
     void aPatchWhoseRunFailsIsReportedAsAFailure() throws Exception {
         String rid = TestEnvironment.newRepositoryId();
         BareRepo repo = BareRepo.create(gateway.root(), rid);
