@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -203,18 +202,7 @@ public class DockerRunnerEngine implements RunnerEngine {
                     .withFollowStream(true).withLogs(false).exec(stream);
             attached.get(ATTACH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             docker.startContainerCmd(runner.containerId()).exec();
-            return new Attachment() {
-                @Override
-                public CompletionStage<Void> ended() {
-                    return ended;
-                }
-
-                @Override
-                public void send(String line) {
-                    commands.send(line);
-                }
-
-            };
+            return Attachment.of(ended, commands::send);
         } catch (RuntimeException | ExecutionException | TimeoutException e) {
             commands.close();
             closeQuietly(stream);

@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -182,19 +181,10 @@ final class ScriptedEngine implements RunnerEngine {
             }
         });
         agent.start();
-        return new Attachment() {
-            @Override
-            public CompletionStage<Void> ended() {
-                return ended;
-            }
-
-            @Override
-            public void send(String line) {
-                commands.add(line);
-                input.add(line);
-            }
-
-        };
+        return Attachment.of(ended, line -> {
+            commands.add(line);
+            input.add(line);
+        });
     }
 
     private void play(RunnerOutput output, String marker, List<Frame> frames) throws InterruptedException {

@@ -50,21 +50,12 @@ class StepContextConformanceTest {
             Map<String, String> env = new HashMap<>();
             given.path("env").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
             Scope contexts = steps.scope(env);
-            Scope scope = new Scope() {
-                @Override
-                public JsonNode context(String name) {
-                    // the runner and job contexts are the controller's own; the case's are used where the controller has none
-                    return switch (name) {
-                        case "runner", "job" -> given.get(name);
-                        default -> contexts.context(name);
-                    };
-                }
-
-                @Override
-                public boolean status(String function) {
-                    return c.status(function);
-                }
+            // the runner and job contexts are the controller's own; the case's are used where the controller has none
+            Scope mixed = name -> switch (name) {
+                case "runner", "job" -> given.get(name);
+                default -> contexts.context(name);
             };
+            Scope scope = mixed.withStatus(c::status);
             return switch (c.kind()) {
                 case "expr" -> Evaluator.evaluate(c.text(), scope);
                 case "template" -> Template.parse(c.text()).evaluate(scope);

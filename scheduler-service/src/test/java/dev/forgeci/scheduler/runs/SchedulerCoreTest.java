@@ -164,18 +164,7 @@ class SchedulerCoreTest {
                 job.outputs(JSON.convertValue(needs.path(name).path("outputs"), Map.class));
                 job.end(JobState.ofOutcome(needs.path(name).path("result").asText()), null, 0, 0L, T0);
             }
-            JobScope jobScope = new JobScope(run, run.job("x"));
-            Scope scope = new Scope() {
-                @Override
-                public JsonNode context(String name) {
-                    return jobScope.context(name);
-                }
-
-                @Override
-                public boolean status(String function) {
-                    return c.status(function);
-                }
-            };
+            Scope scope = new JobScope(run, run.job("x")).withStatus(c::status);
             return switch (c.kind()) {
                 case "expr" -> Evaluator.evaluate(c.text(), scope);
                 case "template" -> Template.parse(c.text()).evaluate(scope);

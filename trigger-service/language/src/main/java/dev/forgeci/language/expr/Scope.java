@@ -3,6 +3,7 @@ package dev.forgeci.language.expr;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -24,6 +25,27 @@ public interface Scope {
     /** {@code hashFiles(patterns…)}: the SHA-256 of the matching files of the workspace, empty when none match. */
     default String hashFiles(List<String> patterns) {
         throw new ExpressionException("hashFiles() cannot be used here: it needs the job's workspace", -1);
+    }
+
+    /** This scope with the status functions answered by {@code status} (a job's own outcome so far, say). */
+    default Scope withStatus(Predicate<String> status) {
+        Scope contexts = this;
+        return new Scope() {
+            @Override
+            public JsonNode context(String name) {
+                return contexts.context(name);
+            }
+
+            @Override
+            public boolean status(String function) {
+                return status.test(function);
+            }
+
+            @Override
+            public String hashFiles(List<String> patterns) {
+                return contexts.hashFiles(patterns);
+            }
+        };
     }
 
     /** A scope of fixed contexts, keyed by name (any case). */

@@ -1,10 +1,10 @@
 package dev.forgeci.language.matrix;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -158,37 +158,12 @@ public final class Matrix {
         return true;
     }
 
+    /** Numbers compare by value (1 equals 1.0); anything else as JSON. */
+    private static final Comparator<JsonNode> NUMBERS_BY_VALUE = (a, b) -> a.isNumber() && b.isNumber()
+            ? (a.doubleValue() == b.doubleValue() ? 0 : 1) : (a.equals(b) ? 0 : 1);
+
     static boolean sameValue(JsonNode a, JsonNode b) {
-        if (a == null || b == null) {
-            return a == b;
-        }
-        if (a.isNumber() && b.isNumber()) {
-            return a.doubleValue() == b.doubleValue();
-        }
-        if (a.isObject() && b.isObject()) {
-            if (a.size() != b.size()) {
-                return false;
-            }
-            for (Iterator<Map.Entry<String, JsonNode>> it = a.fields(); it.hasNext();) {
-                Map.Entry<String, JsonNode> field = it.next();
-                if (!sameValue(field.getValue(), b.get(field.getKey()))) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        if (a.isArray() && b.isArray()) {
-            if (a.size() != b.size()) {
-                return false;
-            }
-            for (int i = 0; i < a.size(); i++) {
-                if (!sameValue(a.get(i), b.get(i))) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        return a.equals(b);
+        return a == null || b == null ? a == b : a.equals(NUMBERS_BY_VALUE, b);
     }
 
     /**

@@ -25,18 +25,7 @@ class ConformanceTest {
     }
 
     static JsonNode evaluate(ExpressionConformance.Case c) {
-        Scope contexts = Scope.of(toMap(c));
-        Scope scope = new Scope() {
-            @Override
-            public JsonNode context(String name) {
-                return contexts.context(name);
-            }
-
-            @Override
-            public boolean status(String function) {
-                return c.status(function);
-            }
-        };
+        Scope scope = Scope.of(toMap(c)).withStatus(c::status);
         return switch (c.kind()) {
             case "expr" -> Evaluator.evaluate(c.text(), scope);
             case "template" -> Template.parse(c.text()).evaluate(scope);
