@@ -291,7 +291,8 @@ public final class Job {
     }
 
     public JsonNode spec() {
-        return instanceSpec != null ? instanceSpec : spec;
+        // A stored run reads a null instanceSpec back as Jackson's NullNode, not as null.
+        return instanceSpec != null && !instanceSpec.isNull() ? instanceSpec : spec;
     }
 
     public Instant lastSeen() {

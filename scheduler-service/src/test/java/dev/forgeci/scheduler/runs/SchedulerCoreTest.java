@@ -63,6 +63,32 @@ class SchedulerCoreTest {
     }
 
     @Test
+    void aRunQueuedBeforeARestartIsDispatchedAfterItAsItWouldHaveBeenBefore() throws Exception {
+        Scheduler oneSlot = new Scheduler(config(1), noHistory(), JSON);
+        ObjectNode first = request(job("build", List.of(), "success()"));
+        ObjectNode queued = request(job("build", List.of(), "success()"));
+        Changes changes = new Changes(tick());
+        oneSlot.accept(JSON.treeToValue(first, RunRequested.class), first.toString(), changes);
+        oneSlot.accept(JSON.treeToValue(queued, RunRequested.class), queued.toString(), changes);
+        oneSlot.dispatchReady(changes);
+        List<Run> stored = new ArrayList<>();
+        for (Run run : List.of(oneSlot.activeRun(first.path("runId").asText()), oneSlot.activeRun(queued.path("runId").asText()))) {
+            stored.add(JSON.readValue(JSON.writeValueAsString(run), Run.class));
+        }
+
+        scheduler.restore(stored, Map.of(first.path("runId").asText(), JSON.readTree(first.toString()),
+                queued.path("runId").asText(), JSON.readTree(queued.toString())), tick());
+        finish(first.path("runId").asText(), "build", "success", Map.of());
+
+        JsonNode dispatch = lastDispatch("build");
+        assertThat(dispatch.path("runId").asText()).isEqualTo(queued.path("runId").asText());
+        assertThat(dispatch.path("commit").asText()).isEqualTo(queued.path("commit").asText());
+        assertThat(dispatch.path("cloneUrl").asText()).isEqualTo(queued.path("cloneUrl").asText());
+        assertThat(dispatch.path("job")).isEqualTo(queued.path("workflow").path("jobs").get(0));
+        assertThat(dispatch.path("context").path("github").path("ref").asText()).isEqualTo("refs/heads/main");
+    }
+
+    @Test
     void aFailedMatrixJobCancelsTheOthersUnlessFailFastIsOff() throws Exception {
         String runId = accept(request(
                 matrixJob("test", "test.1", 0, 3, List.of(), "success()"),

@@ -118,7 +118,7 @@ class FaultsProcessTest {
                 assertThat(job.path("reason").asText()).containsIgnoringCase("lost");
                 continue;
             }
-            assertThat(status).as("queued run %d", i + 1).isEqualTo("success");
+            assertThat(status).as("queued run %d (%s)", i + 1, job).isEqualTo("success");
             String ran = "queued run " + (i + 1) + " ran";
             assertThat(Forge.logText(queued.get(i)).lines().filter(l -> l.endsWith(ran)).count()).as(ran + " once").isEqualTo(1);
         }
