@@ -18,6 +18,7 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
 import org.awaitility.Awaitility;
@@ -123,13 +124,21 @@ class SchedulerCrashProcessTest {
             runs.add(run.runId());
             kafka.sendJson(Topics.RUN_REQUESTED, run.runId(), run.json());
         }
-        // The controller keeps working, crash or not: one job ends every 10 ms.
-        worker.scheduleWithFixedDelay(() -> controller.finishOldest("success"), 10, 10, TimeUnit.MILLISECONDS);
-        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
-                .until(() -> ended() >= 10 && controller.holding().size() >= 3);
+        // The controller keeps working, crash or not: one job ends every 10 ms. It holds its jobs once
+        // a few runs have ended, so that the kill finds jobs running however fast this machine is.
+        AtomicBoolean finishing = new AtomicBoolean(true);
+        worker.scheduleWithFixedDelay(() -> {
+            if (finishing.get()) {
+                controller.finishOldest("success");
+            }
+        }, 10, 10, TimeUnit.MILLISECONDS);
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10)).until(() -> ended() >= 10);
+        finishing.set(false);
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10)).until(() -> controller.holding().size() >= 3);
         long endedBeforeKill = ended();
         int runningAtKill = controller.holding().size();
         scheduler().kill();
+        finishing.set(true);
         System.out.printf("killed the scheduler with %d of %d runs ended and %d jobs running%n", endedBeforeKill, runs.size(),
                 runningAtKill);
         // Mid-way: a busy machine may let a burst of runs end between the check and the kill, but a
