@@ -1,5 +1,6 @@
-// The Forge CI log viewer: recent runs, a run's live log in xterm.js with step sections, Cancel,
-// and a Run form. Everything goes to this page's origin: /api/logs and /ws/runs here, /api/runs
+// The Forge CI log viewer: recent runs, the runs of a commit (#/commits/<sha>, where a Radicle
+// info_url or commit status links when one event started several), a run's live log in xterm.js
+// with step sections, Cancel, and a Run form. Everything goes to this page's origin: /api/logs and /ws/runs here, /api/runs
 // and /api/triggers routed by the Ingress (or forwarded by the log-gateway on one machine).
 import { Terminal } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
@@ -31,7 +32,7 @@ function say(text, error = false) {
 function badge(el, status) { el.textContent = status || '—'; el.className = `status ${status || ''}`; }
 
 $('token').value = localStorage.getItem('forge.token') || '';
-$('token').addEventListener('change', () => { localStorage.setItem('forge.token', token()); refreshRuns(); if (view) open(view.runId); });
+$('token').addEventListener('change', () => { localStorage.setItem('forge.token', token()); refreshRuns(); refreshCommit(); if (view) open(view.runId); });
 
 async function problemText(response) {
   try {
@@ -43,7 +44,27 @@ async function problemText(response) {
   }
 }
 
-// ---- Recent runs -------------------------------------------------------------------------------
+// ---- Recent runs, and the runs of one commit ---------------------------------------------------
+
+let commitShown = null; // the commit whose runs the commit card lists (#/commits/<sha>)
+
+/** A run as a list item: status, workflow, repository and commit; a click opens its log. */
+function runItem(run) {
+  const li = document.createElement('li');
+  li.dataset.runId = run.runId;
+  li.classList.toggle('selected', view && view.runId === run.runId);
+  const status = document.createElement('span');
+  badge(status, run.status);
+  const what = document.createElement('span');
+  what.className = 'what';
+  what.textContent = `${run.runName || run.workflow || 'run'} · ${(run.repository && (run.repository.name || run.repository.id)) || ''} ${(run.commit || '').slice(0, 8)}`;
+  const id = document.createElement('span');
+  id.className = 'id';
+  id.textContent = run.runId.slice(-6);
+  li.append(status, what, id);
+  li.addEventListener('click', () => { location.hash = `#/runs/${run.runId}`; });
+  return li;
+}
 
 async function refreshRuns() {
   try {
@@ -51,25 +72,26 @@ async function refreshRuns() {
     if (!response.ok) { say(`recent runs: ${await problemText(response)}`, true); $('message').dataset.from = 'runs'; return; }
     const runs = await response.json();
     if ($('message').dataset.from === 'runs') say('');
-    const list = $('runs');
-    list.replaceChildren(...runs.map((run) => {
-      const li = document.createElement('li');
-      li.dataset.runId = run.runId;
-      li.classList.toggle('selected', view && view.runId === run.runId);
-      const status = document.createElement('span');
-      badge(status, run.status);
-      const what = document.createElement('span');
-      what.className = 'what';
-      what.textContent = `${run.workflow || 'run'} · ${(run.repository && (run.repository.name || run.repository.id)) || ''} ${(run.commit || '').slice(0, 8)}`;
-      const id = document.createElement('span');
-      id.className = 'id';
-      id.textContent = run.runId.slice(-6);
-      li.append(status, what, id);
-      li.addEventListener('click', () => { location.hash = `#/runs/${run.runId}`; });
-      return li;
-    }));
+    $('runs').replaceChildren(...runs.map(runItem));
   } catch (e) {
     say(`recent runs: ${e.message}`, true);
+  }
+}
+
+/** The commit card: every run of the commit (one push or patch may start several workflows); the newest opens first. */
+async function refreshCommit() {
+  if (!commitShown) return;
+  const commit = commitShown;
+  try {
+    const response = await fetch(`api/runs?commit=${commit}&size=100`, { headers: authHeaders() });
+    if (!response.ok) { say(`runs of ${commit.slice(0, 8)}: ${await problemText(response)}`, true); return; }
+    const page = await response.json();
+    if (commit !== commitShown) return;
+    $('commit-title').textContent = `Runs of commit ${commit.slice(0, 8)} (${page.total})`;
+    $('commit-runs').replaceChildren(...page.runs.map(runItem));
+    if (!view && page.runs.length) open(page.runs[0].runId);
+  } catch (e) {
+    say(`runs of ${commit.slice(0, 8)}: ${e.message}`, true);
   }
 }
 
@@ -195,7 +217,7 @@ function open(runId) {
     const url = URL.createObjectURL(new Blob([await response.text()], { type: 'text/plain' }));
     window.open(url, '_blank');
   };
-  document.querySelectorAll('#runs li').forEach((li) => li.classList.toggle('selected', li.dataset.runId === runId));
+  document.querySelectorAll('#runs li, #commit-runs li').forEach((li) => li.classList.toggle('selected', li.dataset.runId === runId));
   connect();
 }
 
@@ -251,10 +273,17 @@ function parseInputs(text) {
 // ---- Navigation --------------------------------------------------------------------------------
 
 function route() {
+  const commit = /^#\/commits\/([0-9a-f]{40}|[0-9a-f]{64})$/.exec(location.hash);
+  if (commit) {
+    commitShown = commit[1];
+    $('commit-card').hidden = false;
+    refreshCommit();
+    return;
+  }
   const match = /^#\/runs\/([0-9A-Za-z]{26})$/.exec(location.hash);
   if (match && (!view || view.runId !== match[1])) open(match[1]);
 }
 window.addEventListener('hashchange', route);
 route();
 refreshRuns();
-setInterval(refreshRuns, 3000);
+setInterval(() => { refreshRuns(); refreshCommit(); }, 3000);

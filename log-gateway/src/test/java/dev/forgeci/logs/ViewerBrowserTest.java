@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.awaitility.Awaitility;
@@ -31,7 +32,8 @@ import io.quarkus.test.junit.QuarkusTest;
 /**
  * The viewer in a real headless Chromium: the Run form starts a run (through the gateway to a
  * stand-in trigger-service), the run's events are played on the real broker, its lines appear in
- * the xterm.js terminal with step sections and status, Cancel reaches the stand-in scheduler.
+ * the xterm.js terminal with step sections and status, Cancel reaches the stand-in scheduler; a
+ * commit's page lists that commit's runs from the stand-in scheduler.
  * Screenshots land in target/viewer-*.png.
  */
 @QuarkusTest
@@ -76,6 +78,34 @@ class ViewerBrowserTest {
             runFormToCancel();
         } catch (AssertionError | RuntimeException e) {
             screenshot("viewer-failure.png");
+            throw e;
+        }
+    }
+
+    @Test
+    void aCommitsPageListsEveryRunOfTheCommitAndOpensThem() throws Exception {
+        try {
+            browser.get(base + "#/commits/" + FakeNeighbours.COMMIT);
+            browser.findElement(By.id("token")).clear();
+            browser.findElement(By.id("token")).sendKeys("test-reader-token");
+            Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> browser.findElements(By.cssSelector("#commit-runs li")).size() == 2);
+            assertThat(browser.findElement(By.id("commit-title")).getText()).isEqualTo("Runs of commit 9c1e3e5d (2)");
+            assertThat(browser.findElements(By.cssSelector("#commit-runs li")).stream()
+                    .map(li -> li.findElements(By.tagName("span")).stream().map(span -> span.getText()).toList()).toList())
+                    .containsExactly(List.of("failure", "Lint · heartwood 9c1e3e5d", FakeNeighbours.COMMIT_RUN_LINT.substring(20)),
+                            List.of("success", "CI · heartwood 9c1e3e5d", FakeNeighbours.COMMIT_RUN_CI.substring(20)));
+            Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(neighbours.received).anySatisfy(request -> {
+                assertThat(request.path()).isEqualTo("/api/runs?commit=" + FakeNeighbours.COMMIT + "&size=100");
+                assertThat(request.authorization()).isEqualTo("Bearer test-reader-token");
+            }));
+
+            browser.findElement(By.cssSelector("#commit-runs li[data-run-id='" + FakeNeighbours.COMMIT_RUN_CI + "']")).click();
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> browser.getCurrentUrl().endsWith("#/runs/" + FakeNeighbours.COMMIT_RUN_CI));
+            assertThat(browser.findElement(By.id("run-title")).getText()).contains(FakeNeighbours.COMMIT_RUN_CI);
+            screenshot("viewer-commit.png");
+        } catch (AssertionError | RuntimeException e) {
+            screenshot("viewer-commit-failure.png");
             throw e;
         }
     }

@@ -100,6 +100,11 @@ final class RunRequests {
         return this;
     }
 
+    RunRequests commit(String commit) {
+        request.put("commit", commit);
+        return this;
+    }
+
     RunRequests concurrency(String group, boolean cancelInProgress) {
         ObjectNode concurrency = ((ObjectNode) request.get("workflow")).putObject("concurrency");
         concurrency.put("group", group);

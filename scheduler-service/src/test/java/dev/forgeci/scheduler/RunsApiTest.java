@@ -52,6 +52,30 @@ class RunsApiTest extends SchedulerTestSupport {
     }
 
     @Test
+    void listsTheRunsOfOneCommitForItsPageInTheViewer() {
+        String repository = RunRequests.newRepository();
+        String commit = UUID.randomUUID().toString().replace("-", "") + "01234567";
+        String ci = submit(RunRequests.push(repository).commit(commit).job("build"));
+        String lint = submit(RunRequests.push(repository).commit(commit).job("lint"));
+        String elsewhere = submit(RunRequests.push(repository).job("build"));
+        awaitRunStatus(elsewhere, "queued");
+
+        api().queryParam("commit", commit).when().get("/api/runs").then().statusCode(200)
+                .body("total", equalTo(2)).body("runs.runId", contains(lint, ci)).body("runs.commit", contains(commit, commit));
+        api().queryParam("commit", commit).queryParam("size", 1).queryParam("page", 1).when().get("/api/runs").then().statusCode(200)
+                .body("total", equalTo(2)).body("runs.runId", contains(ci));
+        api().queryParam("commit", commit).queryParam("repository", "rad:zSomewhereElse").when().get("/api/runs").then()
+                .statusCode(200).body("total", equalTo(0));
+        api().queryParam("commit", "HEAD~1; true").when().get("/api/runs").then().statusCode(400)
+                .contentType("application/problem+json").body("detail", containsString("commit must be a full commit id"));
+        for (String runId : List.of(ci, lint, elsewhere)) {
+            awaitDispatch(runId, runId.equals(lint) ? "lint" : "build", 1);
+            controller.runToEnd(runId, runId.equals(lint) ? "lint" : "build", 1, "success");
+            awaitRunStatus(runId, "success");
+        }
+    }
+
+    @Test
     void readsAndWritesNeedAToken() {
         given().when().get("/api/runs").then().statusCode(401).contentType("application/problem+json")
                 .header("WWW-Authenticate", containsString("Bearer")).body("detail", containsString("Bearer"));

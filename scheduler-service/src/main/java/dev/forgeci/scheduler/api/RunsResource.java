@@ -5,6 +5,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -25,6 +26,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 import dev.forgeci.scheduler.config.SchedulerConfig;
 import dev.forgeci.scheduler.infra.RunStore;
 import dev.forgeci.scheduler.runs.Changes;
+import dev.forgeci.scheduler.runs.Run;
 import dev.forgeci.scheduler.runs.RunNotFoundException;
 import dev.forgeci.scheduler.runs.RunStatus;
 import dev.forgeci.scheduler.runs.SchedulerEngine;
@@ -37,6 +39,8 @@ import dev.forgeci.scheduler.runs.SchedulerEngine;
 public class RunsResource {
 
     private static final int MAX_PAGE_SIZE = 100;
+    private static final int MAX_COMMIT_RUNS = 1000;
+    private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}|[0-9a-f]{64}");
 
     private final RunStore store;
     private final SchedulerEngine engine;
@@ -55,8 +59,10 @@ public class RunsResource {
     }
 
     @GET
-    @Operation(summary = "Runs, newest first", description = "Optionally of one repository (rad:…) and one status; paged from page 0.")
+    @Operation(summary = "Runs, newest first", description = "Optionally of one repository (rad:…), one status and one commit "
+            + "(the viewer's page of a commit's runs; the latest " + MAX_COMMIT_RUNS + " of a commit are listed); paged from page 0.")
     public RunPage list(@QueryParam("repository") String repository, @QueryParam("status") String status,
+            @QueryParam("commit") String commit,
             @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("20") int size) {
         if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
             throw ProblemException.badRequest("page must be 0 or more and size between 1 and " + MAX_PAGE_SIZE + ".");
@@ -69,7 +75,19 @@ public class RunsResource {
                 throw ProblemException.badRequest("status must be one of queued, running, success, failure, cancelled, error.");
             }
         }
-        RunStore.Page found = store.list(repository == null || repository.isBlank() ? null : repository, wanted, page, size);
+        String oneRepository = repository == null || repository.isBlank() ? null : repository;
+        if (commit != null && !commit.isBlank()) {
+            if (!COMMIT.matcher(commit).matches()) {
+                throw ProblemException.badRequest("commit must be a full commit id (40 or 64 hexadecimal digits), not `" + commit + "`.");
+            }
+            RunStatus only = wanted;
+            List<Run> runs = store.ofCommit(commit, MAX_COMMIT_RUNS).stream()
+                    .filter(run -> oneRepository == null || oneRepository.equals(run.repositoryId()))
+                    .filter(run -> only == null || only == run.status()).toList();
+            List<RunView> shown = runs.stream().skip((long) page * size).limit(size).map(RunView::summary).toList();
+            return new RunPage(shown, page, size, runs.size());
+        }
+        RunStore.Page found = store.list(oneRepository, wanted, page, size);
         return new RunPage(found.runs().stream().map(RunView::summary).toList(), page, size, found.total());
     }
 

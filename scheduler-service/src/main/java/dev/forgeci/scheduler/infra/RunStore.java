@@ -122,6 +122,11 @@ public class RunStore implements RunHistory {
                 commands.add(Request.cmd(Command.ZADD).arg(key("index:all")).arg(score).arg(id));
                 commands.add(Request.cmd(Command.ZADD).arg(key("index:repo:" + repository)).arg(score).arg(id));
                 commands.add(Request.cmd(Command.SADD).arg(key("repos")).arg(repository));
+                if (run.commit() != null) {
+                    // one key per commit: it expires a retention after its latest run instead of being trimmed
+                    commands.add(Request.cmd(Command.ZADD).arg(commitKey(run.commit())).arg(score).arg(id));
+                    commands.add(Request.cmd(Command.PEXPIRE).arg(commitKey(run.commit())).arg(retentionMs));
+                }
             }
             if (run.storedStatus() != run.status()) {
                 if (run.storedStatus() != null) {
@@ -181,6 +186,17 @@ public class RunStore implements RunHistory {
         return Optional.ofNullable(send(Request.cmd(Command.GET).arg(key("request:" + runId)))).map(Response::toString);
     }
 
+    /** The runs of one commit, newest first, at most {@code max}. */
+    public List<Run> ofCommit(String commit, int max) {
+        List<String> ids = new ArrayList<>();
+        send(Request.cmd(Command.ZREVRANGE).arg(commitKey(commit)).arg(0).arg(max - 1)).forEach(id -> ids.add(id.toString()));
+        List<Run> runs = new ArrayList<>();
+        if (!ids.isEmpty()) {
+            mget(ids.stream().map(id -> key("run:" + id)).toList()).stream().filter(doc -> doc != null).forEach(doc -> runs.add(read(doc)));
+        }
+        return runs;
+    }
+
     /** Newest first, optionally of one repository and one status. */
     public Page list(String repository, RunStatus status, int page, int size) {
         String index = repository != null && status != null ? repositoryStatusKey(repository, status)
@@ -236,6 +252,10 @@ public class RunStore implements RunHistory {
         } catch (RuntimeException e) {
             throw new StoreUnavailableException("could not trim the run indexes: " + e.getMessage(), e);
         }
+    }
+
+    private String commitKey(String commit) {
+        return key("index:commit:" + commit);
     }
 
     private String repositoryStatusKey(String repository, RunStatus status) {
