@@ -145,6 +145,10 @@ public interface ForgeConfig {
         @WithDefault("http://127.0.0.1:8080/#/runs/{runId}")
         String targetUrl();
 
+        /** The link to the viewer's page of a commit's runs, used when one event started several; {commit} is replaced. */
+        @WithDefault("http://127.0.0.1:8080/#/commits/{commit}")
+        String commitUrl();
+
         /** Attempts per commit status before giving up (the first included). */
         @WithDefault("6")
         int maxAttempts();

@@ -21,11 +21,18 @@ public record RunRequested(String runId, Instant requestedAt, Trigger trigger, R
      * What started the run. {@code kind} is push, patch, manual or schedule; {@code trusted} is false
      * for a patch or push by a non-delegate (its jobs then carry no secret names); {@code statusUrl},
      * {@code statusContext} and {@code nodeId} come from a webhook and are copied onto every run-event,
-     * so commit statuses can be posted back.
+     * so commit statuses can be posted back; {@code infoUrl} is the viewer link they carry (the run's
+     * page, or the commit's when the event started several runs).
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Trigger(String kind, String actor, boolean trusted, String requestId, String rerunOf, String patchId,
-            String statusUrl, String statusContext, String nodeId) {
+            String statusUrl, String statusContext, String nodeId, String infoUrl) {
+    }
+
+    public RunRequested withInfoUrl(String url) {
+        Trigger t = trigger;
+        return new RunRequested(runId, requestedAt, new Trigger(t.kind(), t.actor(), t.trusted(), t.requestId(), t.rerunOf(), t.patchId(),
+                t.statusUrl(), t.statusContext(), t.nodeId(), url), repository, commit, ref, cloneUrl, context, workflow);
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)

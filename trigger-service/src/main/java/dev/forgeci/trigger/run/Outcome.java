@@ -2,11 +2,14 @@ package dev.forgeci.trigger.run;
 
 import java.util.List;
 
-/** What became of a trigger: the runs started, the workflows that did not match and why. */
-public record Outcome(String commit, List<StartedRun> runs, List<SkippedWorkflow> skipped, String reason) {
+/**
+ * What became of a trigger: the runs started and the viewer link to them ({@code infoUrl}), the
+ * workflows that did not match and why.
+ */
+public record Outcome(String commit, List<StartedRun> runs, String infoUrl, List<SkippedWorkflow> skipped, String reason) {
 
     public static Outcome ignored(String reason) {
-        return new Outcome(null, List.of(), List.of(), reason);
+        return new Outcome(null, List.of(), null, List.of(), reason);
     }
 
     public boolean started() {

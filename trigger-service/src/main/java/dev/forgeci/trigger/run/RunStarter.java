@@ -22,6 +22,7 @@ import dev.forgeci.trigger.infra.GitWorkflowReader.WorkflowFile;
 import dev.forgeci.trigger.infra.RunNumbers;
 import dev.forgeci.trigger.run.Outcome.SkippedWorkflow;
 import dev.forgeci.trigger.run.Outcome.StartedRun;
+import dev.forgeci.trigger.status.RunLinks;
 import dev.forgeci.trigger.run.TriggerRequest.Kind;
 import dev.forgeci.trigger.schedule.ScheduleEntry;
 import dev.forgeci.trigger.schedule.ScheduleStore;
@@ -53,9 +54,11 @@ public class RunStarter {
     private final ScheduleStore schedules;
     private final ObjectMapper json;
     private final ForgeConfig config;
+    private final RunLinks links;
 
     public RunStarter(GitWorkflowReader git, RunRequestedPublisher publisher, RunNumbers runNumbers, ScheduleStore schedules,
-            ObjectMapper json, ForgeConfig config) {
+            ObjectMapper json, ForgeConfig config, RunLinks links) {
+        this.links = links;
         this.git = git;
         this.publisher = publisher;
         this.runNumbers = runNumbers;
@@ -103,7 +106,7 @@ public class RunStarter {
             }
         }
         if (running.isEmpty()) {
-            return new Outcome(commit, List.of(), skipped, "no workflow runs on this " + request.kind().wire());
+            return new Outcome(commit, List.of(), null, skipped, "no workflow runs on this " + request.kind().wire());
         }
         List<RunRequested> runs = requests(request, running);
         publisher.publish(runs);
@@ -113,7 +116,7 @@ public class RunStarter {
             Log.infof("run %s requested: workflow %s of %s at %s (%s by %s, %s)", run.runId(), run.workflow().name(),
                     request.repositoryId(), commit, request.kind().wire(), request.actor(), request.trusted() ? "trusted" : "untrusted");
         }
-        return new Outcome(commit, started, skipped, null);
+        return new Outcome(commit, started, runs.get(0).trigger().infoUrl(), skipped, null);
     }
 
     /** A manual run or a schedule may name the one workflow file to run. */
@@ -247,7 +250,7 @@ public class RunStarter {
                         new LinkedHashSet<>(config.runners().labels()));
                 RunRequested run = new RunRequested(runId, Instant.now(),
                         new RunRequested.Trigger(request.kind().wire(), request.actor(), request.trusted(), request.requestId(), null,
-                                request.patchId(), request.statusUrl(), request.statusContext(), request.nodeId()),
+                                request.patchId(), request.statusUrl(), request.statusContext(), request.nodeId(), null),
                         new RunRequested.Repository(request.repositoryId(), request.repositoryName()),
                         request.commit(), request.ref(), request.cloneUrl(), context,
                         new RunRequested.Workflow(workflow.name(), workflow.file(), plan.runName(), plan.concurrency(), plan.jobs()));
@@ -263,7 +266,8 @@ public class RunStarter {
         if (!errors.isEmpty()) {
             throw new WorkflowInvalidException(errors);
         }
-        return runs;
+        String infoUrl = links.of(request.commit(), runs.stream().map(RunRequested::runId).toList());
+        return runs.stream().map(run -> run.withInfoUrl(infoUrl)).toList();
     }
 
     private void checkSize(RunRequested run, CompiledWorkflow workflow) {

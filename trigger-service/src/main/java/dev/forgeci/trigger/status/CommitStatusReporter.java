@@ -48,10 +48,12 @@ public class CommitStatusReporter {
     private final ObjectMapper json;
     private final ForgeConfig.Status config;
     private final HttpClient http;
+    private final RunLinks links;
     private final Map<String, CompletableFuture<Void>> perRun = new ConcurrentHashMap<>();
 
     public CommitStatusReporter(Seeds seeds, WebhookSecrets secrets, CommitStatusLedger ledger,
-            ObjectMapper json, ForgeConfig config) {
+            ObjectMapper json, ForgeConfig config, RunLinks links) {
+        this.links = links;
         this.seeds = seeds;
         this.secrets = secrets;
         this.ledger = ledger;
@@ -83,7 +85,8 @@ public class CommitStatusReporter {
         }
         CommitStatus status = new CommitStatus(trigger.nodeId(), repository, event.commit(),
                 trigger.statusContext() == null ? "forge-ci" : trigger.statusContext(), state,
-                config.targetUrl().replace("{runId}", runId));
+                // a re-run carries its original's trigger, link included; it has a page of its own
+                trigger.infoUrl() != null && trigger.rerunOf() == null ? trigger.infoUrl() : links.run(runId));
         byte[] body;
         try {
             body = json.writeValueAsBytes(status);

@@ -109,10 +109,26 @@ class RadicleWebhookTest {
         assertThat(trigger.path("statusUrl").asText()).isEqualTo(receiver.url() + "/api/commit-status");
         assertThat(trigger.path("statusContext").asText()).isEqualTo("forge-ci");
         assertThat(trigger.path("nodeId").asText()).isEqualTo("z6MkrLMMsiPWUcNPHcRajuMi9mDfYckSoJyPwwnknocNYPm7");
+        assertThat(trigger.path("infoUrl").asText()).isEqualTo("http://127.0.0.1:8080/#/runs/" + runId).isEqualTo(answer.path("infoUrl"));
         assertThat(run.path("repository").path("name").asText()).isEqualTo("heartwood");
         assertThat(run.path("ref").asText()).isEqualTo("refs/heads/master");
         assertThat(run.path("cloneUrl").asText()).isEqualTo(TestEnvironment.cloneUrl(gateway, rid));
         assertThat(run.path("workflow").path("jobs").get(0).path("secrets").toString()).isEqualTo("[\"NPM_TOKEN\"]");
+    }
+
+    @Test
+    void aPushThatStartsSeveralWorkflowsLinksEachStatusToTheCommitsPageOfRuns() {
+        String rid = TestEnvironment.newRepositoryId();
+        String commit = BareRepo.create(gateway.root(), rid).commit("master", Map.of(
+                ".forge/workflows/ci.yaml", PUSH_WORKFLOW, ".github/workflows/lint.yml", "on: push\njobs:\n  lint: {runs-on: ubuntu-latest, steps: [{run: make lint}]}\n"),
+                "two workflows");
+        String page = "http://127.0.0.1:8080/#/commits/" + commit;
+        sendSigned(push(rid, commit), UUID.randomUUID().toString()).statusCode(202)
+                .body("runs", hasSize(2))
+                .body("infoUrl", equalTo(page));
+
+        List<KafkaTestClient.Seen> runs = runRequested.await(r -> r.value().contains(rid), 2, Duration.ofSeconds(30));
+        assertThat(runs).extracting(r -> r.json().path("trigger").path("infoUrl").asText()).containsExactly(page, page);
     }
 
     @Test

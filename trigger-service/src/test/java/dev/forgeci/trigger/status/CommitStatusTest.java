@@ -67,6 +67,24 @@ class CommitStatusTest {
     }
 
     @Test
+    void aStatusLinksToThePageTheTriggerNamedAndARerunToItsOwnRun() {
+        String runId = Ulid.next();
+        String page = "http://127.0.0.1:8080/#/commits/" + Ulid.next(); // the last segment is what the receiver files it under
+        String url = receiver.url() + "/api/commit-status";
+        ObjectNode running = event(runId, 1, "running", url);
+        ((ObjectNode) running.path("trigger")).put("infoUrl", page);
+        publish(running);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(receiver.acceptedFor(page.substring(page.lastIndexOf('/') + 1)))
+                .extracting(status -> status.body().path("target_url").asText()).containsExactly(page));
+
+        String rerun = Ulid.next();
+        ObjectNode again = event(rerun, 1, "running", url);
+        ((ObjectNode) again.path("trigger")).put("infoUrl", page).put("rerunOf", runId);
+        publish(again);
+        assertThat(awaitStates(rerun, "running").get(0).body().path("target_url").asText()).isEqualTo("http://127.0.0.1:8080/#/runs/" + rerun);
+    }
+
+    @Test
     void cancelledAndErrorAreReportedAsFailure() {
         String cancelled = Ulid.next();
         String failed = Ulid.next();
