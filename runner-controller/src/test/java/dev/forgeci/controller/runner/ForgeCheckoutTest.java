@@ -18,7 +18,8 @@ import dev.forgeci.testkit.BareRepo;
 
 /**
  * The runner image's checkout script, run by the host's sh and git: the exact commit, deep in the
- * history, with a server that serves any commit (protocol v2) and with one that only serves refs (v0).
+ * history, with a server that serves any commit (protocol v2) and with one that only serves refs (v0);
+ * a patch from the peer's namespace URL when the seed serves neither the commit nor the ref.
  */
 class ForgeCheckoutTest {
 
@@ -39,10 +40,14 @@ class ForgeCheckoutTest {
     }
 
     private static Result checkout(String commit, String ref, String protocol) throws Exception {
+        return checkout(repo, commit, ref, protocol);
+    }
+
+    private static Result checkout(BareRepo seed, String commit, String ref, String protocol) throws Exception {
         Path workspace = Files.createTempDirectory("forge-workspace").resolve("ws");
         ProcessBuilder builder = new ProcessBuilder("sh", SCRIPT.toString(), workspace.toString()).redirectErrorStream(true);
         Map<String, String> env = builder.environment();
-        env.put("FORGE_CLONE_URL", "file://" + repo.bareDir());
+        env.put("FORGE_CLONE_URL", "file://" + seed.bareDir());
         env.put("FORGE_COMMIT", commit);
         env.put("FORGE_REF", ref);
         env.put("GIT_CONFIG_COUNT", "2");
@@ -75,6 +80,22 @@ class ForgeCheckoutTest {
 
         assertThat(result.exit()).as(result.output()).isZero();
         assertThat(result.output()).contains("HEAD=" + commits.get(9));
+    }
+
+    @Test
+    void aPatchTheSeedDoesNotServeByIdComesFromThePeersNamespaceUrl() throws Exception {
+        String nid = "z6MkltRpzcq2ybm13yQpyre58JUeMvZY6toxoZVpLZ8YabRa";
+        String patch = "731309bf14ee65adb1287a45121b016ee3a06f03";
+        BareRepo seed = BareRepo.create(Files.createTempDirectory("forge-checkout-seed"), "rad:z4PatchSeed");
+        seed.commit(Map.of("README.md", "canonical\n"), "canonical");
+        // what radicle-httpd serves at <rid>.git/<nid>/: the peer's refs, its patch branch among them
+        BareRepo peer = BareRepo.create(seed.bareDir(), "rad:" + nid);
+        String head = peer.commit("patches/" + patch, Map.of("README.md", "the patch\n"), "the patch");
+
+        Result result = checkout(seed, head, "refs/namespaces/" + nid + "/refs/heads/patches/" + patch, "0");
+
+        assertThat(result.exit()).as(result.output()).isZero();
+        assertThat(result.output()).contains("HEAD=" + head);
     }
 
     @Test
