@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -23,6 +24,8 @@ public class RadicleTriggers {
 
     private static final String DEFAULT_CONTEXT = "forge-ci";
     private static final Set<String> CLOSED_PATCH_STATES = Set.of("merged", "archived");
+    /** A peer's copy of a ref, as a push to one's own node names it; the ref itself is what follows. */
+    private static final Pattern PEER_NAMESPACE = Pattern.compile("^refs/namespaces/[^/]+/(?=refs/)");
 
     private final Seeds seeds;
 
@@ -67,11 +70,13 @@ public class RadicleTriggers {
         String rid = repositoryId(request.repository(), errors);
         Origin origin = new Origin(UUID.randomUUID().toString(), null, null, null,
                 rid == null ? null : seeds.cloneUrl(seeds.defaultUrl(), rid));
-        if ("push".equals(request.eventType())) {
+        // Read as leniently as the broker writes: its documentation says "push", live messages have said "Push".
+        String type = request.eventType() == null ? null : request.eventType().toLowerCase(Locale.ROOT);
+        if ("push".equals(type)) {
             return push(request.repository(), rid, request.pusher(), request.branch(), request.ref(), request.before(), request.after(),
                     request.commits(), origin, errors);
         }
-        if ("patch".equals(request.eventType())) {
+        if ("patch".equals(type)) {
             return patch(request.repository(), rid, request.patch(), request.action(), origin, errors);
         }
         errors.add(new FieldError("event_type", "must be push or patch, not `" + request.eventType() + "`"));
@@ -80,14 +85,16 @@ public class RadicleTriggers {
 
     /**
      * A push names its branch, or its full ref: {@code refs/heads/<branch>} or {@code refs/tags/<tag>}
-     * (in {@code ref}, or in {@code branch} where a sender has only that field).
+     * (in {@code ref}, or in {@code branch} where a sender has only that field), also as a peer's
+     * {@code refs/namespaces/<nid>/refs/…}: Radicle's canonical tags (1.3+) are pushed that way.
      */
     private Admission push(Payloads.Repository repository, String rid, Payloads.Person pusher, String branch, String ref, String before,
             String after, List<Payloads.Commit> commits, Origin origin, List<FieldError> errors) {
-        if (ref == null && branch != null && (branch.startsWith("refs/tags/") || branch.startsWith("refs/heads/"))) {
+        if (ref == null && branch != null && branch.startsWith("refs/")) {
             ref = branch;
             branch = null;
         }
+        ref = ref == null ? null : PEER_NAMESPACE.matcher(ref).replaceFirst("");
         String tag = null;
         if (ref != null && ref.startsWith("refs/tags/")) {
             tag = ref.substring("refs/tags/".length());
@@ -148,7 +155,9 @@ public class RadicleTriggers {
         }
         String ref = "refs/namespaces/" + nid + "/refs/heads/patches/" + patch.id();
         Payloads.Revision latest = GitHubEvents.latest(patch);
+        // The base: the revision's, else the broker's `target` where it is a commit (live messages), else `before`.
         String base = latest != null && Identifiers.isCommit(latest.base()) ? latest.base()
+                : Identifiers.isCommit(patch.target()) ? patch.target()
                 : Identifiers.isCommit(patch.before()) ? patch.before() : null;
         String activity = GitHubEvents.activity(action, patch);
         String head = "patches/" + patch.id();

@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
 
 import dev.forgeci.testkit.BareRepo;
 import dev.forgeci.testkit.GitGateway;
@@ -71,9 +73,7 @@ class BrokerAdapterTest {
     void thePushFixtureIsTriggeredAwaitedAndReportedAsTheBrokerExpects() throws Exception {
         String rid = TestEnvironment.newRepositoryId();
         String commit = BareRepo.create(gateway.root(), rid).commit(Map.of(".forge/workflows/ci.yaml", WORKFLOW), "ci");
-        ObjectNode request = Fixtures.json("broker-push.json");
-        ((ObjectNode) request.path("repository")).put("id", rid);
-        request.put("after", commit);
+        ObjectNode request = push(rid, commit);
 
         try (Adapter adapter = Adapter.start(base, TestEnvironment.TOKEN, JSON.writeValueAsString(request))) {
             String runId = adapter.triggeredRunId();
@@ -90,14 +90,19 @@ class BrokerAdapterTest {
             publish(runId, 3, "success");
 
             assertThat(adapter.awaitExit()).isZero();
+            // the fixture's two lines, the triggered one with the info_url third-party adapters add
             List<String> expected = Fixtures.text("broker-responses.jsonl").lines().toList();
-            assertThat(adapter.stdout()).containsExactly(expected.get(0).replace("any-string-works-as-run-id", runId), expected.get(1));
+            assertThat(adapter.stdout()).containsExactly(
+                    expected.get(0).replace("any-string-works-as-run-id", runId).replace("}}", "},\"info_url\":\"" + runPage(runId) + "\"}"),
+                    expected.get(1));
+            assertThat(adapter.stdout().get(0)).isEqualTo("{\"response\":\"triggered\",\"run_id\":{\"id\":\"" + runId
+                    + "\"},\"info_url\":\"http://127.0.0.1:8080/#/runs/" + runId + "\"}");
             assertThat(adapter.stderr()).contains("run " + runId + " finished: success");
         }
     }
 
     @Test
-    void aTagPushFromTheBrokerRunsAsGitHubsTagPush() throws Exception {
+    void aTagPushFromTheBrokerRunsAsGitHubsTagPushAlsoAsACanonicalRefInAPeersNamespace() throws Exception {
         String rid = TestEnvironment.newRepositoryId();
         String commit = BareRepo.create(gateway.root(), rid).commit(Map.of(".github/workflows/release.yml", """
                 on:
@@ -106,9 +111,7 @@ class BrokerAdapterTest {
                 jobs:
                   release: {runs-on: ubuntu-latest, steps: [{run: echo release}]}
                 """), "release");
-        ObjectNode request = Fixtures.json("broker-push.json");
-        ((ObjectNode) request.path("repository")).put("id", rid);
-        request.put("after", commit);
+        ObjectNode request = push(rid, commit);
         request.put("branch", "refs/tags/v1.2.0");
 
         try (Adapter adapter = Adapter.start(base, TestEnvironment.TOKEN, JSON.writeValueAsString(request))) {
@@ -119,6 +122,16 @@ class BrokerAdapterTest {
             assertThat(github.path("ref_type").asText()).isEqualTo("tag");
             assertThat(github.path("ref_name").asText()).isEqualTo("v1.2.0");
             assertThat(github.path("event").path("ref").asText()).isEqualTo("refs/tags/v1.2.0");
+            publish(runId, 1, "success");
+            assertThat(adapter.awaitExit()).isZero();
+        }
+        // A canonical tag (Radicle 1.3+) as a push to one's own node names it: in the pusher's namespace.
+        request.put("branch", "refs/namespaces/z6MkltRpzcq2ybm13yQpyre58JUeMvZY6toxoZVpLZ8YabRa/refs/tags/v1.2.0");
+        try (Adapter adapter = Adapter.start(base, TestEnvironment.TOKEN, JSON.writeValueAsString(request))) {
+            String runId = adapter.triggeredRunId();
+            JsonNode run = runRequested.awaitOne(r -> runId.equals(r.key()), Duration.ofSeconds(30)).json();
+            assertThat(run.path("ref").asText()).isEqualTo("refs/tags/v1.2.0");
+            assertThat(run.path("context").path("github").path("ref_name").asText()).isEqualTo("v1.2.0");
             publish(runId, 1, "success");
             assertThat(adapter.awaitExit()).isZero();
         }
@@ -145,7 +158,111 @@ class BrokerAdapterTest {
             publish(runId, 2, "failure");
 
             assertThat(adapter.awaitExit()).isZero();
-            assertThat(adapter.stdout()).element(1).isEqualTo("{\"response\":\"finished\",\"result\":\"failure\"}");
+            assertThat(adapter.stdout()).containsExactly(triggered(runId, runPage(runId)), FINISHED_FAILURE);
+        }
+    }
+
+    @Test
+    void aPatchAsTheLiveBrokerWritesItCapitalisedWithABaseCommitAndUnknownFieldsRuns() throws Exception {
+        String rid = TestEnvironment.newRepositoryId();
+        BareRepo repo = BareRepo.create(gateway.root(), rid);
+        String base = repo.commit(Map.of(".github/workflows/ci.yml", """
+                on: pull_request
+                jobs:
+                  test: {runs-on: ubuntu-latest, steps: [{run: make test}]}
+                """), "ci");
+        String head = repo.commit("alice", Map.of("README.md", "description"), "Add description in README");
+        ObjectNode request = Fixtures.json("broker-patch.json");
+        request.put("action", "Created").put("event_type", "Patch");
+        request.putObject("broker_extension").put("since", "0.27").putArray("later").add(1);
+        ((ObjectNode) request.path("repository")).put("id", rid).put("canonical_refs", "refs/tags/*");
+        ObjectNode patch = (ObjectNode) request.path("patch");
+        patch.put("after", head).put("target", base).put("before", base);
+        patch.withArray("revisions").forEach(revision -> ((ObjectNode) revision).remove("base"));
+        patch.withArray("revisions").forEach(revision -> ((ObjectNode) revision).put("oid", head).put("edited", true));
+
+        try (Adapter adapter = Adapter.start(base(), TestEnvironment.TOKEN, JSON.writeValueAsString(request))) {
+            String runId = adapter.triggeredRunId();
+            JsonNode run = runRequested.awaitOne(r -> runId.equals(r.key()), Duration.ofSeconds(30)).json();
+            JsonNode github = run.path("context").path("github");
+            assertThat(github.path("event_name").asText()).isEqualTo("pull_request");
+            assertThat(github.path("event").path("action").asText()).isEqualTo("opened");
+            assertThat(github.path("event").path("pull_request").path("base").path("sha").asText()).isEqualTo(base);
+            assertThat(run.path("commit").asText()).isEqualTo(head);
+            publish(runId, 1, "success");
+            assertThat(adapter.awaitExit()).isZero();
+            assertThat(adapter.stdout()).containsExactly(triggered(runId, runPage(runId)), FINISHED_SUCCESS);
+        }
+    }
+
+    @Test
+    void aCancelledRunIsAFailureAndSoIsAnAdapterTheBrokerStops() throws Exception {
+        String rid = TestEnvironment.newRepositoryId();
+        String commit = BareRepo.create(gateway.root(), rid).commit(Map.of(".forge/workflows/ci.yaml", WORKFLOW), "ci");
+        ObjectNode request = push(rid, commit);
+
+        try (Adapter adapter = Adapter.start(base(), TestEnvironment.TOKEN, JSON.writeValueAsString(request))) {
+            String runId = adapter.triggeredRunId();
+            publish(runId, 1, "running");
+            publish(runId, 2, "cancelled");
+            assertThat(adapter.awaitExit()).isZero();
+            assertThat(adapter.stdout()).containsExactly(triggered(runId, runPage(runId)), FINISHED_FAILURE);
+        }
+        try (Adapter adapter = Adapter.start(base(), TestEnvironment.TOKEN, JSON.writeValueAsString(request))) {
+            String runId = adapter.triggeredRunId();
+            await().atMost(Duration.ofSeconds(10)).until(() -> adapter.stderr().contains("waiting for it to finish"));
+            adapter.terminate();
+            assertThat(adapter.awaitExit()).isEqualTo(1);
+            assertThat(adapter.stdout()).containsExactly(triggered(runId, runPage(runId)), FINISHED_FAILURE);
+            assertThat(adapter.stderr()).contains("error: stopped by a signal (the broker cancelled the run or shuts down); run "
+                    + runId + " goes on in Forge");
+        }
+    }
+
+    @Test
+    void aForgeThatGoesAwayMidRunEndsTheRunAsAFailureWithTheReason() throws Exception {
+        String runId = "01JD0000000000000000000042";
+        HttpServer forge = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 4);
+        forge.createContext("/api/hooks/radicle-broker", exchange -> {
+            try (exchange) {
+                byte[] body = (exchange.getRequestMethod().equals("POST")
+                        ? "{\"runId\":\"" + runId + "\",\"infoUrl\":\"https://forge.example.org/#/runs/" + runId + "\"}"
+                        : "{\"runId\":\"" + runId + "\",\"finished\":false}").getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(exchange.getRequestMethod().equals("POST") ? 202 : 200, body.length);
+                exchange.getResponseBody().write(body);
+            }
+        });
+        forge.start();
+        URL url = new URL("http://127.0.0.1:" + forge.getAddress().getPort() + "/");
+        try (Adapter adapter = Adapter.start(url, TestEnvironment.TOKEN, Fixtures.text("broker-push.json").strip(), "FORGE_LOST_TIMEOUT", "2")) {
+            assertThat(adapter.triggeredRunId()).isEqualTo(runId);
+            forge.stop(0);
+            assertThat(adapter.awaitExit()).isEqualTo(1);
+            assertThat(adapter.stdout()).containsExactly(triggered(runId, "https://forge.example.org/#/runs/" + runId), FINISHED_FAILURE);
+            assertThat(adapter.stderr()).contains("error: lost trigger-service at http://127.0.0.1:" + forge.getAddress().getPort())
+                    .contains("run " + runId + "'s result is unknown");
+        } finally {
+            forge.stop(0);
+        }
+    }
+
+    @Test
+    void aWorkflowThatDoesNotValidateIsTheBrokersErrorResultWithItsPlace() throws Exception {
+        String rid = TestEnvironment.newRepositoryId();
+        String commit = BareRepo.create(gateway.root(), rid).commit(Map.of(".github/workflows/ci.yml", """
+                on: push
+                jobs:
+                  test:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - run: echo ${{ github.sha ]]
+                """), "broken");
+        ObjectNode request = push(rid, commit);
+
+        try (Adapter adapter = Adapter.start(base(), TestEnvironment.TOKEN, JSON.writeValueAsString(request))) {
+            assertThat(adapter.awaitExit()).isEqualTo(1);
+            assertThat(adapter.stdout()).containsExactly(ERROR_RESULT.formatted(WORKFLOW_ERROR));
+            assertThat(runRequested.matching(r -> r.value().contains(rid))).isEmpty();
         }
     }
 
@@ -155,12 +272,11 @@ class BrokerAdapterTest {
         String commit = BareRepo.create(gateway.root(), rid).commit(Map.of(
                 ".forge/workflows/a.yaml", WORKFLOW.replace("CI", "A"),
                 ".forge/workflows/b.yaml", WORKFLOW.replace("CI", "B")), "two workflows");
-        ObjectNode request = Fixtures.json("broker-push.json");
-        ((ObjectNode) request.path("repository")).put("id", rid);
-        request.put("after", commit);
+        ObjectNode request = push(rid, commit);
 
         try (Adapter adapter = Adapter.start(base, TestEnvironment.TOKEN, JSON.writeValueAsString(request))) {
             String first = adapter.triggeredRunId();
+            assertThat(adapter.stdout().get(0)).isEqualTo(triggered(first, "http://127.0.0.1:8080/#/commits/" + commit));
             List<String> runs = runRequested.await(r -> r.value().contains(rid), 2, Duration.ofSeconds(30)).stream()
                     .map(KafkaTestClient.Seen::key).toList();
             String second = runs.stream().filter(id -> !id.equals(first)).findFirst().orElseThrow();
@@ -176,7 +292,7 @@ class BrokerAdapterTest {
             publish(second, 1, "running");
             publish(second, 2, "cancelled");
             assertThat(adapter.awaitExit()).isZero();
-            assertThat(adapter.stdout()).element(1).isEqualTo("{\"response\":\"finished\",\"result\":\"failure\"}");
+            assertThat(adapter.stdout()).element(1).isEqualTo(FINISHED_FAILURE);
             waitFor(first, 0).statusCode(200)
                     .body("finished", equalTo(true))
                     .body("result", equalTo("failure"))
@@ -191,10 +307,10 @@ class BrokerAdapterTest {
         BareRepo.create(gateway.root(), "rad:zwTxygwuz5LDGBq255RA2CbNGrz8").commit(Map.of(".forge/workflows/ci.yaml", WORKFLOW), "ci");
         try (Adapter adapter = Adapter.start(base, TestEnvironment.TOKEN, Fixtures.text("broker-push.json").strip())) {
             assertThat(adapter.awaitExit()).isEqualTo(1);
-            assertThat(adapter.stdout()).isEmpty();
-            assertThat(adapter.stderr()).contains("error: trigger-service refused the request (404): commit "
-                    + "765823c686caa89db0b76c19595189ac1fde4e8e is not in the history of refs/heads/main at " + gateway.url()
-                    + "/zwTxygwuz5LDGBq255RA2CbNGrz8.git");
+            String why = "trigger-service refused the request (404): commit 765823c686caa89db0b76c19595189ac1fde4e8e is not in the "
+                    + "history of refs/heads/main at " + gateway.url() + "/zwTxygwuz5LDGBq255RA2CbNGrz8.git";
+            assertThat(adapter.stdout()).containsExactly(ERROR_RESULT.formatted(why));
+            assertThat(adapter.stderr()).contains("error: " + why);
         }
     }
 
@@ -202,14 +318,13 @@ class BrokerAdapterTest {
     void aWrongTokenNoWorkflowOrMissingSettingsAreReasonsToo() throws Exception {
         String rid = TestEnvironment.newRepositoryId();
         String commit = BareRepo.create(gateway.root(), rid).commit(Map.of("README.md", "no CI"), "readme");
-        ObjectNode request = Fixtures.json("broker-push.json");
-        ((ObjectNode) request.path("repository")).put("id", rid);
-        request.put("after", commit);
+        ObjectNode request = push(rid, commit);
         String line = JSON.writeValueAsString(request);
 
         try (Adapter adapter = Adapter.start(base, "not-the-token", line)) {
             assertThat(adapter.awaitExit()).isEqualTo(1);
-            assertThat(adapter.stdout()).isEmpty();
+            assertThat(adapter.stdout()).singleElement().asString().startsWith("{\"response\":\"finished\",\"result\":{\"error\":"
+                    + "\"trigger-service refused the request (401): ");
             assertThat(adapter.stderr()).contains("refused the request (401): this endpoint needs `Authorization: Bearer <token>`");
         }
         try (Adapter adapter = Adapter.start(base, TestEnvironment.TOKEN, line)) {
@@ -223,7 +338,7 @@ class BrokerAdapterTest {
         push.put("after", patchesOnly);
         try (Adapter adapter = Adapter.start(base, TestEnvironment.TOKEN, JSON.writeValueAsString(push))) {
             assertThat(adapter.awaitExit()).isEqualTo(1);
-            assertThat(adapter.stdout()).isEmpty();
+            assertThat(adapter.stdout()).containsExactly(ERROR_RESULT.formatted("nothing to run: no workflow runs on this push"));
             assertThat(adapter.stderr()).contains("error: nothing to run: no workflow runs on this push");
         }
         request.put("branch", "main; rm -rf /");
@@ -233,7 +348,11 @@ class BrokerAdapterTest {
         }
         try (Adapter adapter = Adapter.start(null, TestEnvironment.TOKEN, line)) {
             assertThat(adapter.awaitExit()).isEqualTo(1);
-            assertThat(adapter.stderr()).contains("FORGE_TRIGGER_URL is not set");
+            assertThat(adapter.stdout()).containsExactly(ERROR_RESULT.formatted("FORGE_TRIGGER_URL is not set (trigger-service's base URL)"));
+        }
+        try (Adapter adapter = Adapter.start(base, TestEnvironment.TOKEN, "{\"request\":\"trigger\", \"version\": 1")) {
+            assertThat(adapter.awaitExit()).isEqualTo(1);
+            assertThat(adapter.stdout()).containsExactly(ERROR_RESULT.formatted("the request line is not a JSON object"));
         }
     }
 
@@ -250,6 +369,34 @@ class BrokerAdapterTest {
     }
 
     // ----------------------------------------------------------------------------------------------
+
+    static final String FINISHED_SUCCESS = "{\"response\":\"finished\",\"result\":\"success\"}";
+    static final String FINISHED_FAILURE = "{\"response\":\"finished\",\"result\":\"failure\"}";
+    /** The broker's error result, for an error before anything was triggered. */
+    static final String ERROR_RESULT = "{\"response\":\"finished\",\"result\":{\"error\":\"%s\"}}";
+    static final String WORKFLOW_ERROR = "trigger-service refused the request (422): .github/workflows/ci.yml:6:19: "
+            + "the expression is not closed: `${{` was found without its `}}`";
+
+    /** The broker's push fixture, aimed at a repository and commit of this test. */
+    static ObjectNode push(String rid, String commit) {
+        ObjectNode request = Fixtures.json("broker-push.json");
+        ((ObjectNode) request.path("repository")).put("id", rid);
+        request.put("after", commit);
+        return request;
+    }
+
+    static String triggered(String runId, String infoUrl) {
+        return "{\"response\":\"triggered\",\"run_id\":{\"id\":\"" + runId + "\"},\"info_url\":\"" + infoUrl + "\"}";
+    }
+
+    /** forge.status.target-url as the test profile has it (the default). */
+    static String runPage(String runId) {
+        return "http://127.0.0.1:8080/#/runs/" + runId;
+    }
+
+    URL base() {
+        return base;
+    }
 
     static ValidatableResponse waitFor(String runId, int seconds) {
         return given().header("Authorization", "Bearer " + TestEnvironment.TOKEN).queryParam("wait", seconds)
@@ -278,9 +425,12 @@ class BrokerAdapterTest {
                     follow(process.getErrorStream(), line -> stderr.append(line).append('\n')));
         }
 
-        static Adapter start(URL base, String token, String requestLine) throws IOException {
+        static Adapter start(URL base, String token, String requestLine, String... settings) throws IOException {
             ProcessBuilder builder = new ProcessBuilder("sh", ADAPTER.toString());
             Map<String, String> env = builder.environment();
+            for (int i = 0; i + 1 < settings.length; i += 2) {
+                env.put(settings[i], settings[i + 1]);
+            }
             env.remove("FORGE_TRIGGER_URL");
             if (base != null) {
                 env.put("FORGE_TRIGGER_URL", base.toString());
@@ -311,6 +461,11 @@ class BrokerAdapterTest {
                 reader.join(5000);
             }
             return process.exitValue();
+        }
+
+        /** What the broker does to stop an adapter: SIGTERM (Process#destroy would also close the pipes the test reads). */
+        void terminate() {
+            process.toHandle().destroy();
         }
 
         boolean isRunning() {
