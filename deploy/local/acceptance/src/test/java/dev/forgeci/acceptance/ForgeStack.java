@@ -50,38 +50,58 @@ final class ForgeStack {
 
     private ForgeStack() throws IOException {
         repoRoot = Path.of(System.getProperty("forge.test.repo-root", "."));
-        kafka = KafkaBrokerProcess.start(KafkaBrokerProcess.libsFromLauncher(), repoRoot.resolve("deploy/local/kafka/topics.conf"));
-        redis = RedisServerProcess.start();
-        gateway = GitGateway.start(Files.createTempDirectory("forge-acceptance-seed"), TestInfra.dockerBridgeAddress(), 0);
-        statuses = StatusReceiver.start(WEBHOOK_SECRET);
-        secretsDir = Files.createTempDirectory("forge-acceptance-secrets");
+        List<AutoCloseable> started = new ArrayList<>();
+        List<CompletableFuture<ServiceProcess>> starting = new ArrayList<>();
+        try {
+            kafka = track(started, KafkaBrokerProcess.start(KafkaBrokerProcess.libsFromLauncher(),
+                    repoRoot.resolve("deploy/local/kafka/topics.conf")));
+            redis = track(started, RedisServerProcess.start());
+            gateway = track(started, GitGateway.start(Files.createTempDirectory("forge-acceptance-seed"), TestInfra.dockerBridgeAddress(), 0));
+            statuses = track(started, StatusReceiver.start(WEBHOOK_SECRET));
+            secretsDir = Files.createTempDirectory("forge-acceptance-secrets");
 
-        Map<String, String> common = Map.of(
-                "kafka.bootstrap.servers", kafka.bootstrap(),
-                "quarkus.redis.hosts", redis.uri(),
-                "forge.auth.tokens", TOKEN);
-        CompletableFuture<ServiceProcess> schedulerStart = start("scheduler-service", common, Map.of(
-                "forge.scheduler.global-limit", String.valueOf(CAPACITY),
-                "forge.scheduler.repository-limit", String.valueOf(CAPACITY)));
-        // The default 64 MiB of frames keeps about 600,000 short lines; the benchmark prints a million.
-        CompletableFuture<ServiceProcess> logsStart = start("log-gateway", common, Map.of(
-                "forge.logs.max-bytes-per-run", String.valueOf(256L << 20)));
-        CompletableFuture<ServiceProcess> controllerStart = start("runner-controller", common, Map.of(
-                "forge.controller.id", CONTROLLER_ID,
-                "forge.controller.capacity", String.valueOf(CAPACITY),
-                "forge.runner.image", TestInfra.runnerImage(),
-                "forge.runner.isolation", "capabilities",
-                "forge.secrets.dir", secretsDir.toString()));
-        CompletableFuture<ServiceProcess> triggerStart = start("trigger-service", common, Map.of(
-                "forge.webhook.secret", WEBHOOK_SECRET,
-                "forge.seed.default-url", gateway.url(),
-                "forge.seed.allowed", gateway.url() + "," + statuses.url(),
-                "forge.status.initial-backoff", "200ms",
-                "forge.status.max-backoff", "2s"));
-        scheduler = schedulerStart.join();
-        logs = logsStart.join();
-        controller = controllerStart.join();
-        trigger = triggerStart.join();
+            Map<String, String> common = Map.of(
+                    "kafka.bootstrap.servers", kafka.bootstrap(),
+                    "quarkus.redis.hosts", redis.uri(),
+                    "forge.auth.tokens", TOKEN);
+            CompletableFuture<ServiceProcess> schedulerStart = track(starting, start("scheduler-service", common, Map.of(
+                    "forge.scheduler.global-limit", String.valueOf(CAPACITY),
+                    "forge.scheduler.repository-limit", String.valueOf(CAPACITY))));
+            // The default 64 MiB of frames keeps about 600,000 short lines; the benchmark prints a million.
+            CompletableFuture<ServiceProcess> logsStart = track(starting, start("log-gateway", common, Map.of(
+                    "forge.logs.max-bytes-per-run", String.valueOf(256L << 20))));
+            CompletableFuture<ServiceProcess> controllerStart = track(starting, start("runner-controller", common, Map.of(
+                    "forge.controller.id", CONTROLLER_ID,
+                    "forge.controller.capacity", String.valueOf(CAPACITY),
+                    "forge.runner.image", TestInfra.runnerImage(),
+                    "forge.runner.isolation", "capabilities",
+                    "forge.secrets.dir", secretsDir.toString())));
+            CompletableFuture<ServiceProcess> triggerStart = track(starting, start("trigger-service", common, Map.of(
+                    "forge.webhook.secret", WEBHOOK_SECRET,
+                    "forge.seed.default-url", gateway.url(),
+                    "forge.seed.allowed", gateway.url() + "," + statuses.url(),
+                    "forge.status.initial-backoff", "200ms",
+                    "forge.status.max-backoff", "2s")));
+            scheduler = schedulerStart.join();
+            logs = logsStart.join();
+            controller = controllerStart.join();
+            trigger = triggerStart.join();
+        } catch (IOException | RuntimeException e) {
+            // A stack that cannot start leaves nothing running: the next test class starts afresh.
+            for (CompletableFuture<ServiceProcess> service : starting) {
+                service.handle((up, failure) -> up).join();
+                if (!service.isCompletedExceptionally()) {
+                    service.join().close();
+                }
+            }
+            closeAll(started);
+            throw e;
+        }
+    }
+
+    private static <T> T track(List<? super T> parts, T part) {
+        parts.add(part);
+        return part;
     }
 
     static synchronized ForgeStack get() {
@@ -120,11 +140,15 @@ final class ForgeStack {
     private void close() {
         List<AutoCloseable> parts = new ArrayList<>(services());
         parts.addAll(List.of(gateway, statuses, kafka, redis));
+        closeAll(parts);
+    }
+
+    private static void closeAll(List<AutoCloseable> parts) {
         for (AutoCloseable part : parts) {
             try {
                 part.close();
             } catch (Exception ignored) {
-                // the JVM is ending; stop what can be stopped
+                // stop what can be stopped
             }
         }
     }

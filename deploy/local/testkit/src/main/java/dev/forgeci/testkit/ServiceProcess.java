@@ -91,7 +91,14 @@ public final class ServiceProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + name, e);
         }
-        awaitReady(Duration.ofSeconds(60));
+        try {
+            awaitReady(Duration.ofSeconds(60));
+        } catch (IllegalStateException e) {
+            // a service that never became ready is not left running behind the failed test
+            process.destroyForcibly();
+            waitForExit();
+            throw e;
+        }
     }
 
     public void awaitReady(Duration timeout) {
