@@ -23,6 +23,8 @@ public interface ControllerConfig {
 
     Secrets secrets();
 
+    Actions actions();
+
     interface Controller {
 
         /** FORGE_CONTROLLER_ID; labels every container and volume. Defaults to the host name. */
@@ -128,5 +130,30 @@ public interface ControllerConfig {
         /** {@code <dir>/<rid without rad:>/<NAME>} overrides {@code <dir>/_global/<NAME>}. */
         @WithDefault("/etc/forge/secrets")
         Path dir();
+    }
+
+    /** Where the actions of {@code uses: owner/repo@ref} come from, and where they are kept. */
+    interface Actions {
+
+        /**
+         * FORGE_ACTIONS_MIRROR: bare repositories at {@code <mirror>/<owner>/<repo>.git}, tried first;
+         * operators vendor actions there for hosts that reach no upstream.
+         */
+        Optional<Path> mirror();
+
+        /** Tried in order after the mirror, as {@code <upstream>/<owner>/<repo>}. */
+        @WithDefault("https://github.com")
+        List<String> upstreams();
+
+        /** Fetched actions, by commit; this controller's own. Defaults to forge-actions in the temporary directory. */
+        Optional<Path> cache();
+
+        /** One git command against one source; a source that does not answer in time is skipped. */
+        @WithDefault("2m")
+        Duration fetchTimeout();
+
+        /** An action's files, in all; a larger repository is refused. */
+        @WithDefault("64M")
+        MemorySize maxBytes();
     }
 }

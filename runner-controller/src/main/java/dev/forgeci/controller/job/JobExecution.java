@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.forgeci.controller.actions.ActionSource;
 import dev.forgeci.controller.events.JobDispatched;
 import dev.forgeci.controller.events.JobKey;
 import dev.forgeci.controller.events.LogChunk;
@@ -70,6 +71,7 @@ public final class JobExecution {
     private final JobSettings settings;
     private final RunnerEngine engine;
     private final SecretStore secrets;
+    private final ActionSource actions;
     private final Executor executor;
     private final ScheduledExecutorService timer;
     private final JobEvents events;
@@ -91,12 +93,13 @@ public final class JobExecution {
     private StepDriver.Result result;
 
     JobExecution(JobDispatched dispatch, JobSettings settings, RunnerEngine engine, Publisher publisher, SecretStore secrets,
-            Executor executor, ScheduledExecutorService timer) {
+            ActionSource actions, Executor executor, ScheduledExecutorService timer) {
         this.dispatch = dispatch;
         this.key = new JobKey(dispatch.runId(), dispatch.jobId(), dispatch.attempt());
         this.settings = settings;
         this.engine = engine;
         this.secrets = secrets;
+        this.actions = actions;
         this.executor = executor;
         this.timer = timer;
         this.events = new JobEvents(key, settings.controllerId(), publisher, 0);
@@ -178,7 +181,7 @@ public final class JobExecution {
         timeout = timer.schedule(() -> requestStop(new Stop("failure", "timeout", "the job exceeded its timeout of "
                 + limit.toMinutes() + " minutes; stopping the runner")), limit.toMillis(), TimeUnit.MILLISECONDS);
         result = new StepDriver(dispatch, engine, runner, attachment, steps, log, masker, injectedSecrets, secretsContext, runnerName(),
-                () -> stopRequested() != null).run();
+                () -> stopRequested() != null, actions).run();
         awaitOutput(output);
         RunnerExit exit = engine.awaitExit(runner);
         stdout.finish();
@@ -355,6 +358,7 @@ public final class JobExecution {
             case "checkout" -> new Outcome("failure", failed.exitCode(), "checkout failed", "checking out " + dispatch.commit() + " failed");
             case "timeout" -> new Outcome("failure", failed.exitCode(), "timeout", steps.describe(failed.step()) + " exceeded its timeout");
             case "env" -> new Outcome("failure", failed.exitCode(), "the job's env could not be evaluated", null);
+            case "action" -> new Outcome("failure", failed.exitCode(), "an action could not be set up", null);
             default -> new Outcome("failure", failed.exitCode(), steps.describe(failed.step()) + " failed with exit code " + failed.exitCode(),
                     null);
         };

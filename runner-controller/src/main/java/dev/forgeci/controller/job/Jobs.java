@@ -18,6 +18,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import dev.forgeci.controller.actions.ActionSource;
 import dev.forgeci.controller.config.ControllerConfig;
 import dev.forgeci.controller.events.JobDispatched;
 import dev.forgeci.controller.events.JobKey;
@@ -34,16 +35,18 @@ public class Jobs {
     private final RunnerEngine engine;
     private final Publisher publisher;
     private final SecretStore secrets;
+    private final ActionSource actions;
     private final Capacity capacity;
     private final Map<JobKey, JobExecution> tracked = new ConcurrentHashMap<>();
     private final ExecutorService executor = Executors.newCachedThreadPool(threads("forge-job"));
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(threads("forge-job-timer"));
 
-    public Jobs(ControllerConfig config, RunnerEngine engine, Publisher publisher, SecretStore secrets) {
+    public Jobs(ControllerConfig config, RunnerEngine engine, Publisher publisher, SecretStore secrets, ActionSource actions) {
         this.settings = JobSettings.from(config);
         this.engine = engine;
         this.publisher = publisher;
         this.secrets = secrets;
+        this.actions = actions;
         this.capacity = new Capacity(config.controller().capacity());
     }
 
@@ -62,7 +65,7 @@ public class Jobs {
 
     /** Tracks the job from now on, so neither the orphan sweep nor a duplicate can touch its runner. */
     public JobExecution track(JobDispatched dispatch) {
-        JobExecution execution = new JobExecution(dispatch, settings, engine, publisher, secrets, executor, timer);
+        JobExecution execution = new JobExecution(dispatch, settings, engine, publisher, secrets, actions, executor, timer);
         tracked.put(execution.key(), execution);
         return execution;
     }

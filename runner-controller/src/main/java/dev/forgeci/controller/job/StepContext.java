@@ -97,11 +97,15 @@ final class StepContext {
 
     /** A step with an id ended: what it wrote to {@code $GITHUB_OUTPUT}, its outcome, and its conclusion after continue-on-error. */
     void stepEnded(String id, Map<String, String> outputs, String outcome, String conclusion) {
-        ObjectNode step = steps.putObject(id);
+        steps.set(id, stepNode(outputs, outcome, conclusion));
+    }
+
+    /** A step as the {@code steps} context holds it. */
+    static ObjectNode stepNode(Map<String, String> outputs, String outcome, String conclusion) {
+        ObjectNode step = JSON.objectNode();
         ObjectNode values = step.putObject("outputs");
         outputs.forEach(values::put);
-        step.put("outcome", outcome);
-        step.put("conclusion", conclusion);
+        return step.put("outcome", outcome).put("conclusion", conclusion);
     }
 
     /** The job has a failed step (one without continue-on-error). */
@@ -119,14 +123,27 @@ final class StepContext {
 
     /** The scope a step's templates are evaluated in; {@code visibleEnv} is what its {@code env} context holds. */
     Scope scope(Map<String, String> visibleEnv) {
+        return scope(visibleEnv, Map.of(), () -> false);
+    }
+
+    /**
+     * The scope of a composite action's steps: {@code overrides} replace contexts ({@code inputs},
+     * {@code steps} are the action's own, {@code github.action_path} its directory), and
+     * {@code actionFailed} says whether one of the action's steps failed, which {@code success()}
+     * and {@code failure()} also see.
+     */
+    Scope scope(Map<String, String> visibleEnv, Map<String, JsonNode> overrides, BooleanSupplier actionFailed) {
         ObjectNode envNode = JSON.objectNode();
         visibleEnv.forEach(envNode::put);
-        ObjectNode job = JSON.objectNode().put("status", status());
+        ObjectNode job = JSON.objectNode().put("status", actionFailed.getAsBoolean() && status().equals("success") ? "failure" : status());
         job.putObject("container");
         job.putObject("services");
         return new Scope() {
             @Override
             public JsonNode context(String name) {
+                if (overrides.containsKey(name)) {
+                    return overrides.get(name);
+                }
                 return switch (name) {
                     case "env" -> envNode;
                     case "steps" -> steps;
@@ -138,8 +155,8 @@ final class StepContext {
             @Override
             public boolean status(String function) {
                 return switch (function) {
-                    case "success" -> !cancelling() && status.equals("success");
-                    case "failure" -> !cancelling() && status.equals("failure");
+                    case "success" -> !cancelling() && status.equals("success") && !actionFailed.getAsBoolean();
+                    case "failure" -> !cancelling() && (status.equals("failure") || actionFailed.getAsBoolean());
                     case "cancelled" -> cancelling();
                     default -> true;
                 };

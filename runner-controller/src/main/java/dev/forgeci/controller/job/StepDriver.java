@@ -15,8 +15,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.forgeci.controller.actions.ActionSource;
+import dev.forgeci.controller.actions.ActionUnavailableException;
 import dev.forgeci.controller.events.JobDispatched;
 import dev.forgeci.controller.log.JobLog;
 import dev.forgeci.controller.log.SecretMasker;
@@ -25,6 +28,7 @@ import dev.forgeci.controller.runner.Runner;
 import dev.forgeci.controller.runner.RunnerEngine;
 import dev.forgeci.controller.runner.RunnerException;
 import dev.forgeci.controller.runner.StepFiles;
+import dev.forgeci.language.action.ActionMetadata;
 import dev.forgeci.language.expr.Condition;
 import dev.forgeci.language.expr.Evaluator;
 import dev.forgeci.language.expr.ExpressionException;
@@ -68,9 +72,15 @@ final class StepDriver {
     private final StepContext context;
     private final CompletableFuture<Void> outputEnded;
     private final AtomicInteger hashes = new AtomicInteger();
+    private final ActionSteps actions;
+    /** Post phases of the actions that ran, in the order their main steps ran. */
+    private final List<ActionSteps.Post> posts = new ArrayList<>();
+    /** What each step saved for its post phase ($GITHUB_STATE, ::save-state::), by step index. */
+    private final Map<Integer, Map<String, String>> states = new LinkedHashMap<>();
 
     StepDriver(JobDispatched dispatch, RunnerEngine engine, Runner runner, Attachment agent, StepTracker tracker, JobLog log,
-            SecretMasker masker, Map<String, String> injectedSecrets, ObjectNode secrets, String runnerName, BooleanSupplier cancelling) {
+            SecretMasker masker, Map<String, String> injectedSecrets, ObjectNode secrets, String runnerName, BooleanSupplier cancelling,
+            ActionSource actionSource) {
         this.dispatch = dispatch;
         this.engine = engine;
         this.runner = runner;
@@ -81,6 +91,7 @@ final class StepDriver {
         this.injectedSecrets = injectedSecrets;
         this.outputEnded = agent.ended().toCompletableFuture();
         this.context = new StepContext(dispatch, secrets, runnerName, cancelling, this::hashFiles);
+        this.actions = new ActionSteps(actionSource, engine, runner, log);
     }
 
     /** Runs the steps; null when the runner went away before the agent could report (the caller decides from its exit). */
@@ -98,6 +109,13 @@ final class StepDriver {
             exitCode = checkout;
         }
         JobDispatched.Job job = dispatch.job();
+        String unavailable = actions.setUp(job.stepsOrEmpty());
+        if (unavailable != null) {
+            // as GitHub's "Set up job": no step runs when an action cannot be had
+            log.system("forge: " + unavailable);
+            agent.send("exit 1");
+            return new Result("failure", 1, "action", null, Map.of());
+        }
         try {
             for (Map.Entry<String, String> variable : job.envOrEmpty().entrySet()) {
                 context.env().put(variable.getKey(), Template.render(variable.getValue(), context.scope(Map.of())));
@@ -123,6 +141,18 @@ final class StepDriver {
                 exitCode = outcome.exitCode() == null || outcome.exitCode() == 0 ? 1 : outcome.exitCode();
             }
         }
+        int next = job.stepsOrEmpty().stream().mapToInt(JobDispatched.Step::index).max().orElse(-1) + 1;
+        for (int i = posts.size() - 1; i >= 0; i--) {
+            StepOutcome outcome = post(posts.get(i), next++);
+            if (outcome == null) {
+                return null;
+            }
+            if (outcome.failsJob() && cause == null) {
+                cause = "step";
+                failedStep = next - 1;
+                exitCode = outcome.exitCode() == null || outcome.exitCode() == 0 ? 1 : outcome.exitCode();
+            }
+        }
         Map<String, String> outputs = outputs(job);
         agent.send("exit " + (context.cancelling() ? 143 : exitCode));
         return new Result(cause == null ? "success" : "failure", cause == null ? 0 : exitCode, cause, failedStep, outputs);
@@ -144,7 +174,9 @@ final class StepDriver {
         String condition = Condition.fromWord(step.condition());
         String name = step.name();
         boolean continueOnError = false;
-        StepFiles.Rendered rendered;
+        StepFiles.Rendered rendered = null;
+        ActionSteps.Composite composite = null;
+        Map<String, String> compositeEnv = null;
         int timeoutSeconds;
         try {
             if (context.cancelling() && !Condition.runsAfterCancel(condition) || !Values.truthy(Evaluator.evaluate(condition, scope))) {
@@ -163,19 +195,217 @@ final class StepDriver {
             Map<String, String> all = new LinkedHashMap<>(visible);
             all.putAll(stepEnv);
             Scope runScope = context.scope(all);
-            String run = step.uses() != null ? builtIn(step.uses()) : Template.render(step.run(), runScope);
             String workingDirectory = Template.render(step.workingDirectory(), runScope);
             timeoutSeconds = timeout(step.timeoutMinutes(), runScope);
-            Map<String, String> env = defaults(step);
+            Map<String, String> env = defaults(step.id(), String.valueOf(index), step.uses());
             env.putAll(injectedSecrets);
             env.putAll(all);
-            rendered = StepFiles.step(index, env, context.paths(), step.uses() != null ? "sh" : step.shell(), workingDirectory, run);
-        } catch (ExpressionException e) {
+            if (step.uses() == null) {
+                rendered = StepFiles.step(String.valueOf(index), env, context.paths(), step.shell(), workingDirectory,
+                        Template.render(step.run(), runScope));
+            } else {
+                Map<String, String> with = new LinkedHashMap<>();
+                for (Map.Entry<String, String> input : (step.with() == null ? Map.<String, String>of() : step.with()).entrySet()) {
+                    with.put(input.getKey(), Template.render(input.getValue(), runScope));
+                }
+                ActionSteps.Invocation invocation = actions.invocation(step, name, with, runScope);
+                composite = invocation.composite();
+                if (composite != null) {
+                    compositeEnv = stepEnv;
+                } else {
+                    env.putAll(invocation.env());
+                    rendered = StepFiles.program(String.valueOf(index), env, context.paths(), workingDirectory, invocation.command());
+                    if (invocation.post() != null) {
+                        posts.add(invocation.post());
+                    }
+                }
+            }
+        } catch (ExpressionException | ActionUnavailableException | ActionMetadata.InvalidMetadataException e) {
             tracker.failedBeforeRunning(index, name);
-            log.system("forge: " + tracker.describe(index) + " could not be evaluated: " + e.getMessage());
+            log.system("forge: " + tracker.describe(index) + (e instanceof ExpressionException ? " could not be evaluated: " : ": ")
+                    + e.getMessage());
             tracker.report(index, "failure", null, null);
             return ended(step, continueOnError, "failure", Map.of(), false, null);
         }
+        if (composite != null) {
+            CompositeResult result = composite(index, String.valueOf(index), name, composite, compositeEnv, timeoutSeconds, 1);
+            if (result == null) {
+                return null;
+            }
+            tracker.report(index, result.outcome(), result.exitCode(), null);
+            return ended(step, continueOnError, result.outcome(), result.outputs(), result.timeout(), result.exitCode())
+                    .withEngine(result.engineFailed());
+        }
+        Executed executed = execute(index, String.valueOf(index), name, rendered, timeoutSeconds, true);
+        if (executed == null) {
+            return null;
+        }
+        return ended(step, continueOnError, executed.outcome(), executed.outputs(), executed.end().timeout(), executed.end().exitCode())
+                .withEngine(executed.end().engineFailed());
+    }
+
+    /** How a composite action's steps ended, for the step that uses it. */
+    private record CompositeResult(String outcome, Map<String, String> outputs, Integer exitCode, boolean timeout, boolean engineFailed) {
+    }
+
+    /**
+     * A composite action's steps, one after another as parts of the job's step {@code index} (their
+     * files under {@code key.N}), with the action's own {@code inputs} and {@code steps} contexts;
+     * a failed step fails the action unless it continues on error, and later steps then run only if
+     * their {@code if} says so. The action's outputs are its {@code outputs.*.value}, evaluated last.
+     * Null when the runner went away.
+     */
+    private CompositeResult composite(int index, String key, String name, ActionSteps.Composite composite, Map<String, String> outerEnv,
+            int timeoutSeconds, int depth) {
+        if (depth > ActionSteps.MAX_COMPOSITE_DEPTH) {
+            log.system("forge: " + composite.display() + " nests composite actions deeper than " + ActionSteps.MAX_COMPOSITE_DEPTH);
+            return new CompositeResult("failure", Map.of(), 1, false, false);
+        }
+        ObjectNode steps = JsonNodeFactory.instance.objectNode();
+        ObjectNode inputs = JsonNodeFactory.instance.objectNode();
+        composite.inputs().forEach(inputs::put);
+        ObjectNode github = context.github().deepCopy().put("action_path", composite.directory());
+        boolean[] failed = { false };
+        Map<String, JsonNode> overrides = Map.of("inputs", inputs, "steps", steps, "github", github);
+        Integer exitCode = 0;
+        boolean timeout = false;
+        boolean engineFailed = false;
+        int position = 0;
+        for (JobDispatched.Step sub : composite.steps()) {
+            String subKey = key + "." + ++position;
+            Map<String, String> visible = new LinkedHashMap<>(context.env());
+            visible.putAll(outerEnv);
+            Scope scope = context.scope(visible, overrides, () -> failed[0]);
+            String outcome;
+            Map<String, String> outputs = Map.of();
+            boolean continueOnError = false;
+            try {
+                String condition = Condition.fromWord(sub.condition());
+                if (context.cancelling() && !Condition.runsAfterCancel(condition) || !Values.truthy(Evaluator.evaluate(condition, scope))) {
+                    if (sub.id() != null) {
+                        steps.set(sub.id(), StepContext.stepNode(Map.of(), "skipped", "skipped"));
+                    }
+                    continue;
+                }
+                continueOnError = sub.continueOnError() != null && Values.truthy(value(sub.continueOnError(), scope));
+                for (Map.Entry<String, String> variable : sub.envOrEmpty().entrySet()) {
+                    visible.put(variable.getKey(), Template.render(variable.getValue(), scope));
+                }
+                Scope runScope = context.scope(visible, overrides, () -> failed[0]);
+                Map<String, String> env = defaults(sub.id(), subKey, sub.uses());
+                env.putAll(injectedSecrets);
+                env.putAll(visible);
+                env.putAll(composite.env());
+                String workingDirectory = Template.render(sub.workingDirectory(), runScope);
+                if (sub.uses() == null) {
+                    Executed executed = execute(index, subKey, name, StepFiles.step(subKey, env, context.paths(), sub.shell(), workingDirectory,
+                            Template.render(sub.run(), runScope)), timeoutSeconds, false);
+                    if (executed == null) {
+                        return null;
+                    }
+                    outcome = executed.outcome();
+                    outputs = executed.outputs();
+                    timeout |= executed.end().timeout();
+                    engineFailed |= executed.end().engineFailed();
+                    exitCode = outcome.equals("failure") ? executed.end().exitCode() : exitCode;
+                } else {
+                    Map<String, String> with = new LinkedHashMap<>();
+                    for (Map.Entry<String, String> input : (sub.with() == null ? Map.<String, String>of() : sub.with()).entrySet()) {
+                        with.put(input.getKey(), Template.render(input.getValue(), runScope));
+                    }
+                    ActionSteps.Invocation invocation = actions.invocation(sub, name, with, runScope);
+                    if (invocation.composite() != null) {
+                        CompositeResult nested = composite(index, subKey, name, invocation.composite(), visible, timeoutSeconds, depth + 1);
+                        if (nested == null) {
+                            return null;
+                        }
+                        outcome = nested.outcome();
+                        outputs = nested.outputs();
+                        exitCode = outcome.equals("failure") ? nested.exitCode() : exitCode;
+                    } else {
+                        env.putAll(invocation.env());
+                        Executed executed = execute(index, subKey, name, StepFiles.program(subKey, env, context.paths(), workingDirectory,
+                                invocation.command()), timeoutSeconds, false);
+                        if (executed == null) {
+                            return null;
+                        }
+                        if (invocation.post() != null) {
+                            posts.add(invocation.post());
+                        }
+                        outcome = executed.outcome();
+                        outputs = executed.outputs();
+                        exitCode = outcome.equals("failure") ? executed.end().exitCode() : exitCode;
+                    }
+                }
+            } catch (ExpressionException | ActionUnavailableException | ActionMetadata.InvalidMetadataException e) {
+                log.system("forge: " + composite.display() + ", " + (sub.name() == null ? "step " + position : "step \"" + sub.name() + "\"") + ": "
+                        + e.getMessage());
+                outcome = "failure";
+                exitCode = 1;
+            }
+            if (sub.id() != null) {
+                steps.set(sub.id(), StepContext.stepNode(outputs, outcome, outcome.equals("failure") && continueOnError ? "success" : outcome));
+            }
+            if (outcome.equals("failure") && !continueOnError) {
+                failed[0] = true;
+            }
+        }
+        Map<String, String> outputs = new LinkedHashMap<>();
+        Scope scope = context.scope(context.env(), overrides, () -> failed[0]);
+        for (Map.Entry<String, String> output : composite.outputs().entrySet()) {
+            try {
+                outputs.put(output.getKey(), Template.render(output.getValue(), scope));
+            } catch (ExpressionException e) {
+                log.system("forge: output '" + output.getKey() + "' of " + composite.display() + " could not be evaluated: " + e.getMessage());
+            }
+        }
+        return new CompositeResult(failed[0] ? "failure" : "success", outputs, failed[0] ? (exitCode == null || exitCode == 0 ? 1 : exitCode) : 0,
+                timeout, engineFailed);
+    }
+
+
+    /** An action's post phase, as a step of its own at {@code index}: when its condition holds, with what its main step saved. */
+    private StepOutcome post(ActionSteps.Post post, int index) {
+        JobDispatched.Step step = new JobDispatched.Step(index, null, post.name(), null, null, null, null, null, null, null, null,
+                post.condition());
+        tracker.add(step);
+        Map<String, String> visible = new LinkedHashMap<>(context.env());
+        Scope scope = context.scope(visible);
+        StepFiles.Rendered rendered;
+        try {
+            if (context.cancelling() && !Condition.runsAfterCancel(Condition.fromWord(post.condition()))
+                    || !Values.truthy(Evaluator.evaluate(Condition.fromWord(post.condition()), scope))) {
+                tracker.report(index, "skipped", null, null);
+                return StepOutcome.FINE;
+            }
+        } catch (ExpressionException e) {
+            tracker.failedBeforeRunning(index, post.name());
+            log.system("forge: " + tracker.describe(index) + " could not be evaluated: " + e.getMessage());
+            tracker.report(index, "failure", null, null);
+            return ended(step, false, "failure", Map.of(), false, null);
+        }
+        Map<String, String> env = defaults(null, String.valueOf(post.mainIndex()), null);
+        env.putAll(injectedSecrets);
+        env.putAll(visible);
+        env.putAll(post.env());
+        states.getOrDefault(post.mainIndex(), Map.of()).forEach((name, value) -> env.put("STATE_" + name, value));
+        rendered = StepFiles.program(String.valueOf(index), env, context.paths(), null, post.command());
+        Executed executed = execute(index, String.valueOf(index), post.name(), rendered, 0, true);
+        if (executed == null) {
+            return null;
+        }
+        return ended(step, false, executed.outcome(), Map.of(), executed.end().timeout(), executed.end().exitCode());
+    }
+
+    /** How the agent ran a step and what its runtime files and workflow commands made of it. */
+    private record Executed(String outcome, Map<String, String> outputs, StepTracker.StepEnd end) {
+    }
+
+    /**
+     * Writes the step's files (under {@code key}), has the agent run them as step {@code index},
+     * reads back the runtime files and, when {@code report}, reports the step; null when the runner is gone.
+     */
+    private Executed execute(int index, String key, String name, StepFiles.Rendered rendered, int timeoutSeconds, boolean report) {
         rendered.warnings().forEach(warning -> log.system("forge: " + warning));
         try {
             engine.copyIn(runner, rendered.files());
@@ -184,18 +414,20 @@ final class StepDriver {
             return null;
         }
         CompletableFuture<StepTracker.StepEnd> ended = tracker.expect(index, name);
-        agent.send("run " + index + " " + timeoutSeconds);
+        agent.send("run " + index + " " + timeoutSeconds + (key.equals(String.valueOf(index)) ? "" : " " + key));
         StepTracker.StepEnd end = await(ended);
         if (end == null) {
             return null;
         }
         Map<String, String> outputs = new LinkedHashMap<>(tracker.commandOutputs(index));
+        Map<String, String> state = new LinkedHashMap<>(tracker.commandState(index));
         String failure = tracker.commandFailure(index);
         String summary = null;
         if (!end.files().equals("-")) {
             try {
-                Map<String, byte[]> files = engine.copyOut(runner, StepFiles.IO + index, MAX_RUNTIME_BYTES);
+                Map<String, byte[]> files = engine.copyOut(runner, StepFiles.IO + key, MAX_RUNTIME_BYTES);
                 outputs.putAll(RuntimeFiles.values("output", text(files, "output")));
+                state.putAll(RuntimeFiles.values("state", text(files, "state")));
                 Map<String, String> env = RuntimeFiles.values("env", text(files, "env"));
                 for (String refused : PROTECTED_ENV) {
                     if (env.remove(refused) != null) {
@@ -210,13 +442,18 @@ final class StepDriver {
                 failure = failure != null ? failure : e.getMessage();
             }
         }
+        if (!state.isEmpty()) {
+            states.put(index, state);
+        }
         String outcome = end.status();
         if (failure != null && outcome.equals("success")) {
             log.system("forge: " + tracker.describe(index) + " fails: " + failure);
             outcome = "failure";
         }
-        tracker.report(index, outcome, end.exitCode(), summary == null ? null : maskedSummary(summary));
-        return ended(step, continueOnError, outcome, outputs, end.timeout(), end.exitCode()).withEngine(end.engineFailed());
+        if (report) {
+            tracker.report(index, outcome, end.exitCode(), summary == null ? null : maskedSummary(summary));
+        }
+        return new Executed(outcome, outputs, end);
     }
 
     private StepOutcome ended(JobDispatched.Step step, boolean continueOnError, String outcome, Map<String, String> outputs,
@@ -259,8 +496,8 @@ final class StepDriver {
         return outputs;
     }
 
-    /** GitHub's default variables of a step, from the contexts. */
-    private Map<String, String> defaults(JobDispatched.Step step) {
+    /** GitHub's default variables of a step, from the contexts; {@code uses} names the action the step runs, if any. */
+    private Map<String, String> defaults(String id, String key, String uses) {
         JsonNode github = context.github();
         Map<String, String> env = new LinkedHashMap<>();
         env.put("CI", "true");
@@ -270,8 +507,8 @@ final class StepDriver {
                 "workflow", "workflow_ref", "workflow_sha", "job", "server_url", "api_url", "graphql_url", "retention_days", "workspace")) {
             env.put("GITHUB_" + name.toUpperCase(java.util.Locale.ROOT), Values.toText(github.get(name)));
         }
-        env.put("GITHUB_ACTION", step.id() != null ? step.id() : "__run_" + step.index());
-        String io = StepFiles.IO + step.index() + "/";
+        env.put("GITHUB_ACTION", id != null ? id : uses != null ? "__" + uses.replaceFirst("@.*", "").replaceAll("[^A-Za-z0-9]+", "_") : "__run_" + key);
+        String io = StepFiles.IO + key + "/";
         env.put("GITHUB_OUTPUT", io + "output");
         env.put("GITHUB_ENV", io + "env");
         env.put("GITHUB_PATH", io + "path");
@@ -284,11 +521,6 @@ final class StepDriver {
         env.put("RUNNER_TOOL_CACHE", StepContext.TOOL_CACHE);
         env.put("RUNNER_ENVIRONMENT", "self-hosted");
         return env;
-    }
-
-    /** The script of a built-in action: actions/checkout's work was done before the first step. */
-    private static String builtIn(String uses) {
-        return "printf 'forge: %s is checked out in %s (" + uses.replace("'", "") + " is built in)\\n' \"$GITHUB_SHA\" \"$GITHUB_WORKSPACE\"\n";
     }
 
     private static JsonNode value(JsonNode value, Scope scope) {

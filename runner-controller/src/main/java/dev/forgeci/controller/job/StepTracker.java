@@ -76,10 +76,19 @@ final class StepTracker {
         return setup;
     }
 
-    /** The step is about to run, under this (evaluated) name; completes when both streams passed its end marker. */
+    /**
+     * The step is about to run, under this (evaluated) name; completes when both streams passed its
+     * end marker. A step that uses a composite action runs once per step of the action: each run
+     * starts with no end and no workflow-command effects of the run before.
+     */
     synchronized CompletableFuture<StepEnd> expect(int index, String name) {
         StepState state = state(index);
         state.name = name;
+        state.end = null;
+        state.endMarkers = 0;
+        state.commandOutputs.clear();
+        state.state.clear();
+        state.commandFailure = null;
         state.ended = new CompletableFuture<>();
         return state.ended;
     }
@@ -147,6 +156,16 @@ final class StepTracker {
     /** What the step's {@code ::set-output} commands set. */
     synchronized Map<String, String> commandOutputs(int index) {
         return Map.copyOf(state(index).commandOutputs);
+    }
+
+    /** What the step's {@code ::save-state} commands saved for its post phase. */
+    synchronized Map<String, String> commandState(int index) {
+        return Map.copyOf(state(index).state);
+    }
+
+    /** A step the plan did not list (an action's post phase) is about to be run at this index. */
+    synchronized void add(JobDispatched.Step step) {
+        steps.putIfAbsent(step.index(), new StepState(step));
     }
 
     /** Why a workflow command of the step failed it, or null. */

@@ -41,20 +41,46 @@ public final class StepFiles {
     }
 
     /**
-     * A step's files: {@code env} in order (later entries win), {@code paths} put before the
+     * A step's files under {@code /forge/steps/<key>} (its index, or INDEX.N for a composite action's
+     * steps): {@code env} in order (later entries win), {@code paths} put before the
      * runner's PATH, the step's evaluated {@code run}.
      */
-    public static Rendered step(int index, Map<String, String> env, List<String> paths, String shell, String workingDirectory,
+    public static Rendered step(String key, Map<String, String> env, List<String> paths, String shell, String workingDirectory,
             String run) {
+        Rendered launch = launch(key, env, paths, workingDirectory, exec -> shellCommand(shell, "/forge/steps/" + key + "/run", exec));
+        Map<String, RunnerSpec.RunnerFile> files = new LinkedHashMap<>();
+        files.put("forge/steps/" + key + "/run", file(run == null ? "" : run));
+        files.putAll(launch.files());
+        return new Rendered(files, launch.warnings());
+    }
+
+    /** A step that is a program rather than a script (an action's {@code node main.js}): its arguments reach no shell. */
+    public static Rendered program(String key, Map<String, String> env, List<String> paths, String workingDirectory, List<String> command) {
+        return launch(key, env, paths, workingDirectory,
+                exec -> exec + String.join(" ", command.stream().map(StepFiles::quote).toList()));
+    }
+
+    /**
+     * The launch script, ending in the line {@code execLine} makes from its {@code exec} prefix.
+     * Names a shell cannot export (GitHub's {@code INPUT_FETCH-DEPTH}; sh even drops them from the
+     * environment it passes on) reach the program through {@code env}, on that last line.
+     */
+    private static Rendered launch(String key, Map<String, String> env, List<String> paths, String workingDirectory,
+            java.util.function.UnaryOperator<String> execLine) {
         List<String> warnings = new ArrayList<>();
-        String dir = "forge/steps/" + index + "/";
-        StringBuilder script = new StringBuilder("# Forge step ").append(index)
-                .append(": its environment, its runtime files and directory, then its shell on its script.\n");
+        StringBuilder script = new StringBuilder("# Forge step ").append(key)
+                .append(": its environment, its runtime files and directory, then its program.\n");
+        StringBuilder exec = new StringBuilder("exec ");
         env.forEach((name, value) -> {
-            if (!ENV_NAME.matcher(name).matches()) {
-                warnings.add("step " + index + ": environment variable " + quote(name) + " is not a valid name and was not set");
+            if (name.isEmpty() || name.indexOf('=') >= 0 || name.indexOf('\0') >= 0) {
+                warnings.add("step " + key + ": environment variable " + quote(name.replace('\0', '?')) + " is not a valid name and was not set");
             } else if (value != null && value.indexOf('\0') >= 0) {
-                warnings.add("step " + index + ": environment variable " + name + " contains a NUL byte and was not set");
+                warnings.add("step " + key + ": environment variable " + name + " contains a NUL byte and was not set");
+            } else if (!ENV_NAME.matcher(name).matches()) {
+                if (exec.length() == "exec ".length()) {
+                    exec.append("env ");
+                }
+                exec.append(quote(name + "=" + (value == null ? "" : value))).append(' ');
             } else if (!name.equals("PATH")) {
                 script.append("export ").append(name).append('=').append(quote(value == null ? "" : value)).append('\n');
             }
@@ -62,17 +88,14 @@ public final class StepFiles {
         if (!paths.isEmpty()) {
             script.append("export PATH=").append(quote(String.join(":", paths))).append(":\"$PATH\"\n");
         }
-        String io = IO + index;
+        String io = IO + key;
         script.append("mkdir -p ").append(quote(io)).append(' ').append(quote("/forge/tmp")).append(" && : >")
                 .append(String.join(" && : >", RUNTIME_FILES.stream().map(f -> quote(io + "/" + f)).toList())).append('\n');
         String directory = directory(workingDirectory);
         script.append("cd -- ").append(quote(directory)).append(" || { echo ")
                 .append(quote("forge: the working directory " + directory + " does not exist")).append(" >&2; exit 1; }\n");
-        script.append(shellCommand(shell, "/forge/steps/" + index + "/run")).append('\n');
-        Map<String, RunnerSpec.RunnerFile> files = new LinkedHashMap<>();
-        files.put(dir + "run", file(run == null ? "" : run));
-        files.put(dir + "launch", file(script.toString()));
-        return new Rendered(files, warnings);
+        script.append(execLine.apply(exec.toString())).append('\n');
+        return new Rendered(Map.of("forge/steps/" + key + "/launch", file(script.toString())), warnings);
     }
 
     /**
@@ -82,19 +105,23 @@ public final class StepFiles {
      * {@code python}; anything else is a command template with {@code {0}}.
      */
     static String shellCommand(String shell, String scriptPath) {
+        return shellCommand(shell, scriptPath, "exec ");
+    }
+
+    private static String shellCommand(String shell, String scriptPath, String exec) {
         if (shell == null || shell.isBlank() || shell.equals("bash")) {
-            return "exec bash --noprofile --norc -eo pipefail " + scriptPath;
+            return exec + "bash --noprofile --norc -eo pipefail " + scriptPath;
         }
         return switch (shell) {
-            case "sh" -> "exec sh -e " + scriptPath;
-            case "default" -> "if command -v bash >/dev/null 2>&1; then exec bash -e " + scriptPath + "; else exec sh -e " + scriptPath
-                    + "; fi";
-            case "python" -> "if command -v python >/dev/null 2>&1; then exec python " + scriptPath + "; else exec python3 " + scriptPath
-                    + "; fi";
+            case "sh" -> exec + "sh -e " + scriptPath;
+            case "default" -> "if command -v bash >/dev/null 2>&1; then " + exec + "bash -e " + scriptPath + "; else " + exec + "sh -e "
+                    + scriptPath + "; fi";
+            case "python" -> "if command -v python >/dev/null 2>&1; then " + exec + "python " + scriptPath + "; else " + exec + "python3 "
+                    + scriptPath + "; fi";
             case "pwsh", "powershell", "cmd" -> "echo " + quote("forge: shell " + shell + " is not available in the runner image")
                     + " >&2; exit 127";
             // The template is the workflow author's own command line, like `run`; only {0} is ours.
-            default -> "exec " + (shell.contains("{0}") ? shell.replace("{0}", scriptPath) : shell + " " + scriptPath);
+            default -> exec + (shell.contains("{0}") ? shell.replace("{0}", scriptPath) : shell + " " + scriptPath);
         };
     }
 

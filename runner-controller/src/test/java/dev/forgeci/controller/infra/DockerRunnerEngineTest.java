@@ -55,7 +55,7 @@ class DockerRunnerEngineTest {
     private static void run(DockerRunnerEngine engine, Runner runner, Attachment agent, int index, String script) {
         Map<String, String> env = Map.of("GITHUB_OUTPUT", StepFiles.IO + index + "/output", "GITHUB_STEP_SUMMARY",
                 StepFiles.IO + index + "/summary");
-        engine.copyIn(runner, StepFiles.step(index, env, List.of(), "bash", "", script).files());
+        engine.copyIn(runner, StepFiles.step(String.valueOf(index), env, List.of(), "bash", "", script).files());
         agent.send("run " + index + " 0");
     }
 

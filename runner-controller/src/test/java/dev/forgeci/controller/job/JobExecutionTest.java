@@ -20,6 +20,9 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.forgeci.controller.actions.ActionSource;
+import dev.forgeci.controller.actions.ActionUnavailableException;
+import dev.forgeci.controller.actions.FetchedAction;
 import dev.forgeci.controller.events.JobDispatched;
 import dev.forgeci.controller.events.JobEvent;
 import dev.forgeci.controller.events.LogChunk;
@@ -50,7 +53,34 @@ class JobExecutionTest {
     }
 
     private JobExecution execution(JobDispatched dispatch, Path secrets) {
-        return new JobExecution(dispatch, SETTINGS, engine, publisher, new SecretStore(secrets), executor, timer);
+        return execution(dispatch, secrets, action -> {
+            throw new ActionUnavailableException("no action can be fetched in this test: " + action.display());
+        });
+    }
+
+    private JobExecution execution(JobDispatched dispatch, Path secrets, ActionSource actions) {
+        return new JobExecution(dispatch, SETTINGS, engine, publisher, new SecretStore(secrets), actions, executor, timer);
+    }
+
+    private static final String ACTION_SHA = "1111111111111111111111111111111111111111";
+
+    /** An action source with one action, acme/greet, whose tree holds these files. */
+    private static ActionSource oneAction(Map<String, String> files) throws Exception {
+        Path tree = Files.createTempDirectory("forge-test-action");
+        for (Map.Entry<String, String> file : files.entrySet()) {
+            Files.createDirectories(tree.resolve(file.getKey()).getParent());
+            Files.writeString(tree.resolve(file.getKey()), file.getValue());
+        }
+        return action -> {
+            if (!action.repository().equals("acme/greet")) {
+                throw new ActionUnavailableException("action " + action.display() + " could not be fetched: tried the test's one action");
+            }
+            return new FetchedAction(action, ACTION_SHA, tree);
+        };
+    }
+
+    private static JobDispatched.Step uses(int index, String name, String uses, Map<String, String> with) {
+        return new JobDispatched.Step(index, null, name, null, uses, with, null, null, Map.of(), null, null, "success()");
     }
 
     private List<String> texts(Integer step, String stream) {
@@ -306,5 +336,161 @@ class JobExecutionTest {
         assertThat(publisher.finished().status()).isEqualTo("error");
         assertThat(publisher.finished().reason()).isEqualTo("invalid dispatch");
         assertThat(engine.calls).isEmpty();
+    }
+
+    @Test
+    void aJavaScriptActionRunsItsMainWithItsInputsAndItsPostRunsAfterTheStepsWithWhatItSaved() throws Exception {
+        ActionSource actions = oneAction(Map.of("action.yml", """
+                name: Greet
+                inputs:
+                  who-to-greet: {required: true}
+                  greeting: {default: "Hello from ${{ github.ref }}"}
+                runs:
+                  using: node20
+                  main: dist/index.js
+                  post: dist/post.js
+                """, "dist/index.js", "main", "dist/post.js", "post"));
+        engine.step(0).out("::save-state name=command::from-main\n").file("state", "file=from-file\n");
+        JobDispatched dispatch = dispatch(null, uses(0, "Greet", "acme/greet@v1", Map.of("who-to-greet", "${{ vars.REGION }}", "extra", "x")),
+                step(1, "After"));
+
+        execution(dispatch, Path.of("target/no-secrets"), actions).run();
+
+        String root = "forge/actions/acme/greet/" + ACTION_SHA;
+        assertThat(engine.copiedIn).containsKeys(root + "/action.yml", root + "/dist/index.js", root + "/dist/post.js");
+        assertThat(texts(null, LogChunk.SYSTEM)).contains("forge: Download action repository 'acme/greet@v1' (SHA:" + ACTION_SHA + ")",
+                "forge: Unexpected input(s) 'extra', valid inputs are ['who-to-greet', 'greeting']");
+        assertThat(engine.launch(0)).contains("export GITHUB_ACTION_PATH='/" + root + "'", "export GITHUB_ACTION_REPOSITORY='acme/greet'",
+                "export GITHUB_ACTION_REF='v1'", "export GITHUB_ACTION='__acme_greet'", "export INPUT_GREETING='Hello from refs/heads/main'",
+                "export INPUT_EXTRA='x'")
+                // a name with '-' only survives on env's command line: sh would drop it from the environment
+                .endsWith("exec env 'INPUT_WHO-TO-GREET=eu' 'node' '/" + root + "/dist/index.js'\n");
+        assertThat(engine.launch(2)).contains("export STATE_command='from-main'", "export STATE_file='from-file'")
+                .endsWith("'node' '/" + root + "/dist/post.js'\n");
+        assertThat(engine.commands).containsExactly("run 0 0", "run 1 0", "run 2 0", "exit 0");
+        assertThat(publisher.step(2).name()).isEqualTo("Post Greet");
+        assertThat(publisher.step(2).status()).isEqualTo("success");
+        assertThat(publisher.finished().status()).isEqualTo("success");
+    }
+
+    @Test
+    void aPostWhoseConditionDoesNotHoldIsSkippedAndAFailedPostFailsTheJob() throws Exception {
+        ActionSource actions = oneAction(Map.of("action.yml", "runs: {using: node20, main: a.js, post: b.js, post-if: failure()}\n"));
+        JobDispatched dispatch = dispatch(null, uses(0, "One", "acme/greet@v1", Map.of()), uses(1, "Two", "acme/greet@v1", Map.of()));
+
+        execution(dispatch, Path.of("target/no-secrets"), actions).run();
+
+        assertThat(engine.commands).containsExactly("run 0 0", "run 1 0", "exit 0");
+        assertThat(publisher.step(2).name()).isEqualTo("Post Two");
+        assertThat(publisher.step(2).status()).isEqualTo("skipped");
+        assertThat(publisher.step(3).name()).isEqualTo("Post One");
+
+        ActionSource always = oneAction(Map.of("action.yml", "runs: {using: node20, main: a.js, post: b.js}\n"));
+        engine.step(1).end("failure 3");
+        JobExecutionTest other = new JobExecutionTest();
+        other.engine.step(1).end("failure 3");
+        other.execution(dispatch(null, uses(0, "One", "acme/greet@v1", Map.of())), Path.of("target/no-secrets"), always).run();
+        assertThat(other.engine.commands).containsExactly("run 0 0", "run 1 0", "exit 3");
+        assertThat(other.publisher.finished().status()).isEqualTo("failure");
+        assertThat(other.publisher.finished().reason()).isEqualTo("step \"Post One\" failed with exit code 3");
+        other.stopThreads();
+    }
+
+    @Test
+    void anActionThatCannotBeFetchedOrReadFailsTheJobAtSetUpAndNoStepRuns() throws Exception {
+        execution(dispatch(null, step(0, "First"), uses(1, "Elsewhere", "nobody/nothing@v1", Map.of()), step(2, "Cleanup", null, "true", "always()")),
+                Path.of("target/no-secrets"), oneAction(Map.of())).run();
+
+        assertThat(engine.commands).containsExactly("exit 1");
+        assertThat(texts(null, LogChunk.SYSTEM)).contains("forge: action nobody/nothing@v1 could not be fetched: tried the test's one action");
+        assertThat(publisher.finished().status()).isEqualTo("failure");
+        assertThat(publisher.finished().reason()).isEqualTo("an action could not be set up");
+        assertThat(publisher.step(2).status()).isEqualTo("skipped");
+
+        JobExecutionTest other = new JobExecutionTest();
+        other.execution(dispatch(null, uses(0, "Bad", "acme/greet@v1", Map.of())), Path.of("target/no-secrets"),
+                oneAction(Map.of("action.yml", "runs:\n  using: node20\n  main: [x\n"))).run();
+        assertThat(other.texts(null, LogChunk.SYSTEM)).anyMatch(text -> text.startsWith("forge: acme/greet@v1/action.yml:4:1: "));
+        other.stopThreads();
+    }
+
+    @Test
+    void aCompositeActionsStepsRunAsTheStepThatUsesItWithItsInputsItsOwnStepsContextAndItsOutputs() throws Exception {
+        ActionSource actions = oneAction(Map.of("action.yml", """
+                name: Composite
+                inputs:
+                  who: {default: world}
+                outputs:
+                  greeting: {value: "${{ steps.say.outputs.greeting }}"}
+                runs:
+                  using: composite
+                  steps:
+                    - id: say
+                      run: echo "greeting=hello ${{ inputs.who }}" >> "$GITHUB_OUTPUT"
+                      shell: bash
+                    - run: ${{ github.action_path }}/tool.sh ${{ steps.say.outcome }}
+                      shell: sh
+                      env: {FROM: "${{ env.OUTER }}"}
+                    - run: echo never
+                      if: failure()
+                      shell: bash
+                    - uses: acme/greet/js@v1
+                """, "js/action.yml", "runs: {using: node20, main: main.js}\n"));
+        engine.step("0.1").file("output", "greeting=hello Mona\n").out("from the first\n");
+        engine.step("0.2").out("from the second\n");
+        JobDispatched.Step composite = new JobDispatched.Step(0, "comp", "Comp", null, "acme/greet@v1", Map.of("who", "Mona"), null, null,
+                Map.of("OUTER", "outer value"), null, null, "success()");
+        JobDispatched dispatch = dispatch(null, composite, step(1, "After", null, "echo ${{ steps.comp.outputs.greeting }}", "success()"));
+
+        execution(dispatch, Path.of("target/no-secrets"), actions).run();
+
+        String root = "/forge/actions/acme/greet/" + ACTION_SHA;
+        assertThat(engine.commands).containsExactly("run 0 0 0.1", "run 0 0 0.2", "run 0 0 0.4", "run 1 0", "exit 0");
+        assertThat(engine.script("0.1")).isEqualTo("echo \"greeting=hello Mona\" >> \"$GITHUB_OUTPUT\"");
+        assertThat(engine.launch("0.1")).contains("export GITHUB_OUTPUT='/forge/io/0.1/output'").endsWith("exec bash --noprofile --norc -eo pipefail /forge/steps/0.1/run\n");
+        assertThat(engine.script("0.2")).isEqualTo(root + "/tool.sh success");
+        assertThat(engine.launch("0.2")).contains("export FROM='outer value'", "export GITHUB_ACTION_PATH='" + root + "'");
+        assertThat(engine.launch("0.4")).endsWith("'node' '" + root + "/js/main.js'\n");
+        assertThat(engine.script(1)).isEqualTo("echo hello Mona");
+        assertThat(texts(0, LogChunk.STDOUT)).containsExactly("from the first", "from the second");
+        assertThat(publisher.events()).filteredOn(event -> event.type().equals("step-finished")).extracting(event -> event.step().index())
+                .containsExactly(0, 1);
+        assertThat(publisher.step(0).status()).isEqualTo("success");
+        assertThat(publisher.finished().status()).isEqualTo("success");
+    }
+
+    @Test
+    void aFailedStepOfACompositeActionFailsTheStepThatUsesItAndOnlyItsFailureStepsRunAfter() throws Exception {
+        ActionSource actions = oneAction(Map.of("action.yml", """
+                runs:
+                  using: composite
+                  steps:
+                    - run: exit 4
+                      shell: bash
+                    - run: echo skipped
+                      shell: bash
+                    - run: echo cleanup
+                      if: failure()
+                      shell: bash
+                """));
+
+        engine.step("0.1").end("failure 4");
+        execution(dispatch(null, uses(0, "Comp", "acme/greet@v1", Map.of())), Path.of("target/no-secrets"), actions).run();
+
+        assertThat(engine.commands).containsExactly("run 0 0 0.1", "run 0 0 0.3", "exit 4");
+        assertThat(publisher.step(0).status()).isEqualTo("failure");
+        assertThat(publisher.finished().reason()).isEqualTo("step \"Comp\" failed with exit code 4");
+    }
+
+    @Test
+    void aCompositeActionWhoseStepsGitHubWouldRefuseFailsItsStepBeforeAnyOfThemRuns() throws Exception {
+        ActionSource actions = oneAction(Map.of("action.yml", "runs:\n  using: composite\n  steps:\n    - run: echo fine\n      shell: bash\n"
+                + "    - run: no shell\n"));
+
+        execution(dispatch(null, uses(0, "Comp", "acme/greet@v1", Map.of())), Path.of("target/no-secrets"), actions).run();
+
+        assertThat(engine.commands).containsExactly("exit 1");
+        assertThat(texts(null, LogChunk.SYSTEM)).contains("forge: step \"Comp\": step 2 of acme/greet@v1: `shell` is required with `run` in a composite action");
+        assertThat(publisher.step(0).status()).isEqualTo("failure");
     }
 }

@@ -81,7 +81,8 @@ final class ScriptedEngine implements RunnerEngine {
     final Map<String, byte[]> copiedIn = new ConcurrentHashMap<>();
     private final List<Frame> setup = new ArrayList<>();
     private int setupExit;
-    private final Map<Integer, StepScript> steps = new HashMap<>();
+    /** By the key of the step's files: its index, or INDEX.N for a composite action's steps. */
+    private final Map<String, StepScript> steps = new HashMap<>();
     private final Map<String, String> hashes = new HashMap<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private RunnerExit exit;
@@ -99,7 +100,11 @@ final class ScriptedEngine implements RunnerEngine {
     }
 
     StepScript step(int index) {
-        return steps.computeIfAbsent(index, i -> new StepScript());
+        return step(String.valueOf(index));
+    }
+
+    StepScript step(String key) {
+        return steps.computeIfAbsent(key, i -> new StepScript());
     }
 
     ScriptedEngine hash(String patterns, String value) {
@@ -120,12 +125,20 @@ final class ScriptedEngine implements RunnerEngine {
 
     /** The launch script the controller wrote for a step, as text. */
     String launch(int index) {
-        byte[] file = copiedIn.get("forge/steps/" + index + "/launch");
+        return launch(String.valueOf(index));
+    }
+
+    String launch(String key) {
+        byte[] file = copiedIn.get("forge/steps/" + key + "/launch");
         return file == null ? null : new String(file, StandardCharsets.UTF_8);
     }
 
     String script(int index) {
-        byte[] file = copiedIn.get("forge/steps/" + index + "/run");
+        return script(String.valueOf(index));
+    }
+
+    String script(String key) {
+        byte[] file = copiedIn.get("forge/steps/" + key + "/run");
         return file == null ? null : new String(file, StandardCharsets.UTF_8);
     }
 
@@ -162,7 +175,7 @@ final class ScriptedEngine implements RunnerEngine {
                         continue;
                     }
                     int index = Integer.parseInt(words[1]);
-                    StepScript script = steps.getOrDefault(index, new StepScript());
+                    StepScript script = steps.getOrDefault(words.length > 3 ? words[3] : words[1], new StepScript());
                     mark(output, marker, "step-start " + index);
                     play(output, marker, script.frames);
                     if (script.afterStop && !stopped.await(30, TimeUnit.SECONDS)) {
@@ -210,8 +223,7 @@ final class ScriptedEngine implements RunnerEngine {
 
     @Override
     public Map<String, byte[]> copyOut(Runner runner, String directory, long maxBytes) {
-        int index = Integer.parseInt(directory.substring(directory.lastIndexOf('/') + 1));
-        return steps.getOrDefault(index, new StepScript()).files;
+        return steps.getOrDefault(directory.substring(directory.lastIndexOf('/') + 1), new StepScript()).files;
     }
 
     @Override

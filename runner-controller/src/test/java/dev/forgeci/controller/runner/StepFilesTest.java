@@ -41,18 +41,33 @@ class StepFilesTest {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("A", "first");
         env.put("B", "it's");
-        env.put("bad-name", "x");
+        env.put("INPUT_FETCH-DEPTH", "0");
+        env.put("A=B", "x");
         env.put("NUL", "a\0b");
-        StepFiles.Rendered files = StepFiles.step(3, env, List.of("/opt/b", "/opt/a"), "bash", "sub dir", "make\nmake check\n");
+        StepFiles.Rendered files = StepFiles.step("3", env, List.of("/opt/b", "/opt/a"), "bash", "sub dir", "make\nmake check\n");
 
         String launch = text(files, "forge/steps/3/launch");
         assertThat(launch).contains("export A='first'\n", "export B='it'\\''s'\n", "export PATH='/opt/b:/opt/a':\"$PATH\"\n",
                 ": >'/forge/io/3/output' && : >'/forge/io/3/env'", "cd -- '/workspace/sub dir' || {",
-                "exec bash --noprofile --norc -eo pipefail /forge/steps/3/run\n").doesNotContain("bad-name", "NUL=");
+                "exec env 'INPUT_FETCH-DEPTH=0' bash --noprofile --norc -eo pipefail /forge/steps/3/run\n").doesNotContain("A=B", "NUL=");
         assertThat(text(files, "forge/steps/3/run")).isEqualTo("make\nmake check\n");
-        assertThat(files.warnings()).hasSize(2).anyMatch(w -> w.contains("bad-name")).anyMatch(w -> w.contains("NUL"));
+        assertThat(files.warnings()).hasSize(2).anyMatch(w -> w.contains("A=B")).anyMatch(w -> w.contains("NUL"));
         assertThat(files.files().values()).allMatch(file -> file.mode() == 0600);
-        assertThat(text(StepFiles.step(1, Map.of(), List.of(), "sh", "/abs", "true"), "forge/steps/1/launch")).contains("cd -- '/abs'");
+        assertThat(text(StepFiles.step("1", Map.of(), List.of(), "sh", "/abs", "true"), "forge/steps/1/launch")).contains("cd -- '/abs'");
+    }
+
+    @Test
+    void aProgramStepReachesItsProgramWithNoShellBetweenAndKeepsNamesAShellWouldDrop() throws Exception {
+        Map<String, String> env = new LinkedHashMap<>(Map.of("INPUT_WHO-AM-I", "it's $(id)"));
+        StepFiles.Rendered files = StepFiles.program("2", env, List.of(), "/", List.of("printenv", "INPUT_WHO-AM-I"));
+
+        String launch = text(files, "forge/steps/2/launch");
+        assertThat(launch).endsWith("exec env 'INPUT_WHO-AM-I=it'\\''s $(id)' 'printenv' 'INPUT_WHO-AM-I'\n");
+        assertThat(files.files()).doesNotContainKey("forge/steps/2/run");
+        // the launch script's own sh: the variable survives it because env(1) sets it last
+        String withoutRuntimeFiles = launch.lines().filter(line -> !line.startsWith("mkdir")).collect(java.util.stream.Collectors.joining("\n"));
+        Process sh = new ProcessBuilder("sh", "-c", withoutRuntimeFiles).start();
+        assertThat(new String(sh.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("it's $(id)\n");
     }
 
     @Test

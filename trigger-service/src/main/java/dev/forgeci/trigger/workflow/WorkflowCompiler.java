@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
+import dev.forgeci.language.action.ActionReference;
 import dev.forgeci.language.expr.Template;
 import dev.forgeci.language.job.JobInstances;
 import dev.forgeci.trigger.workflow.CompiledWorkflow.Flavor;
@@ -84,7 +85,14 @@ public final class WorkflowCompiler {
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern SECRET_NAME = Pattern.compile("[A-Z_][A-Z0-9_]*");
     private static final Pattern OUTPUT_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
-    private static final Pattern CHECKOUT = Pattern.compile("actions/checkout@[A-Za-z0-9._/-]+");
+    /** The inputs of actions/checkout that Forge's built-in honours (runner-image/forge-checkout-action)... */
+    private static final List<String> CHECKOUT_INPUTS = List.of("repository", "ref", "path", "fetch-depth", "fetch-tags", "submodules",
+            "lfs", "clean", "token", "ssh-key", "ssh-known-hosts", "ssh-strict", "ssh-user", "persist-credentials", "show-progress",
+            "set-safe-directory", "sparse-checkout", "sparse-checkout-cone-mode", "filter", "github-server-url");
+    /** ...and those it accepts and ignores, since it fetches from the seed with no credentials of the workflow's. */
+    private static final Set<String> CHECKOUT_IGNORED = Set.of("token", "ssh-key", "ssh-known-hosts", "ssh-strict", "ssh-user",
+            "persist-credentials", "show-progress", "set-safe-directory", "sparse-checkout", "sparse-checkout-cone-mode", "filter",
+            "github-server-url");
 
     /** A compiled workflow with its warnings, or its problems; what the lint endpoint answers. */
     public record Result(CompiledWorkflow workflow, List<WorkflowError> errors, List<WorkflowError> warnings) {
@@ -545,7 +553,7 @@ public final class WorkflowCompiler {
             } else {
                 diagnostics.error(mapping, where + " has no `run`: every step needs a command to execute (or `uses` an action)");
             }
-            Map<String, String> with = with(keys.get("with"), uses, where, facts);
+            Map<String, String> with = with(keys.get("with"), usesEntry, uses, where, facts);
             String name = null;
             if (keys.containsKey("name")) {
                 name = yaml.requiredText(keys.get("name"), "`name` of " + where);
@@ -569,40 +577,55 @@ public final class WorkflowCompiler {
             return new StepTemplate(index, id, name, run, uses, with, shell, workingDirectory, env, timeout, continueOnError, condition);
         }
 
-        /** {@code actions/checkout} is built in (Forge checks out the run's commit before the first step); other actions are not yet. */
+        /**
+         * Any action GitHub's syntax names ({@code owner/repo[/path]@ref}, {@code ./path},
+         * {@code docker://image}); whether it can be fetched is known only when the job runs, on
+         * its controller. {@code actions/checkout} is built in.
+         */
         private String uses(Entry entry, String where) {
             String uses = yaml.requiredText(entry, "`uses` of " + where);
             if (uses == null) {
                 return null;
             }
-            if (CHECKOUT.matcher(uses).matches()) {
+            try {
+                ActionReference.parse(uses);
                 return uses;
+            } catch (ActionReference.InvalidReferenceException e) {
+                diagnostics.error(entry.value(), e.getMessage());
+                return null;
             }
-            diagnostics.error(entry.value(), "`uses: " + YamlSource.abbreviate(uses) + "`: actions are not supported yet, except the "
-                    + "built-in actions/checkout; write the commands in `run`");
-            return null;
         }
 
-        private Map<String, String> with(Entry entry, String uses, String where, Facts facts) {
+        /** The inputs of the action {@code uses} names; null (and no second error) when {@code uses} itself was refused. */
+        private Map<String, String> with(Entry entry, Entry usesEntry, String uses, String where, Facts facts) {
             if (entry == null) {
                 return null;
             }
-            if (uses == null) {
+            if (usesEntry == null) {
                 diagnostics.error(entry.key(), "`with` of " + where + " gives inputs to an action, so it needs `uses`");
+                return null;
+            }
+            if (uses == null) {
                 return null;
             }
             MappingNode mapping = yaml.mapping(entry.value(), "`with` of " + where + " must be a mapping of input names to values");
             if (mapping == null) {
                 return null;
             }
+            boolean checkout = ActionReference.parse(uses) instanceof ActionReference.Checkout;
             Map<String, String> with = new LinkedHashMap<>();
             for (Entry input : yaml.keys(mapping, null, "in `with` of " + where, "input").values()) {
                 String value = yaml.text(input, "input `" + input.name() + "` of " + where);
                 if (value != null) {
                     template(input.value(), Place.STEP, facts);
                     with.put(input.name(), value);
-                    diagnostics.warning(input.key(), "Forge checks out the run's commit into the workspace before the first step; "
-                            + "actions/checkout's `" + input.name() + "` is ignored");
+                    if (checkout && CHECKOUT_IGNORED.contains(input.name())) {
+                        diagnostics.warning(input.key(), "actions/checkout's `" + input.name() + "` is ignored: Forge fetches from the "
+                                + "repository's seed itself");
+                    } else if (checkout && !CHECKOUT_INPUTS.contains(input.name())) {
+                        diagnostics.warning(input.key(), "Unexpected input '" + input.name() + "', valid inputs are "
+                                + String.join(", ", CHECKOUT_INPUTS));
+                    }
                 }
             }
             return with;

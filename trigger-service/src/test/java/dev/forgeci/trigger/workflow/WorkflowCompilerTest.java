@@ -305,8 +305,17 @@ class WorkflowCompilerTest {
     @Test
     void gitHubsKeysAreKnownAndWhatForgeLacksIsExplained() {
         assertThat(compiler.check(FILE, "on: [workflow_dispatch]\nsteps:\n  - id: a\n    uses: actions/checkout@v4\n").errors()).isEmpty();
-        assertThat(errors("on: [push]\nsteps:\n  - uses: actions/setup-node@v4\n")).containsExactly(new WorkflowError(FILE, 3, 11,
-                "`uses: actions/setup-node@v4`: actions are not supported yet, except the built-in actions/checkout; write the commands in `run`"));
+        assertThat(compiler.check(FILE, "on: [push]\nsteps:\n  - uses: actions/setup-node@v4\n    with: {node-version: 20}\n"
+                + "  - uses: ./.github/actions/local\n  - uses: github/codeql-action/init@v3\n").errors()).isEmpty();
+        assertThat(errors("on: [push]\nsteps:\n  - uses: acme/tool@v1;id\n    with: {a: b}\n")).containsExactly(new WorkflowError(FILE, 3, 11,
+                "`uses: acme/tool@v1;id`: `v1;id` is not a ref (a tag, a branch or a commit SHA)"));
+        assertThat(messages("steps:\n  - uses: ./../../etc\n")).containsExactly("`uses: ./../../etc`: the path must stay inside its directory (no '..')");
+        assertThat(compiler.check(FILE, "steps:\n  - uses: actions/checkout@v4\n    with: {fetch-depth: 0, token: x, colour: blue}\n")
+                .warnings()).extracting(WorkflowError::message).containsExactly(
+                "actions/checkout's `token` is ignored: Forge fetches from the repository's seed itself",
+                "Unexpected input 'colour', valid inputs are repository, ref, path, fetch-depth, fetch-tags, submodules, lfs, clean, token, "
+                        + "ssh-key, ssh-known-hosts, ssh-strict, ssh-user, persist-credentials, show-progress, set-safe-directory, "
+                        + "sparse-checkout, sparse-checkout-cone-mode, filter, github-server-url");
         assertThat(messages("on:\n  pushh:\nsteps:\n  - run: make\n")).containsExactly("unknown event `pushh` in `on` (did you mean `push`?)");
         assertThat(messages("jobs:\n  call:\n    uses: org/repo/.github/workflows/x.yml@v1\n")).containsExactly("`jobs.call.uses` calls a "
                 + "reusable workflow, which Forge does not run yet; copy its jobs into this workflow");

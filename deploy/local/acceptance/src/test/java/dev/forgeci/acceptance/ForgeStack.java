@@ -43,6 +43,8 @@ final class ForgeStack {
     final GitGateway gateway;
     final StatusReceiver statuses;
     final Path secretsDir;
+    /** The controller's action mirror: bare repositories at {@code <owner>/<repo>.git}. */
+    final Path actionsMirror;
     final ServiceProcess trigger;
     final ServiceProcess scheduler;
     final ServiceProcess controller;
@@ -59,6 +61,7 @@ final class ForgeStack {
             gateway = track(started, GitGateway.start(Files.createTempDirectory("forge-acceptance-seed"), TestInfra.dockerBridgeAddress(), 0));
             statuses = track(started, StatusReceiver.start(WEBHOOK_SECRET));
             secretsDir = Files.createTempDirectory("forge-acceptance-secrets");
+            actionsMirror = Files.createTempDirectory("forge-acceptance-actions");
 
             Map<String, String> common = Map.of(
                     "kafka.bootstrap.servers", kafka.bootstrap(),
@@ -75,7 +78,9 @@ final class ForgeStack {
                     "forge.controller.capacity", String.valueOf(CAPACITY),
                     "forge.runner.image", TestInfra.runnerImage(),
                     "forge.runner.isolation", "capabilities",
-                    "forge.secrets.dir", secretsDir.toString())));
+                    "forge.secrets.dir", secretsDir.toString(),
+                    "forge.actions.mirror", actionsMirror.toString(),
+                    "forge.actions.cache", Files.createTempDirectory("forge-acceptance-action-cache").toString())));
             CompletableFuture<ServiceProcess> triggerStart = track(starting, start("trigger-service", common, Map.of(
                     "forge.webhook.secret", WEBHOOK_SECRET,
                     "forge.seed.default-url", gateway.url(),

@@ -4,6 +4,8 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -344,6 +346,170 @@ class GitHubWorkflowsProcessTest {
         trigger(repo, "on: push\njobs:\n  a:\n    runs-on: windows-latest\n    steps: [{run: dir}]\n", Map.of()).statusCode(422)
                 .body("errors[0].line", org.hamcrest.Matchers.equalTo(4))
                 .body("errors[0].message", org.hamcrest.Matchers.containsString("needs a runner labelled `windows-latest`, which no runner here offers"));
+    }
+
+    @Test
+    void checkoutsInputsAJavaScriptActionOnTheRealActionsCoreAndALocalActionBehaveAsOnGitHub() throws Exception {
+        mirrorCoreProbe();
+        String rid = Forge.newRepositoryId();
+        BareRepo repo = Forge.repository(rid);
+        repo.commit(Map.of("README.md", "first\n"), "first");
+        String commit = repo.commit(Map.of("README.md", "the app\n",
+                ".github/actions/local-greet/action.yml", "name: Local greet\ninputs:\n  name: {required: true}\noutputs:\n  said: {}\n"
+                        + "runs:\n  using: node20\n  main: greet.js\n",
+                ".github/actions/local-greet/greet.js", "const fs = require('fs');\n"
+                        + "console.log(`a local action greets ${process.env['INPUT_NAME']}`);\n"
+                        + "fs.appendFileSync(process.env.GITHUB_OUTPUT, `said=hi ${process.env['INPUT_NAME']}\\n`);\n"), "the app");
+
+        Run run = new Run(trigger(new Forge.Pushed(rid, commit), """
+                on: workflow_dispatch
+                jobs:
+                  probe:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - uses: actions/checkout@v4
+                        with:
+                          fetch-depth: 0
+                      - run: echo "history=$(git rev-list --count HEAD)"
+                      - uses: actions/checkout@v4
+                        with:
+                          path: copy
+                          ref: ${{ github.sha }}
+                      - run: echo "the copy says $(cat copy/README.md)"
+                      - id: probe
+                        uses: forge-test/core-probe@v1
+                        with:
+                          who-to-greet: Mona
+                          secret: s3cr3t-probe-value
+                      - run: |
+                          echo "output=${{ steps.probe.outputs.greeting }}"
+                          echo "exported=$PROBE_EXPORTED"
+                          case ":$PATH:" in *:/opt/probe/bin:*) echo "the path has the probe's directory";; esac
+                      - id: local
+                        uses: ./.github/actions/local-greet
+                        with:
+                          name: Octocat
+                      - run: echo "the local action said ${{ steps.local.outputs.said }}"
+                """, Map.of()).statusCode(202).extract().path("runs[0].runId"));
+
+        assertThat(run.status()).as(run.transcript()).isEqualTo("success");
+        List<String> lines = run.lines("probe");
+        assertThat(lines).as(run.transcript()).containsSubsequence("history=2", "the copy says the app", "Hello Mona x2",
+                "the secret is ***", "inside the group", "output=hello Mona", "exported=exported by the probe",
+                "the path has the probe's directory", "a local action greets Octocat", "the local action said hi Octocat",
+                "post sees state: saved by main");
+        assertThat(lines).anyMatch(line -> line.contains("▸ probe group")).noneMatch(line -> line.contains("s3cr3t-probe-value"));
+        assertThat(run.transcript()).contains("Download action repository 'forge-test/core-probe@v1' (SHA:");
+        JsonNode steps = Forge.job(run.detail, "probe").path("steps");
+        assertThat(steps.valueStream().map(step -> step.path("name").asText())).endsWith("Post forge-test/core-probe@v1");
+        assertThat(steps.get(4).path("summary").asText()).contains("Probe summary").contains("greeted Mona");
+    }
+
+    @Test
+    void aCompositeActionWithANestedActionRunsAsOneStepAndMapsItsOutputs() throws Exception {
+        mirrorCoreProbe();
+        BareRepo composite = BareRepo.create(forge.actionsMirror.resolve("forge-test"), "composite");
+        composite.commit(Map.of("banner.txt", "a banner from the action's own files\n", "action.yml", """
+                name: Composite probe
+                inputs:
+                  who: {default: composite}
+                outputs:
+                  greeting: {value: "${{ steps.inner.outputs.greeting }}"}
+                  shouted: {value: "${{ steps.shout.outputs.shouted }}"}
+                runs:
+                  using: composite
+                  steps:
+                    - run: |
+                        echo "composite for ${{ inputs.who }}, in $GITHUB_ACTION_PATH"
+                        cat "${{ github.action_path }}/banner.txt"
+                      shell: bash
+                    - id: inner
+                      uses: forge-test/core-probe@v1
+                      with: {who-to-greet: "${{ inputs.who }}"}
+                    - id: shout
+                      run: echo "shouted=$(echo '${{ steps.inner.outputs.greeting }}' | tr a-z A-Z)" >> "$GITHUB_OUTPUT"
+                      shell: sh
+                """), "composite probe");
+        composite.tag("v2");
+
+        Run run = dispatch("""
+                on: workflow_dispatch
+                jobs:
+                  composite:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - id: comp
+                        uses: forge-test/composite@v2
+                        with: {who: Hubot}
+                      - run: echo "${{ steps.comp.outputs.greeting }} / ${{ steps.comp.outputs.shouted }}"
+                """, Map.of());
+
+        assertThat(run.status()).as(run.transcript()).isEqualTo("success");
+        assertThat(run.lines("composite")).containsSubsequence("a banner from the action's own files", "Hello Hubot x2", "hello Hubot / HELLO HUBOT", "post sees state: saved by main");
+        assertThat(run.lines("composite").get(0)).matches("composite for Hubot, in /forge/actions/forge-test/composite/[0-9a-f]{40}");
+        JsonNode steps = Forge.job(run.detail, "composite").path("steps");
+        assertThat(steps.valueStream().map(step -> step.path("name").asText())).containsExactly("forge-test/composite@v2",
+                "echo \"hello Hubot / HELLO HUBOT\"", "Post forge-test/composite@v2");
+    }
+
+    @Test
+    void anActionThatFailsOrCannotBeFetchedFailsTheJobWithItsReason() throws Exception {
+        mirrorCoreProbe();
+        Run failing = dispatch("""
+                on: workflow_dispatch
+                jobs:
+                  probe:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - uses: forge-test/core-probe@v1
+                        with: {who-to-greet: Mona, fail: true}
+                      - if: failure()
+                        run: echo "after the failure"
+                """, Map.of());
+        assertThat(failing.status()).isEqualTo("failure");
+        assertThat(failing.transcript()).contains("the probe was asked to fail");
+        assertThat(failing.lines("probe")).containsSubsequence("Hello Mona x2", "after the failure", "post sees state: saved by main");
+
+        Run missing = dispatch("""
+                on: workflow_dispatch
+                jobs:
+                  missing:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - run: echo "never runs"
+                      - uses: nobody/missing@v1
+                """, Map.of());
+        assertThat(missing.status()).isEqualTo("failure");
+        assertThat(missing.transcript()).contains("action nobody/missing@v1 could not be fetched: tried the mirror "
+                + forge.actionsMirror + " (no nobody/missing.git), https://github.com/nobody/missing (");
+        assertThat(Forge.job(missing.detail, "missing").path("reason").asText()).isEqualTo("an action could not be set up");
+        assertThat(missing.lines("missing")).isEmpty();
+    }
+
+    /**
+     * The probe action in the stack's mirror as forge-test/core-probe@v1: its sources with the real
+     * @actions/core from the npm registry, installed here as an action's author would before tagging.
+     */
+    private static synchronized void mirrorCoreProbe() throws Exception {
+        if (Files.isDirectory(forge.actionsMirror.resolve("forge-test/core-probe.git"))) {
+            return;
+        }
+        Path sources = Path.of(GitHubWorkflowsProcessTest.class.getResource("/actions/core-probe/action.yml").toURI()).getParent();
+        Path build = Files.createTempDirectory("forge-core-probe");
+        try (var files = Files.list(sources)) {
+            for (Path file : files.toList()) {
+                Files.copy(file, build.resolve(file.getFileName()));
+            }
+        }
+        Process npm = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--omit=dev").directory(build.toFile())
+                .redirectErrorStream(true).start();
+        String output = new String(npm.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(npm.waitFor(5, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+        assertThat(npm.exitValue()).as(output).isZero();
+        assertThat(build.resolve("node_modules/@actions/core/lib/core.js")).exists();
+        BareRepo probe = BareRepo.create(forge.actionsMirror.resolve("forge-test"), "core-probe");
+        probe.commitTree(build, "core probe on @actions/core 1.11.1");
+        probe.tag("v1");
     }
 
     // ----------------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ public final class BareRepo {
     public static BareRepo create(Path root, String rid) {
         try {
             Path bare = root.resolve(rid.replaceFirst("^rad:", "") + ".git");
+            Files.createDirectories(root);
             Path work = Files.createTempDirectory("forge-work");
             git(root, "init", "-q", "--bare", "-b", "main", bare.toString());
             git(work, "init", "-q", "-b", "main");
@@ -65,6 +66,32 @@ public final class BareRepo {
     /** Makes an executable file part of the next commit. */
     public void makeExecutable(String path) {
         work.resolve(path).toFile().setExecutable(true);
+    }
+
+    /** Copies a directory's files (bytes as they are) into the repository, commits them on main and pushes; returns the commit id. */
+    public String commitTree(Path directory, String message) {
+        try (var files = Files.walk(directory)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Path target = work.resolve(directory.relativize(file).toString());
+                Files.createDirectories(target.getParent());
+                Files.copy(file, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return commit(Map.of(), message);
+    }
+
+    /** Tags the last commit and pushes the tag. */
+    public void tag(String name) {
+        git(work, "tag", name);
+        git(work, "push", "-q", "origin", "refs/tags/" + name);
+    }
+
+    /** Adds the other repository as a submodule at the path, commits and pushes; returns the commit id. */
+    public String submodule(String path, BareRepo other) {
+        git(work, "-c", "protocol.file.allow=always", "submodule", "add", "-q", "file://" + other.bareDir(), path);
+        return commit(currentBranch(), Map.of(), "add submodule " + path);
     }
 
     public Path bareDir() {

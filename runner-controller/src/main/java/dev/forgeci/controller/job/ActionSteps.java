@@ -1,0 +1,276 @@
+package dev.forgeci.controller.job;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import dev.forgeci.controller.actions.ActionSource;
+import dev.forgeci.controller.actions.ActionUnavailableException;
+import dev.forgeci.controller.actions.FetchedAction;
+import dev.forgeci.controller.events.JobDispatched;
+import dev.forgeci.controller.log.JobLog;
+import dev.forgeci.controller.runner.Runner;
+import dev.forgeci.controller.runner.RunnerEngine;
+import dev.forgeci.controller.runner.RunnerException;
+import dev.forgeci.controller.runner.RunnerSpec;
+import dev.forgeci.controller.runner.StepFiles;
+import dev.forgeci.language.action.ActionMetadata;
+import dev.forgeci.language.action.ActionReference;
+import dev.forgeci.language.expr.Scope;
+import dev.forgeci.language.expr.Template;
+
+/**
+ * The steps that {@code uses:} an action, as GitHub's runner runs them. At set-up every action from a
+ * repository is fetched (once per commit, by the {@link ActionSource}), its metadata read and its
+ * files copied into the runner under {@code /forge/actions/<owner>/<repo>/<sha>}, as GitHub downloads
+ * them in "Set up job"; an action that cannot be fetched or read fails the job there. An action in
+ * the checkout ({@code ./path}) is read from the runner when its step runs. Each step then becomes a
+ * program: a JavaScript action's {@code main} under the runner's Node.js, with its inputs as
+ * {@code INPUT_<NAME>} (the {@code with:} values, else the metadata's defaults, both templates), and
+ * its {@code post} kept for the end of the job. The built-in actions/checkout is the image's
+ * {@code forge-checkout-action}.
+ */
+final class ActionSteps {
+
+    /** Where fetched actions are copied in the runner; like GitHub's _actions directory. */
+    static final String RUNNER_ACTIONS = "/forge/actions";
+    private static final long MAX_LOCAL_METADATA_BYTES = 16L << 20;
+
+    /**
+     * What a step that uses an action runs: a program (no shell between) with its environment, and
+     * the post phase it leaves; or, for a composite action, its steps ({@code command} null).
+     */
+    record Invocation(List<String> command, Map<String, String> env, Post post, Composite composite) {
+    }
+
+    /** A composite action to run: its steps, its outputs' templates, its {@code inputs} context and its directory. */
+    record Composite(String display, String directory, List<JobDispatched.Step> steps, Map<String, String> outputs,
+            Map<String, String> inputs, Map<String, String> env) {
+    }
+
+    /** GitHub runs composite actions nested at most this deep. */
+    static final int MAX_COMPOSITE_DEPTH = 10;
+
+    /** An action's post phase: run after the job's steps, last action first, when {@code condition} holds. */
+    record Post(String name, List<String> command, Map<String, String> env, String condition, int mainIndex) {
+    }
+
+    private record Prepared(ActionReference reference, String display, String directory, ActionMetadata metadata) {
+    }
+
+    private final ActionSource source;
+    private final RunnerEngine engine;
+    private final Runner runner;
+    private final JobLog log;
+    private final Map<String, Prepared> fetched = new LinkedHashMap<>();
+    private final java.util.Set<String> copied = new java.util.HashSet<>();
+
+    ActionSteps(ActionSource source, RunnerEngine engine, Runner runner, JobLog log) {
+        this.source = source;
+        this.engine = engine;
+        this.runner = runner;
+        this.log = log;
+    }
+
+    /** Fetches every repository action the steps use; the reason the job cannot run, or null. */
+    String setUp(List<JobDispatched.Step> steps) {
+        for (JobDispatched.Step step : steps) {
+            try {
+                if (step.uses() != null && ActionReference.parse(step.uses()) instanceof ActionReference.Remote remote) {
+                    remote(step.uses(), remote);
+                }
+            } catch (ActionReference.InvalidReferenceException | ActionUnavailableException | ActionMetadata.InvalidMetadataException e) {
+                return e.getMessage();
+            }
+        }
+        return null;
+    }
+
+    /** A repository's action: fetched, its files copied into the runner and its metadata read, once per job. */
+    private Prepared remote(String uses, ActionReference.Remote remote) {
+        Prepared known = fetched.get(uses);
+        if (known != null) {
+            return known;
+        }
+        FetchedAction action = source.fetch(remote);
+        log.system("forge: Download action repository '" + remote.repository() + "@" + remote.ref() + "' (SHA:" + action.sha() + ")");
+        String root = RUNNER_ACTIONS + "/" + remote.owner() + "/" + remote.repo() + "/" + action.sha();
+        if (copied.add(root)) {
+            try {
+                engine.copyIn(runner, runnerFiles(action.tree(), root.substring(1)));
+            } catch (RunnerException e) {
+                copied.remove(root);
+                throw new ActionUnavailableException(remote.display() + " could not be copied into the runner: " + e.getMessage());
+            }
+        }
+        String directory = remote.path().isEmpty() ? root : root + "/" + remote.path();
+        ActionMetadata metadata = metadata(remote.display(), read(action.directory(), "action.yml"), read(action.directory(), "action.yaml"));
+        Prepared prepared = new Prepared(remote, remote.display(), directory, metadata);
+        fetched.put(uses, prepared);
+        return prepared;
+    }
+
+    /**
+     * The program for a step that uses an action; {@code with} are the step's inputs as evaluated,
+     * {@code scope} evaluates the metadata's defaults. Throws {@link ActionUnavailableException} with
+     * the sentence the log shows when the action cannot run.
+     */
+    Invocation invocation(JobDispatched.Step step, String displayName, Map<String, String> with, Scope scope) {
+        ActionReference reference = ActionReference.parse(step.uses());
+        if (reference instanceof ActionReference.Checkout) {
+            Map<String, String> env = new LinkedHashMap<>();
+            // the image's script reads them as sh variables: '-' as '_' (see forge-checkout-action)
+            with.forEach((name, value) -> env.put(ActionMetadata.inputVariable(name).replace('-', '_'), value));
+            return new Invocation(List.of("/usr/local/bin/forge-checkout-action"), env, null, null);
+        }
+        Prepared action = reference instanceof ActionReference.Local local ? local(local)
+                : reference instanceof ActionReference.Remote remote ? remote(step.uses(), remote) : null;
+        if (action == null || action.metadata().runs().using().equals("docker")) {
+            throw new ActionUnavailableException(reference.display() + " is a Docker action, which Forge does not run yet");
+        }
+        Map<String, String> inputs = inputs(action, with, scope);
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("GITHUB_ACTION_PATH", action.directory());
+        if (reference instanceof ActionReference.Remote remote) {
+            env.put("GITHUB_ACTION_REPOSITORY", remote.repository());
+            env.put("GITHUB_ACTION_REF", remote.ref());
+        }
+        ActionMetadata.Runs runs = action.metadata().runs();
+        if (runs.using().equals("composite")) {
+            List<JobDispatched.Step> steps = new ArrayList<>();
+            for (int i = 0; i < runs.steps().size(); i++) {
+                steps.add(compositeStep(step.index(), runs.steps().get(i), action.display(), i));
+            }
+            Map<String, String> outputs = new LinkedHashMap<>();
+            action.metadata().outputs().forEach((name, output) -> outputs.put(name, output.value() == null ? "" : output.value()));
+            return new Invocation(null, env, null, new Composite(action.display(), action.directory(), steps, outputs, inputs, env));
+        }
+        inputs.forEach((name, value) -> env.put(ActionMetadata.inputVariable(name), value));
+        if (runs.pre() != null) {
+            log.system("forge: " + action.display() + " has a `pre` script, which Forge does not run yet; its main" + (runs.post() != null ? " and post run" : " runs"));
+        }
+        Post post = runs.post() == null ? null
+                : new Post("Post " + displayName, node(action, runs.post()), env, runs.postIf() == null ? "always()" : runs.postIf(), step.index());
+        return new Invocation(node(action, runs.main()), env, post, null);
+    }
+
+    /**
+     * One step of a composite action as a step of the job: reported as the step that uses the
+     * action ({@code index}). GitHub requires {@code shell} with {@code run} here.
+     */
+    @SuppressWarnings("unchecked")
+    private static JobDispatched.Step compositeStep(int index, Map<String, Object> raw, String display, int position) {
+        String where = "step " + (position + 1) + " of " + display;
+        String run = ActionMetadata.text(raw.get("run"));
+        String uses = ActionMetadata.text(raw.get("uses"));
+        if ((run == null) == (uses == null)) {
+            throw new ActionUnavailableException(where + " needs exactly one of `run` and `uses`");
+        }
+        String shell = ActionMetadata.text(raw.get("shell"));
+        if (run != null && shell == null) {
+            throw new ActionUnavailableException(where + ": `shell` is required with `run` in a composite action");
+        }
+        Map<String, String> with = raw.get("with") instanceof Map<?, ?> map ? ActionMetadata.strings((Map<String, Object>) map) : Map.of();
+        Map<String, String> env = raw.get("env") instanceof Map<?, ?> map ? ActionMetadata.strings((Map<String, Object>) map) : Map.of();
+        String name = ActionMetadata.text(raw.get("name"));
+        String condition = ActionMetadata.text(raw.get("if"));
+        Object continueOnError = raw.get("continue-on-error");
+        return new JobDispatched.Step(index, ActionMetadata.text(raw.get("id")), name != null ? name : run != null ? run.lines().findFirst().orElse(run) : uses,
+                run, uses, with, shell, ActionMetadata.text(raw.get("working-directory")), env, null,
+                continueOnError == null ? null : com.fasterxml.jackson.databind.node.TextNode.valueOf(String.valueOf(continueOnError)),
+                condition == null ? "success()" : condition);
+    }
+
+    /** The action's inputs: every input of its metadata, then what {@code with} gives beyond them (as GitHub, with a warning). */
+    private Map<String, String> inputs(Prepared action, Map<String, String> with, Scope scope) {
+        Map<String, String> values = new LinkedHashMap<>();
+        action.metadata().inputs().forEach((name, input) -> {
+            String value = with.get(name);
+            if (value == null && input.defaultValue() != null) {
+                value = Template.render(input.defaultValue(), scope);
+            }
+            if (value == null && input.required()) {
+                log.system("forge: Input required and not supplied: " + name + " (" + action.display() + ")");
+            }
+            if (value != null && with.containsKey(name) && input.deprecationMessage() != null) {
+                log.system("forge: Input '" + name + "' has been deprecated with message: " + input.deprecationMessage());
+            }
+            values.put(name, value == null ? "" : value);
+        });
+        List<String> unexpected = new ArrayList<>();
+        with.forEach((name, value) -> {
+            if (!action.metadata().inputs().containsKey(name)) {
+                unexpected.add(name);
+                values.put(name, value);
+            }
+        });
+        if (!unexpected.isEmpty()) {
+            log.system("forge: Unexpected input(s) '" + String.join("', '", unexpected) + "', valid inputs are "
+                    + action.metadata().inputs().keySet().stream().map(name -> "'" + name + "'").toList());
+        }
+        return values;
+    }
+
+    /** {@code node <file>}, the file inside the action's directory. */
+    private static List<String> node(Prepared action, String file) {
+        String relative;
+        try {
+            relative = ((ActionReference.Local) ActionReference.parse("./" + file)).path();
+        } catch (ActionReference.InvalidReferenceException e) {
+            throw new ActionUnavailableException(action.display() + ": `" + file + "` is not a file inside the action");
+        }
+        return List.of("node", action.directory() + "/" + relative);
+    }
+
+    /** An action in the checkout: its metadata read from the runner's workspace. */
+    private Prepared local(ActionReference.Local local) {
+        String directory = StepFiles.WORKSPACE + (local.path().isEmpty() ? "" : "/" + local.path());
+        Map<String, byte[]> files;
+        try {
+            files = engine.copyOut(runner, directory, MAX_LOCAL_METADATA_BYTES);
+        } catch (RunnerException e) {
+            throw new ActionUnavailableException(local.display() + ": " + e.getMessage());
+        }
+        if (!files.containsKey("action.yml") && !files.containsKey("action.yaml")) {
+            throw new ActionUnavailableException("Can't find 'action.yml' or 'action.yaml' under '" + directory
+                    + "'. Did you forget to run actions/checkout before running your local action?");
+        }
+        return new Prepared(local, local.display(), directory, metadata(local.display(), files.get("action.yml"), files.get("action.yaml")));
+    }
+
+    private static ActionMetadata metadata(String display, byte[] yml, byte[] yaml) {
+        if (yml == null && yaml == null) {
+            throw new ActionUnavailableException(display + " has no action.yml or action.yaml");
+        }
+        return ActionMetadata.parse(display + "/" + (yml != null ? "action.yml" : "action.yaml"), yml != null ? yml : yaml);
+    }
+
+    private static byte[] read(Path directory, String name) {
+        Path file = directory.resolve(name);
+        try {
+            return Files.isRegularFile(file) ? Files.readAllBytes(file) : null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The fetched tree as files of the runner under {@code root} (no leading '/'), with their executable bits. */
+    private static Map<String, RunnerSpec.RunnerFile> runnerFiles(Path tree, String root) {
+        Map<String, RunnerSpec.RunnerFile> files = new LinkedHashMap<>();
+        try (Stream<Path> paths = Files.walk(tree)) {
+            for (Path path : (Iterable<Path>) paths.filter(Files::isRegularFile)::iterator) {
+                String relative = tree.relativize(path).toString().replace('\\', '/');
+                files.put(root + "/" + relative, new RunnerSpec.RunnerFile(Files.readAllBytes(path), Files.isExecutable(path) ? 0755 : 0644));
+            }
+        } catch (IOException e) {
+            throw new ActionUnavailableException("the fetched action in " + tree + " could not be read: " + e.getMessage());
+        }
+        return files;
+    }
+}
