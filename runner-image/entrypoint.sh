@@ -13,7 +13,12 @@ dind=""
 if command -v dind >/dev/null 2>&1; then
     dind=dind
 fi
-$dind dockerd --data-root /var/lib/docker --host "$DOCKER_HOST" </dev/null >/var/log/dockerd.log 2>&1 &
+# FORGE_REGISTRY: the one registry without TLS that the controller's operator trusts (the local stack's).
+registry=""
+if [ -n "${FORGE_REGISTRY:-}" ]; then
+    registry="--insecure-registry=$FORGE_REGISTRY"
+fi
+$dind dockerd --data-root /var/lib/docker --host "$DOCKER_HOST" ${registry:+"$registry"} </dev/null >/var/log/dockerd.log 2>&1 &
 echo $! >/var/run/forge-dockerd.pid
 
 if [ "$#" -eq 0 ]; then

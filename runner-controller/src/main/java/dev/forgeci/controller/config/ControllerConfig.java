@@ -91,6 +91,12 @@ public interface ControllerConfig {
         @WithDefault("5s")
         Duration stepKillGrace();
 
+        /**
+         * FORGE_RUNNER_REGISTRY: {@code host:port} of a registry without TLS that the runners' inner
+         * engines trust (the local stack's); images from anywhere else need TLS.
+         */
+        Optional<String> registry();
+
         /** The runner container's log driver; the controller reads the attached streams, not the driver. */
         @WithDefault("none")
         String logDriver();

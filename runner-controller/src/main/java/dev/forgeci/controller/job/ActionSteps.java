@@ -46,7 +46,60 @@ final class ActionSteps {
      * What a step that uses an action runs: a program (no shell between) with its environment, and
      * the post phase it leaves; or, for a composite action, its steps ({@code command} null).
      */
-    record Invocation(List<String> command, Map<String, String> env, Post post, Composite composite) {
+    record Invocation(List<String> command, Map<String, String> env, Post post, Composite composite, DockerRun docker) {
+
+        /** The program, once the step's whole environment is known: a Docker action passes each variable on by name. */
+        List<String> program(Map<String, String> stepEnv) {
+            return docker == null ? command : List.of("sh", "-ec", docker.script(stepEnv.keySet()));
+        }
+    }
+
+    /**
+     * A Docker action's container: its image (built first from {@code dockerfile} in {@code context}
+     * when those are set), entrypoint and arguments, run in the job's own engine with the workspace
+     * and the step's runtime files mounted where GitHub mounts them.
+     */
+    record DockerRun(String image, String dockerfile, String context, String entrypoint, List<String> args) {
+
+        /** The step's script (sh): every value single-quoted, every variable passed on by name, none on the command line. */
+        String script(java.util.Set<String> names) {
+            StringBuilder script = new StringBuilder();
+            if (dockerfile != null) {
+                script.append("docker build -t ").append(StepFiles.quote(image)).append(" -f ").append(StepFiles.quote(dockerfile)).append(' ').append(StepFiles.quote(context))
+                        .append('\n');
+            }
+            script.append("mkdir -p /forge/home\nexec docker run --rm --workdir /github/workspace");
+            script.append(" -v \"$GITHUB_WORKSPACE\":/github/workspace -v \"$(dirname \"$GITHUB_OUTPUT\")\":/github/file_commands");
+            script.append(" -v \"$GITHUB_EVENT_PATH\":/github/workflow/event.json:ro -v /forge/home:/github/home");
+            CONTAINER_PATHS.forEach((name, value) -> script.append(" -e ").append(StepFiles.quote(name + "=" + value)));
+            for (String name : names) {
+                if (!CONTAINER_PATHS.containsKey(name) && !name.equals("PATH")) {
+                    script.append(" -e ").append(StepFiles.quote(name));
+                }
+            }
+            if (entrypoint != null) {
+                script.append(" --entrypoint ").append(StepFiles.quote(entrypoint));
+            }
+            script.append(' ').append(StepFiles.quote(image));
+            args.forEach(arg -> script.append(' ').append(StepFiles.quote(arg)));
+            return script.append('\n').toString();
+        }
+    }
+
+    /** Where GitHub's runner puts a Docker action's files inside its container. */
+    private static final Map<String, String> CONTAINER_PATHS = containerPaths();
+
+    private static Map<String, String> containerPaths() {
+        Map<String, String> paths = new LinkedHashMap<>();
+        paths.put("GITHUB_WORKSPACE", "/github/workspace");
+        paths.put("GITHUB_OUTPUT", "/github/file_commands/output");
+        paths.put("GITHUB_ENV", "/github/file_commands/env");
+        paths.put("GITHUB_PATH", "/github/file_commands/path");
+        paths.put("GITHUB_STEP_SUMMARY", "/github/file_commands/summary");
+        paths.put("GITHUB_STATE", "/github/file_commands/state");
+        paths.put("GITHUB_EVENT_PATH", "/github/workflow/event.json");
+        paths.put("HOME", "/github/home");
+        return paths;
     }
 
     /** A composite action to run: its steps, its outputs' templates, its {@code inputs} context and its directory. */
@@ -58,7 +111,11 @@ final class ActionSteps {
     static final int MAX_COMPOSITE_DEPTH = 10;
 
     /** An action's post phase: run after the job's steps, last action first, when {@code condition} holds. */
-    record Post(String name, List<String> command, Map<String, String> env, String condition, int mainIndex) {
+    record Post(String name, List<String> command, Map<String, String> env, String condition, int mainIndex, DockerRun docker) {
+
+        List<String> program(Map<String, String> stepEnv) {
+            return docker == null ? command : List.of("sh", "-ec", docker.script(stepEnv.keySet()));
+        }
     }
 
     private record Prepared(ActionReference reference, String display, String directory, ActionMetadata metadata) {
@@ -127,13 +184,14 @@ final class ActionSteps {
             Map<String, String> env = new LinkedHashMap<>();
             // the image's script reads them as sh variables: '-' as '_' (see forge-checkout-action)
             with.forEach((name, value) -> env.put(ActionMetadata.inputVariable(name).replace('-', '_'), value));
-            return new Invocation(List.of("/usr/local/bin/forge-checkout-action"), env, null, null);
+            return new Invocation(List.of("/usr/local/bin/forge-checkout-action"), env, null, null, null);
         }
-        Prepared action = reference instanceof ActionReference.Local local ? local(local)
-                : reference instanceof ActionReference.Remote remote ? remote(step.uses(), remote) : null;
-        if (action == null || action.metadata().runs().using().equals("docker")) {
-            throw new ActionUnavailableException(reference.display() + " is a Docker action, which Forge does not run yet");
+        if (reference instanceof ActionReference.DockerImage image) {
+            // GitHub's two inputs of a docker:// step; the image's own entrypoint unless one is given
+            DockerRun run = new DockerRun(image.image(), null, null, with.get("entrypoint"), arguments(with.getOrDefault("args", "")));
+            return new Invocation(null, new LinkedHashMap<>(), null, null, run);
         }
+        Prepared action = reference instanceof ActionReference.Local local ? local(local) : remote(step.uses(), (ActionReference.Remote) reference);
         Map<String, String> inputs = inputs(action, with, scope);
         Map<String, String> env = new LinkedHashMap<>();
         env.put("GITHUB_ACTION_PATH", action.directory());
@@ -149,15 +207,106 @@ final class ActionSteps {
             }
             Map<String, String> outputs = new LinkedHashMap<>();
             action.metadata().outputs().forEach((name, output) -> outputs.put(name, output.value() == null ? "" : output.value()));
-            return new Invocation(null, env, null, new Composite(action.display(), action.directory(), steps, outputs, inputs, env));
+            return new Invocation(null, env, null, new Composite(action.display(), action.directory(), steps, outputs, inputs, env), null);
         }
         inputs.forEach((name, value) -> env.put(ActionMetadata.inputVariable(name), value));
+        if (runs.using().equals("docker")) {
+            return docker(action, runs, inputs, scope, step, displayName, env);
+        }
         if (runs.pre() != null) {
             log.system("forge: " + action.display() + " has a `pre` script, which Forge does not run yet; its main" + (runs.post() != null ? " and post run" : " runs"));
         }
         Post post = runs.post() == null ? null
-                : new Post("Post " + displayName, node(action, runs.post()), env, runs.postIf() == null ? "always()" : runs.postIf(), step.index());
-        return new Invocation(node(action, runs.main()), env, post, null);
+                : new Post("Post " + displayName, node(action, runs.post()), env, runs.postIf() == null ? "always()" : runs.postIf(), step.index(),
+                        null);
+        return new Invocation(node(action, runs.main()), env, post, null, null);
+    }
+
+    /**
+     * A Docker action: {@code image} a Dockerfile in the action (built in the job's engine, tagged
+     * by where it came from) or {@code docker://image}; {@code args} and {@code env} templates with
+     * the action's inputs; {@code post-entrypoint} as its post phase.
+     */
+    private Invocation docker(Prepared action, ActionMetadata.Runs runs, Map<String, String> inputs, Scope scope, JobDispatched.Step step,
+            String displayName, Map<String, String> env) {
+        Scope withInputs = withInputs(scope, inputs);
+        List<String> args = new ArrayList<>();
+        for (String arg : runs.args()) {
+            args.add(Template.render(arg, withInputs));
+        }
+        runs.env().forEach((name, value) -> env.put(name, Template.render(value, withInputs)));
+        String image;
+        String dockerfile = null;
+        if (runs.image().startsWith("docker://")) {
+            image = ((ActionReference.DockerImage) ActionReference.parse(runs.image())).image();
+        } else {
+            String file = ((ActionReference.Local) ActionReference.parse("./" + runs.image())).path();
+            dockerfile = action.directory() + "/" + file;
+            image = "forge-action/" + action.directory().replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "") + ":latest";
+        }
+        if (runs.preEntrypoint() != null) {
+            log.system("forge: " + action.display() + " has a `pre-entrypoint`, which Forge does not run yet");
+        }
+        DockerRun main = new DockerRun(image, dockerfile, action.directory(), runs.entrypoint(), args);
+        Post post = runs.postEntrypoint() == null ? null
+                : new Post("Post " + displayName, null, env, runs.postIf() == null ? "always()" : runs.postIf(), step.index(),
+                        new DockerRun(image, null, null, runs.postEntrypoint(), args));
+        return new Invocation(null, env, post, null, main);
+    }
+
+    /** {@code with.args} of a docker:// step, split as a shell would split words (quotes group, no expansion). */
+    static List<String> arguments(String line) {
+        List<String> words = new ArrayList<>();
+        StringBuilder word = new StringBuilder();
+        boolean inWord = false;
+        char quote = 0;
+        for (char c : line.toCharArray()) {
+            if (quote != 0) {
+                if (c == quote) {
+                    quote = 0;
+                } else {
+                    word.append(c);
+                }
+            } else if (c == '"' || c == '\'') {
+                quote = c;
+                inWord = true;
+            } else if (Character.isWhitespace(c)) {
+                if (inWord) {
+                    words.add(word.toString());
+                    word.setLength(0);
+                    inWord = false;
+                }
+            } else {
+                word.append(c);
+                inWord = true;
+            }
+        }
+        if (inWord) {
+            words.add(word.toString());
+        }
+        return words;
+    }
+
+    /** The scope with the action's {@code inputs} context. */
+    private static Scope withInputs(Scope scope, Map<String, String> inputs) {
+        com.fasterxml.jackson.databind.node.ObjectNode node = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        inputs.forEach(node::put);
+        return new Scope() {
+            @Override
+            public com.fasterxml.jackson.databind.JsonNode context(String name) {
+                return name.equals("inputs") ? node : scope.context(name);
+            }
+
+            @Override
+            public boolean status(String function) {
+                return scope.status(function);
+            }
+
+            @Override
+            public String hashFiles(List<String> patterns) {
+                return scope.hashFiles(patterns);
+            }
+        };
     }
 
     /**

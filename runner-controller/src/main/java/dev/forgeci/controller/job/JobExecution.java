@@ -432,6 +432,7 @@ public final class JobExecution {
         env.put("FORGE_WORKSPACE", StepFiles.WORKSPACE);
         env.put("FORGE_DOCKERD_TIMEOUT", String.valueOf(settings.dockerdTimeout().toSeconds()));
         env.put("FORGE_STEP_KILL_GRACE", String.valueOf(settings.stepKillGrace().toSeconds()));
+        env.put("FORGE_REGISTRY", settings.registry());
         env.values().removeIf(value -> value == null);
         return env;
     }

@@ -214,7 +214,7 @@ final class StepDriver {
                     compositeEnv = stepEnv;
                 } else {
                     env.putAll(invocation.env());
-                    rendered = StepFiles.program(String.valueOf(index), env, context.paths(), workingDirectory, invocation.command());
+                    rendered = StepFiles.program(String.valueOf(index), env, context.paths(), workingDirectory, invocation.program(env));
                     if (invocation.post() != null) {
                         posts.add(invocation.post());
                     }
@@ -325,7 +325,7 @@ final class StepDriver {
                     } else {
                         env.putAll(invocation.env());
                         Executed executed = execute(index, subKey, name, StepFiles.program(subKey, env, context.paths(), workingDirectory,
-                                invocation.command()), timeoutSeconds, false);
+                                invocation.program(env)), timeoutSeconds, false);
                         if (executed == null) {
                             return null;
                         }
@@ -389,7 +389,7 @@ final class StepDriver {
         env.putAll(visible);
         env.putAll(post.env());
         states.getOrDefault(post.mainIndex(), Map.of()).forEach((name, value) -> env.put("STATE_" + name, value));
-        rendered = StepFiles.program(String.valueOf(index), env, context.paths(), null, post.command());
+        rendered = StepFiles.program(String.valueOf(index), env, context.paths(), null, post.program(env));
         Executed executed = execute(index, String.valueOf(index), post.name(), rendered, 0, true);
         if (executed == null) {
             return null;

@@ -133,7 +133,7 @@ public final class StepFiles {
     }
 
     /** Single-quotes a value for sh: nothing inside single quotes is special but the quote itself. */
-    static String quote(String value) {
+    public static String quote(String value) {
         return "'" + value.replace("'", "'\\''") + "'";
     }
 

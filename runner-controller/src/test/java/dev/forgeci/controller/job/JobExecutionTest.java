@@ -35,7 +35,7 @@ class JobExecutionTest {
 
     static final JobSettings SETTINGS = new JobSettings("controller-1", "forge-runner:local", Isolation.CAPABILITIES, 1, 512L << 20,
             Duration.ofSeconds(10), Duration.ofHours(6), Duration.ofSeconds(30), Duration.ofSeconds(5),
-            new LogLimits(64 * 1024, 64L << 20, 64 * 1024, Duration.ofMillis(50), 16));
+            new LogLimits(64 * 1024, 64L << 20, 64 * 1024, Duration.ofMillis(50), 16), null);
 
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     private final ExecutorService executor = Executors.newCachedThreadPool();
@@ -492,5 +492,30 @@ class JobExecutionTest {
         assertThat(engine.commands).containsExactly("exit 1");
         assertThat(texts(null, LogChunk.SYSTEM)).contains("forge: step \"Comp\": step 2 of acme/greet@v1: `shell` is required with `run` in a composite action");
         assertThat(publisher.step(0).status()).isEqualTo("failure");
+    }
+    @Test
+    void aDockerActionIsBuiltAndRunInTheJobsEngineAndADockerImageStepRunsItsImage() throws Exception {
+        ActionSource actions = oneAction(Map.of("action.yml", """
+                inputs:
+                  who: {default: me}
+                runs:
+                  using: docker
+                  image: Dockerfile
+                  args: ["--who", "${{ inputs.who }}"]
+                  env: {FROM_ACTION: "for ${{ inputs.who }}"}
+                  post-entrypoint: /cleanup.sh
+                """));
+        JobDispatched dispatch = dispatch(null, uses(0, "Docker", "acme/greet@v1", Map.of()),
+                uses(1, "Image", "docker://registry.local:5000/tools/lint:2", Map.of("args", "check \"two words\"")));
+
+        execution(dispatch, Path.of("target/no-secrets"), actions).run();
+
+        String root = "/forge/actions/acme/greet/" + ACTION_SHA;
+        assertThat(engine.launch(0)).contains("export INPUT_WHO='me'", "export FROM_ACTION='for me'", "exec 'sh' '-ec' ",
+                "docker build -t ", "/Dockerfile", "--who", "/github/workspace").contains(root);
+        assertThat(engine.launch(1)).contains("registry.local:5000/tools/lint:2", "two words").doesNotContain("docker build");
+        assertThat(engine.launch(2)).contains("--entrypoint ", "/cleanup.sh").doesNotContain("docker build");
+        assertThat(publisher.step(2).name()).isEqualTo("Post Docker");
+        assertThat(publisher.finished().status()).isEqualTo("success");
     }
 }

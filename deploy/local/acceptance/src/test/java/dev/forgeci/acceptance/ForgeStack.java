@@ -79,6 +79,7 @@ final class ForgeStack {
                     "forge.runner.image", TestInfra.runnerImage(),
                     "forge.runner.isolation", "capabilities",
                     "forge.secrets.dir", secretsDir.toString(),
+                    "forge.runner.registry", TestInfra.registry(),
                     "forge.actions.mirror", actionsMirror.toString(),
                     "forge.actions.cache", Files.createTempDirectory("forge-acceptance-action-cache").toString())));
             CompletableFuture<ServiceProcess> triggerStart = track(starting, start("trigger-service", common, Map.of(

@@ -453,6 +453,63 @@ class GitHubWorkflowsProcessTest {
     }
 
     @Test
+    void aDockerActionBuiltFromItsDockerfileAndADockerImageStepRunWithTheWorkspaceMounted() {
+        String registry = dev.forgeci.testkit.TestInfra.registry();
+        BareRepo action = BareRepo.create(forge.actionsMirror.resolve("forge-test"), "docker-probe");
+        action.commit(Map.of("Dockerfile", "FROM " + registry + "/forge/busybox:1\nCOPY entrypoint.sh post.sh /\nENTRYPOINT [\"sh\", \"/entrypoint.sh\"]\n",
+                "entrypoint.sh", """
+                        echo "the docker action greets $1 in $(pwd), INPUT_WHO=$INPUT_WHO, FROM_ACTION=$FROM_ACTION"
+                        echo "it sees: $(cat README.md)"
+                        echo "greeting=hello from a container" >> "$GITHUB_OUTPUT"
+                        echo "CONTAINER_SET=by the docker action" >> "$GITHUB_ENV"
+                        """,
+                "post.sh", "#!/bin/sh\necho \"the docker action's post-entrypoint ran\"\n",
+                "action.yml", """
+                        name: Docker probe
+                        inputs:
+                          who: {default: nobody}
+                        outputs:
+                          greeting: {}
+                        runs:
+                          using: docker
+                          image: Dockerfile
+                          args: ["${{ inputs.who }}"]
+                          env: {FROM_ACTION: "set for ${{ inputs.who }}"}
+                          post-entrypoint: /post.sh
+                        """), "docker probe");
+        action.makeExecutable("post.sh");
+        action.commit(Map.of(), "post.sh is run as the entrypoint");
+        action.tag("v1");
+
+        Run run = dispatch("""
+                on: workflow_dispatch
+                jobs:
+                  docker:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - id: probe
+                        uses: forge-test/docker-probe@v1
+                        with: {who: Mona}
+                      - run: echo "output=${{ steps.probe.outputs.greeting }}, env=$CONTAINER_SET"
+                      - uses: docker://%s/forge/busybox:1
+                        with:
+                          entrypoint: /bin/sh
+                          args: -c "echo an image step in $(pwd) on $(uname -s)"
+                      - uses: docker://%s/forge/no-such-image:1
+                """.formatted(registry, registry), Map.of());
+
+        assertThat(run.status()).as(run.transcript()).isEqualTo("failure");
+        assertThat(run.lines("docker")).as(run.transcript()).containsSubsequence(
+                "the docker action greets Mona in /github/workspace, INPUT_WHO=Mona, FROM_ACTION=set for Mona",
+                "it sees: github workflow", "output=hello from a container, env=by the docker action",
+                "an image step in /github/workspace on Linux", "the docker action's post-entrypoint ran");
+        assertThat(run.transcript()).contains("no-such-image");
+        JsonNode steps = Forge.job(run.detail, "docker").path("steps");
+        assertThat(steps.get(3).path("status").asText()).isEqualTo("failure");
+        assertThat(steps.get(4).path("name").asText()).isEqualTo("Post forge-test/docker-probe@v1");
+    }
+
+    @Test
     void anActionThatFailsOrCannotBeFetchedFailsTheJobWithItsReason() throws Exception {
         mirrorCoreProbe();
         Run failing = dispatch("""
