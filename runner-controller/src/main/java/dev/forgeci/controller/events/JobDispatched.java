@@ -26,11 +26,13 @@ public record JobDispatched(String runId, String jobId, Integer attempt, Instant
      * The normalized job: every default already filled in by trigger-service. {@code if} and the
      * values of {@code env} and {@code outputs} may hold expressions; {@code matrix} and
      * {@code strategy} are this job's place in its matrix; {@code group} is the workflow's job id.
+     * {@code container} ({@code image}, {@code env}, {@code ports}, {@code volumes}, {@code options},
+     * {@code credentials}) and {@code services} (by name, the same fields) hold templates.
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Job(String id, String group, String name, @JsonProperty("if") String condition, Double timeoutMinutes,
             Boolean continueOnError, Map<String, String> env, List<String> secrets, Map<String, String> outputs, JsonNode matrix,
-            Strategy strategy, List<String> runsOn, List<Step> steps) {
+            Strategy strategy, List<String> runsOn, List<Step> steps, JsonNode container, JsonNode services) {
 
         public Map<String, String> envOrEmpty() {
             return env == null ? Map.of() : env;

@@ -359,6 +359,7 @@ public final class JobExecution {
             case "timeout" -> new Outcome("failure", failed.exitCode(), "timeout", steps.describe(failed.step()) + " exceeded its timeout");
             case "env" -> new Outcome("failure", failed.exitCode(), "the job's env could not be evaluated", null);
             case "action" -> new Outcome("failure", failed.exitCode(), "an action could not be set up", null);
+            case "containers" -> new Outcome("failure", failed.exitCode(), "the job's containers did not start", null);
             default -> new Outcome("failure", failed.exitCode(), steps.describe(failed.step()) + " failed with exit code " + failed.exitCode(),
                     null);
         };
@@ -444,6 +445,6 @@ public final class JobExecution {
     }
 
     private static JobDispatched.Job emptyJob() {
-        return new JobDispatched.Job(null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new JobDispatched.Job(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

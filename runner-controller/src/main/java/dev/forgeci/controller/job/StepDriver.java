@@ -75,6 +75,8 @@ final class StepDriver {
     private final ActionSteps actions;
     /** Post phases of the actions that ran, in the order their main steps ran. */
     private final List<ActionSteps.Post> posts = new ArrayList<>();
+    /** The job runs in a container ({@code jobs.<id>.container}): its run steps are exec'd into it. */
+    private boolean inContainer;
     /** What each step saved for its post phase ($GITHUB_STATE, ::save-state::), by step index. */
     private final Map<Integer, Map<String, String>> states = new LinkedHashMap<>();
 
@@ -126,6 +128,17 @@ final class StepDriver {
             cause = cause == null ? "env" : cause;
             exitCode = exitCode == 0 ? 1 : exitCode;
         }
+        if (cause == null && JobContainers.any(job.container(), job.services())) {
+            Integer started = containers(job);
+            if (started == null) {
+                return null;
+            }
+            if (started != 0) {
+                agent.send("exit " + started);
+                return new Result("failure", started, "containers", null, Map.of());
+            }
+            inContainer = job.container() != null && !job.container().isNull();
+        }
         for (JobDispatched.Step step : job.stepsOrEmpty()) {
             StepOutcome outcome = step(step);
             if (outcome == null) {
@@ -156,6 +169,36 @@ final class StepDriver {
         Map<String, String> outputs = outputs(job);
         agent.send("exit " + (context.cancelling() ? 143 : exitCode));
         return new Result(cause == null ? "success" : "failure", cause == null ? 0 : exitCode, cause, failedStep, outputs);
+    }
+
+    /**
+     * Starts the job's services and container through the agent (their lines are the set-up's), as
+     * GitHub's "Initialize containers"; the script's exit code, or null when the runner went away.
+     */
+    private Integer containers(JobDispatched.Job job) {
+        String script;
+        try {
+            script = JobContainers.script(job.container(), job.services(), context.scope(context.env()));
+        } catch (ExpressionException e) {
+            log.system("forge: the job's containers could not be evaluated: " + e.getMessage());
+            return 1;
+        }
+        StepFiles.Rendered rendered = StepFiles.step("init", Map.of(), List.of(), "sh", null, script);
+        try {
+            engine.copyIn(runner, rendered.files());
+        } catch (RunnerException e) {
+            log.system("forge: the containers' script could not be written into the runner: " + e.getMessage());
+            return null;
+        }
+        CompletableFuture<Integer> ended = tracker.expectInit();
+        agent.send("init");
+        return await(ended);
+    }
+
+    /** A run step's files: its script, run in the runner or, in a container job, in the job container. */
+    private StepFiles.Rendered script(String key, Map<String, String> env, String shell, String workingDirectory, String run) {
+        return inContainer ? StepFiles.inContainer(key, env, context.paths(), shell, workingDirectory, run, JobContainers.CONTAINER)
+                : StepFiles.step(key, env, context.paths(), shell, workingDirectory, run);
     }
 
     /** How one step ended, as far as the job is concerned. */
@@ -201,8 +244,7 @@ final class StepDriver {
             env.putAll(injectedSecrets);
             env.putAll(all);
             if (step.uses() == null) {
-                rendered = StepFiles.step(String.valueOf(index), env, context.paths(), step.shell(), workingDirectory,
-                        Template.render(step.run(), runScope));
+                rendered = script(String.valueOf(index), env, step.shell(), workingDirectory, Template.render(step.run(), runScope));
             } else {
                 Map<String, String> with = new LinkedHashMap<>();
                 for (Map.Entry<String, String> input : (step.with() == null ? Map.<String, String>of() : step.with()).entrySet()) {
@@ -298,7 +340,7 @@ final class StepDriver {
                 env.putAll(composite.env());
                 String workingDirectory = Template.render(sub.workingDirectory(), runScope);
                 if (sub.uses() == null) {
-                    Executed executed = execute(index, subKey, name, StepFiles.step(subKey, env, context.paths(), sub.shell(), workingDirectory,
+                    Executed executed = execute(index, subKey, name, script(subKey, env, sub.shell(), workingDirectory,
                             Template.render(sub.run(), runScope)), timeoutSeconds, false);
                     if (executed == null) {
                         return null;

@@ -58,6 +58,8 @@ final class StepTracker {
     private final CompletableFuture<Integer> setup = new CompletableFuture<>();
     private final Map<String, CompletableFuture<String>> hashes = new HashMap<>();
     private int setupMarkers;
+    private CompletableFuture<Integer> init = new CompletableFuture<>();
+    private int initMarkers;
 
     StepTracker(JobKey job, JobDispatched.Job spec, JobEvents events, JobLog log) {
         this.job = job;
@@ -93,6 +95,13 @@ final class StepTracker {
         return state.ended;
     }
 
+    /** The job's containers are about to be started; completes with the init script's exit code once both streams passed its end. */
+    synchronized CompletableFuture<Integer> expectInit() {
+        init = new CompletableFuture<>();
+        initMarkers = 0;
+        return init;
+    }
+
     synchronized CompletableFuture<String> hash(String id) {
         return hashes.computeIfAbsent(id, key -> new CompletableFuture<>());
     }
@@ -104,6 +113,12 @@ final class StepTracker {
                 case "setup-end" -> {
                     if (++setupMarkers == Stream.values().length) {
                         setup.complete(Integer.parseInt(words[1]));
+                    }
+                }
+                case "init-end" -> {
+                    if (++initMarkers == Stream.values().length) {
+                        log.flush();
+                        init.complete(Integer.parseInt(words[1]));
                     }
                 }
                 case "step-start" -> started(stream, Integer.parseInt(words[1]));

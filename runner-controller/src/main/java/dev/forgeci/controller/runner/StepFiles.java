@@ -54,6 +54,27 @@ public final class StepFiles {
         return new Rendered(files, launch.warnings());
     }
 
+    /**
+     * A step of a job that runs in a container ({@code jobs.<id>.container}): its script runs in that
+     * container with {@code docker exec}, where the workspace and /forge are mounted at the same
+     * paths; every variable is passed on by name (never as a value on a command line), and its
+     * shell is chosen inside the container (sh where it has no bash, as GitHub does).
+     */
+    public static Rendered inContainer(String key, Map<String, String> env, List<String> paths, String shell, String workingDirectory,
+            String run, String container) {
+        StringBuilder names = new StringBuilder();
+        env.keySet().stream().filter(name -> !name.equals("PATH") && !name.isEmpty() && name.indexOf('=') < 0 && name.indexOf('\0') < 0)
+                .forEach(name -> names.append(" -e ").append(quote(name)));
+        String script = "/forge/steps/" + key + "/run";
+        String inside = shellCommand(shell == null || shell.isBlank() ? "default" : shell, script, "exec ");
+        Rendered launch = launch(key, env, paths, workingDirectory, exec -> exec + "docker exec -i -w " + quote(directory(workingDirectory))
+                + names + " " + quote(container) + " sh -c " + quote(inside));
+        Map<String, RunnerSpec.RunnerFile> files = new LinkedHashMap<>();
+        files.put(script.substring(1), file(run == null ? "" : run));
+        files.putAll(launch.files());
+        return new Rendered(files, launch.warnings());
+    }
+
     /** A step that is a program rather than a script (an action's {@code node main.js}): its arguments reach no shell. */
     public static Rendered program(String key, Map<String, String> env, List<String> paths, String workingDirectory, List<String> command) {
         return launch(key, env, paths, workingDirectory,

@@ -18,6 +18,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.forgeci.controller.actions.ActionSource;
@@ -329,7 +331,7 @@ class JobExecutionTest {
     @Test
     void anInvalidDispatchNeverReachesDocker() {
         JobDispatched invalid = new JobDispatched("01RUN", "build", 1, null, null, "not-a-commit", null, "ext::sh", true, "w", null,
-                new JobDispatched.Job("build", "build", "Build", null, null, null, null, null, null, null, null, null, List.of(step(1, "Build"))));
+                new JobDispatched.Job("build", "build", "Build", null, null, null, null, null, null, null, null, null, List.of(step(1, "Build")), null, null));
 
         execution(invalid).run();
 
@@ -517,5 +519,48 @@ class JobExecutionTest {
         assertThat(engine.launch(2)).contains("--entrypoint ", "/cleanup.sh").doesNotContain("docker build");
         assertThat(publisher.step(2).name()).isEqualTo("Post Docker");
         assertThat(publisher.finished().status()).isEqualTo("success");
+    }
+    @Test
+    void aJobsServicesAndContainerStartBeforeItsStepsAndItsRunStepsExecIntoTheContainer() {
+        JsonNode container = Dispatches.json("{\"image\": \"registry.local/app:${{ matrix.v }}\", \"env\": {\"MODE\": \"ci\"}, \"options\": \"--cpus 1\"}");
+        JsonNode services = Dispatches.json("{\"db\": {\"image\": \"postgres:16\", \"env\": {\"POSTGRES_PASSWORD\": \"${{ vars.REGION }}-pw\"},"
+                + " \"ports\": [\"5432:5432\"], \"options\": \"--health-cmd \\\"pg_isready -U postgres\\\" --health-interval 1s\"}}");
+        JobDispatched base = dispatch(null, step(0, "Build", null, "make", "success()"));
+        JobDispatched.Job job = base.job();
+        JobDispatched.Job withContainers = new JobDispatched.Job(job.id(), job.group(), job.name(), job.condition(), null, false, Map.of(), null,
+                Map.of(), Dispatches.json("{\"v\": \"3\"}"), null, List.of(), job.steps(), container, services);
+        JobDispatched dispatch = new JobDispatched(base.runId(), base.jobId(), 1, null, base.repository(), null, null, null, true, "w",
+                base.context(), withContainers);
+
+        execution(dispatch).run();
+
+        assertThat(engine.commands).containsExactly("init", "run 0 0", "exit 0");
+        assertThat(engine.script("init")).contains("docker network create forge-job",
+                "docker run -d --name 'db' --network forge-job --network-alias 'db' -e 'POSTGRES_PASSWORD=eu-pw' -p '5432:5432' "
+                        + "'--health-cmd' 'pg_isready -U postgres' '--health-interval' '1s' 'postgres:16' >/dev/null",
+                "forge_wait 'db' service",
+                "docker run -d --name forge-job --network forge-job -v /workspace:/workspace -v /forge:/forge -w /workspace -e 'MODE=ci' "
+                        + "'--cpus' '1' --entrypoint tail 'registry.local/app:3' -f /dev/null");
+        assertThat(engine.script("init").indexOf("forge_wait 'db'")).isLessThan(engine.script("init").indexOf("starting the job container"));
+        assertThat(engine.launch(0)).contains("exec docker exec -i -w '/workspace' -e 'CI' ", " -e 'GITHUB_OUTPUT' ", " 'forge-job' sh -c ")
+                .doesNotContain("-e 'PATH'");
+        assertThat(engine.script(0)).isEqualTo("make");
+    }
+
+    @Test
+    void containersThatDoNotStartFailTheJobBeforeAnyStep() {
+        engine.step("init").end("failure 1");
+        JobDispatched base = dispatch(null, step(0, "Build", null, "make", "always()"));
+        JobDispatched.Job job = base.job();
+        JobDispatched dispatch = new JobDispatched(base.runId(), base.jobId(), 1, null, base.repository(), null, null, null, true, "w",
+                base.context(), new JobDispatched.Job(job.id(), job.group(), job.name(), job.condition(), null, false, Map.of(), null, Map.of(),
+                        null, null, List.of(), job.steps(), null, Dispatches.json("{\"db\": {\"image\": \"missing:1\"}}")));
+
+        execution(dispatch).run();
+
+        assertThat(engine.commands).containsExactly("init", "exit 1");
+        assertThat(publisher.finished().status()).isEqualTo("failure");
+        assertThat(publisher.finished().reason()).isEqualTo("the job's containers did not start");
+        assertThat(publisher.step(0).status()).isEqualTo("skipped");
     }
 }

@@ -169,6 +169,11 @@ final class ScriptedEngine implements RunnerEngine {
                         exit = exit != null ? exit : new RunnerExit(Integer.parseInt(words[1]), false);
                         break;
                     }
+                    if (words[0].equals("init")) {
+                        play(output, marker, step("init").frames);
+                        mark(output, marker, "init-end " + step("init").end.split(" ")[1]);
+                        continue;
+                    }
                     if (words[0].equals("hash")) {
                         String patterns = new String(java.util.Base64.getDecoder().decode(words[2]), StandardCharsets.UTF_8);
                         mark(output, marker, "hash " + words[1] + " " + hashes.getOrDefault(patterns, ""));

@@ -21,6 +21,8 @@ enum Place {
     JOB_TIMEOUT("a job's `timeout-minutes`", false, false, "github", "needs", "strategy", "matrix", "vars", "inputs"),
     JOB_CONTINUE_ON_ERROR("a job's `continue-on-error`", false, false, "github", "needs", "strategy", "vars", "matrix", "inputs"),
     JOB_ENV("a job's `env`", false, false, "github", "needs", "strategy", "matrix", "vars", "secrets", "inputs"),
+    JOB_CONTAINER("a job's `container` or `services`", false, false, "github", "needs", "strategy", "matrix", "vars", "secrets", "env",
+            "inputs"),
     JOB_ENVIRONMENT("a job's `environment`", false, false, "github", "needs", "strategy", "matrix", "vars", "inputs"),
     JOB_OUTPUTS("a job's `outputs`", false, false, "github", "needs", "strategy", "matrix", "job", "runner", "env", "vars", "secrets",
             "steps", "inputs"),

@@ -20,7 +20,10 @@ import org.yaml.snakeyaml.nodes.Tag;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
 import dev.forgeci.language.action.ActionReference;
@@ -85,6 +88,10 @@ public final class WorkflowCompiler {
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern SECRET_NAME = Pattern.compile("[A-Z_][A-Z0-9_]*");
     private static final Pattern OUTPUT_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
+    private static final Set<String> CONTAINER_KEYS = ordered("image", "env", "ports", "volumes", "options", "credentials");
+    private static final Set<String> CREDENTIALS_KEYS = ordered("username", "password");
+    private static final Pattern SERVICE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*");
+
     /** The inputs of actions/checkout that Forge's built-in honours (runner-image/forge-checkout-action)... */
     private static final List<String> CHECKOUT_INPUTS = List.of("repository", "ref", "path", "fetch-depth", "fetch-tags", "submodules",
             "lfs", "clean", "token", "ssh-key", "ssh-known-hosts", "ssh-strict", "ssh-user", "persist-credentials", "show-progress",
@@ -225,7 +232,7 @@ public final class WorkflowCompiler {
                 List<StepTemplate> steps = steps(stepsEntry, SINGLE_JOB_ID, defaults, facts);
                 JsonNode timeout = IntNode.valueOf(flavor.defaultTimeoutMinutes);
                 jobs = List.of(new JobTemplate(SINGLE_JOB_ID, List.of(), "success()", env, secrets, Map.of(), steps,
-                        new Deferred(null, null, null, timeout, BooleanNode.FALSE), false, Map.of("job", Location.of(stepsEntry.key()))));
+                        new Deferred(null, null, null, timeout, BooleanNode.FALSE), false, Map.of("job", Location.of(stepsEntry.key())), null, null));
             } else {
                 diagnostics.error(top, "the workflow has no `jobs` (or, in the single-job format, no `steps`): there is nothing to run");
             }
@@ -279,10 +286,6 @@ public final class WorkflowCompiler {
                         + "copy its jobs into this workflow");
                 return null;
             }
-            unsupported(keys, "container", where + " runs in a `container`, which Forge does not support yet: run the commands "
-                    + "with `docker run` in a step (every job has its own Docker engine)");
-            unsupported(keys, "services", where + " has `services`, which Forge does not support yet: start them with `docker run -d` "
-                    + "in a step (every job has its own Docker engine)");
             unsupported(keys, "concurrency", "a job's own `concurrency` is not supported: set `concurrency` on the workflow");
             if (keys.containsKey("with")) {
                 diagnostics.error(keys.get("with").key(), "`with` of " + where + " belongs to `uses` (a reusable workflow)");
@@ -343,10 +346,86 @@ public final class WorkflowCompiler {
                 }
             });
             Map<String, String> outputs = outputs(keys.get("outputs"), where, facts.withSteps(stepIds));
+            JsonNode container = keys.containsKey("container") ? container(keys.get("container"), "`container` of " + where, facts) : null;
+            JsonNode services = keys.containsKey("services") ? services(keys.get("services"), where, facts) : null;
             Deferred deferred = new Deferred(name, runsOn, strategy, timeout, continueOnError);
             // Only a valid template can be asked what it reads; an invalid one never runs.
             boolean readsNeeds = !diagnostics.hasErrors() && JobInstances.readsNeeds(deferredTree(deferred));
-            return new JobTemplate(id, needed, condition, env, List.copyOf(secrets), outputs, steps, deferred, readsNeeds, locations);
+            return new JobTemplate(id, needed, condition, env, List.copyOf(secrets), outputs, steps, deferred, readsNeeds, locations,
+                    container, services);
+        }
+
+        /**
+         * A container as GitHub describes one: its image as text, or a mapping of {@code image},
+         * {@code env}, {@code ports}, {@code volumes}, {@code options} and {@code credentials}; kept as
+         * templates, evaluated by the controller when the job starts.
+         */
+        private JsonNode container(Entry entry, String where, Facts facts) {
+            ObjectNode spec = JsonNodeFactory.instance.objectNode();
+            if (entry.value() instanceof ScalarNode) {
+                String image = yaml.requiredText(entry, "the image of " + where);
+                template(entry.value(), Place.JOB_CONTAINER, facts);
+                return image == null ? null : spec.put("image", image);
+            }
+            MappingNode mapping = yaml.mapping(entry.value(), where + " must be an image or a mapping with `image`");
+            if (mapping == null) {
+                return null;
+            }
+            Map<String, Entry> keys = yaml.keys(mapping, CONTAINER_KEYS, "in " + where, "key");
+            if (!keys.containsKey("image")) {
+                diagnostics.error(entry.key(), where + " has no `image`");
+                return null;
+            }
+            String image = yaml.requiredText(keys.get("image"), "`image` of " + where);
+            template(keys.get("image").value(), Place.JOB_CONTAINER, facts);
+            spec.put("image", image);
+            ObjectNode env = spec.putObject("env");
+            env(keys.get("env"), where, Place.JOB_CONTAINER, facts).forEach(env::put);
+            for (String list : List.of("ports", "volumes")) {
+                if (keys.containsKey(list)) {
+                    ArrayNode items = spec.putArray(list);
+                    yaml.textList(keys.get(list), "`" + list + "` of " + where).forEach(items::add);
+                    template(keys.get(list).value(), Place.JOB_CONTAINER, facts);
+                }
+            }
+            if (keys.containsKey("options")) {
+                spec.put("options", yaml.text(keys.get("options"), "`options` of " + where));
+                template(keys.get("options").value(), Place.JOB_CONTAINER, facts);
+            }
+            if (keys.containsKey("credentials")) {
+                MappingNode credentials = yaml.mapping(keys.get("credentials").value(), "`credentials` of " + where
+                        + " must be a mapping with `username` and `password`");
+                if (credentials != null) {
+                    Map<String, Entry> fields = yaml.keys(credentials, CREDENTIALS_KEYS, "in `credentials` of " + where, "key");
+                    ObjectNode given = spec.putObject("credentials");
+                    for (Map.Entry<String, Entry> field : fields.entrySet()) {
+                        given.put(field.getKey(), yaml.text(field.getValue(), "`credentials." + field.getKey() + "` of " + where));
+                        template(field.getValue().value(), Place.JOB_CONTAINER, facts);
+                    }
+                }
+            }
+            return image == null ? null : spec;
+        }
+
+        /** {@code services}: containers by name, each reachable from the job under its name. */
+        private JsonNode services(Entry entry, String where, Facts facts) {
+            MappingNode mapping = yaml.mapping(entry.value(), "`services` of " + where + " must be a mapping of service names to containers");
+            if (mapping == null) {
+                return null;
+            }
+            ObjectNode services = JsonNodeFactory.instance.objectNode();
+            for (Entry service : yaml.keys(mapping, null, "in `services` of " + where, "service").values()) {
+                if (!SERVICE_NAME.matcher(service.name()).matches()) {
+                    diagnostics.error(service.key(), "`" + YamlSource.abbreviate(service.name()) + "` in `services` of " + where
+                            + " is not a service name (letters, digits, '-' and '_'): it becomes the service's host name");
+                    continue;
+                }
+                JsonNode spec = container(service, "service `" + service.name() + "` of " + where, facts);
+                if (spec != null) {
+                    services.set(service.name(), spec);
+                }
+            }
+            return services;
         }
 
         private static JsonNode deferredTree(Deferred deferred) {

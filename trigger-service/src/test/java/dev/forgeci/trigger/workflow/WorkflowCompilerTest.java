@@ -319,9 +319,14 @@ class WorkflowCompilerTest {
         assertThat(messages("on:\n  pushh:\nsteps:\n  - run: make\n")).containsExactly("unknown event `pushh` in `on` (did you mean `push`?)");
         assertThat(messages("jobs:\n  call:\n    uses: org/repo/.github/workflows/x.yml@v1\n")).containsExactly("`jobs.call.uses` calls a "
                 + "reusable workflow, which Forge does not run yet; copy its jobs into this workflow");
-        assertThat(messages("jobs:\n  a:\n    strategy: {matrix: {x: [1]}}\n    services: {db: {image: postgres}}\n    steps: [{run: x}]\n"))
-                .containsExactly("job `a` has `services`, which Forge does not support yet: start them with `docker run -d` in a step "
-                        + "(every job has its own Docker engine)");
+        assertThat(compiler.check(FILE, "jobs:\n  a:\n    strategy: {matrix: {v: [16]}}\n    container: node:${{ matrix.v }}\n"
+                + "    services:\n      db:\n        image: postgres:${{ matrix.v }}\n        env: {POSTGRES_PASSWORD: '${{ secrets.PW }}'}\n"
+                + "        ports: ['5432:5432']\n        options: --health-cmd pg_isready\n    steps: [{run: x}]\n").errors()).isEmpty();
+        assertThat(messages("jobs:\n  a:\n    services: {'my db': {image: postgres}, cache: {env: {A: b}}}\n    container: {imag: x}\n"
+                + "    steps: [{run: x}]\n")).containsExactlyInAnyOrder(
+                "unknown key `imag` in `container` of job `a` (did you mean `image`?)", "`container` of job `a` has no `image`",
+                "`my db` in `services` of job `a` is not a service name (letters, digits, '-' and '_'): it becomes the service's host name",
+                "service `cache` of job `a` has no `image`");
         assertThat(compiler.check(GITHUB_FILE, "on:\n  issues:\n  push:\njobs:\n  a:\n    runs-on: linux\n    environment: prod\n"
                 + "    steps: [{run: x}]\n").warnings()).extracting(WorkflowError::message).containsExactly(
                 "nothing on Radicle sends `issues` events, so this workflow never runs on them",

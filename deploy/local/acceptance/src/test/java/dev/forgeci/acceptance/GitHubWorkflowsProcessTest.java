@@ -510,6 +510,59 @@ class GitHubWorkflowsProcessTest {
     }
 
     @Test
+    void aContainerJobsStepsRunInItsContainerAndServicesAreReachableByNameOrByTheirPorts() {
+        String registry = dev.forgeci.testkit.TestInfra.registry();
+        Run run = dispatch("""
+                on: workflow_dispatch
+                jobs:
+                  in-container:
+                    runs-on: ubuntu-latest
+                    container:
+                      image: %1$s/forge/busybox:1
+                      env: {IN_CONTAINER: "yes, ${{ github.event_name }}"}
+                    services:
+                      web:
+                        image: %1$s/forge/httpd:1
+                        options: --health-cmd "wget -q -O /dev/null http://127.0.0.1/" --health-interval 1s --health-retries 30
+                    steps:
+                      - id: inside
+                        run: |
+                          echo "container env: $IN_CONTAINER; bash: $(command -v bash || echo none)"
+                          echo "the service says: $(wget -q -O - http://web/)"
+                          echo "the workspace has: $(cat README.md)"
+                          echo "where=container" >> "$GITHUB_OUTPUT"
+                      - run: |
+                          echo "output from the container: ${{ steps.inside.outputs.where }}"
+                  on-the-runner:
+                    runs-on: ubuntu-latest
+                    services:
+                      web:
+                        image: %1$s/forge/httpd:1
+                        ports: ["8088:80"]
+                    steps:
+                      - run: |
+                          echo "through the published port: $(curl -s --retry 20 --retry-delay 1 --retry-connrefused http://127.0.0.1:8088/)"
+                  broken:
+                    runs-on: ubuntu-latest
+                    services:
+                      db:
+                        image: %1$s/forge/no-such-image:1
+                    steps:
+                      - run: echo never
+                """.formatted(registry), Map.of());
+
+        assertThat(run.status()).as(run.transcript()).isEqualTo("failure");
+        assertThat(run.lines("in-container")).as(run.transcript()).containsExactly("container env: yes, workflow_dispatch; bash: none",
+                "the service says: hello from forge/httpd", "the workspace has: github workflow", "output from the container: container");
+        assertThat(run.lines("on-the-runner")).containsExactly("through the published port: hello from forge/httpd");
+        assertThat(Forge.job(run.detail, "in-container").path("status").asText()).isEqualTo("success");
+        assertThat(Forge.job(run.detail, "broken").path("reason").asText()).isEqualTo("the job's containers did not start");
+        assertThat(run.transcript()).contains("broken | forge: starting service db (" + registry + "/forge/no-such-image:1)")
+                .contains("no-such-image");
+        assertThat(run.lines("broken")).isEmpty();
+    }
+
+    @Test
     void anActionThatFailsOrCannotBeFetchedFailsTheJobWithItsReason() throws Exception {
         mirrorCoreProbe();
         Run failing = dispatch("""
@@ -605,7 +658,7 @@ class GitHubWorkflowsProcessTest {
 
     private static Run dispatch(String workflow, Map<String, Object> inputs) {
         Forge.Pushed repo = Forge.newRepositoryWithACommit("github workflow");
-        String runId = trigger(repo, workflow, inputs).statusCode(202).extract().path("runs[0].runId");
+        String runId = trigger(repo, workflow, inputs).log().ifValidationFails().statusCode(202).extract().path("runs[0].runId");
         return new Run(runId);
     }
 

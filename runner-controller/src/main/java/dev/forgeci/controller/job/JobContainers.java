@@ -1,0 +1,133 @@
+package dev.forgeci.controller.job;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.forgeci.language.expr.Scope;
+import dev.forgeci.language.expr.Template;
+
+/**
+ * A job's {@code container} and {@code services}, as GitHub's "Initialize containers" starts them,
+ * in the job's own Docker engine: a network of the job's, each service on it under its key as host
+ * name (its {@code ports} published on the runner), waited on until its health check passes, then the
+ * job container with the workspace and /forge mounted at the same paths, kept alive for the steps
+ * to {@code docker exec} into. Nothing outlives the runner: the engine is the job's.
+ * The script is sh; every value is single-quoted; the spec's strings are templates, evaluated here.
+ */
+final class JobContainers {
+
+    /** The job container's name in the job's engine. */
+    static final String CONTAINER = "forge-job";
+    static final String NETWORK = "forge-job";
+    /** How long a service (or the job container) may take to become healthy, in half seconds. */
+    private static final int HEALTH_POLLS = 240;
+
+    private JobContainers() {
+    }
+
+    /** Whether the job has anything to start. */
+    static boolean any(JsonNode container, JsonNode services) {
+        return present(container) || present(services) && !services.isEmpty();
+    }
+
+    /** The init script for the job's containers, its templates evaluated in {@code scope}. */
+    static String script(JsonNode container, JsonNode services, Scope scope) {
+        StringBuilder script = new StringBuilder("""
+                set -e
+                # running, and healthy when it has a health check; else its state and last lines, and a failure
+                forge_wait() {
+                    polls=0
+                    while :; do
+                        state=$(docker inspect -f '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}' "$1")
+                        case $state in
+                            'running healthy' | 'running ') return 0 ;;
+                            'running starting') ;;
+                            *) break ;;
+                        esac
+                        polls=$((polls + 1))
+                        [ "$polls" -lt %d ] || break
+                        sleep 0.5
+                    done
+                    echo "forge: $2 $1 is not healthy ($state); its last lines:" >&2
+                    docker logs --tail 50 "$1" >&2 || true
+                    exit 1
+                }
+                docker network create %s >/dev/null
+                """.formatted(HEALTH_POLLS, NETWORK));
+        List<String> started = new ArrayList<>();
+        if (present(services)) {
+            for (Map.Entry<String, JsonNode> service : services.properties()) {
+                String name = service.getKey();
+                String image = render(service.getValue().path("image"), scope);
+                script.append("echo ").append(quote("forge: starting service " + name + " (" + image + ")")).append('\n');
+                login(script, service.getValue(), image, scope);
+                script.append("docker run -d --name ").append(quote(name)).append(" --network ").append(NETWORK).append(" --network-alias ")
+                        .append(quote(name));
+                options(script, service.getValue(), scope);
+                script.append(' ').append(quote(image)).append(" >/dev/null\n");
+                started.add(name);
+            }
+        }
+        for (String name : started) {
+            script.append("forge_wait ").append(quote(name)).append(" service\n");
+        }
+        if (present(container)) {
+            String image = render(container.path("image"), scope);
+            script.append("echo ").append(quote("forge: starting the job container (" + image + ")")).append('\n');
+            login(script, container, image, scope);
+            script.append("docker run -d --name ").append(CONTAINER).append(" --network ").append(NETWORK)
+                    .append(" -v /workspace:/workspace -v /forge:/forge -w /workspace");
+            options(script, container, scope);
+            // GitHub keeps the job container alive the same way; the steps exec into it
+            script.append(" --entrypoint tail ").append(quote(image)).append(" -f /dev/null >/dev/null\n");
+            script.append("forge_wait ").append(CONTAINER).append(" 'job container'\n");
+        }
+        return script.toString();
+    }
+
+    /** env, ports, volumes and options (docker create's own flags, split as a shell splits words). */
+    private static void options(StringBuilder script, JsonNode spec, Scope scope) {
+        for (Map.Entry<String, JsonNode> variable : spec.path("env").properties()) {
+            script.append(" -e ").append(quote(variable.getKey() + "=" + render(variable.getValue(), scope)));
+        }
+        for (JsonNode port : spec.path("ports")) {
+            script.append(" -p ").append(quote(render(port, scope)));
+        }
+        for (JsonNode volume : spec.path("volumes")) {
+            script.append(" -v ").append(quote(render(volume, scope)));
+        }
+        if (spec.hasNonNull("options")) {
+            for (String option : ActionSteps.arguments(render(spec.get("options"), scope))) {
+                script.append(' ').append(quote(option));
+            }
+        }
+    }
+
+    /** {@code credentials}: a login to the image's registry first, the password on docker's stdin. */
+    private static void login(StringBuilder script, JsonNode spec, String image, Scope scope) {
+        JsonNode credentials = spec.path("credentials");
+        if (!credentials.isObject()) {
+            return;
+        }
+        String first = image.contains("/") ? image.substring(0, image.indexOf('/')) : "";
+        String registry = first.contains(".") || first.contains(":") || first.equals("localhost") ? first : "docker.io";
+        script.append("printf '%s' ").append(quote(render(credentials.path("password"), scope))).append(" | docker login -u ")
+                .append(quote(render(credentials.path("username"), scope))).append(" --password-stdin ").append(quote(registry))
+                .append(" >/dev/null\n");
+    }
+
+    private static String render(JsonNode value, Scope scope) {
+        return value == null || value.isNull() || value.isMissingNode() ? "" : Template.render(value.asText(), scope);
+    }
+
+    private static boolean present(JsonNode node) {
+        return node != null && !node.isNull() && !node.isMissingNode();
+    }
+
+    private static String quote(String value) {
+        return dev.forgeci.controller.runner.StepFiles.quote(value);
+    }
+}
