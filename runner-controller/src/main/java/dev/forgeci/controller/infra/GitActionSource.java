@@ -90,7 +90,7 @@ public class GitActionSource implements ActionSource {
     private List<String> sources(ActionReference.Remote action, List<String> tried) {
         List<String> sources = new ArrayList<>();
         mirror.ifPresent(dir -> {
-            Path repository = dir.resolve(action.owner()).resolve(action.repo() + ".git");
+            Path repository = action.in(dir);
             if (Files.isDirectory(repository)) {
                 sources.add(repository.toAbsolutePath().toString());
             } else {
@@ -98,7 +98,7 @@ public class GitActionSource implements ActionSource {
             }
         });
         for (String upstream : upstreams) {
-            sources.add(upstream.replaceAll("/+$", "") + "/" + action.owner() + "/" + action.repo());
+            sources.add(action.at(upstream));
         }
         return sources;
     }
@@ -188,19 +188,32 @@ public class GitActionSource implements ActionSource {
         return cache.resolve("trees").resolve(action.owner()).resolve(action.repo()).resolve(sha);
     }
 
-    /** Runs git; its output, or a {@link SourceMiss} with git's last line of complaint. */
+    /**
+     * Runs git; its output, or a {@link SourceMiss} with git's last line of complaint. Bounded in
+     * time (the fetch timeout) and, when it writes into a repository, in what that repository may
+     * grow by while it runs ({@code maxBytes}): a source cannot make the controller download without end.
+     */
     private String git(Path gitDir, String... args) {
+        Path output = null;
+        Process process = null;
         try {
-            Process process = command(gitDir, args).redirectErrorStream(true).start();
-            byte[] output;
-            try (InputStream stream = process.getInputStream()) {
-                output = stream.readNBytes(64 * 1024);
+            Files.createDirectories(cache);
+            output = Files.createTempFile(cache, "git-", ".out");
+            process = command(gitDir, args).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            long deadline = System.nanoTime() + timeout.toNanos();
+            long before = gitDir == null ? 0 : size(gitDir);
+            for (int polls = 1; !process.waitFor(50, TimeUnit.MILLISECONDS); polls++) {
+                if (System.nanoTime() > deadline) {
+                    throw new SourceMiss("no answer in " + timeout.toSeconds() + " s");
+                }
+                if (gitDir != null && polls % 10 == 0 && size(gitDir) - before > maxBytes) {
+                    throw new ActionUnavailableException("fetching into " + gitDir.getFileName() + " went past " + (maxBytes >> 20) + " MiB");
+                }
             }
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                throw new SourceMiss("no answer in " + timeout.toSeconds() + " s");
+            String text;
+            try (InputStream stream = Files.newInputStream(output)) {
+                text = new String(stream.readNBytes(64 * 1024), StandardCharsets.UTF_8);
             }
-            String text = new String(output, StandardCharsets.UTF_8);
             if (process.exitValue() != 0) {
                 Log.debugf("git %s failed: %s", String.join(" ", args), text);
                 throw new SourceMiss(text.lines().filter(line -> !line.isBlank()).reduce((first, last) -> last).orElse("git failed")
@@ -212,19 +225,45 @@ public class GitActionSource implements ActionSource {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ActionUnavailableException("interrupted while fetching an action");
+        } finally {
+            if (process != null && process.isAlive()) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+            }
+            if (output != null) {
+                output.toFile().delete();
+            }
         }
     }
 
+    /**
+     * git with nothing of this host's git configuration, no credentials, no hooks, no prompt, and
+     * only the transports actions come by (a mirror's path, http and https).
+     */
     private ProcessBuilder command(Path gitDir, String... args) {
-        List<String> command = new ArrayList<>(List.of("git", "-c", "protocol.version=2"));
+        List<String> command = new ArrayList<>(List.of("git", "-c", "protocol.version=2", "-c", "protocol.allow=never",
+                "-c", "protocol.file.allow=always", "-c", "protocol.http.allow=always", "-c", "protocol.https.allow=always",
+                "-c", "credential.helper=", "-c", "core.hooksPath=/dev/null"));
         if (gitDir != null) {
             command.add("--git-dir=" + gitDir);
         }
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().put("GIT_TERMINAL_PROMPT", "0");
-        builder.environment().put("GIT_ASKPASS", "true");
+        Map<String, String> env = builder.environment();
+        env.keySet().removeIf(name -> name.startsWith("GIT_") || name.endsWith("_ASKPASS"));
+        env.put("GIT_CONFIG_NOSYSTEM", "1");
+        env.put("GIT_CONFIG_GLOBAL", "/dev/null");
+        env.put("GIT_TERMINAL_PROMPT", "0");
+        env.put("LC_ALL", "C");
         return builder;
+    }
+
+    private static long size(Path directory) {
+        try (var paths = Files.walk(directory)) {
+            return paths.filter(Files::isRegularFile).mapToLong(path -> path.toFile().length()).sum();
+        } catch (IOException | UncheckedIOException e) {
+            return 0;
+        }
     }
 
     private static void delete(Path directory) {

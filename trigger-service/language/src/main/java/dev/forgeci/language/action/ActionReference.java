@@ -40,6 +40,16 @@ public sealed interface ActionReference {
             return owner + "/" + repo;
         }
 
+        /** Where a mirror keeps it: {@code <mirror>/<owner>/<repo>.git}, a bare repository. */
+        public java.nio.file.Path in(java.nio.file.Path mirror) {
+            return mirror.resolve(owner).resolve(repo + ".git");
+        }
+
+        /** Where an upstream serves it: {@code <upstream>/<owner>/<repo>}, as github.com does. */
+        public String at(String upstream) {
+            return upstream.replaceAll("/+$", "") + "/" + owner + "/" + repo;
+        }
+
         /** The ref is a full commit id, which no one can move. */
         public boolean pinned() {
             return FULL_SHA.matcher(ref).matches();
