@@ -3,9 +3,11 @@ package dev.forgeci.trigger;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Map;
 
+import dev.forgeci.testkit.BareRepo;
 import dev.forgeci.testkit.GitGateway;
 import dev.forgeci.testkit.StatusReceiver;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -38,10 +40,25 @@ public class TestEnvironment implements QuarkusTestResourceLifecycleManager {
             throw new UncheckedIOException(e);
         }
         receiver = StatusReceiver.start(SECRET);
+        Path mirror;
+        Path upstream;
+        try {
+            mirror = Files.createTempDirectory("forge-trigger-action-mirror");
+            upstream = Files.createTempDirectory("forge-trigger-action-upstream");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        // what the lint finds: acme/greet@v1 in the mirror, tools/setup@main upstream
+        BareRepo greet = BareRepo.create(mirror.resolve("acme"), "greet");
+        greet.commit(Map.of("action.yml", "runs: {using: node20, main: index.js}\n"), "greet");
+        greet.tag("v1");
+        BareRepo.create(upstream.resolve("tools"), "setup").commit(Map.of("action.yml", "runs: {using: composite, steps: []}\n"), "setup");
         return Map.of(
                 "forge.seed.default-url", gateway.url(),
                 "forge.seed.allowed", gateway.url() + "," + receiver.url(),
-                "forge.webhook.repository-secrets", OWN_SECRET_REPOSITORY + "=" + OWN_SECRET);
+                "forge.webhook.repository-secrets", OWN_SECRET_REPOSITORY + "=" + OWN_SECRET,
+                "forge.actions.mirror", mirror.toString(),
+                "forge.actions.upstreams", upstream.toString());
     }
 
     @Override

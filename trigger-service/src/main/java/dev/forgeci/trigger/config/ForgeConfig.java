@@ -35,6 +35,8 @@ public interface ForgeConfig {
 
     Schedule schedule();
 
+    Actions actions();
+
     interface Schedule {
         /**
          * How often the ticker looks for due ticks (and how long after start it first looks). A
@@ -61,6 +63,23 @@ public interface ForgeConfig {
      * (FORGE_VARIABLES; write {@code \,} for a comma in a value).
      */
     Optional<List<String>> variables();
+
+    /** Where the lint looks for the actions a workflow uses: the runner-controllers' mirror and upstreams. */
+    interface Actions {
+        /** FORGE_ACTIONS_MIRROR: the controllers' mirror of bare repositories, {@code <owner>/<repo>.git}. */
+        Optional<java.nio.file.Path> mirror();
+
+        @WithDefault("https://github.com")
+        List<String> upstreams();
+
+        /** One look at one source; the lint answers within about this times the number of sources. */
+        @WithDefault("5s")
+        java.time.Duration lookupTimeout();
+
+        /** Distinct actions looked up per lint; beyond them the lint says it did not look. */
+        @WithDefault("20")
+        int maxLookups();
+    }
 
     interface Runners {
         /**

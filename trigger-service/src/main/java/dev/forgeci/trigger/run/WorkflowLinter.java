@@ -1,8 +1,11 @@
 package dev.forgeci.trigger.run;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -11,7 +14,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.forgeci.language.action.ActionReference;
 import dev.forgeci.trigger.config.ForgeConfig;
+import dev.forgeci.trigger.infra.ActionLookup;
 import dev.forgeci.trigger.workflow.CompiledWorkflow;
 import dev.forgeci.trigger.workflow.DispatchInput;
 import dev.forgeci.trigger.workflow.RunPlan;
@@ -29,9 +34,11 @@ public class WorkflowLinter {
 
     private final WorkflowCompiler compiler = new WorkflowCompiler();
     private final ForgeConfig config;
+    private final ActionLookup actions;
 
-    public WorkflowLinter(ForgeConfig config) {
+    public WorkflowLinter(ForgeConfig config, ActionLookup actions) {
         this.config = config;
+        this.actions = actions;
     }
 
     /** The answer: {@code jobs} are the normalized jobs after matrix expansion (a job whose matrix reads needs stays one). */
@@ -47,10 +54,36 @@ public class WorkflowLinter {
         ObjectNode context = sampleContext(workflow, repository, ref, event);
         try {
             RunPlan.Planned plan = RunPlan.plan(workflow, RunContexts.scope(context), true, new LinkedHashSet<>(config.runners().labels()));
-            return new Lint(true, List.of(), result.warnings(), plan.jobs().stream().map(WorkflowLinter::summary).toList());
+            List<WorkflowError> warnings = new ArrayList<>(result.warnings());
+            warnings.addAll(actionWarnings(workflow));
+            return new Lint(true, List.of(), warnings, plan.jobs().stream().map(WorkflowLinter::summary).toList());
         } catch (WorkflowInvalidException e) {
             return new Lint(false, e.errors(), result.warnings(), List.of());
         }
+    }
+
+    /**
+     * A warning where each action from a repository is used that neither the controllers' mirror
+     * nor an upstream has (valid YAML, unknown action); at most {@code forge.actions.max-lookups}
+     * distinct actions are looked up.
+     */
+    private List<WorkflowError> actionWarnings(CompiledWorkflow workflow) {
+        List<WorkflowError> warnings = new ArrayList<>();
+        Map<String, Optional<String>> looked = new HashMap<>();
+        for (CompiledWorkflow.ActionUse use : workflow.actions()) {
+            if (!(ActionReference.parse(use.uses()) instanceof ActionReference.Remote remote)) {
+                continue;
+            }
+            if (!looked.containsKey(use.uses()) && looked.size() >= config.actions().maxLookups()) {
+                warnings.add(use.location().error(workflow.file(), "more than " + config.actions().maxLookups()
+                        + " actions: " + remote.display() + " was not looked up"));
+                looked.put(use.uses(), Optional.empty());
+                continue;
+            }
+            looked.computeIfAbsent(use.uses(), key -> actions.problem(remote))
+                    .ifPresent(problem -> warnings.add(use.location().error(workflow.file(), problem)));
+        }
+        return warnings;
     }
 
     /** What the lint answer shows of a job: id, name, needs, runsOn, and its steps' index, id and name. */

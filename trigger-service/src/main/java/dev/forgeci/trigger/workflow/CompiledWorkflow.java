@@ -3,6 +3,7 @@ package dev.forgeci.trigger.workflow;
 import java.util.List;
 import java.util.Set;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
@@ -11,7 +12,11 @@ import com.fasterxml.jackson.databind.JsonNode;
  * deferred fields) and the warnings for what it writes that means nothing here.
  */
 public record CompiledWorkflow(String name, String file, Flavor flavor, String runName, Triggers on, String concurrencyGroup,
-        JsonNode cancelInProgress, List<JobTemplate> jobs, List<WorkflowError> warnings) {
+        JsonNode cancelInProgress, List<JobTemplate> jobs, List<WorkflowError> warnings, @JsonIgnore List<ActionUse> actions) {
+
+    /** A step's {@code uses:} and where it is written, for the lint's look at whether the action can be had. */
+    public record ActionUse(String uses, Location location) {
+    }
 
     /** Where the file lives decides two defaults GitHub and Forge's own format disagree on. */
     public enum Flavor {

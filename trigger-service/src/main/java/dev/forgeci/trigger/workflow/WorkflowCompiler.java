@@ -152,6 +152,7 @@ public final class WorkflowCompiler {
         private final String text;
         private final Flavor flavor;
         private final Diagnostics diagnostics;
+        private final List<CompiledWorkflow.ActionUse> actions = new ArrayList<>();
         private final YamlSource yaml;
         private final ExpressionChecker expressions;
         private final List<Need> needs = new ArrayList<>();
@@ -237,7 +238,7 @@ public final class WorkflowCompiler {
                 diagnostics.error(top, "the workflow has no `jobs` (or, in the single-job format, no `steps`): there is nothing to run");
             }
             checkNeeds(jobs);
-            return new CompiledWorkflow(name, file, flavor, runName, on, group, cancelInProgress, jobs, List.of());
+            return new CompiledWorkflow(name, file, flavor, runName, on, group, cancelInProgress, jobs, List.of(), List.copyOf(actions));
         }
 
         // ------------------------------------------------------------------------------------------
@@ -668,6 +669,7 @@ public final class WorkflowCompiler {
             }
             try {
                 ActionReference.parse(uses);
+                actions.add(new CompiledWorkflow.ActionUse(uses, Location.of(entry.value())));
                 return uses;
             } catch (ActionReference.InvalidReferenceException e) {
                 diagnostics.error(entry.value(), e.getMessage());

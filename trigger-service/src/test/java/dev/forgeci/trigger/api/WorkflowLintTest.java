@@ -87,4 +87,30 @@ class WorkflowLintTest {
         given().contentType(ContentType.JSON).body(Map.of("workflow", "on: push")).when().post("/api/workflows/lint").then()
                 .statusCode(401).contentType("application/problem+json");
     }
+
+    @Test
+    void actionsNeitherTheMirrorNorAnUpstreamHasAreWarnedOfWhereTheyAreUsed() {
+        lint(Map.of("file", ".github/workflows/ci.yml", "workflow", """
+                on: push
+                jobs:
+                  a:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - uses: actions/checkout@v4
+                      - uses: acme/greet@v1
+                      - uses: tools/setup@main
+                      - uses: acme/greet@v9
+                      - uses: nobody/anything@v1
+                      - uses: ./.github/actions/local
+                      - uses: docker://alpine:3
+                """)).statusCode(200)
+                .body("valid", equalTo(true))
+                .body("warnings.line", contains(9, 10))
+                .body("warnings[0].column", equalTo(15))
+                .body("warnings[0].message", org.hamcrest.Matchers.allOf(
+                        org.hamcrest.Matchers.startsWith("action acme/greet@v9 could not be found: tried the mirror (no v9), "),
+                        org.hamcrest.Matchers.endsWith("/acme/greet; a run that uses it fails when its job is set up")))
+                .body("warnings[1].message", org.hamcrest.Matchers.startsWith(
+                        "action nobody/anything@v1 could not be found: tried the mirror (no nobody/anything.git), "));
+    }
 }

@@ -86,6 +86,7 @@ final class ForgeStack {
                     "forge.webhook.secret", WEBHOOK_SECRET,
                     "forge.seed.default-url", gateway.url(),
                     "forge.seed.allowed", gateway.url() + "," + statuses.url(),
+                    "forge.actions.mirror", actionsMirror.toString(),
                     "forge.status.initial-backoff", "200ms",
                     "forge.status.max-backoff", "2s")));
             scheduler = schedulerStart.join();
