@@ -118,7 +118,7 @@ function stepItem(jobId, attempt, index) {
     step.li.dataset.step = key;
     step.li.dataset.job = `${jobId}:${attempt}`;
     step.li.dataset.index = String(index);
-    step.name.textContent = index < 0 ? 'Set up job' : `step #${index}`;
+    step.name.textContent = index === -1 ? 'Set up job' : `step #${index}`;
     step.li.append(step.badge, step.name);
     step.li.addEventListener('click', () => { if (step.line !== null) term.scrollToLine(step.line); });
     // Steps are listed by index under their job, whichever of their frames came first.

@@ -46,7 +46,7 @@ local function header(job, attempt, step)
     headerKey = key
     redis.call('HSET', state, 'rk', key, 'h:' .. key, 1)
     local name
-    if step < 0 then
+    if step == -1 then
         name = 'Set up job'
     else
         name = redis.call('HGET', state, 'n:' .. key) or ('step #' .. step)

@@ -46,7 +46,7 @@ final class ActionSteps {
      * What a step that uses an action runs: a program (no shell between) with its environment, and
      * the post phase it leaves; or, for a composite action, its steps ({@code command} null).
      */
-    record Invocation(List<String> command, Map<String, String> env, Post post, Composite composite, DockerRun docker) {
+    record Invocation(List<String> command, Map<String, String> env, Phase post, Composite composite, DockerRun docker) {
 
         /** The program, once the step's whole environment is known: a Docker action passes each variable on by name. */
         List<String> program(Map<String, String> stepEnv) {
@@ -110,8 +110,11 @@ final class ActionSteps {
     /** GitHub runs composite actions nested at most this deep. */
     static final int MAX_COMPOSITE_DEPTH = 10;
 
-    /** An action's post phase: run after the job's steps, last action first, when {@code condition} holds. */
-    record Post(String name, List<String> command, Map<String, String> env, String condition, int mainIndex, DockerRun docker) {
+    /**
+     * An action's pre or post phase, a step of its own: pre before the job's steps, post after them
+     * (last action first), each when its {@code condition} holds; {@code mainIndex} is the step that uses the action.
+     */
+    record Phase(String name, List<String> command, Map<String, String> env, String condition, int mainIndex, DockerRun docker) {
 
         List<String> program(Map<String, String> stepEnv) {
             return docker == null ? command : List.of("sh", "-ec", docker.script(stepEnv.keySet()));
@@ -174,11 +177,15 @@ final class ActionSteps {
     }
 
     /**
-     * The program for a step that uses an action; {@code with} are the step's inputs as evaluated,
-     * {@code scope} evaluates the metadata's defaults. Throws {@link ActionUnavailableException} with
-     * the sentence the log shows when the action cannot run.
+     * The program for a step that uses an action; its {@code with:} inputs and the metadata's
+     * defaults are evaluated in {@code scope}. Throws {@link ActionUnavailableException} with the
+     * sentence the log shows when the action cannot run.
      */
-    Invocation invocation(JobDispatched.Step step, String displayName, Map<String, String> with, Scope scope) {
+    Invocation invocation(JobDispatched.Step step, String displayName, Scope scope) {
+        Map<String, String> with = new LinkedHashMap<>();
+        for (Map.Entry<String, String> input : (step.with() == null ? Map.<String, String>of() : step.with()).entrySet()) {
+            with.put(input.getKey(), Template.render(input.getValue(), scope));
+        }
         ActionReference reference = ActionReference.parse(step.uses());
         if (reference instanceof ActionReference.Checkout) {
             Map<String, String> env = new LinkedHashMap<>();
@@ -213,11 +220,8 @@ final class ActionSteps {
         if (runs.using().equals("docker")) {
             return docker(action, runs, inputs, scope, step, displayName, env);
         }
-        if (runs.pre() != null) {
-            log.system("forge: " + action.display() + " has a `pre` script, which Forge does not run yet; its main" + (runs.post() != null ? " and post run" : " runs"));
-        }
-        Post post = runs.post() == null ? null
-                : new Post("Post " + displayName, node(action, runs.post()), env, runs.postIf() == null ? "always()" : runs.postIf(), step.index(),
+        Phase post = runs.post() == null ? null
+                : new Phase("Post " + displayName, node(action, runs.post()), env, runs.postIf() == null ? "always()" : runs.postIf(), step.index(),
                         null);
         return new Invocation(node(action, runs.main()), env, post, null, null);
     }
@@ -244,12 +248,9 @@ final class ActionSteps {
             dockerfile = action.directory() + "/" + file;
             image = "forge-action/" + action.directory().replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "") + ":latest";
         }
-        if (runs.preEntrypoint() != null) {
-            log.system("forge: " + action.display() + " has a `pre-entrypoint`, which Forge does not run yet");
-        }
         DockerRun main = new DockerRun(image, dockerfile, action.directory(), runs.entrypoint(), args);
-        Post post = runs.postEntrypoint() == null ? null
-                : new Post("Post " + displayName, null, env, runs.postIf() == null ? "always()" : runs.postIf(), step.index(),
+        Phase post = runs.postEntrypoint() == null ? null
+                : new Phase("Post " + displayName, null, env, runs.postIf() == null ? "always()" : runs.postIf(), step.index(),
                         new DockerRun(image, null, null, runs.postEntrypoint(), args));
         return new Invocation(null, env, post, null, main);
     }
@@ -334,6 +335,29 @@ final class ActionSteps {
                 run, uses, with, shell, ActionMetadata.text(raw.get("working-directory")), env, null,
                 continueOnError == null ? null : com.fasterxml.jackson.databind.node.TextNode.valueOf(String.valueOf(continueOnError)),
                 condition == null ? "success()" : condition);
+    }
+
+    /**
+     * The pre phase of a step that uses a JavaScript action from a repository, or null: run before
+     * the job's steps when {@code pre-if} holds (default {@code always()}; the step's own {@code if}
+     * is not asked, as on GitHub), with the step's inputs as they evaluate then. Actions in the
+     * checkout have no pre phase here, as on GitHub.
+     */
+    Phase pre(JobDispatched.Step step, String displayName, Scope scope) {
+        if (step.uses() == null || !(ActionReference.parse(step.uses()) instanceof ActionReference.Remote remote)) {
+            return null;
+        }
+        Prepared action = remote(step.uses(), remote);
+        ActionMetadata.Runs runs = action.metadata().runs();
+        if (runs.pre() == null || !runs.javascript()) {
+            if (runs.preEntrypoint() != null) {
+                log.system("forge: " + action.display() + " has a `pre-entrypoint`, which Forge does not run yet");
+            }
+            return null;
+        }
+        Invocation main = invocation(step, displayName, scope);
+        return new Phase("Pre " + displayName, node(action, runs.pre()), main.env(), runs.preIf() == null ? "always()" : runs.preIf(),
+                step.index(), null);
     }
 
     /** The action's inputs: every input of its metadata, then what {@code with} gives beyond them (as GitHub, with a warning). */

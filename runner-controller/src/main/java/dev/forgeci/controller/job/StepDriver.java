@@ -74,7 +74,7 @@ final class StepDriver {
     private final AtomicInteger hashes = new AtomicInteger();
     private final ActionSteps actions;
     /** Post phases of the actions that ran, in the order their main steps ran. */
-    private final List<ActionSteps.Post> posts = new ArrayList<>();
+    private final List<ActionSteps.Phase> posts = new ArrayList<>();
     /** The job runs in a container ({@code jobs.<id>.container}): its run steps are exec'd into it. */
     private boolean inContainer;
     /** What each step saved for its post phase ($GITHUB_STATE, ::save-state::), by step index. */
@@ -139,6 +139,20 @@ final class StepDriver {
             }
             inContainer = job.container() != null && !job.container().isNull();
         }
+        List<ActionSteps.Phase> pres = pres(job);
+        // before step 0, below the set-up's -1: -P-1 … -2, in the order of their steps
+        int preIndex = -pres.size() - 1;
+        for (ActionSteps.Phase pre : pres) {
+            StepOutcome outcome = phase(pre, preIndex++);
+            if (outcome == null) {
+                return null;
+            }
+            if (outcome.failsJob() && cause == null) {
+                cause = "step";
+                failedStep = preIndex - 1;
+                exitCode = outcome.exitCode() == null || outcome.exitCode() == 0 ? 1 : outcome.exitCode();
+            }
+        }
         for (JobDispatched.Step step : job.stepsOrEmpty()) {
             StepOutcome outcome = step(step);
             if (outcome == null) {
@@ -156,7 +170,7 @@ final class StepDriver {
         }
         int next = job.stepsOrEmpty().stream().mapToInt(JobDispatched.Step::index).max().orElse(-1) + 1;
         for (int i = posts.size() - 1; i >= 0; i--) {
-            StepOutcome outcome = post(posts.get(i), next++);
+            StepOutcome outcome = phase(posts.get(i), next++);
             if (outcome == null) {
                 return null;
             }
@@ -169,6 +183,27 @@ final class StepDriver {
         Map<String, String> outputs = outputs(job);
         agent.send("exit " + (context.cancelling() ? 143 : exitCode));
         return new Result(cause == null ? "success" : "failure", cause == null ? 0 : exitCode, cause, failedStep, outputs);
+    }
+
+    /** The pre phases of the job's actions, in step order; a step whose pre cannot be had is left to fail as itself. */
+    private List<ActionSteps.Phase> pres(JobDispatched.Job job) {
+        List<ActionSteps.Phase> pres = new ArrayList<>();
+        for (JobDispatched.Step step : job.stepsOrEmpty()) {
+            Map<String, String> visible = new LinkedHashMap<>(context.env());
+            try {
+                Scope scope = context.scope(visible);
+                for (Map.Entry<String, String> variable : step.envOrEmpty().entrySet()) {
+                    visible.put(variable.getKey(), Template.render(variable.getValue(), scope));
+                }
+                ActionSteps.Phase pre = actions.pre(step, Template.render(step.name(), scope), context.scope(visible));
+                if (pre != null) {
+                    pres.add(pre);
+                }
+            } catch (ExpressionException | ActionUnavailableException | ActionMetadata.InvalidMetadataException e) {
+                // the step itself reports it when it runs
+            }
+        }
+        return pres;
     }
 
     /**
@@ -246,11 +281,7 @@ final class StepDriver {
             if (step.uses() == null) {
                 rendered = script(String.valueOf(index), env, step.shell(), workingDirectory, Template.render(step.run(), runScope));
             } else {
-                Map<String, String> with = new LinkedHashMap<>();
-                for (Map.Entry<String, String> input : (step.with() == null ? Map.<String, String>of() : step.with()).entrySet()) {
-                    with.put(input.getKey(), Template.render(input.getValue(), runScope));
-                }
-                ActionSteps.Invocation invocation = actions.invocation(step, name, with, runScope);
+                ActionSteps.Invocation invocation = actions.invocation(step, name, runScope);
                 composite = invocation.composite();
                 if (composite != null) {
                     compositeEnv = stepEnv;
@@ -351,11 +382,7 @@ final class StepDriver {
                     engineFailed |= executed.end().engineFailed();
                     exitCode = outcome.equals("failure") ? executed.end().exitCode() : exitCode;
                 } else {
-                    Map<String, String> with = new LinkedHashMap<>();
-                    for (Map.Entry<String, String> input : (sub.with() == null ? Map.<String, String>of() : sub.with()).entrySet()) {
-                        with.put(input.getKey(), Template.render(input.getValue(), runScope));
-                    }
-                    ActionSteps.Invocation invocation = actions.invocation(sub, name, with, runScope);
+                    ActionSteps.Invocation invocation = actions.invocation(sub, name, runScope);
                     if (invocation.composite() != null) {
                         CompositeResult nested = composite(index, subKey, name, invocation.composite(), visible, timeoutSeconds, depth + 1);
                         if (nested == null) {
@@ -406,8 +433,11 @@ final class StepDriver {
     }
 
 
-    /** An action's post phase, as a step of its own at {@code index}: when its condition holds, with what its main step saved. */
-    private StepOutcome post(ActionSteps.Post post, int index) {
+    /**
+     * An action's pre or post phase, as a step of its own at {@code index}: when its condition holds;
+     * a post phase with what its main step saved ({@code STATE_*}).
+     */
+    private StepOutcome phase(ActionSteps.Phase post, int index) {
         JobDispatched.Step step = new JobDispatched.Step(index, null, post.name(), null, null, null, null, null, null, null, null,
                 post.condition());
         tracker.add(step);
@@ -426,7 +456,7 @@ final class StepDriver {
             tracker.report(index, "failure", null, null);
             return ended(step, false, "failure", Map.of(), false, null);
         }
-        Map<String, String> env = defaults(null, String.valueOf(post.mainIndex()), null);
+        Map<String, String> env = defaults(null, String.valueOf(index), null);
         env.putAll(injectedSecrets);
         env.putAll(visible);
         env.putAll(post.env());

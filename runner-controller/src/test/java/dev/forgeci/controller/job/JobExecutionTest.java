@@ -563,4 +563,29 @@ class JobExecutionTest {
         assertThat(publisher.finished().reason()).isEqualTo("the job's containers did not start");
         assertThat(publisher.step(0).status()).isEqualTo("skipped");
     }
+    @Test
+    void aJavaScriptActionsPreRunsBeforeTheStepsWhenItsConditionHoldsAndIsListedFirst() throws Exception {
+        ActionSource actions = oneAction(Map.of("action.yml", """
+                inputs:
+                  who: {default: nobody}
+                runs:
+                  using: node20
+                  pre: pre.js
+                  main: main.js
+                  pre-if: runner.os == 'Linux'
+                """, "js/action.yml", "runs: {using: node20, main: m.js, pre: p.js, pre-if: \"runner.os == 'Windows'\"}\n"));
+        JobDispatched dispatch = dispatch(null, step(0, "First"), uses(1, "Greet", "acme/greet@v1", Map.of("who", "${{ vars.REGION }}")),
+                uses(2, "Never pre", "acme/greet/js@v1", Map.of()));
+
+        execution(dispatch, Path.of("target/no-secrets"), actions).run();
+
+        String root = "/forge/actions/acme/greet/" + ACTION_SHA;
+        assertThat(engine.commands).containsExactly("run -3 0", "run 0 0", "run 1 0", "run 2 0", "exit 0");
+        assertThat(engine.launch(-3)).contains("export INPUT_WHO='eu'").endsWith("'node' '" + root + "/pre.js'\n");
+        assertThat(publisher.step(-3).name()).isEqualTo("Pre Greet");
+        assertThat(publisher.step(-3).status()).isEqualTo("success");
+        assertThat(publisher.step(-2).name()).isEqualTo("Pre Never pre");
+        assertThat(publisher.step(-2).status()).isEqualTo("skipped");
+        assertThat(publisher.finished().status()).isEqualTo("success");
+    }
 }

@@ -394,15 +394,17 @@ class GitHubWorkflowsProcessTest {
 
         assertThat(run.status()).as(run.transcript()).isEqualTo("success");
         List<String> lines = run.lines("probe");
-        assertThat(lines).as(run.transcript()).containsSubsequence("history=2", "the copy says the app", "Hello Mona x2",
+        assertThat(lines).as(run.transcript()).containsSubsequence("pre runs first, for Mona", "history=2", "the copy says the app", "Hello Mona x2",
                 "the secret is ***", "inside the group", "output=hello Mona", "exported=exported by the probe",
                 "the path has the probe's directory", "a local action greets Octocat", "the local action said hi Octocat",
                 "post sees state: saved by main");
         assertThat(lines).anyMatch(line -> line.contains("▸ probe group")).noneMatch(line -> line.contains("s3cr3t-probe-value"));
         assertThat(run.transcript()).contains("Download action repository 'forge-test/core-probe@v1' (SHA:");
         JsonNode steps = Forge.job(run.detail, "probe").path("steps");
-        assertThat(steps.valueStream().map(step -> step.path("name").asText())).endsWith("Post forge-test/core-probe@v1");
-        assertThat(steps.get(4).path("summary").asText()).contains("Probe summary").contains("greeted Mona");
+        assertThat(steps.valueStream().map(step -> step.path("name").asText())).startsWith("Pre forge-test/core-probe@v1")
+                .endsWith("Post forge-test/core-probe@v1");
+        assertThat(steps.get(0).path("index").asInt()).isEqualTo(-2);
+        assertThat(steps.get(5).path("summary").asText()).contains("Probe summary").contains("greeted Mona");
     }
 
     @Test

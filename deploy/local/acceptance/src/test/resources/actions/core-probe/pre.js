@@ -1,0 +1,3 @@
+const core = require('@actions/core');
+
+core.info(`pre runs first, for ${core.getInput('who-to-greet')}`);
