@@ -20,10 +20,18 @@ public record JobEvent(String type, String runId, String jobId, int attempt, lon
     public static final String STEP_FINISHED = "step-finished";
     public static final String JOB_FINISHED = "job-finished";
 
-    /** A step as the controller saw it; {@code summary} is what it wrote to GITHUB_STEP_SUMMARY (capped). */
+    /**
+     * A step as the controller saw it; {@code summary} is what it wrote to GITHUB_STEP_SUMMARY
+     * (capped); {@code action} the action from a repository it uses, at the commit that ran.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record StepReport(int index, String name, String status, Integer exitCode, Instant startedAt, Instant finishedAt,
-            Long durationMs, String summary) {
+            Long durationMs, String summary, Action action) {
+    }
+
+    /** {@code uses} as the workflow wrote it, {@code sha} the commit its ref named when the job was set up. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Action(String uses, String sha) {
     }
 }

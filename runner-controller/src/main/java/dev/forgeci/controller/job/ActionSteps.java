@@ -121,7 +121,7 @@ final class ActionSteps {
         }
     }
 
-    private record Prepared(ActionReference reference, String display, String directory, ActionMetadata metadata) {
+    private record Prepared(ActionReference reference, String display, String directory, ActionMetadata metadata, String sha) {
     }
 
     private final ActionSource source;
@@ -171,7 +171,7 @@ final class ActionSteps {
         }
         String directory = remote.path().isEmpty() ? root : root + "/" + remote.path();
         ActionMetadata metadata = metadata(remote.display(), read(action.directory(), "action.yml"), read(action.directory(), "action.yaml"));
-        Prepared prepared = new Prepared(remote, remote.display(), directory, metadata);
+        Prepared prepared = new Prepared(remote, remote.display(), directory, metadata, action.sha());
         fetched.put(uses, prepared);
         return prepared;
     }
@@ -337,6 +337,12 @@ final class ActionSteps {
                 condition == null ? "success()" : condition);
     }
 
+    /** The commit a repository action fetched at set-up ran at, or null (built in, local, an image, not fetched). */
+    String sha(String uses) {
+        Prepared prepared = fetched.get(uses);
+        return prepared == null ? null : prepared.sha();
+    }
+
     /**
      * The pre phase of a step that uses a JavaScript action from a repository, or null: run before
      * the job's steps when {@code pre-if} holds (default {@code always()}; the step's own {@code if}
@@ -414,7 +420,8 @@ final class ActionSteps {
             throw new ActionUnavailableException("Can't find 'action.yml' or 'action.yaml' under '" + directory
                     + "'. Did you forget to run actions/checkout before running your local action?");
         }
-        return new Prepared(local, local.display(), directory, metadata(local.display(), files.get("action.yml"), files.get("action.yaml")));
+        return new Prepared(local, local.display(), directory, metadata(local.display(), files.get("action.yml"), files.get("action.yaml")),
+                null);
     }
 
     private static ActionMetadata metadata(String display, byte[] yml, byte[] yaml) {

@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forgeci.controller.actions.ActionSource;
 import dev.forgeci.controller.actions.ActionUnavailableException;
 import dev.forgeci.controller.events.JobDispatched;
+import dev.forgeci.controller.events.JobEvent;
 import dev.forgeci.controller.log.JobLog;
 import dev.forgeci.controller.log.SecretMasker;
 import dev.forgeci.controller.runner.Attachment;
@@ -282,6 +283,10 @@ final class StepDriver {
                 rendered = script(String.valueOf(index), env, step.shell(), workingDirectory, Template.render(step.run(), runScope));
             } else {
                 ActionSteps.Invocation invocation = actions.invocation(step, name, runScope);
+                String sha = actions.sha(step.uses());
+                if (sha != null) {
+                    tracker.action(index, new JobEvent.Action(step.uses(), sha));
+                }
                 composite = invocation.composite();
                 if (composite != null) {
                     compositeEnv = stepEnv;

@@ -42,6 +42,7 @@ final class StepTracker {
         final Map<String, String> commandOutputs = new LinkedHashMap<>();
         final Map<String, String> state = new LinkedHashMap<>();
         String commandFailure;
+        JobEvent.Action action;
         CompletableFuture<StepEnd> ended = new CompletableFuture<>();
 
         StepState(JobDispatched.Step step) {
@@ -178,6 +179,11 @@ final class StepTracker {
         return Map.copyOf(state(index).state);
     }
 
+    /** The step uses this action, at this commit: its events say so. */
+    synchronized void action(int index, JobEvent.Action action) {
+        state(index).action = action;
+    }
+
     /** A step the plan did not list (an action's post phase) is about to be run at this index. */
     synchronized void add(JobDispatched.Step step) {
         steps.putIfAbsent(step.index(), new StepState(step));
@@ -201,7 +207,7 @@ final class StepTracker {
         Long duration = state.startedAt == null || state.finishedAt == null ? null
                 : Duration.between(state.startedAt, state.finishedAt).toMillis();
         events.step(JobEvent.STEP_FINISHED, new JobEvent.StepReport(index, state.name, outcome, exitCode, state.startedAt,
-                state.finishedAt, duration, summary));
+                state.finishedAt, duration, summary, state.action));
     }
 
     /** A step that ends without the agent running it (its templates could not be evaluated): started, then failed. */
@@ -209,7 +215,8 @@ final class StepTracker {
         StepState state = state(index);
         state.name = name;
         state.startedAt = Instant.now();
-        events.step(JobEvent.STEP_STARTED, new JobEvent.StepReport(index, name, "running", null, state.startedAt, null, null, null));
+        events.step(JobEvent.STEP_STARTED, new JobEvent.StepReport(index, name, "running", null, state.startedAt, null, null, null,
+                state.action));
     }
 
     /** The runner is gone: every step not reported yet is, as the job's end left it. */
@@ -231,7 +238,7 @@ final class StepTracker {
             state.startedAt = Instant.now();
             Log.debugf("Run %s: job %s: step %d started", job.runId(), job, index);
             events.step(JobEvent.STEP_STARTED, new JobEvent.StepReport(index, state.name, "running", null, state.startedAt, null, null,
-                    null));
+                    null, state.action));
         }
     }
 

@@ -372,6 +372,9 @@ class JobExecutionTest {
         assertThat(engine.commands).containsExactly("run 0 0", "run 1 0", "run 2 0", "exit 0");
         assertThat(publisher.step(2).name()).isEqualTo("Post Greet");
         assertThat(publisher.step(2).status()).isEqualTo("success");
+        assertThat(publisher.events()).filteredOn(event -> event.step() != null && event.step().index() == 0)
+                .extracting(event -> event.step().action()).containsOnly(new JobEvent.Action("acme/greet@v1", ACTION_SHA));
+        assertThat(publisher.step(1).action()).isNull();
         assertThat(publisher.finished().status()).isEqualTo("success");
     }
 

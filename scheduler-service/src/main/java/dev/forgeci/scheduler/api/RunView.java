@@ -9,6 +9,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.forgeci.scheduler.events.RunRequested.Repository;
+import dev.forgeci.scheduler.events.JobEvent;
 import dev.forgeci.scheduler.runs.Job;
 import dev.forgeci.scheduler.runs.Run;
 import dev.forgeci.scheduler.runs.Step;
@@ -33,11 +34,12 @@ public record RunView(String runId, String status, String reason, Repository rep
     }
 
     public record StepView(int index, String name, String status, Integer exitCode, Instant startedAt, Instant finishedAt,
-            Long durationMs, @JsonInclude(JsonInclude.Include.NON_NULL) String summary) {
+            Long durationMs, @JsonInclude(JsonInclude.Include.NON_NULL) String summary,
+            @JsonInclude(JsonInclude.Include.NON_NULL) JobEvent.Action action) {
 
         static StepView of(Step step) {
             return new StepView(step.index(), step.name(), step.status(), step.exitCode(), step.startedAt(), step.finishedAt(),
-                    step.durationMs(), step.summary());
+                    step.durationMs(), step.summary(), step.action());
         }
     }
 

@@ -20,7 +20,12 @@ public record JobEvent(String type, String runId, String jobId, Integer attempt,
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record StepReport(Integer index, String name, String status, Integer exitCode, Instant startedAt,
-            Instant finishedAt, Long durationMs, String summary) {
+            Instant finishedAt, Long durationMs, String summary, Action action) {
+    }
+
+    /** The action from a repository a step uses, and the commit it ran at. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Action(String uses, String sha) {
     }
 
     public void requireIdentity() {

@@ -6,6 +6,7 @@ import java.time.Instant;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
 
+import dev.forgeci.scheduler.events.JobEvent;
 import dev.forgeci.scheduler.events.JobEvent.StepReport;
 
 /** One step of a job as the controller reported it; listed from the workflow before the job starts. */
@@ -21,6 +22,8 @@ public final class Step {
     private Long durationMs;
     /** What the step wrote to $GITHUB_STEP_SUMMARY (markdown, capped by the controller). */
     private String summary;
+    /** The action from a repository the step uses, at the commit that ran. */
+    private JobEvent.Action action;
 
     Step() {
     }
@@ -64,6 +67,9 @@ public final class Step {
         if (report.name() != null) {
             name = report.name();
         }
+        if (report.action() != null) {
+            action = report.action();
+        }
     }
 
     public int index() {
@@ -96,5 +102,9 @@ public final class Step {
 
     public String summary() {
         return summary;
+    }
+
+    public JobEvent.Action action() {
+        return action;
     }
 }

@@ -405,6 +405,9 @@ class GitHubWorkflowsProcessTest {
                 .endsWith("Post forge-test/core-probe@v1");
         assertThat(steps.get(0).path("index").asInt()).isEqualTo(-2);
         assertThat(steps.get(5).path("summary").asText()).contains("Probe summary").contains("greeted Mona");
+        assertThat(steps.get(5).path("action").path("uses").asText()).isEqualTo("forge-test/core-probe@v1");
+        assertThat(steps.get(5).path("action").path("sha").asText()).matches("[0-9a-f]{40}");
+        assertThat(run.transcript()).contains("(SHA:" + steps.get(5).path("action").path("sha").asText() + ")");
     }
 
     @Test
