@@ -14,11 +14,18 @@ if command -v dind >/dev/null 2>&1; then
     dind=dind
 fi
 # FORGE_REGISTRY: the one registry without TLS that the controller's operator trusts (the local stack's).
+# FORGE_REGISTRY_MIRRORS: pull-through mirrors, space-separated URLs (the controller checked them).
 registry=""
 if [ -n "${FORGE_REGISTRY:-}" ]; then
     registry="--insecure-registry=$FORGE_REGISTRY"
 fi
-$dind dockerd --data-root /var/lib/docker --host "$DOCKER_HOST" ${registry:+"$registry"} </dev/null >/var/log/dockerd.log 2>&1 &
+mirrors=""
+for mirror in ${FORGE_REGISTRY_MIRRORS:-}; do
+    mirrors="$mirrors --registry-mirror=$mirror"
+done
+# $mirrors is split on purpose: one word per flag, and no URL has a space
+# shellcheck disable=SC2086
+$dind dockerd --data-root /var/lib/docker --host "$DOCKER_HOST" ${registry:+"$registry"} $mirrors </dev/null >/var/log/dockerd.log 2>&1 &
 echo $! >/var/run/forge-dockerd.pid
 
 if [ "$#" -eq 0 ]; then

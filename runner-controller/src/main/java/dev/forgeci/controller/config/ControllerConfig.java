@@ -97,6 +97,15 @@ public interface ControllerConfig {
          */
         Optional<String> registry();
 
+        /** FORGE_RUNNER_REGISTRY_MIRRORS: pull-through mirrors of Docker Hub for the inner engines ({@code https://…}). */
+        Optional<List<String>> registryMirrors();
+
+        /**
+         * FORGE_RUNNER_REGISTRY_AUTH: a Docker {@code config.json} with registry credentials, given to
+         * trusted jobs only (as {@code ~/.docker/config.json} in the runner); its secrets are masked.
+         */
+        Optional<Path> registryAuth();
+
         /** The runner container's log driver; the controller reads the attached streams, not the driver. */
         @WithDefault("none")
         String logDriver();

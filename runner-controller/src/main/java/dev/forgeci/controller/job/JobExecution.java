@@ -212,8 +212,11 @@ public final class JobExecution {
             job.secretsOrEmpty().stream().filter(resolved.values()::containsKey).forEach(name -> injected.put(name, resolved.values().get(name)));
             injectedSecrets = injected;
         }
+        Map<String, RunnerSpec.RunnerFile> registryAuth = registryAuth();
+        List<String> masked = new ArrayList<>(resolved.values().values());
+        masked.addAll(RegistryAuth.secrets(registryAuth));
         // Masked whether or not they were given: a secret must never leave the controller.
-        masker = SecretMasker.of(resolved.values().values());
+        masker = SecretMasker.of(masked);
         // GitHub shows ::debug:: lines when the configuration variable ACTIONS_STEP_DEBUG is true.
         boolean debug = dispatch.context() != null
                 && "true".equalsIgnoreCase(dispatch.context().path("vars").path("ACTIONS_STEP_DEBUG").asText());
@@ -221,7 +224,23 @@ public final class JobExecution {
         stdout = splitter(Stream.STDOUT, LogChunk.STDOUT, commands);
         stderr = splitter(Stream.STDERR, LogChunk.STDERR, commands);
         JsonNode event = dispatch.context() == null ? null : dispatch.context().path("github").get("event");
-        return new RunnerSpec(runnerName(), labels(), environment(), StepFiles.initial(nonce, event == null ? "{}" : event.toString()));
+        Map<String, RunnerSpec.RunnerFile> files = new LinkedHashMap<>(StepFiles.initial(nonce, event == null ? "{}" : event.toString()));
+        files.putAll(registryAuth);
+        return new RunnerSpec(runnerName(), labels(), environment(), files);
+    }
+
+    /** The operator's registry credentials, as the runner's ~/.docker/config.json: for trusted jobs only. */
+    private Map<String, RunnerSpec.RunnerFile> registryAuth() {
+        if (!dispatch.trusted() || settings.registryAuth() == null) {
+            return Map.of();
+        }
+        try {
+            return Map.of(RegistryAuth.RUNNER_PATH, new RunnerSpec.RunnerFile(java.nio.file.Files.readAllBytes(settings.registryAuth()), 0600));
+        } catch (java.io.IOException e) {
+            log.system("forge: the registry credentials could not be read; images are pulled without them");
+            Log.warnf("Run %s: job %s: %s could not be read: %s", key.runId(), key, settings.registryAuth(), e.getMessage());
+            return Map.of();
+        }
     }
 
     /** The secrets the job's templates read by name ({@code secrets.NAME}); a computed name cannot be known and reads empty. */
@@ -434,6 +453,7 @@ public final class JobExecution {
         env.put("FORGE_DOCKERD_TIMEOUT", String.valueOf(settings.dockerdTimeout().toSeconds()));
         env.put("FORGE_STEP_KILL_GRACE", String.valueOf(settings.stepKillGrace().toSeconds()));
         env.put("FORGE_REGISTRY", settings.registry());
+        env.put("FORGE_REGISTRY_MIRRORS", settings.registryMirrors().isEmpty() ? null : String.join(" ", settings.registryMirrors()));
         env.values().removeIf(value -> value == null);
         return env;
     }

@@ -37,7 +37,7 @@ class JobExecutionTest {
 
     static final JobSettings SETTINGS = new JobSettings("controller-1", "forge-runner:local", Isolation.CAPABILITIES, 1, 512L << 20,
             Duration.ofSeconds(10), Duration.ofHours(6), Duration.ofSeconds(30), Duration.ofSeconds(5),
-            new LogLimits(64 * 1024, 64L << 20, 64 * 1024, Duration.ofMillis(50), 16), null);
+            new LogLimits(64 * 1024, 64L << 20, 64 * 1024, Duration.ofMillis(50), 16), null, List.of(), null);
 
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     private final ExecutorService executor = Executors.newCachedThreadPool();
@@ -61,7 +61,11 @@ class JobExecutionTest {
     }
 
     private JobExecution execution(JobDispatched dispatch, Path secrets, ActionSource actions) {
-        return new JobExecution(dispatch, SETTINGS, engine, publisher, new SecretStore(secrets), actions, executor, timer);
+        return execution(dispatch, SETTINGS, secrets, actions);
+    }
+
+    private JobExecution execution(JobDispatched dispatch, JobSettings settings, Path secrets, ActionSource actions) {
+        return new JobExecution(dispatch, settings, engine, publisher, new SecretStore(secrets), actions, executor, timer);
     }
 
     private static final String ACTION_SHA = "1111111111111111111111111111111111111111";
@@ -590,5 +594,30 @@ class JobExecutionTest {
         assertThat(publisher.step(-2).name()).isEqualTo("Pre Never pre");
         assertThat(publisher.step(-2).status()).isEqualTo("skipped");
         assertThat(publisher.finished().status()).isEqualTo("success");
+    }
+
+    @Test
+    void registryCredentialsReachTrustedJobsOnlyAndWhatTheyHoldIsMasked() throws Exception {
+        Path auth = Files.createTempFile("forge-registry-auth", ".json");
+        String token = java.util.Base64.getEncoder().encodeToString("robot:s3cr3t-registry-pass".getBytes());
+        Files.writeString(auth, "{\"auths\": {\"registry.example\": {\"auth\": \"" + token + "\"}}}");
+        JobSettings settings = new JobSettings("controller-1", "forge-runner:local", Isolation.CAPABILITIES, 1, 512L << 20,
+                Duration.ofSeconds(10), Duration.ofHours(6), Duration.ofSeconds(30), Duration.ofSeconds(5),
+                new LogLimits(64 * 1024, 64L << 20, 64 * 1024, Duration.ofMillis(50), 16), null, List.of("https://mirror.example"), auth);
+        engine.step(0).out("password s3cr3t-registry-pass, auth " + token + "\n");
+
+        execution(dispatch(null, step(0, "Leak")), settings, Path.of("target/no-secrets"), action -> null).run();
+
+        assertThat(engine.created().files()).containsKey("root/.docker/config.json");
+        assertThat(engine.created().env()).containsEntry("FORGE_REGISTRY_MIRRORS", "https://mirror.example");
+        assertThat(texts(0, LogChunk.STDOUT)).containsExactly("password ***, auth ***");
+
+        JobExecutionTest untrusted = new JobExecutionTest();
+        JobDispatched patch = dispatch(null, step(0, "Patch"));
+        JobDispatched notTrusted = new JobDispatched(patch.runId(), patch.jobId(), 1, null, patch.repository(), null, null, null, false, "w",
+                patch.context(), patch.job());
+        untrusted.execution(notTrusted, settings, Path.of("target/no-secrets"), action -> null).run();
+        assertThat(untrusted.engine.created().files()).doesNotContainKey("root/.docker/config.json");
+        untrusted.stopThreads();
     }
 }

@@ -142,6 +142,11 @@ final class ScriptedEngine implements RunnerEngine {
         return file == null ? null : new String(file, StandardCharsets.UTF_8);
     }
 
+    /** What the controller asked to create. */
+    RunnerSpec created() {
+        return spec;
+    }
+
     @Override
     public Runner create(RunnerSpec spec) {
         calls.add("create");
