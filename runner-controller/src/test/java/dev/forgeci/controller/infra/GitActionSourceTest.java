@@ -114,4 +114,29 @@ class GitActionSourceTest {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         }
     }
+
+    @Test
+    void anUpstreamThatAcceptsAndNeverAnswersIsGivenUpOnWithinTheTimeoutAndSaidSo() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        held.add(silent.accept());
+                    }
+                } catch (java.io.IOException closed) {
+                    // the test is over
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            GitActionSource source = new GitActionSource(Optional.empty(), List.of("http://127.0.0.1:" + silent.getLocalPort()), cache,
+                    Duration.ofSeconds(2), 1 << 20);
+
+            assertThatThrownBy(() -> source.fetch(action("acme/stuck@v1"))).isInstanceOf(ActionUnavailableException.class)
+                    .hasMessage("action acme/stuck@v1 could not be fetched: tried http://127.0.0.1:" + silent.getLocalPort()
+                            + "/acme/stuck (no answer in 2 s)");
+            assertThat(held).isNotEmpty();
+        }
+    }
 }
