@@ -97,19 +97,38 @@ final class StepDriver {
         this.actions = new ActionSteps(actionSource, engine, runner, log);
     }
 
+    /** The first thing that failed the job (what, which step, which exit code); a later failure does not replace it. */
+    private static final class FirstFailure {
+        String cause;
+        Integer step;
+        int exitCode;
+
+        void record(String cause, Integer step, Integer exitCode) {
+            if (this.cause == null) {
+                this.cause = cause;
+                this.step = step;
+                this.exitCode = exitCode == null || exitCode == 0 ? 1 : exitCode;
+            }
+        }
+
+        /** A phase or step that ended: its failure is recorded if it fails the job. */
+        void record(StepOutcome outcome, int index) {
+            if (outcome.failsJob()) {
+                record(outcome.timeout() ? "timeout" : "step", index, outcome.exitCode());
+            }
+        }
+    }
+
     /** Runs the steps; null when the runner went away before the agent could report (the caller decides from its exit). */
     Result run() {
         Integer checkout = await(tracker.setup());
         if (checkout == null) {
             return null;
         }
-        String cause = null;
-        Integer failedStep = null;
-        int exitCode = 0;
+        FirstFailure failure = new FirstFailure();
         if (checkout != 0) {
             context.failed();
-            cause = "checkout";
-            exitCode = checkout;
+            failure.record("checkout", null, checkout);
         }
         JobDispatched.Job job = dispatch.job();
         String unavailable = actions.setUp(job.stepsOrEmpty());
@@ -126,10 +145,9 @@ final class StepDriver {
         } catch (ExpressionException e) {
             log.system("forge: the job's env could not be evaluated: " + e.getMessage());
             context.failed();
-            cause = cause == null ? "env" : cause;
-            exitCode = exitCode == 0 ? 1 : exitCode;
+            failure.record("env", null, 1);
         }
-        if (cause == null && JobContainers.any(job.container(), job.services())) {
+        if (failure.cause == null && JobContainers.any(job.container(), job.services())) {
             Integer started = containers(job);
             if (started == null) {
                 return null;
@@ -144,15 +162,11 @@ final class StepDriver {
         // before step 0, below the set-up's -1: -P-1 … -2, in the order of their steps
         int preIndex = -pres.size() - 1;
         for (ActionSteps.Phase pre : pres) {
-            StepOutcome outcome = phase(pre, preIndex++);
+            StepOutcome outcome = phase(pre, preIndex);
             if (outcome == null) {
                 return null;
             }
-            if (outcome.failsJob() && cause == null) {
-                cause = "step";
-                failedStep = preIndex - 1;
-                exitCode = outcome.exitCode() == null || outcome.exitCode() == 0 ? 1 : outcome.exitCode();
-            }
+            failure.record(outcome, preIndex++);
         }
         for (JobDispatched.Step step : job.stepsOrEmpty()) {
             StepOutcome outcome = step(step);
@@ -163,27 +177,20 @@ final class StepDriver {
                 agent.send("exit 1");
                 return new Result("error", outcome.exitCode(), "engine", step.index(), Map.of());
             }
-            if (outcome.failsJob() && cause == null) {
-                cause = outcome.timeout() ? "timeout" : "step";
-                failedStep = step.index();
-                exitCode = outcome.exitCode() == null || outcome.exitCode() == 0 ? 1 : outcome.exitCode();
-            }
+            failure.record(outcome, step.index());
         }
         int next = job.stepsOrEmpty().stream().mapToInt(JobDispatched.Step::index).max().orElse(-1) + 1;
-        for (int i = posts.size() - 1; i >= 0; i--) {
-            StepOutcome outcome = phase(posts.get(i), next++);
+        for (int i = posts.size() - 1; i >= 0; i--, next++) {
+            StepOutcome outcome = phase(posts.get(i), next);
             if (outcome == null) {
                 return null;
             }
-            if (outcome.failsJob() && cause == null) {
-                cause = "step";
-                failedStep = next - 1;
-                exitCode = outcome.exitCode() == null || outcome.exitCode() == 0 ? 1 : outcome.exitCode();
-            }
+            failure.record(outcome, next);
         }
         Map<String, String> outputs = outputs(job);
+        int exitCode = failure.cause == null ? 0 : failure.exitCode;
         agent.send("exit " + (context.cancelling() ? 143 : exitCode));
-        return new Result(cause == null ? "success" : "failure", cause == null ? 0 : exitCode, cause, failedStep, outputs);
+        return new Result(failure.cause == null ? "success" : "failure", exitCode, failure.cause, failure.step, outputs);
     }
 
     /** The pre phases of the job's actions, in step order; a step whose pre cannot be had is left to fail as itself. */

@@ -502,6 +502,7 @@ class JobExecutionTest {
         assertThat(texts(null, LogChunk.SYSTEM)).contains("forge: step \"Comp\": step 2 of acme/greet@v1: `shell` is required with `run` in a composite action");
         assertThat(publisher.step(0).status()).isEqualTo("failure");
     }
+
     @Test
     void aDockerActionIsBuiltAndRunInTheJobsEngineAndADockerImageStepRunsItsImage() throws Exception {
         ActionSource actions = oneAction(Map.of("action.yml", """
@@ -527,6 +528,7 @@ class JobExecutionTest {
         assertThat(publisher.step(2).name()).isEqualTo("Post Docker");
         assertThat(publisher.finished().status()).isEqualTo("success");
     }
+
     @Test
     void aJobsServicesAndContainerStartBeforeItsStepsAndItsRunStepsExecIntoTheContainer() {
         JsonNode container = Dispatches.json("{\"image\": \"registry.local/app:${{ matrix.v }}\", \"env\": {\"MODE\": \"ci\"}, \"options\": \"--cpus 1\"}");
@@ -570,6 +572,7 @@ class JobExecutionTest {
         assertThat(publisher.finished().reason()).isEqualTo("the job's containers did not start");
         assertThat(publisher.step(0).status()).isEqualTo("skipped");
     }
+
     @Test
     void aJavaScriptActionsPreRunsBeforeTheStepsWhenItsConditionHoldsAndIsListedFirst() throws Exception {
         ActionSource actions = oneAction(Map.of("action.yml", """
