@@ -1,14 +1,23 @@
 package dev.forgeci.controller.job;
 
+import static dev.forgeci.controller.runner.StepFiles.quote;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 
 import dev.forgeci.controller.actions.ActionSource;
 import dev.forgeci.controller.actions.ActionUnavailableException;
@@ -62,26 +71,26 @@ final class ActionSteps {
     record DockerRun(String image, String dockerfile, String context, String entrypoint, List<String> args) {
 
         /** The step's script (sh): every value single-quoted, every variable passed on by name, none on the command line. */
-        String script(java.util.Set<String> names) {
+        String script(Set<String> names) {
             StringBuilder script = new StringBuilder();
             if (dockerfile != null) {
-                script.append("docker build -t ").append(StepFiles.quote(image)).append(" -f ").append(StepFiles.quote(dockerfile)).append(' ').append(StepFiles.quote(context))
-                        .append('\n');
+                script.append("docker build -t ").append(quote(image)).append(" -f ").append(quote(dockerfile)).append(' ')
+                        .append(quote(context)).append('\n');
             }
             script.append("mkdir -p /forge/home\nexec docker run --rm --workdir /github/workspace");
             script.append(" -v \"$GITHUB_WORKSPACE\":/github/workspace -v \"$(dirname \"$GITHUB_OUTPUT\")\":/github/file_commands");
             script.append(" -v \"$GITHUB_EVENT_PATH\":/github/workflow/event.json:ro -v /forge/home:/github/home");
-            CONTAINER_PATHS.forEach((name, value) -> script.append(" -e ").append(StepFiles.quote(name + "=" + value)));
+            CONTAINER_PATHS.forEach((name, value) -> script.append(" -e ").append(quote(name + "=" + value)));
             for (String name : names) {
                 if (!CONTAINER_PATHS.containsKey(name) && !name.equals("PATH")) {
-                    script.append(" -e ").append(StepFiles.quote(name));
+                    script.append(" -e ").append(quote(name));
                 }
             }
             if (entrypoint != null) {
-                script.append(" --entrypoint ").append(StepFiles.quote(entrypoint));
+                script.append(" --entrypoint ").append(quote(entrypoint));
             }
-            script.append(' ').append(StepFiles.quote(image));
-            args.forEach(arg -> script.append(' ').append(StepFiles.quote(arg)));
+            script.append(' ').append(quote(image));
+            args.forEach(arg -> script.append(' ').append(quote(arg)));
             return script.append('\n').toString();
         }
     }
@@ -129,7 +138,7 @@ final class ActionSteps {
     private final Runner runner;
     private final JobLog log;
     private final Map<String, Prepared> fetched = new LinkedHashMap<>();
-    private final java.util.Set<String> copied = new java.util.HashSet<>();
+    private final Set<String> copied = new HashSet<>();
 
     ActionSteps(ActionSource source, RunnerEngine engine, Runner runner, JobLog log) {
         this.source = source;
@@ -290,11 +299,11 @@ final class ActionSteps {
 
     /** The scope with the action's {@code inputs} context. */
     private static Scope withInputs(Scope scope, Map<String, String> inputs) {
-        com.fasterxml.jackson.databind.node.ObjectNode node = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
         inputs.forEach(node::put);
         return new Scope() {
             @Override
-            public com.fasterxml.jackson.databind.JsonNode context(String name) {
+            public JsonNode context(String name) {
                 return name.equals("inputs") ? node : scope.context(name);
             }
 
@@ -333,7 +342,7 @@ final class ActionSteps {
         Object continueOnError = raw.get("continue-on-error");
         return new JobDispatched.Step(index, ActionMetadata.text(raw.get("id")), name != null ? name : run != null ? run.lines().findFirst().orElse(run) : uses,
                 run, uses, with, shell, ActionMetadata.text(raw.get("working-directory")), env, null,
-                continueOnError == null ? null : com.fasterxml.jackson.databind.node.TextNode.valueOf(String.valueOf(continueOnError)),
+                continueOnError == null ? null : TextNode.valueOf(String.valueOf(continueOnError)),
                 condition == null ? "success()" : condition);
     }
 

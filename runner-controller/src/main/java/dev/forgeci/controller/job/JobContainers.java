@@ -1,5 +1,7 @@
 package dev.forgeci.controller.job;
 
+import static dev.forgeci.controller.runner.StepFiles.quote;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -125,9 +127,5 @@ final class JobContainers {
 
     private static boolean present(JsonNode node) {
         return node != null && !node.isNull() && !node.isMissingNode();
-    }
-
-    private static String quote(String value) {
-        return dev.forgeci.controller.runner.StepFiles.quote(value);
     }
 }

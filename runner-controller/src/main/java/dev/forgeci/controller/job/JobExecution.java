@@ -1,5 +1,7 @@
 package dev.forgeci.controller.job;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -235,8 +237,8 @@ public final class JobExecution {
             return Map.of();
         }
         try {
-            return Map.of(RegistryAuth.RUNNER_PATH, new RunnerSpec.RunnerFile(java.nio.file.Files.readAllBytes(settings.registryAuth()), 0600));
-        } catch (java.io.IOException e) {
+            return Map.of(RegistryAuth.RUNNER_PATH, new RunnerSpec.RunnerFile(Files.readAllBytes(settings.registryAuth()), 0600));
+        } catch (IOException e) {
             log.system("forge: the registry credentials could not be read; images are pulled without them");
             Log.warnf("Run %s: job %s: %s could not be read: %s", key.runId(), key, settings.registryAuth(), e.getMessage());
             return Map.of();
