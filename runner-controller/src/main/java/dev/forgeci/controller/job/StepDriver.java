@@ -382,41 +382,35 @@ final class StepDriver {
                 env.putAll(visible);
                 env.putAll(composite.env());
                 String workingDirectory = Template.render(sub.workingDirectory(), runScope);
-                if (sub.uses() == null) {
-                    Executed executed = execute(index, subKey, name, script(subKey, env, sub.shell(), workingDirectory,
-                            Template.render(sub.run(), runScope)), timeoutSeconds, false);
+                ActionSteps.Invocation invocation = sub.uses() == null ? null : actions.invocation(sub, name, runScope);
+                if (invocation != null && invocation.composite() != null) {
+                    CompositeResult nested = composite(index, subKey, name, invocation.composite(), visible, timeoutSeconds, depth + 1);
+                    if (nested == null) {
+                        return null;
+                    }
+                    outcome = nested.outcome();
+                    outputs = nested.outputs();
+                    exitCode = outcome.equals("failure") ? nested.exitCode() : exitCode;
+                } else {
+                    StepFiles.Rendered rendered;
+                    if (invocation == null) {
+                        rendered = script(subKey, env, sub.shell(), workingDirectory, Template.render(sub.run(), runScope));
+                    } else {
+                        env.putAll(invocation.env());
+                        rendered = StepFiles.program(subKey, env, context.paths(), workingDirectory, invocation.program(env));
+                    }
+                    Executed executed = execute(index, subKey, name, rendered, timeoutSeconds, false);
                     if (executed == null) {
                         return null;
+                    }
+                    if (invocation != null && invocation.post() != null) {
+                        posts.add(invocation.post());
                     }
                     outcome = executed.outcome();
                     outputs = executed.outputs();
                     timeout |= executed.end().timeout();
                     engineFailed |= executed.end().engineFailed();
                     exitCode = outcome.equals("failure") ? executed.end().exitCode() : exitCode;
-                } else {
-                    ActionSteps.Invocation invocation = actions.invocation(sub, name, runScope);
-                    if (invocation.composite() != null) {
-                        CompositeResult nested = composite(index, subKey, name, invocation.composite(), visible, timeoutSeconds, depth + 1);
-                        if (nested == null) {
-                            return null;
-                        }
-                        outcome = nested.outcome();
-                        outputs = nested.outputs();
-                        exitCode = outcome.equals("failure") ? nested.exitCode() : exitCode;
-                    } else {
-                        env.putAll(invocation.env());
-                        Executed executed = execute(index, subKey, name, StepFiles.program(subKey, env, context.paths(), workingDirectory,
-                                invocation.program(env)), timeoutSeconds, false);
-                        if (executed == null) {
-                            return null;
-                        }
-                        if (invocation.post() != null) {
-                            posts.add(invocation.post());
-                        }
-                        outcome = executed.outcome();
-                        outputs = executed.outputs();
-                        exitCode = outcome.equals("failure") ? executed.end().exitCode() : exitCode;
-                    }
                 }
             } catch (ExpressionException | ActionUnavailableException | ActionMetadata.InvalidMetadataException e) {
                 log.system("forge: " + composite.display() + ", " + (sub.name() == null ? "step " + position : "step \"" + sub.name() + "\"") + ": "
