@@ -623,4 +623,16 @@ class JobExecutionTest {
         assertThat(untrusted.engine.created().files()).doesNotContainKey("root/.docker/config.json");
         untrusted.stopThreads();
     }
+
+    @Test
+    void aCompositeActionThatUsesItselfStopsAtGitHubsNestingLimitInsteadOfRecursingForever() throws Exception {
+        ActionSource actions = oneAction(Map.of("action.yml", "runs:\n  using: composite\n  steps:\n    - uses: acme/greet@v1\n"));
+
+        execution(dispatch(null, uses(0, "Self", "acme/greet@v1", Map.of())), Path.of("target/no-secrets"), actions).run();
+
+        assertThat(engine.commands).containsExactly("exit 1");
+        assertThat(texts(null, LogChunk.SYSTEM)).contains("forge: acme/greet@v1 nests composite actions deeper than 10");
+        assertThat(texts(null, LogChunk.SYSTEM)).filteredOn(text -> text.startsWith("forge: Download action repository")).hasSize(1);
+        assertThat(publisher.finished().reason()).isEqualTo("step \"Self\" failed with exit code 1");
+    }
 }
