@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.forgeci.language.expr.Scope;
 import dev.forgeci.language.expr.Template;
@@ -88,6 +90,34 @@ final class JobContainers {
             script.append("forge_wait ").append(CONTAINER).append(" 'job container'\n");
         }
         return script.toString();
+    }
+
+    /**
+     * The {@code job.container} and {@code job.services} contexts once they run: {@code id} is the
+     * container's name in the job's engine (docker takes either), {@code network} the job's, and a
+     * service's {@code ports} map each published container port to its port on the runner.
+     */
+    static ObjectNode context(JsonNode container, JsonNode services, Scope scope) {
+        ObjectNode contexts = JsonNodeFactory.instance.objectNode();
+        ObjectNode job = contexts.putObject("container");
+        if (present(container)) {
+            job.put("id", CONTAINER).put("network", NETWORK);
+        }
+        ObjectNode all = contexts.putObject("services");
+        if (present(services)) {
+            for (Map.Entry<String, JsonNode> service : services.properties()) {
+                ObjectNode entry = all.putObject(service.getKey()).put("id", service.getKey()).put("network", NETWORK);
+                ObjectNode ports = entry.putObject("ports");
+                for (JsonNode port : service.getValue().path("ports")) {
+                    // [ip:]host:container[/protocol]; a port published without a host port has none known here
+                    String[] parts = render(port, scope).replaceFirst("/.*$", "").split(":");
+                    if (parts.length >= 2) {
+                        ports.put(parts[parts.length - 1], parts[parts.length - 2]);
+                    }
+                }
+            }
+        }
+        return contexts;
     }
 
     /** env, ports, volumes and options (docker create's own flags, split as a shell splits words). */

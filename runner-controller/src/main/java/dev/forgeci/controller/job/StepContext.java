@@ -38,6 +38,8 @@ final class StepContext {
     private final BooleanSupplier cancelling;
     private final Function<List<String>, String> hashFiles;
     private String status = "success";
+    /** {@code job.container} and {@code job.services}, once they run. */
+    private ObjectNode containers = noContainers();
 
     StepContext(JobDispatched dispatch, ObjectNode secrets, String runnerName, BooleanSupplier cancelling,
             Function<List<String>, String> hashFiles) {
@@ -108,6 +110,18 @@ final class StepContext {
         return step.put("outcome", outcome).put("conclusion", conclusion);
     }
 
+    private static ObjectNode noContainers() {
+        ObjectNode none = JSON.objectNode();
+        none.putObject("container");
+        none.putObject("services");
+        return none;
+    }
+
+    /** The job's container and services run: the {@code job} context says where. */
+    void containersStarted(ObjectNode contexts) {
+        containers = contexts;
+    }
+
     /** The job has a failed step (one without continue-on-error). */
     void failed() {
         status = "failure";
@@ -136,8 +150,8 @@ final class StepContext {
         ObjectNode envNode = JSON.objectNode();
         visibleEnv.forEach(envNode::put);
         ObjectNode job = JSON.objectNode().put("status", actionFailed.getAsBoolean() && status().equals("success") ? "failure" : status());
-        job.putObject("container");
-        job.putObject("services");
+        job.set("container", containers.path("container").deepCopy());
+        job.set("services", containers.path("services").deepCopy());
         return new Scope() {
             @Override
             public JsonNode context(String name) {

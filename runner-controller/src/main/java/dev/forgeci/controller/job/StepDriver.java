@@ -157,6 +157,7 @@ final class StepDriver {
                 return new Result("failure", started, "containers", null, Map.of());
             }
             inContainer = job.container() != null && !job.container().isNull();
+            context.containersStarted(JobContainers.context(job.container(), job.services(), context.scope(context.env())));
         }
         List<ActionSteps.Phase> pres = pres(job);
         // before step 0, below the set-up's -1: -P-1 … -2, in the order of their steps

@@ -534,7 +534,7 @@ class JobExecutionTest {
         JsonNode container = Dispatches.json("{\"image\": \"registry.local/app:${{ matrix.v }}\", \"env\": {\"MODE\": \"ci\"}, \"options\": \"--cpus 1\"}");
         JsonNode services = Dispatches.json("{\"db\": {\"image\": \"postgres:16\", \"env\": {\"POSTGRES_PASSWORD\": \"${{ vars.REGION }}-pw\"},"
                 + " \"ports\": [\"5432:5432\"], \"options\": \"--health-cmd \\\"pg_isready -U postgres\\\" --health-interval 1s\"}}");
-        JobDispatched base = dispatch(null, step(0, "Build", null, "make", "success()"));
+        JobDispatched base = dispatch(null, step(0, "Build", null, "make ${{ job.services.db.ports['5432'] }} ${{ job.container.network }}", "success()"));
         JobDispatched.Job job = base.job();
         JobDispatched.Job withContainers = new JobDispatched.Job(job.id(), job.group(), job.name(), job.condition(), null, false, Map.of(), null,
                 Map.of(), Dispatches.json("{\"v\": \"3\"}"), null, List.of(), job.steps(), container, services);
@@ -553,7 +553,7 @@ class JobExecutionTest {
         assertThat(engine.script("init").indexOf("forge_wait 'db'")).isLessThan(engine.script("init").indexOf("starting the job container"));
         assertThat(engine.launch(0)).contains("exec docker exec -i -w '/workspace' -e 'CI' ", " -e 'GITHUB_OUTPUT' ", " 'forge-job' sh -c ")
                 .doesNotContain("-e 'PATH'");
-        assertThat(engine.script(0)).isEqualTo("make");
+        assertThat(engine.script(0)).isEqualTo("make 5432 forge-job");
     }
 
     @Test

@@ -546,7 +546,7 @@ class GitHubWorkflowsProcessTest {
                         ports: ["8088:80"]
                     steps:
                       - run: |
-                          echo "through the published port: $(curl -s --retry 20 --retry-delay 1 --retry-connrefused http://127.0.0.1:8088/)"
+                          echo "through the published port: $(curl -s --retry 20 --retry-delay 1 --retry-connrefused http://127.0.0.1:${{ job.services.web.ports['80'] }}/)"
                   broken:
                     runs-on: ubuntu-latest
                     services:
