@@ -353,7 +353,7 @@ final class ActionSteps {
     }
 
     /**
-     * The pre phase of a step that uses a JavaScript action from a repository, or null: run before
+     * The pre phase of a step that uses a JavaScript or Docker action from a repository, or null: run before
      * the job's steps when {@code pre-if} holds (default {@code always()}; the step's own {@code if}
      * is not asked, as on GitHub), with the step's inputs as they evaluate then. Actions in the
      * checkout have no pre phase here, as on GitHub.
@@ -364,15 +364,19 @@ final class ActionSteps {
         }
         Prepared action = remote(step.uses(), remote);
         ActionMetadata.Runs runs = action.metadata().runs();
-        if (runs.pre() == null || !runs.javascript()) {
-            if (runs.preEntrypoint() != null) {
-                log.system("forge: " + action.display() + " has a `pre-entrypoint`, which Forge does not run yet");
-            }
-            return null;
+        String condition = runs.preIf() == null ? "always()" : runs.preIf();
+        if (runs.javascript() && runs.pre() != null) {
+            Invocation main = invocation(step, displayName, scope);
+            return new Phase("Pre " + displayName, node(action, runs.pre()), main.env(), condition, step.index(), null);
         }
-        Invocation main = invocation(step, displayName, scope);
-        return new Phase("Pre " + displayName, node(action, runs.pre()), main.env(), runs.preIf() == null ? "always()" : runs.preIf(),
-                step.index(), null);
+        if (runs.using().equals("docker") && runs.preEntrypoint() != null) {
+            // the same image as the main step (built here first when it is the action's Dockerfile), its pre-entrypoint
+            Invocation main = invocation(step, displayName, scope);
+            DockerRun run = main.docker();
+            return new Phase("Pre " + displayName, null, main.env(), condition, step.index(),
+                    new DockerRun(run.image(), run.dockerfile(), run.context(), runs.preEntrypoint(), run.args()));
+        }
+        return null;
     }
 
     /** The action's inputs: every input of its metadata, then what {@code with} gives beyond them (as GitHub, with a warning). */

@@ -513,6 +513,7 @@ class JobExecutionTest {
                   image: Dockerfile
                   args: ["--who", "${{ inputs.who }}"]
                   env: {FROM_ACTION: "for ${{ inputs.who }}"}
+                  pre-entrypoint: /prepare.sh
                   post-entrypoint: /cleanup.sh
                 """));
         JobDispatched dispatch = dispatch(null, uses(0, "Docker", "acme/greet@v1", Map.of()),
@@ -526,6 +527,9 @@ class JobExecutionTest {
         assertThat(engine.launch(1)).contains("registry.local:5000/tools/lint:2", "two words").doesNotContain("docker build");
         assertThat(engine.launch(2)).contains("--entrypoint ", "/cleanup.sh").doesNotContain("docker build");
         assertThat(publisher.step(2).name()).isEqualTo("Post Docker");
+        assertThat(engine.commands.get(0)).isEqualTo("run -2 0");
+        assertThat(engine.launch(-2)).contains("docker build -t ", "--entrypoint ", "/prepare.sh");
+        assertThat(publisher.step(-2).name()).isEqualTo("Pre Docker");
         assertThat(publisher.finished().status()).isEqualTo("success");
     }
 

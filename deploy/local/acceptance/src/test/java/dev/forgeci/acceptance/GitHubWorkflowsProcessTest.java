@@ -461,13 +461,14 @@ class GitHubWorkflowsProcessTest {
     void aDockerActionBuiltFromItsDockerfileAndADockerImageStepRunWithTheWorkspaceMounted() {
         String registry = dev.forgeci.testkit.TestInfra.registry();
         BareRepo action = BareRepo.create(forge.actionsMirror.resolve("forge-test"), "docker-probe");
-        action.commit(Map.of("Dockerfile", "FROM " + registry + "/forge/busybox:1\nCOPY entrypoint.sh post.sh /\nENTRYPOINT [\"sh\", \"/entrypoint.sh\"]\n",
+        action.commit(Map.of("Dockerfile", "FROM " + registry + "/forge/busybox:1\nCOPY entrypoint.sh pre.sh post.sh /\nENTRYPOINT [\"sh\", \"/entrypoint.sh\"]\n",
                 "entrypoint.sh", """
                         echo "the docker action greets $1 in $(pwd), INPUT_WHO=$INPUT_WHO, FROM_ACTION=$FROM_ACTION"
                         echo "it sees: $(cat README.md)"
                         echo "greeting=hello from a container" >> "$GITHUB_OUTPUT"
                         echo "CONTAINER_SET=by the docker action" >> "$GITHUB_ENV"
                         """,
+                "pre.sh", "#!/bin/sh\necho \"the docker action's pre-entrypoint ran for $INPUT_WHO\"\n",
                 "post.sh", "#!/bin/sh\necho \"the docker action's post-entrypoint ran\"\n",
                 "action.yml", """
                         name: Docker probe
@@ -480,8 +481,10 @@ class GitHubWorkflowsProcessTest {
                           image: Dockerfile
                           args: ["${{ inputs.who }}"]
                           env: {FROM_ACTION: "set for ${{ inputs.who }}"}
+                          pre-entrypoint: /pre.sh
                           post-entrypoint: /post.sh
                         """), "docker probe");
+        action.makeExecutable("pre.sh");
         action.makeExecutable("post.sh");
         action.commit(Map.of(), "post.sh is run as the entrypoint");
         action.tag("v1");
@@ -504,14 +507,15 @@ class GitHubWorkflowsProcessTest {
                 """.formatted(registry, registry), Map.of());
 
         assertThat(run.status()).as(run.transcript()).isEqualTo("failure");
-        assertThat(run.lines("docker")).as(run.transcript()).containsSubsequence(
+        assertThat(run.lines("docker")).as(run.transcript()).containsSubsequence("the docker action's pre-entrypoint ran for Mona",
                 "the docker action greets Mona in /github/workspace, INPUT_WHO=Mona, FROM_ACTION=set for Mona",
                 "it sees: github workflow", "output=hello from a container, env=by the docker action",
                 "an image step in /github/workspace on Linux", "the docker action's post-entrypoint ran");
         assertThat(run.transcript()).contains("no-such-image");
         JsonNode steps = Forge.job(run.detail, "docker").path("steps");
-        assertThat(steps.get(3).path("status").asText()).isEqualTo("failure");
-        assertThat(steps.get(4).path("name").asText()).isEqualTo("Post forge-test/docker-probe@v1");
+        assertThat(steps.get(0).path("name").asText()).isEqualTo("Pre forge-test/docker-probe@v1");
+        assertThat(steps.get(4).path("status").asText()).isEqualTo("failure");
+        assertThat(steps.get(5).path("name").asText()).isEqualTo("Post forge-test/docker-probe@v1");
     }
 
     @Test
