@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -139,6 +138,8 @@ final class ActionSteps {
     private final JobLog log;
     private final Map<String, Prepared> fetched = new LinkedHashMap<>();
     private final Set<String> copied = new HashSet<>();
+    /** Steps whose inputs were warned of: a step with a pre phase has them evaluated twice, and said once. */
+    private final Set<Integer> warnedOf = new HashSet<>();
 
     ActionSteps(ActionSource source, RunnerEngine engine, Runner runner, JobLog log) {
         this.source = source;
@@ -208,7 +209,7 @@ final class ActionSteps {
             return new Invocation(null, new LinkedHashMap<>(), null, null, run);
         }
         Prepared action = reference instanceof ActionReference.Local local ? local(local) : remote(step.uses(), (ActionReference.Remote) reference);
-        Map<String, String> inputs = inputs(action, with, scope);
+        Map<String, String> inputs = inputs(action, with, scope, warnedOf.add(step.index()));
         Map<String, String> env = new LinkedHashMap<>();
         env.put("GITHUB_ACTION_PATH", action.directory());
         if (reference instanceof ActionReference.Remote remote) {
@@ -301,22 +302,7 @@ final class ActionSteps {
     private static Scope withInputs(Scope scope, Map<String, String> inputs) {
         ObjectNode node = JsonNodeFactory.instance.objectNode();
         inputs.forEach(node::put);
-        return new Scope() {
-            @Override
-            public JsonNode context(String name) {
-                return name.equals("inputs") ? node : scope.context(name);
-            }
-
-            @Override
-            public boolean status(String function) {
-                return scope.status(function);
-            }
-
-            @Override
-            public String hashFiles(List<String> patterns) {
-                return scope.hashFiles(patterns);
-            }
-        };
+        return scope.withContexts(Map.of("inputs", node));
     }
 
     /**
@@ -380,17 +366,17 @@ final class ActionSteps {
     }
 
     /** The action's inputs: every input of its metadata, then what {@code with} gives beyond them (as GitHub, with a warning). */
-    private Map<String, String> inputs(Prepared action, Map<String, String> with, Scope scope) {
+    private Map<String, String> inputs(Prepared action, Map<String, String> with, Scope scope, boolean warn) {
         Map<String, String> values = new LinkedHashMap<>();
         action.metadata().inputs().forEach((name, input) -> {
             String value = with.get(name);
             if (value == null && input.defaultValue() != null) {
                 value = Template.render(input.defaultValue(), scope);
             }
-            if (value == null && input.required()) {
+            if (value == null && input.required() && warn) {
                 log.system("forge: Input required and not supplied: " + name + " (" + action.display() + ")");
             }
-            if (value != null && with.containsKey(name) && input.deprecationMessage() != null) {
+            if (value != null && with.containsKey(name) && input.deprecationMessage() != null && warn) {
                 log.system("forge: Input '" + name + "' has been deprecated with message: " + input.deprecationMessage());
             }
             values.put(name, value == null ? "" : value);
@@ -402,7 +388,7 @@ final class ActionSteps {
                 values.put(name, value);
             }
         });
-        if (!unexpected.isEmpty()) {
+        if (!unexpected.isEmpty() && warn) {
             log.system("forge: Unexpected input(s) '" + String.join("', '", unexpected) + "', valid inputs are "
                     + action.metadata().inputs().keySet().stream().map(name -> "'" + name + "'").toList());
         }

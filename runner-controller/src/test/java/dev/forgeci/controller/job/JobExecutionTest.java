@@ -588,8 +588,8 @@ class JobExecutionTest {
                   main: main.js
                   pre-if: runner.os == 'Linux'
                 """, "js/action.yml", "runs: {using: node20, main: m.js, pre: p.js, pre-if: \"runner.os == 'Windows'\"}\n"));
-        JobDispatched dispatch = dispatch(null, step(0, "First"), uses(1, "Greet", "acme/greet@v1", Map.of("who", "${{ vars.REGION }}")),
-                uses(2, "Never pre", "acme/greet/js@v1", Map.of()));
+        JobDispatched dispatch = dispatch(null, step(0, "First"), uses(1, "Greet", "acme/greet@v1", Map.of("who", "${{ vars.REGION }}",
+                "extra", "x")), uses(2, "Never pre", "acme/greet/js@v1", Map.of()));
 
         execution(dispatch, Path.of("target/no-secrets"), actions).run();
 
@@ -600,6 +600,8 @@ class JobExecutionTest {
         assertThat(publisher.step(-3).status()).isEqualTo("success");
         assertThat(publisher.step(-2).name()).isEqualTo("Pre Never pre");
         assertThat(publisher.step(-2).status()).isEqualTo("skipped");
+        // evaluated for the pre phase and for the step, said once
+        assertThat(texts(null, LogChunk.SYSTEM)).filteredOn(text -> text.startsWith("forge: Unexpected input(s) 'extra'")).hasSize(1);
         assertThat(publisher.finished().status()).isEqualTo("success");
     }
 

@@ -48,6 +48,27 @@ public interface Scope {
         };
     }
 
+    /** This scope with some contexts replaced (an action's own {@code inputs}, say); status and hashFiles as here. */
+    default Scope withContexts(Map<String, ? extends JsonNode> replaced) {
+        Scope contexts = this;
+        return new Scope() {
+            @Override
+            public JsonNode context(String name) {
+                return replaced.containsKey(name) ? replaced.get(name) : contexts.context(name);
+            }
+
+            @Override
+            public boolean status(String function) {
+                return contexts.status(function);
+            }
+
+            @Override
+            public String hashFiles(List<String> patterns) {
+                return contexts.hashFiles(patterns);
+            }
+        };
+    }
+
     /** A scope of fixed contexts, keyed by name (any case). */
     static Scope of(Map<String, ? extends JsonNode> contexts) {
         Map<String, JsonNode> byName = new java.util.HashMap<>();

@@ -81,4 +81,23 @@ class ExpressionsTest {
         JsonNode value = Template.value("a {{ b }} '${ c }", Scope.of(Map.of()));
         assertThat(value).isEqualTo(TextNode.valueOf("a {{ b }} '${ c }"));
     }
+
+    @Test
+    void aScopeWithReplacedContextsKeepsTheOthersAndItsFunctions() {
+        Scope base = new Scope() {
+            @Override
+            public JsonNode context(String name) {
+                return TextNode.valueOf("base " + name);
+            }
+
+            @Override
+            public boolean status(String function) {
+                return function.equals("failure");
+            }
+        };
+
+        Scope scope = base.withContexts(Map.of("inputs", TextNode.valueOf("replaced")));
+
+        assertThat(Template.render("${{ inputs }} / ${{ github }} / ${{ failure() }}", scope)).isEqualTo("replaced / base github / true");
+    }
 }
