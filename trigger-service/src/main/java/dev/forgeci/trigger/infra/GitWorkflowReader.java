@@ -64,7 +64,16 @@ public class GitWorkflowReader {
      * reads its workflow files. Callers validated all three.
      */
     public Snapshot read(String cloneUrl, String commit, String ref) {
-        return withScratch(cloneUrl, session -> {
+        return read(cloneUrl, commit, ref, false);
+    }
+
+    /** The same from a bare repository on this host (the action mirror an operator fills): git's file transport is allowed for it alone. */
+    public Snapshot readLocal(Path repository, String commit, String ref) {
+        return read(repository.toAbsolutePath().toString(), commit, ref, true);
+    }
+
+    private Snapshot read(String cloneUrl, String commit, String ref, boolean local) {
+        return withScratch(cloneUrl, local, session -> {
             Path repo = bareRepository(session, cloneUrl);
             String fetched = fetch(session, repo, cloneUrl, commit, ref);
             return new Snapshot(fetched, workflowFiles(session, repo, cloneUrl, fetched));
@@ -223,13 +232,17 @@ public class GitWorkflowReader {
     }
 
     private <T> T withScratch(String cloneUrl, Work<T> work) {
+        return withScratch(cloneUrl, false, work);
+    }
+
+    private <T> T withScratch(String cloneUrl, boolean local, Work<T> work) {
         if (cloneUrl.chars().anyMatch(c -> c <= ' ' || c == '"' || c == '\\' || c == 0x7f)) {
             throw new IllegalArgumentException("refusing a clone URL with spaces, quotes or control characters");
         }
         Path scratch = null;
         try {
             scratch = Files.createTempDirectory("forge-workflows-");
-            return work.run(new Session(scratch, Instant.now().plus(config.timeout())));
+            return work.run(new Session(scratch, Instant.now().plus(config.timeout()), local));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -291,10 +304,12 @@ public class GitWorkflowReader {
 
         final Path scratch;
         final Instant deadline;
+        final boolean local;
 
-        Session(Path scratch, Instant deadline) {
+        Session(Path scratch, Instant deadline, boolean local) {
             this.scratch = scratch;
             this.deadline = deadline;
+            this.local = local;
         }
 
         Result run(Path dir, List<String> args, String stdin) {
@@ -310,6 +325,9 @@ public class GitWorkflowReader {
                     "-c", "protocol.allow=never", "-c", "protocol.http.allow=always", "-c", "protocol.https.allow=always",
                     "-c", "http.followRedirects=false", "-c", "credential.helper=", "-c", "core.hooksPath=/dev/null"));
             config.protocolVersion().ifPresent(v -> command.addAll(List.of("-c", "protocol.version=" + v)));
+            if (local) {
+                command.addAll(List.of("-c", "protocol.file.allow=always"));
+            }
             command.addAll(args);
             int n = outputs.incrementAndGet();
             Path out = scratch.resolve("out-" + n);

@@ -19,6 +19,7 @@ import dev.forgeci.trigger.config.ForgeConfig.NonDelegatePolicy;
 import dev.forgeci.trigger.events.RunRequested;
 import dev.forgeci.trigger.infra.GitWorkflowReader;
 import dev.forgeci.trigger.infra.GitWorkflowReader.WorkflowFile;
+import dev.forgeci.trigger.infra.RemoteWorkflows;
 import dev.forgeci.trigger.infra.RunNumbers;
 import dev.forgeci.trigger.run.Outcome.SkippedWorkflow;
 import dev.forgeci.trigger.run.Outcome.StartedRun;
@@ -55,10 +56,12 @@ public class RunStarter {
     private final ObjectMapper json;
     private final ForgeConfig config;
     private final RunLinks links;
+    private final RemoteWorkflows remoteWorkflows;
 
     public RunStarter(GitWorkflowReader git, RunRequestedPublisher publisher, RunNumbers runNumbers, ScheduleStore schedules,
-            ObjectMapper json, ForgeConfig config, RunLinks links) {
+            ObjectMapper json, ForgeConfig config, RunLinks links, RemoteWorkflows remoteWorkflows) {
         this.links = links;
+        this.remoteWorkflows = remoteWorkflows;
         this.git = git;
         this.publisher = publisher;
         this.runNumbers = runNumbers;
@@ -75,15 +78,20 @@ public class RunStarter {
         }
         String commit = request.commit();
         List<WorkflowFile> files;
+        CalledFiles called;
         if (request.inline() != null) {
             if (commit == null) {
                 commit = git.resolve(request.cloneUrl(), request.ref());
             }
             String text = request.inline().text();
             files = List.of(new WorkflowFile(request.inline().file(), text, text.length()));
+            String at = commit;
+            String cloneUrl = request.cloneUrl();
+            called = new CalledFiles(() -> git.read(cloneUrl, at, null).files(), remoteWorkflows);
         } else {
             GitWorkflowReader.Snapshot snapshot = git.read(request.cloneUrl(), commit, request.ref());
             commit = snapshot.commit();
+            called = new CalledFiles(snapshot::files, remoteWorkflows);
             files = named(snapshot.files(), request);
             if (files.isEmpty()) {
                 throw new TriggerRejected(TriggerRejected.Reason.NO_WORKFLOWS, request.repositoryId() + " has no workflow at commit "
@@ -92,7 +100,7 @@ public class RunStarter {
         }
         request = request.withCommit(commit);
 
-        List<CompiledWorkflow> workflows = compileAll(files);
+        List<CompiledWorkflow> workflows = compileAll(files, called);
         registerSchedules(request, workflows);
         List<SkippedWorkflow> skipped = new ArrayList<>();
         List<CompiledWorkflow> running = new ArrayList<>();
@@ -134,7 +142,7 @@ public class RunStarter {
     }
 
     /** Compiles every file; all problems of all files are reported together. */
-    private List<CompiledWorkflow> compileAll(List<WorkflowFile> files) {
+    private List<CompiledWorkflow> compileAll(List<WorkflowFile> files, CalledFiles called) {
         List<CompiledWorkflow> workflows = new ArrayList<>();
         List<WorkflowError> errors = new ArrayList<>();
         for (WorkflowFile file : files) {
@@ -142,7 +150,7 @@ public class RunStarter {
                 if (file.text() == null) {
                     errors.add(WorkflowCompiler.tooLarge(file.path(), file.size()));
                 } else {
-                    workflows.add(compiler.compile(file.path(), file.text()));
+                    workflows.add(compiler.compile(file.path(), file.text(), called));
                 }
             } catch (WorkflowInvalidException e) {
                 errors.addAll(e.errors());

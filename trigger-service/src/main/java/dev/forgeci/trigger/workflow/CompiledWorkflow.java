@@ -9,10 +9,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * A workflow file after the compiler: valid, every default filled in, with the templates that
  * depend on the event still to be evaluated ({@code runName}, the concurrency group, the jobs'
- * deferred fields) and the warnings for what it writes that means nothing here.
+ * deferred fields) and the warnings for what it writes that means nothing here. {@code callable}
+ * is what {@code on.workflow_call} declares, null when other workflows cannot call this one.
  */
 public record CompiledWorkflow(String name, String file, Flavor flavor, String runName, Triggers on, String concurrencyGroup,
-        JsonNode cancelInProgress, List<JobTemplate> jobs, List<WorkflowError> warnings, @JsonIgnore List<ActionUse> actions) {
+        JsonNode cancelInProgress, List<JobTemplate> jobs, List<WorkflowError> warnings, @JsonIgnore List<ActionUse> actions,
+        Callable callable) {
 
     /** A step's {@code uses:} and where it is written, for the lint's look at whether the action can be had. */
     public record ActionUse(String uses, Location location) {

@@ -36,6 +36,15 @@ final class Diagnostics {
         warnings.add(new WorkflowError(file, mark.getLine() + 1, mark.getColumn() + 1, message));
     }
 
+    /** A problem of another file (one this file calls), kept as that file's. */
+    void absorb(WorkflowError error) {
+        errors.add(error);
+    }
+
+    void absorbWarning(WorkflowError warning) {
+        warnings.add(warning);
+    }
+
     boolean hasErrors() {
         return !errors.isEmpty();
     }
@@ -48,9 +57,11 @@ final class Diagnostics {
         return sorted(warnings);
     }
 
-    private static List<WorkflowError> sorted(List<WorkflowError> list) {
+    private List<WorkflowError> sorted(List<WorkflowError> list) {
         List<WorkflowError> copy = new ArrayList<>(list);
-        copy.sort(Comparator.comparingInt(WorkflowError::line).thenComparingInt(WorkflowError::column));
+        // This file's problems first, then those of the files it calls.
+        copy.sort(Comparator.comparing((WorkflowError e) -> !e.file().equals(file)).thenComparing(WorkflowError::file)
+                .thenComparingInt(WorkflowError::line).thenComparingInt(WorkflowError::column));
         return copy;
     }
 }

@@ -149,6 +149,8 @@ final class ExpressionChecker {
                     "no step before this one has the id `" + first + "`", "a step's outputs, outcome or conclusion");
             case "needs" -> member(facts.needs(), first, path, NEEDS_PROPERTIES, "needs",
                     "job `" + facts.job() + "` does not need `" + first + "` (list it in `needs` to read it)", "a needed job's outputs or result");
+            case "jobs" -> member(facts.needs(), first, path, NEEDS_PROPERTIES, "jobs", "the workflow has no job `" + first + "`",
+                    "a job's outputs or result");
             case "matrix" -> matrix(facts, first);
             case "inputs" -> inputs(facts, first);
             default -> Optional.empty();

@@ -16,11 +16,26 @@ import com.fasterxml.jackson.databind.JsonNode;
  * {@code env} with the job's laid over it, as templates; {@code secrets} are Forge's secret names
  * injected as environment variables; {@code outputs} are templates evaluated when the job ends;
  * {@code container} and {@code services} are templates the controller evaluates when the job starts.
+ * A job that calls a reusable workflow becomes that workflow's jobs ({@code call} set, ids
+ * {@code <caller>.<job>}) and the calling job itself, which runs nowhere: {@code collect} is true,
+ * it needs them all, and the scheduler ends it with their result and its {@code outputs}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobTemplate(String id, List<String> needs, @JsonProperty("if") String condition, Map<String, String> env,
         List<String> secrets, Map<String, String> outputs, List<StepTemplate> steps, Deferred deferred,
-        @JsonIgnore boolean readsNeeds, @JsonIgnore Map<String, Location> locations, JsonNode container, JsonNode services) {
+        @JsonIgnore boolean readsNeeds, @JsonIgnore Map<String, Location> locations, JsonNode container, JsonNode services, Call call,
+        Boolean collect) {
+
+    /**
+     * Set on each job of a called (reusable) workflow: the calling job's id, {@code needs} and
+     * {@code if} (decided before the job's own, over the caller's needs), its {@code with} as
+     * written, the inputs the called workflow declares, and the secrets passed: called name to
+     * this repository's name; null when the caller wrote {@code secrets: inherit}.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Call(String job, List<String> needs, @JsonProperty("if") String condition, JsonNode with,
+            Map<String, Callable.Input> inputs, Map<String, String> secrets) {
+    }
 
     /** The job-level fields evaluated per matrix combination: raw values where text may hold {@code ${{ }}}. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -28,7 +43,8 @@ public record JobTemplate(String id, List<String> needs, @JsonProperty("if") Str
     }
 
     public JobTemplate withoutSecrets() {
-        return new JobTemplate(id, needs, condition, env, List.of(), outputs, steps, deferred, readsNeeds, locations, container, services);
+        return new JobTemplate(id, needs, condition, env, List.of(), outputs, steps, deferred, readsNeeds, locations, container, services,
+                call, collect);
     }
 
     /** Where a field of the job is written (the job's key when the field is not). */

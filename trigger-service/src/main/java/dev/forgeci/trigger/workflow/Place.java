@@ -23,6 +23,8 @@ enum Place {
     JOB_ENV("a job's `env`", false, false, "github", "needs", "strategy", "matrix", "vars", "secrets", "inputs"),
     JOB_CONTAINER("a job's `container` or `services`", false, false, "github", "needs", "strategy", "matrix", "vars", "secrets", "env",
             "inputs"),
+    JOB_WITH("a called workflow's `with`", false, false, "github", "needs", "strategy", "matrix", "vars", "inputs"),
+    WORKFLOW_CALL_OUTPUTS("`on.workflow_call.outputs`", false, false, "github", "jobs", "vars", "inputs"),
     JOB_ENVIRONMENT("a job's `environment`", false, false, "github", "needs", "strategy", "matrix", "vars", "inputs"),
     JOB_OUTPUTS("a job's `outputs`", false, false, "github", "needs", "strategy", "matrix", "job", "runner", "env", "vars", "secrets",
             "steps", "inputs"),

@@ -3,6 +3,7 @@ package dev.forgeci.trigger.workflow;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -14,6 +15,7 @@ import dev.forgeci.language.expr.ExpressionException;
 import dev.forgeci.language.expr.Scope;
 import dev.forgeci.language.expr.Template;
 import dev.forgeci.language.expr.Values;
+import dev.forgeci.language.job.CallInputs;
 import dev.forgeci.language.job.JobInstances;
 
 /**
@@ -62,7 +64,9 @@ public final class RunPlan {
                 continue;
             }
             try {
-                for (ObjectNode instance : JobInstances.instantiate(template, scope)) {
+                Scope jobScope = job.call() == null ? scope : scope.withContexts(Map.of("inputs",
+                        CallInputs.evaluate(template.path(CallInputs.CALL).path("inputs"), template.path(CallInputs.CALL).path("with"), scope)));
+                for (ObjectNode instance : JobInstances.instantiate(template, jobScope)) {
                     checkLabels(instance, job, workflow.file(), runnerLabels, errors);
                     jobs.add(instance);
                 }

@@ -68,17 +68,28 @@ public final class WorkflowCompiler {
     private static final Set<String> PULL_REQUEST_KEYS = ordered("branches", "branches-ignore", "paths", "paths-ignore", "types");
     private static final Set<String> DISPATCH_KEYS = ordered("inputs");
     private static final Set<String> INPUT_KEYS = ordered("description", "required", "default", "type", "options");
+    private static final Set<String> WORKFLOW_CALL_KEYS = ordered("inputs", "outputs", "secrets");
+    private static final Set<String> CALL_INPUT_KEYS = ordered("description", "required", "default", "type");
+    private static final List<String> CALL_INPUT_TYPES = List.of("boolean", "number", "string");
+    private static final Set<String> CALL_OUTPUT_KEYS = ordered("description", "value");
+    private static final Set<String> CALL_SECRET_KEYS = ordered("description", "required");
+    /** What GitHub lets a job that calls a reusable workflow write (docs: "Supported keywords for jobs that call a reusable workflow"). */
+    private static final Set<String> CALLER_KEYS = ordered("name", "uses", "with", "secrets", "strategy", "needs", "if", "permissions",
+            "concurrency");
+    private static final Pattern CALLED_PATH = Pattern.compile("\\.github/workflows/[^/]+\\.ya?ml");
+    private static final Pattern PASSED_SECRET = Pattern.compile("\\$\\{\\{\\s*secrets\\.([A-Za-z_][A-Za-z0-9_]*)\\s*}}");
     private static final Set<String> PULL_REQUEST_TYPES = ordered("assigned", "unassigned", "labeled", "unlabeled", "opened", "edited",
             "closed", "reopened", "synchronize", "converted_to_draft", "ready_for_review", "locked", "unlocked", "review_requested",
             "review_request_removed", "auto_merge_enabled", "auto_merge_disabled", "milestoned", "demilestoned", "enqueued", "dequeued");
     /** Events Forge starts runs for (GitHub's names and Forge's own). */
-    private static final Set<String> EVENTS = ordered("push", "pull_request", "workflow_dispatch", "schedule", "patch", "manual");
+    private static final Set<String> EVENTS = ordered("push", "pull_request", "workflow_dispatch", "schedule", "patch", "manual",
+            "workflow_call");
     /** GitHub's other events: accepted (a workflow may list them), but nothing on Radicle sends them. */
     private static final Set<String> GITHUB_ONLY_EVENTS = ordered("branch_protection_rule", "check_run", "check_suite", "create",
             "delete", "deployment", "deployment_status", "discussion", "discussion_comment", "fork", "gollum", "issue_comment", "issues",
             "label", "merge_group", "milestone", "page_build", "project", "project_card", "project_column", "public",
             "pull_request_review", "pull_request_review_comment", "pull_request_target", "registry_package", "release",
-            "repository_dispatch", "status", "watch", "workflow_call", "workflow_run");
+            "repository_dispatch", "status", "watch", "workflow_run");
     /** Shells the runner image has, as GitHub names them. */
     private static final Set<String> SHELLS = ordered("bash", "sh", "python");
     private static final Set<String> UNAVAILABLE_SHELLS = Set.of("pwsh", "powershell", "cmd");
@@ -108,25 +119,41 @@ public final class WorkflowCompiler {
         }
     }
 
-    /** Compiles one file; {@code file} is the path shown in errors and carried on the run. Throws with every problem. */
-    public CompiledWorkflow compile(String file, String text) {
-        Result result = check(file, text);
+    /**
+     * Compiles one file; {@code file} is the path shown in errors and carried on the run;
+     * {@code called} reads the workflows its jobs call. Throws with every problem.
+     */
+    public CompiledWorkflow compile(String file, String text, CalledWorkflows called) {
+        Result result = check(file, text, called);
         if (!result.valid()) {
             throw new WorkflowInvalidException(result.errors());
         }
         return result.workflow();
     }
 
-    /** Compiles one file and reports rather than throws: every error and warning, sorted by place. */
-    public Result check(String file, String text) {
+    /** A workflow that calls none. */
+    public CompiledWorkflow compile(String file, String text) {
+        return compile(file, text, reference -> new CalledWorkflows.Missing("no called workflow can be read here"));
+    }
+
+    /** Compiles one file and reports rather than throws: every error and warning (of it and the files it calls), sorted by place. */
+    public Result check(String file, String text, CalledWorkflows called) {
         Diagnostics diagnostics = new Diagnostics(file);
-        CompiledWorkflow workflow = null;
+        CompiledWorkflow workflow = compile(file, text, called, 0, diagnostics);
+        return new Result(diagnostics.hasErrors() ? null : workflow, diagnostics.errors(), diagnostics.warnings());
+    }
+
+    public Result check(String file, String text) {
+        return check(file, text, CalledWorkflows.UNCHECKED);
+    }
+
+    private static CompiledWorkflow compile(String file, String text, CalledWorkflows called, int depth, Diagnostics diagnostics) {
         try {
-            workflow = new Compilation(file, text, diagnostics).run();
+            return new Compilation(file, text, diagnostics, called, depth).run();
         } catch (Abort reported) {
             // every problem is in the diagnostics
+            return null;
         }
-        return new Result(diagnostics.hasErrors() ? null : workflow, diagnostics.errors(), diagnostics.warnings());
     }
 
     /** The error for a file over the size limit, which is not even read. */
@@ -156,9 +183,17 @@ public final class WorkflowCompiler {
         private final YamlSource yaml;
         private final ExpressionChecker expressions;
         private final List<Need> needs = new ArrayList<>();
+        private final CalledWorkflows called;
+        /** 0 for the file that runs, 1 for a workflow it calls. */
+        private final int depth;
         private Set<String> inputs;
+        /** What {@code on.workflow_call} declares, its outputs still nodes to check once the jobs are known. */
+        private Callable callable;
+        private final Map<String, Entry> callOutputs = new LinkedHashMap<>();
 
-        Compilation(String file, String text, Diagnostics diagnostics) {
+        Compilation(String file, String text, Diagnostics diagnostics, CalledWorkflows called, int depth) {
+            this.called = called;
+            this.depth = depth;
             this.file = file;
             this.text = text;
             this.flavor = Flavor.of(file);
@@ -191,6 +226,10 @@ public final class WorkflowCompiler {
             }
             inputs = on.inputs().isEmpty() && !on.dispatch() ? null : on.inputs().stream().map(DispatchInput::name)
                     .collect(java.util.stream.Collectors.toCollection(LinkedHashSet::new));
+            if (callable != null) {
+                inputs = inputs == null ? new LinkedHashSet<>() : inputs;
+                inputs.addAll(callable.inputs().keySet());
+            }
             String runName = null;
             if (keys.containsKey("run-name")) {
                 runName = yaml.requiredText(keys.get("run-name"), "`run-name`");
@@ -233,12 +272,17 @@ public final class WorkflowCompiler {
                 List<StepTemplate> steps = steps(stepsEntry, SINGLE_JOB_ID, defaults, facts);
                 JsonNode timeout = IntNode.valueOf(flavor.defaultTimeoutMinutes);
                 jobs = List.of(new JobTemplate(SINGLE_JOB_ID, List.of(), "success()", env, secrets, Map.of(), steps,
-                        new Deferred(null, null, null, timeout, BooleanNode.FALSE), false, Map.of("job", Location.of(stepsEntry.key())), null, null));
+                        new Deferred(null, null, null, timeout, BooleanNode.FALSE), false, Map.of("job", Location.of(stepsEntry.key())), null, null,
+                        null, null));
             } else {
                 diagnostics.error(top, "the workflow has no `jobs` (or, in the single-job format, no `steps`): there is nothing to run");
             }
             checkNeeds(jobs);
-            return new CompiledWorkflow(name, file, flavor, runName, on, group, cancelInProgress, jobs, List.of(), List.copyOf(actions));
+            if (callable != null) {
+                callable = new Callable(callable.inputs(), callOutputs(jobs), callable.secrets());
+            }
+            return new CompiledWorkflow(name, file, flavor, runName, on, group, cancelInProgress, jobs, List.of(), List.copyOf(actions),
+                    callable);
         }
 
         // ------------------------------------------------------------------------------------------
@@ -263,30 +307,34 @@ public final class WorkflowCompiler {
                     diagnostics.error(job.key(), "job id `" + YamlSource.abbreviate(job.name()) + "` must start with a letter or `_` and "
                             + "contain only letters, digits, `-` and `_` (at most 100 characters)");
                 }
-                JobTemplate parsed = job(job, workflowEnv, workflowSecrets, defaults);
-                if (parsed != null) {
-                    jobs.add(parsed);
-                }
+                jobs.addAll(job(job, workflowEnv, workflowSecrets, defaults));
             }
             return jobs;
         }
 
-        private JobTemplate job(Entry entry, Map<String, String> workflowEnv, List<String> workflowSecrets, RunDefaults workflowDefaults) {
+        /** A job as written: one job, or, for a job that calls a reusable workflow, that workflow's jobs and the caller. */
+        private List<JobTemplate> job(Entry entry, Map<String, String> workflowEnv, List<String> workflowSecrets,
+                RunDefaults workflowDefaults) {
             String id = entry.name();
             String where = "job `" + id + "`";
             if (!(entry.value() instanceof MappingNode mapping)) {
                 diagnostics.error(entry.value(), where + " must be a mapping with `steps`, not " + YamlSource.describe(entry.value()));
-                return null;
+                return List.of();
             }
             Map<String, Entry> keys = yaml.keys(mapping, JOB_KEYS, "in " + where, "key");
+            if (keys.containsKey("uses")) {
+                return call(entry, keys, workflowSecrets);
+            }
+            return List.of(steppedJob(entry, keys, workflowEnv, workflowSecrets, workflowDefaults));
+        }
+
+        private JobTemplate steppedJob(Entry entry, Map<String, Entry> keys, Map<String, String> workflowEnv, List<String> workflowSecrets,
+                RunDefaults workflowDefaults) {
+            String id = entry.name();
+            String where = "job `" + id + "`";
             Map<String, Location> locations = new HashMap<>();
             locations.put("job", Location.of(entry.key()));
             keys.forEach((key, value) -> locations.put(key, Location.of(value.value())));
-            if (keys.containsKey("uses")) {
-                diagnostics.error(keys.get("uses").key(), "`jobs." + id + ".uses` calls a reusable workflow, which Forge does not run yet; "
-                        + "copy its jobs into this workflow");
-                return null;
-            }
             unsupported(keys, "concurrency", "a job's own `concurrency` is not supported: set `concurrency` on the workflow");
             if (keys.containsKey("with")) {
                 diagnostics.error(keys.get("with").key(), "`with` of " + where + " belongs to `uses` (a reusable workflow)");
@@ -328,7 +376,7 @@ public final class WorkflowCompiler {
             Entry jobSecrets = keys.get("secrets");
             if (jobSecrets != null && !(jobSecrets.value() instanceof SequenceNode)) {
                 diagnostics.error(jobSecrets.key(), "`secrets` of " + where + " lists secret names; `secrets: inherit` and a mapping "
-                        + "pass secrets to a reusable workflow, which Forge does not run yet");
+                        + "pass secrets to a reusable workflow, in a job with `uses`");
             } else {
                 secrets.addAll(secrets(jobSecrets, where));
             }
@@ -353,7 +401,260 @@ public final class WorkflowCompiler {
             // Only a valid template can be asked what it reads; an invalid one never runs.
             boolean readsNeeds = !diagnostics.hasErrors() && JobInstances.readsNeeds(deferredTree(deferred));
             return new JobTemplate(id, needed, condition, env, List.copyOf(secrets), outputs, steps, deferred, readsNeeds, locations,
-                    container, services);
+                    container, services, null, null);
+        }
+
+        // ------------------------------------------------------------------------------------------
+        // Reusable workflows
+
+        /**
+         * {@code jobs.<id>.uses}: the called workflow's jobs, each {@code <id>.<its id>}, needing what
+         * the caller needs, and the caller itself, which needs them all and takes their result and the
+         * outputs {@code on.workflow_call.outputs} maps. GitHub's rules: only the keys it lists, every
+         * input in {@code with} declared, required inputs and secrets given.
+         */
+        private List<JobTemplate> call(Entry entry, Map<String, Entry> keys, List<String> workflowSecrets) {
+            String id = entry.name();
+            String where = "job `" + id + "`";
+            for (Entry key : keys.values()) {
+                if (!CALLER_KEYS.contains(key.name())) {
+                    diagnostics.error(key.key(), "`" + key.name() + "` cannot be used in " + where + ", which calls a reusable workflow "
+                            + "with `uses`; such a job takes only " + String.join(", ", CALLER_KEYS));
+                }
+            }
+            unsupported(keys, "concurrency", "a job's own `concurrency` is not supported: set `concurrency` on the workflow");
+            unsupported(keys, "strategy", "a matrix of calls to a reusable workflow is not supported yet: call it once per "
+                    + "combination, or put the matrix on the called workflow's jobs");
+            if (keys.containsKey("permissions")) {
+                diagnostics.warning(keys.get("permissions").key(), "`permissions` has no effect here: Forge gives jobs no GitHub token");
+            }
+            List<String> needed = needs(keys.get("needs"), id);
+            Facts facts = new Facts(Set.of(), new LinkedHashSet<>(needed), false, Set.of(), inputs, id);
+            String condition = condition(keys.get("if"), where, Place.JOB_IF, facts);
+            String name = id;
+            if (keys.containsKey("name")) {
+                name = Optional.ofNullable(yaml.requiredText(keys.get("name"), "`name` of " + where)).orElse(id);
+                template(keys.get("name").value(), Place.JOB_NAME, facts);
+            }
+            Entry uses = keys.get("uses");
+            Location at = Location.of(uses.value());
+            Map<String, Location> locations = Map.of("job", at);
+            JobTemplate caller = new JobTemplate(id, List.of(), "always()", Map.of(), List.of(), Map.of(), List.of(),
+                    new Deferred(TextNode.valueOf(name), null, null, IntNode.valueOf(flavor.defaultTimeoutMinutes), BooleanNode.FALSE),
+                    false, locations, null, null, null, true);
+            String reference = yaml.requiredText(uses, "`uses` of " + where);
+            if (reference == null) {
+                return List.of(caller);
+            }
+            if (depth > 0) {
+                diagnostics.error(uses.value(), where + " of a called workflow calls another one; Forge runs one level of reusable "
+                        + "workflows (GitHub allows more): move its jobs into this file");
+                return List.of(caller);
+            }
+            ActionReference target;
+            try {
+                target = ActionReference.parse(reference);
+            } catch (ActionReference.InvalidReferenceException e) {
+                diagnostics.error(uses.value(), e.getMessage());
+                return List.of(caller);
+            }
+            String path = target instanceof ActionReference.Local local ? local.path()
+                    : target instanceof ActionReference.Remote remote ? remote.path() : "";
+            if (!CALLED_PATH.matcher(path).matches() || target instanceof ActionReference.Checkout) {
+                diagnostics.error(uses.value(), "`uses` of " + where + " must name a workflow file: ./.github/workflows/<file>.yml or "
+                        + "owner/repo/.github/workflows/<file>.yml@ref, not `" + YamlSource.abbreviate(reference) + "`");
+                return List.of(caller);
+            }
+            CalledWorkflows.Lookup lookup = called.find(target);
+            if (lookup instanceof CalledWorkflows.Unchecked unchecked) {
+                diagnostics.warning(uses.value(), unchecked.reason());
+                return List.of(caller);
+            }
+            if (lookup instanceof CalledWorkflows.Missing missing) {
+                diagnostics.error(uses.value(), where + " calls " + target.display() + ", which cannot be read: " + missing.reason());
+                return List.of(caller);
+            }
+            CalledWorkflows.Found found = (CalledWorkflows.Found) lookup;
+            if (found.text() == null) {
+                diagnostics.absorb(YamlSource.tooLarge(found.file(), 0));
+                return List.of(caller);
+            }
+            Diagnostics inner = new Diagnostics(found.file());
+            CompiledWorkflow workflow = WorkflowCompiler.compile(found.file(), found.text(), called, depth + 1, inner);
+            inner.errors().forEach(diagnostics::absorb);
+            inner.warnings().forEach(diagnostics::absorbWarning);
+            if (workflow == null || inner.hasErrors()) {
+                return List.of(caller);
+            }
+            if (workflow.callable() == null) {
+                diagnostics.error(uses.value(), found.file() + " is not a reusable workflow: its `on` has no `workflow_call`");
+                return List.of(caller);
+            }
+            Callable callable = workflow.callable();
+            JsonNode with = with(keys.get("with"), where, callable, facts, uses);
+            Map<String, String> secrets = passedSecrets(keys.get("secrets"), where, callable, uses);
+            boolean withReadsNeeds = with.size() > 0 && JobInstances.readsNeeds(with);
+            TemplateCall call = new TemplateCall(id, name, needed, condition, with, callable, secrets, locations, withReadsNeeds,
+                    secrets == null ? workflowSecrets : List.of());
+            List<JobTemplate> jobs = new ArrayList<>();
+            for (JobTemplate job : workflow.jobs()) {
+                jobs.add(call.job(job));
+            }
+            jobs.add(call.caller(caller, jobs));
+            return jobs;
+        }
+
+        /** {@code with}: every name an input the called workflow declares; the required ones present. */
+        private JsonNode with(Entry entry, String where, Callable callable, Facts facts, Entry uses) {
+            ObjectNode with = JsonNodeFactory.instance.objectNode();
+            if (entry != null) {
+                MappingNode mapping = yaml.mapping(entry.value(), "`with` of " + where + " must be a mapping of input names to values");
+                if (mapping != null) {
+                    for (Entry input : yaml.keys(mapping, null, "in `with` of " + where, "input").values()) {
+                        if (!callable.inputs().containsKey(input.name())) {
+                            diagnostics.error(input.key(), "`" + YamlSource.abbreviate(input.name()) + "` is not an input of the called "
+                                    + "workflow" + (callable.inputs().isEmpty() ? " (it declares none)"
+                                            : "; it has " + String.join(", ", callable.inputs().keySet())));
+                            continue;
+                        }
+                        if (!(input.value() instanceof ScalarNode)) {
+                            diagnostics.error(input.value(), "input `" + input.name() + "` in `with` of " + where
+                                    + " must be a string, number or boolean, not " + YamlSource.describe(input.value()));
+                            continue;
+                        }
+                        template(input.value(), Place.JOB_WITH, facts);
+                        with.set(input.name(), yaml.json(input.value()));
+                    }
+                }
+            }
+            callable.inputs().forEach((name, input) -> {
+                if (input.required() && input.defaultValue() == null && !with.has(name)) {
+                    diagnostics.error(uses.value(), where + " does not give the called workflow's required input `" + name + "` (in `with`)");
+                }
+            });
+            return with;
+        }
+
+        /**
+         * {@code secrets: inherit} (null: every secret by its name) or a mapping of the called
+         * workflow's secret names to {@code ${{ secrets.NAME }}} of this repository; no key: none.
+         */
+        private Map<String, String> passedSecrets(Entry entry, String where, Callable callable, Entry uses) {
+            if (entry != null && entry.value() instanceof ScalarNode scalar && scalar.getValue().equals("inherit")) {
+                return null;
+            }
+            Map<String, String> passed = new LinkedHashMap<>();
+            if (entry != null) {
+                MappingNode mapping = yaml.mapping(entry.value(), "`secrets` of " + where + " must be `inherit` or a mapping of the "
+                        + "called workflow's secret names to ${{ secrets.NAME }}");
+                if (mapping != null) {
+                    for (Entry secret : yaml.keys(mapping, null, "in `secrets` of " + where, "secret").values()) {
+                        String value = yaml.text(secret, "`secrets." + secret.name() + "` of " + where);
+                        java.util.regex.Matcher source = value == null ? null : PASSED_SECRET.matcher(value.strip());
+                        if (!callable.secrets().containsKey(secret.name())) {
+                            diagnostics.error(secret.key(), "`" + YamlSource.abbreviate(secret.name()) + "` is not a secret of the called "
+                                    + "workflow" + (callable.secrets().isEmpty() ? " (`on.workflow_call.secrets` declares none)"
+                                            : "; it has " + String.join(", ", callable.secrets().keySet())));
+                        } else if (source == null || !source.matches()) {
+                            diagnostics.error(secret.value(), "`secrets." + secret.name() + "` of " + where + " must be ${{ secrets.NAME }}: "
+                                    + "Forge passes a secret of this repository by name");
+                        } else {
+                            passed.put(secret.name(), source.group(1));
+                        }
+                    }
+                }
+            }
+            callable.secrets().forEach((name, required) -> {
+                if (required && !passed.containsKey(name)) {
+                    diagnostics.error(uses.value(), where + " does not pass the called workflow's required secret `" + name
+                            + "` (in `secrets`, or `secrets: inherit`)");
+                }
+            });
+            return passed;
+        }
+
+        /** {@code on.workflow_call}: its inputs and secrets now; its outputs once the jobs they read are known. */
+        private Callable workflowCall(Entry event) {
+            Map<String, Entry> keys = options(event, WORKFLOW_CALL_KEYS, "`on.workflow_call` must be a mapping (with `inputs`, "
+                    + "`outputs`, `secrets`)");
+            Map<String, Callable.Input> declared = new LinkedHashMap<>();
+            Map<String, Boolean> secrets = new LinkedHashMap<>();
+            if (keys == null) {
+                return new Callable(declared, Map.of(), secrets);
+            }
+            for (Entry input : declarations(keys.get("inputs"), "inputs")) {
+                String where = "input `" + YamlSource.abbreviate(input.name()) + "` of `on.workflow_call`";
+                Map<String, Entry> fields = fields(input, CALL_INPUT_KEYS, where);
+                String type = fields.containsKey("type") ? yaml.requiredText(fields.get("type"), "`type` of " + where) : null;
+                if (type == null) {
+                    diagnostics.error(input.key(), where + " needs a `type`: boolean, number or string");
+                } else if (!CALL_INPUT_TYPES.contains(type)) {
+                    diagnostics.error(fields.get("type").value(), "`type` of " + where + " must be boolean, number or string, not `"
+                            + YamlSource.abbreviate(type) + "`");
+                }
+                JsonNode defaultValue = fields.containsKey("default") ? yaml.json(fields.get("default").value()) : null;
+                if (defaultValue != null && !(fields.get("default").value() instanceof ScalarNode)) {
+                    diagnostics.error(fields.get("default").value(), "the default of " + where + " must be a string, number or boolean");
+                }
+                boolean required = fields.containsKey("required") && YamlSource.isTrue(scalar(fields.get("required")));
+                declared.put(input.name(), new Callable.Input(type == null ? "string" : type, required,
+                        defaultValue == null || defaultValue.isNull() ? null : defaultValue));
+            }
+            for (Entry output : declarations(keys.get("outputs"), "outputs")) {
+                callOutputs.put(output.name(), output);
+            }
+            for (Entry secret : declarations(keys.get("secrets"), "secrets")) {
+                Map<String, Entry> fields = fields(secret, CALL_SECRET_KEYS, "secret `" + secret.name() + "` of `on.workflow_call`");
+                secrets.put(secret.name(), fields.containsKey("required") && YamlSource.isTrue(scalar(fields.get("required"))));
+            }
+            return new Callable(declared, Map.of(), secrets);
+        }
+
+        private List<Entry> declarations(Entry entry, String kind) {
+            if (entry == null || YamlSource.isNull(entry.value())) {
+                return List.of();
+            }
+            MappingNode mapping = yaml.mapping(entry.value(), "`on.workflow_call." + kind + "` must be a mapping of names to their "
+                    + "declarations");
+            if (mapping == null) {
+                return List.of();
+            }
+            List<Entry> entries = new ArrayList<>(yaml.keys(mapping, null, "in `on.workflow_call." + kind + "`", "name").values());
+            for (Entry declared : entries) {
+                if (!OUTPUT_NAME.matcher(declared.name()).matches()) {
+                    diagnostics.error(declared.key(), "`" + YamlSource.abbreviate(declared.name()) + "` in `on.workflow_call." + kind
+                            + "` must be named with letters, digits, `-` and `_`, starting with a letter or `_`");
+                }
+            }
+            return entries;
+        }
+
+        private Map<String, Entry> fields(Entry declared, Set<String> allowed, String where) {
+            if (YamlSource.isNull(declared.value())) {
+                return Map.of();
+            }
+            return Optional.ofNullable(yaml.mapping(declared.value(), where + " must be a mapping"))
+                    .map(m -> yaml.keys(m, allowed, "in " + where, "key")).orElse(Map.of());
+        }
+
+        /** The outputs of {@code on.workflow_call}, each a {@code value} over the {@code jobs} context of this file's jobs. */
+        private Map<String, String> callOutputs(List<JobTemplate> jobs) {
+            Set<String> ids = new LinkedHashSet<>();
+            jobs.forEach(job -> ids.add(job.id()));
+            Facts facts = new Facts(Set.of(), ids, false, Set.of(), inputs, null);
+            Map<String, String> outputs = new LinkedHashMap<>();
+            for (Entry output : callOutputs.values()) {
+                String where = "output `" + output.name() + "` of `on.workflow_call`";
+                Map<String, Entry> fields = fields(output, CALL_OUTPUT_KEYS, where);
+                if (!fields.containsKey("value")) {
+                    diagnostics.error(output.key(), where + " needs a `value`, for example ${{ jobs.build.outputs.version }}");
+                    continue;
+                }
+                String value = yaml.text(fields.get("value"), "`value` of " + where);
+                template(fields.get("value").value(), Place.WORKFLOW_CALL_OUTPUTS, facts);
+                outputs.put(output.name(), value == null ? "" : value);
+            }
+            return outputs;
         }
 
         /**
@@ -760,6 +1061,7 @@ public final class WorkflowCompiler {
                         dispatch = true;
                     }
                     case "schedule" -> schedules.addAll(schedule(event));
+                    case "workflow_call" -> callable = workflowCall(event);
                     default -> {
                         if (GITHUB_ONLY_EVENTS.contains(event.name())) {
                             diagnostics.warning(event.key(), "nothing on Radicle sends `" + event.name() + "` events, so this workflow "

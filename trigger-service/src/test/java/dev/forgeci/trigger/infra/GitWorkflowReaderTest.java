@@ -180,6 +180,10 @@ class GitWorkflowReaderTest {
     }
 
     /** forge.git.* as a record, with withers for the one setting a test changes. */
+    static Git defaults() {
+        return config();
+    }
+
     record Git(Duration timeout, long maxBytes, int maxDeepen, int maxWorkflowFiles, Optional<Integer> protocolVersion)
             implements ForgeConfig.Git {
 

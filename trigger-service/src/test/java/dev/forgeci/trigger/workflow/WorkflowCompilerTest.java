@@ -317,8 +317,8 @@ class WorkflowCompilerTest {
                         + "ssh-key, ssh-known-hosts, ssh-strict, ssh-user, persist-credentials, show-progress, set-safe-directory, "
                         + "sparse-checkout, sparse-checkout-cone-mode, filter, github-server-url");
         assertThat(messages("on:\n  pushh:\nsteps:\n  - run: make\n")).containsExactly("unknown event `pushh` in `on` (did you mean `push`?)");
-        assertThat(messages("jobs:\n  call:\n    uses: org/repo/.github/workflows/x.yml@v1\n")).containsExactly("`jobs.call.uses` calls a "
-                + "reusable workflow, which Forge does not run yet; copy its jobs into this workflow");
+        assertThat(messages("jobs:\n  call:\n    uses: org/repo/.github/workflows/x.yml@v1\n")).containsExactly("job `call` calls "
+                + "org/repo/.github/workflows/x.yml@v1, which cannot be read: no called workflow can be read here");
         assertThat(compiler.check(FILE, "jobs:\n  a:\n    strategy: {matrix: {v: [16]}}\n    container: node:${{ matrix.v }}\n"
                 + "    services:\n      db:\n        image: postgres:${{ matrix.v }}\n        env: {POSTGRES_PASSWORD: '${{ secrets.PW }}'}\n"
                 + "        ports: ['5432:5432']\n        options: --health-cmd pg_isready\n    steps: [{run: x}]\n").errors()).isEmpty();

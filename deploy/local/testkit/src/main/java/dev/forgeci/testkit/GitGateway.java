@@ -26,7 +26,9 @@ import com.sun.net.httpserver.HttpServer;
 public final class GitGateway implements AutoCloseable {
 
     /** Only the read side of the smart-HTTP protocol is served. */
-    private static final Pattern READ_PATH = Pattern.compile("^/[A-Za-z0-9]+\\.git/(info/refs|git-upload-pack|HEAD)$");
+    /** A seed's {@code /<rid>.git/…}, or a forge's {@code /<owner>/<repo>/…} as github.com serves actions; no segment starts with a dot. */
+    private static final Pattern READ_PATH = Pattern.compile(
+            "^(/[A-Za-z0-9]+\\.git|/[A-Za-z0-9_-][A-Za-z0-9._-]*/[A-Za-z0-9_-][A-Za-z0-9._-]*)/(info/refs|git-upload-pack|HEAD)$");
 
     private final HttpServer server;
     private final ExecutorService executor;
