@@ -35,6 +35,12 @@ public final class Job {
     private boolean failFast = true;
     private int maxParallel;
     private boolean template;
+    /** Of a job of a called workflow: the calling job, its needs and its condition. */
+    private String caller;
+    private List<String> callerNeeds = List.of();
+    private String callerCondition;
+    /** The calling job itself, which the scheduler ends when the called jobs have. */
+    private boolean collects;
     /** What the job's outputs evaluated to, as the controller reported them. */
     private Map<String, String> outputs = Map.of();
     /** The normalized job of an instance the scheduler made from a template (it is in no stored request). */
@@ -74,6 +80,12 @@ public final class Job {
         job.condition = Condition.fromWord(spec.condition());
         job.continueOnError = Boolean.TRUE.equals(spec.continueOnError());
         job.template = spec.isTemplate();
+        if (spec.call() != null) {
+            job.caller = spec.call().job();
+            job.callerNeeds = spec.call().needs() == null ? List.of() : List.copyOf(spec.call().needs());
+            job.callerCondition = Condition.fromWord(spec.call().condition());
+        }
+        job.collects = Boolean.TRUE.equals(spec.collect());
         if (spec.strategy() != null) {
             job.failFast = !Boolean.FALSE.equals(spec.strategy().failFast());
             job.maxParallel = spec.strategy().maxParallel() == null ? 0 : spec.strategy().maxParallel();
@@ -228,6 +240,37 @@ public final class Job {
 
     public boolean template() {
         return template;
+    }
+
+    /** The job that calls this job's workflow, or null. */
+    public String caller() {
+        return caller;
+    }
+
+    public List<String> callerNeeds() {
+        return callerNeeds;
+    }
+
+    public String callerCondition() {
+        return callerCondition;
+    }
+
+    public boolean collects() {
+        return collects;
+    }
+
+    /**
+     * What {@code needs} calls a needed job in this job's expressions: a called workflow's jobs
+     * know each other by the ids written in their file, a caller knows its called jobs alike.
+     */
+    String localName(String need) {
+        String namespace = collects ? group() : caller;
+        return namespace != null && need.startsWith(namespace + ".") ? need.substring(namespace.length() + 1) : need;
+    }
+
+    /** A clean-up job (always(), cancelled()) still runs in a cancelled run; a called job only when its caller would too. */
+    boolean runsAfterCancel() {
+        return Condition.runsAfterCancel(condition()) && (callerCondition == null || Condition.runsAfterCancel(callerCondition));
     }
 
     public Map<String, String> outputs() {

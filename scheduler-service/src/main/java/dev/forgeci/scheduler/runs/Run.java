@@ -134,15 +134,15 @@ public final class Run {
         return job.needs().stream().allMatch(need -> group(need).stream().allMatch(needed -> needed.state().terminal()));
     }
 
-    boolean needsSucceeded(Job job) {
-        return job.needs().stream().allMatch(need -> group(need).stream().allMatch(Job::succeeded));
+    boolean needsSucceeded(List<String> needs) {
+        return needs.stream().allMatch(need -> group(need).stream().allMatch(Job::succeeded));
     }
 
-    /** Whether any job this one needs, directly or not, failed. */
-    boolean ancestorFailed(Job job) {
-        for (String need : job.needs()) {
+    /** Whether any job of these, or any job they need, directly or not, failed. */
+    boolean ancestorFailed(List<String> needs) {
+        for (String need : needs) {
             for (Job ancestor : group(need)) {
-                if (ancestor.failed() || ancestorFailed(ancestor)) {
+                if (ancestor.failed() || ancestorFailed(ancestor.needs())) {
                     return true;
                 }
             }

@@ -6,6 +6,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,6 +22,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forgeci.language.expr.Condition;
 import dev.forgeci.language.expr.Evaluator;
 import dev.forgeci.language.expr.ExpressionException;
+import dev.forgeci.language.expr.Template;
 import dev.forgeci.language.expr.Values;
 import dev.forgeci.language.job.JobInstances;
 import dev.forgeci.scheduler.config.SchedulerConfig;
@@ -487,7 +489,7 @@ public final class Scheduler {
             switch (job.state()) {
                 case WAITING, READY -> {
                     // Clean-up jobs (always(), cancelled()) of a run that had begun still get their turn.
-                    if (!(started && Condition.runsAfterCancel(job.condition()))) {
+                    if (!(started && job.runsAfterCancel())) {
                         ready.remove(run, job);
                         job.end(JobState.CANCELLED, reason, null, 0L, changes.now());
                     }
@@ -525,7 +527,10 @@ public final class Scheduler {
                 }
                 changes.touch(run);
                 Decision decision = decide(run, job);
-                if (decision.state() == JobState.READY && job.template()) {
+                if (decision.state() == JobState.READY && job.collects()) {
+                    collect(run, job, changes);
+                    changed = true;
+                } else if (decision.state() == JobState.READY && job.template()) {
                     instantiate(run, job, changes);
                     changed = true;
                 } else if (decision.state() == JobState.READY) {
@@ -556,19 +561,66 @@ public final class Scheduler {
     private record Decision(JobState state, String reason) {
     }
 
+    /** A job of a called workflow runs only where its caller would: the caller's {@code if} first, then its own with the caller's inputs. */
     private Decision decide(Run run, Job job) {
         String condition = job.condition();
-        if (run.cancelRequested() && !Condition.runsAfterCancel(condition)) {
+        if (run.cancelRequested() && !job.runsAfterCancel()) {
             return new Decision(JobState.CANCELLED, run.cancelReason());
         }
+        if (job.caller() != null) {
+            try {
+                if (!Values.truthy(Evaluator.evaluate(job.callerCondition(), JobScope.ofCaller(run, job)))) {
+                    return new Decision(JobState.SKIPPED, skipReason(job.callerCondition()) + " (job " + job.caller() + ", which calls it)");
+                }
+                JobScope.inputs(run, job);
+            } catch (ExpressionException e) {
+                return new Decision(JobState.FAILURE, "The `if` of job " + job.caller() + " could not be evaluated: " + e.getMessage());
+            } catch (JobInstances.InstantiationException e) {
+                return new Decision(JobState.FAILURE, "Job " + job.caller() + " cannot call its workflow: " + e.getMessage());
+            }
+        }
         try {
-            if (Values.truthy(Evaluator.evaluate(condition, new JobScope(run, job)))) {
+            if (Values.truthy(Evaluator.evaluate(condition, JobScope.of(run, job)))) {
                 return new Decision(JobState.READY, null);
             }
         } catch (ExpressionException e) {
             return new Decision(JobState.FAILURE, "The `if` of job " + job.jobId() + " could not be evaluated: " + e.getMessage());
         }
         return new Decision(JobState.SKIPPED, skipReason(condition));
+    }
+
+    /**
+     * A calling job ends as its called jobs did — failure if one failed, cancelled if one was,
+     * skipped if all were — with the outputs the called workflow maps from them; it runs nowhere.
+     */
+    private void collect(Run run, Job caller, Changes changes) {
+        List<Job> called = caller.needs().stream().flatMap(need -> run.group(need).stream()).toList();
+        JobState state = JobState.SUCCESS;
+        String reason = null;
+        Optional<Job> failed = called.stream().filter(Job::failed).findFirst();
+        if (failed.isPresent()) {
+            state = JobState.FAILURE;
+            reason = "Job " + failed.get().jobId() + " of the called workflow failed.";
+        } else if (called.stream().anyMatch(j -> j.state() == JobState.CANCELLED)) {
+            state = JobState.CANCELLED;
+            reason = run.cancelRequested() ? run.cancelReason() : "A job of the called workflow was cancelled.";
+        } else if (!called.isEmpty() && called.stream().allMatch(j -> j.state() == JobState.SKIPPED)) {
+            state = JobState.SKIPPED;
+            reason = "Skipped: every job of the called workflow was.";
+        }
+        Map<String, String> outputs = new LinkedHashMap<>();
+        JobScope scope = JobScope.of(run, caller);
+        for (Map.Entry<String, JsonNode> output : caller.spec().path("outputs").properties()) {
+            try {
+                outputs.put(output.getKey(), Template.render(output.getValue().asText(), scope));
+            } catch (ExpressionException e) {
+                state = JobState.FAILURE;
+                reason = "Output " + output.getKey() + " of the called workflow could not be evaluated: " + e.getMessage();
+            }
+        }
+        caller.outputs(outputs);
+        caller.end(state, reason, null, 0L, changes.now());
+        Log.infof("run %s: job %s ended %s with its called workflow", run.runId(), caller.jobId(), state.status());
     }
 
     private static String skipReason(String condition) {
@@ -588,7 +640,7 @@ public final class Scheduler {
     private void instantiate(Run run, Job template, Changes changes) {
         List<Job> instances = new ArrayList<>();
         try {
-            for (ObjectNode spec : JobInstances.instantiate((ObjectNode) template.spec(), new JobScope(run, template))) {
+            for (ObjectNode spec : JobInstances.instantiate((ObjectNode) template.spec(), JobScope.of(run, template))) {
                 instances.add(Job.instance(json.treeToValue(spec, JobSpec.class), spec, template.index(), config.defaultJobTimeoutMinutes()));
             }
         } catch (JobInstances.InstantiationException | JsonProcessingException | IllegalArgumentException e) {
@@ -672,6 +724,10 @@ public final class Scheduler {
     private void sendDispatch(Run run, Job job, Changes changes) {
         ObjectNode context = run.context().deepCopy();
         context.set("needs", JobScope.needs(run, job));
+        if (job.caller() != null) {
+            // Decided when the job became ready, over jobs that have ended: it cannot fail now.
+            context.set("inputs", JobScope.inputs(run, job));
+        }
         send(Topics.JOB_DISPATCHED, run.runId(), new JobDispatched(run.runId(), job.jobId(), job.attempt(), job.dispatchedAt(),
                 run.repository(), run.commit(), run.ref(), run.cloneUrl(), run.trusted(), run.workflow(), context, job.spec()), changes);
     }

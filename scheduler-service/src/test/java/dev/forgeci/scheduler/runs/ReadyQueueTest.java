@@ -61,7 +61,7 @@ class ReadyQueueTest {
         Instant at = Instant.EPOCH.plusSeconds(++clock);
         RunRequested request = new RunRequested(RunIds.next(at), at, trigger, new RunRequested.Repository("rad:z" + repository, repository),
                 "c", "r", "u", null, new RunRequested.Workflow("w", "f", null, null, List.of()));
-        JobSpec spec = new JobSpec("build", "build", "build", List.of(), "success", 10.0, false, null, null, List.of());
+        JobSpec spec = new JobSpec("build", "build", "build", List.of(), "success", 10.0, false, null, null, List.of(), null, null);
         Run run = Run.create(request, at, List.of(Job.of(spec, json.createObjectNode(), 0, 360)));
         run.prioritize(priority);
         return run;

@@ -168,6 +168,67 @@ class SchedulerCoreTest {
         assertThat(end.path("jobs").findValuesAsText("status")).containsExactly("success", "failure", "skipped");
     }
 
+    @Test
+    void calledJobsKnowEachOtherByTheirOwnIdsGetTheirInputsFromTheCallerAndTheCallerCollectsTheirOutputs() throws Exception {
+        String runId = accept(request(job("setup", List.of(), "success()"),
+                called(job("call.hello", List.of("setup"), "success()"), "success()"),
+                called(job("call.shout", List.of("call.hello", "setup"), "success() && (needs.hello.outputs.word == 'moon')"), "success()"),
+                caller("call", List.of("call.hello", "call.shout"), "${{ jobs.shout.outputs.said }}"),
+                job("after", List.of("call"), "success() && (needs.call.outputs.said == 'moon!')")));
+        finish(runId, "setup", "success", Map.of("word", "moon"));
+
+        assertThat(dispatched()).containsExactly("setup", "call.hello");
+        assertThat(lastDispatch("call.hello").path("context").path("inputs").toString()).isEqualTo("{\"greeting\":\"to moon\",\"loud\":false}");
+        finish(runId, "call.hello", "success", Map.of("word", "moon"));
+        assertThat(dispatched()).containsExactly("setup", "call.hello", "call.shout");
+        assertThat(lastDispatch("call.shout").path("context").path("needs").fieldNames()).toIterable().containsExactly("hello", "setup");
+        finish(runId, "call.shout", "success", Map.of("said", "moon!"));
+
+        Job call = scheduler.activeRun(runId).job("call");
+        assertThat(call.state()).isEqualTo(JobState.SUCCESS);
+        assertThat(call.outputs()).containsExactly(Map.entry("said", "moon!"));
+        assertThat(dispatched()).as("the caller runs nowhere").containsExactly("setup", "call.hello", "call.shout", "after");
+        assertThat(lastDispatch("after").path("context").path("needs").toString())
+                .isEqualTo("{\"call\":{\"result\":\"success\",\"outputs\":{\"said\":\"moon!\"}}}");
+    }
+
+    @Test
+    void whenTheCallersIfIsFalseEveryCalledJobIsSkippedEvenOneThatRunsAlwaysAndSoIsTheCaller() throws Exception {
+        String condition = "success() && (needs.setup.outputs.go == 'yes')";
+        String runId = accept(request(job("setup", List.of(), "success()"),
+                called(job("call.hello", List.of("setup"), "success()"), condition),
+                called(job("call.cleanup", List.of("call.hello", "setup"), "always()"), condition),
+                caller("call", List.of("call.hello", "call.cleanup"), "x"),
+                job("after", List.of("call"), "success()"), job("slow", List.of(), "success()")));
+        finish(runId, "setup", "success", Map.of("go", "no"));
+
+        assertThat(dispatched()).containsExactly("setup", "slow");
+        assertThat(scheduler.activeRun(runId).job("call.cleanup").reason()).isEqualTo("Skipped: its `if` is false: " + condition
+                + " (job call, which calls it)");
+        finish(runId, "slow", "success", Map.of());
+        JsonNode end = runEvents(runId).get(runEvents(runId).size() - 1);
+        assertThat(end.path("status").asText()).isEqualTo("success");
+        assertThat(end.path("jobs").findValuesAsText("status")).containsExactly("success", "skipped", "skipped", "skipped", "skipped",
+                "success");
+    }
+
+    @Test
+    void aCalledJobThatFailsFailsItsCallerAndTheRunAndAnInputOfTheWrongTypeFailsTheCalledJob() throws Exception {
+        String runId = accept(request(called(job("call.hello", List.of(), "success()"), "success()"),
+                caller("call", List.of("call.hello"), "x")));
+        finish(runId, "call.hello", "failure", Map.of());
+        JsonNode end = runEvents(runId).get(runEvents(runId).size() - 1);
+        assertThat(end.path("status").asText()).isEqualTo("failure");
+        assertThat(end.path("jobs").findValuesAsText("status")).containsExactly("failure", "failure");
+
+        ObjectNode wrong = called(job("call.hello", List.of(), "success()"), "success()");
+        ((ObjectNode) wrong.path("call").path("with")).put("loud", "very");
+        String typed = accept(request(wrong, caller("call", List.of("call.hello"), "x")));
+        JsonNode failed = runEvents(typed).get(runEvents(typed).size() - 1);
+        assertThat(failed.path("reason").asText()).isEqualTo("Job call.hello failed: Job call cannot call its workflow: input `loud` must be "
+                + "true or false, not `very`");
+    }
+
     @TestFactory
     Stream<DynamicTest> theConformanceListHoldsThroughTheSchedulersScope() {
         return ExpressionConformance.run(c -> {
@@ -190,7 +251,7 @@ class SchedulerCoreTest {
                 job.outputs(JSON.convertValue(needs.path(name).path("outputs"), Map.class));
                 job.end(JobState.ofOutcome(needs.path(name).path("result").asText()), null, 0, 0L, T0);
             }
-            Scope scope = new JobScope(run, run.job("x")).withStatus(c::status);
+            Scope scope = JobScope.of(run, run.job("x")).withStatus(c::status);
             return switch (c.kind()) {
                 case "expr" -> Evaluator.evaluate(c.text(), scope);
                 case "template" -> Template.parse(c.text()).evaluate(scope);
@@ -276,6 +337,26 @@ class SchedulerCoreTest {
             list.add(job);
         }
         return request;
+    }
+
+    /** A job of a workflow that job `call` calls, with its inputs declared and `greeting` given from setup's outputs. */
+    private static ObjectNode called(ObjectNode job, String callerCondition) {
+        ObjectNode call = job.putObject("call");
+        call.put("job", "call").put("if", callerCondition);
+        call.putArray("needs").add("setup");
+        call.putObject("with").put("greeting", "to ${{ needs.setup.outputs.word }}");
+        ObjectNode inputs = call.putObject("inputs");
+        inputs.putObject("greeting").put("type", "string");
+        inputs.putObject("loud").put("type", "boolean");
+        return job;
+    }
+
+    private static ObjectNode caller(String id, List<String> called, String output) {
+        ObjectNode job = job(id, called, "always()");
+        job.remove("steps");
+        job.put("collect", true);
+        job.putObject("outputs").put("said", output);
+        return job;
     }
 
     private static ObjectNode job(String id, List<String> needs, String condition) {
