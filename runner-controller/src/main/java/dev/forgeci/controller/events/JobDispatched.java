@@ -28,11 +28,12 @@ public record JobDispatched(String runId, String jobId, Integer attempt, Instant
      * {@code strategy} are this job's place in its matrix; {@code group} is the workflow's job id.
      * {@code container} ({@code image}, {@code env}, {@code ports}, {@code volumes}, {@code options},
      * {@code credentials}) and {@code services} (by name, the same fields) hold templates.
+     * {@code call} is set on a job of a called (reusable) workflow.
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Job(String id, String group, String name, @JsonProperty("if") String condition, Double timeoutMinutes,
             Boolean continueOnError, Map<String, String> env, List<String> secrets, Map<String, String> outputs, JsonNode matrix,
-            Strategy strategy, List<String> runsOn, List<Step> steps, JsonNode container, JsonNode services) {
+            Strategy strategy, List<String> runsOn, List<Step> steps, JsonNode container, JsonNode services, Call call) {
 
         public Map<String, String> envOrEmpty() {
             return env == null ? Map.of() : env;
@@ -54,6 +55,21 @@ public record JobDispatched(String runId, String jobId, Integer attempt, Instant
         public String groupOrId() {
             return group != null ? group : id;
         }
+
+        /** The job's id in the file that defines it: a called workflow's job is {@code <caller>.<id>} in the run, {@code <id>} there. */
+        public String idInItsWorkflow() {
+            String id = groupOrId();
+            return call != null && call.job() != null && id.startsWith(call.job() + ".") ? id.substring(call.job().length() + 1) : id;
+        }
+    }
+
+    /**
+     * Of a job of a called workflow, what the controller needs: the secrets passed to it, by the
+     * name the called workflow reads to the name in this repository's store; null when the
+     * caller wrote {@code secrets: inherit} (every secret by its own name).
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Call(String job, Map<String, String> secrets) {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)

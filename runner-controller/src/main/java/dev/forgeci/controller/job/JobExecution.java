@@ -201,7 +201,8 @@ public final class JobExecution {
         JobDispatched.Job job = dispatch.job();
         Set<String> names = new LinkedHashSet<>(job.secretsOrEmpty());
         names.addAll(referencedSecrets(job));
-        SecretStore.Resolved resolved = secrets.resolve(dispatch.repositoryId(), List.copyOf(names));
+        Map<String, String> stored = storedNames(job, names);
+        SecretStore.Resolved resolved = secrets.resolve(dispatch.repositoryId(), List.copyOf(new LinkedHashSet<>(stored.values())));
         resolved.missing().forEach(name -> log.system("forge: secret " + name + " is not defined for this repository; it is empty"));
         if (!dispatch.trusted() && !resolved.values().isEmpty()) {
             log.system("forge: this run is not trusted (e.g. a patch from a non-delegate); secrets are not given to it: "
@@ -209,9 +210,15 @@ public final class JobExecution {
         }
         secretsContext.put("GITHUB_TOKEN", "");
         if (dispatch.trusted()) {
-            resolved.values().forEach(secretsContext::put);
+            Map<String, String> given = new LinkedHashMap<>();
+            stored.forEach((name, source) -> {
+                if (resolved.values().containsKey(source)) {
+                    given.put(name, resolved.values().get(source));
+                }
+            });
+            given.forEach(secretsContext::put);
             Map<String, String> injected = new LinkedHashMap<>();
-            job.secretsOrEmpty().stream().filter(resolved.values()::containsKey).forEach(name -> injected.put(name, resolved.values().get(name)));
+            job.secretsOrEmpty().stream().filter(given::containsKey).forEach(name -> injected.put(name, given.get(name)));
             injectedSecrets = injected;
         }
         Map<String, RunnerSpec.RunnerFile> registryAuth = registryAuth();
@@ -229,6 +236,24 @@ public final class JobExecution {
         Map<String, RunnerSpec.RunnerFile> files = new LinkedHashMap<>(StepFiles.initial(nonce, event == null ? "{}" : event.toString()));
         files.putAll(registryAuth);
         return new RunnerSpec(runnerName(), labels(), environment(), files);
+    }
+
+    /**
+     * The store's name of each secret the job reads: its own, unless the job belongs to a called
+     * workflow that was passed secrets by name; one it was not passed reads empty, as on GitHub.
+     */
+    private Map<String, String> storedNames(JobDispatched.Job job, Set<String> names) {
+        Map<String, String> passed = job.call() == null ? null : job.call().secrets();
+        Map<String, String> stored = new LinkedHashMap<>();
+        for (String name : names) {
+            String source = passed == null ? name : passed.get(name);
+            if (source != null) {
+                stored.put(name, source);
+            } else {
+                log.system("forge: secret " + name + " is not passed to the workflow job " + job.call().job() + " calls; it is empty");
+            }
+        }
+        return stored;
     }
 
     /** The operator's registry credentials, as the runner's ~/.docker/config.json: for trusted jobs only. */
@@ -467,6 +492,6 @@ public final class JobExecution {
     }
 
     private static JobDispatched.Job emptyJob() {
-        return new JobDispatched.Job(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new JobDispatched.Job(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

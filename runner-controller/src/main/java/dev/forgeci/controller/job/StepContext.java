@@ -48,7 +48,7 @@ final class StepContext {
         this.hashFiles = hashFiles;
         ObjectNode given = dispatch.context() == null ? JSON.objectNode() : dispatch.context().deepCopy();
         ObjectNode github = given.has("github") && given.get("github").isObject() ? (ObjectNode) given.get("github") : given.putObject("github");
-        github.put("job", dispatch.job().groupOrId());
+        github.put("job", dispatch.job().idInItsWorkflow());
         github.put("workspace", WORKSPACE);
         github.put("event_path", EVENT_PATH);
         github.put("action", "");

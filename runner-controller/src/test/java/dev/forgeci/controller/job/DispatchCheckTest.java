@@ -14,7 +14,7 @@ class DispatchCheckTest {
 
     private static JobDispatched dispatch(String rid, String commit, String ref, String cloneUrl, JobDispatched.Step... steps) {
         return new JobDispatched("01RUN", "build", 1, null, new JobDispatched.Repository(rid, "r"), commit, ref, cloneUrl, true, "w",
-                null, new JobDispatched.Job("build", "build", "Build", null, null, null, null, null, null, null, null, null, List.of(steps), null, null));
+                null, new JobDispatched.Job("build", "build", "Build", null, null, null, null, null, null, null, null, null, List.of(steps), null, null, null));
     }
 
     private static JobDispatched.Step step(Integer index, String condition) {

@@ -26,7 +26,7 @@ final class Dispatches {
             JobDispatched.Step... steps) {
         return new JobDispatched("01RUN", "build", 1, null, new JobDispatched.Repository("rad:z3gqcJUoA1n9HaHKufZs5FCSGazv5", "r"), null,
                 null, null, true, "w", context, new JobDispatched.Job("build", "build", "Build", "success()", timeoutMinutes, false, env,
-                        null, outputs, null, null, List.of(), List.of(steps), null, null));
+                        null, outputs, null, null, List.of(), List.of(steps), null, null, null));
     }
 
     static JobDispatched.Step step(int index, String name) {

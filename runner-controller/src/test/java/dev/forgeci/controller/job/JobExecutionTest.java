@@ -250,6 +250,26 @@ class JobExecutionTest {
     }
 
     @Test
+    void aJobOfACalledWorkflowReadsOnlyTheSecretsPassedToItUnderTheNamesItWasPassedThem() throws Exception {
+        Path secrets = Files.createTempDirectory("forge-secrets");
+        Files.createDirectories(secrets.resolve("_global"));
+        Files.writeString(secrets.resolve("_global/DEPLOY_TOKEN"), "d3pl0y\n");
+        Files.writeString(secrets.resolve("_global/OTHER"), "0th3r\n");
+        JobDispatched plain = dispatch(Dispatches.context(), null, Map.of(), Map.of(),
+                step(0, "Use", null, "echo [${{ secrets.token }}] [${{ secrets.OTHER }}] [${{ secrets.DEPLOY_TOKEN }}]", "success()"));
+        JobDispatched.Job job = plain.job();
+        JobDispatched called = new JobDispatched(plain.runId(), plain.jobId(), plain.attempt(), null, plain.repository(), null, null, null,
+                true, "w", plain.context(), new JobDispatched.Job(job.id(), job.group(), job.name(), job.condition(), null, false, Map.of(),
+                        null, Map.of(), null, null, List.of(), job.steps(), null, null,
+                        new JobDispatched.Call("call", Map.of("token", "DEPLOY_TOKEN"))));
+
+        execution(called, secrets).run();
+
+        assertThat(engine.script(0)).isEqualTo("echo [d3pl0y] [] []");
+        assertThat(texts(null, LogChunk.SYSTEM)).contains("forge: secret OTHER is not passed to the workflow job call calls; it is empty");
+    }
+
+    @Test
     void aFailureWhileTheRunnerWasOutOfMemoryEndsWithTheOutOfMemoryReason() {
         engine.step(1).end("failure 137");
         engine.exit(137, true);
@@ -335,7 +355,7 @@ class JobExecutionTest {
     @Test
     void anInvalidDispatchNeverReachesDocker() {
         JobDispatched invalid = new JobDispatched("01RUN", "build", 1, null, null, "not-a-commit", null, "ext::sh", true, "w", null,
-                new JobDispatched.Job("build", "build", "Build", null, null, null, null, null, null, null, null, null, List.of(step(1, "Build")), null, null));
+                new JobDispatched.Job("build", "build", "Build", null, null, null, null, null, null, null, null, null, List.of(step(1, "Build")), null, null, null));
 
         execution(invalid).run();
 
@@ -541,7 +561,7 @@ class JobExecutionTest {
         JobDispatched base = dispatch(null, step(0, "Build", null, "make ${{ job.services.db.ports['5432'] }} ${{ job.container.network }}", "success()"));
         JobDispatched.Job job = base.job();
         JobDispatched.Job withContainers = new JobDispatched.Job(job.id(), job.group(), job.name(), job.condition(), null, false, Map.of(), null,
-                Map.of(), Dispatches.json("{\"v\": \"3\"}"), null, List.of(), job.steps(), container, services);
+                Map.of(), Dispatches.json("{\"v\": \"3\"}"), null, List.of(), job.steps(), container, services, null);
         JobDispatched dispatch = new JobDispatched(base.runId(), base.jobId(), 1, null, base.repository(), null, null, null, true, "w",
                 base.context(), withContainers);
 
@@ -567,7 +587,7 @@ class JobExecutionTest {
         JobDispatched.Job job = base.job();
         JobDispatched dispatch = new JobDispatched(base.runId(), base.jobId(), 1, null, base.repository(), null, null, null, true, "w",
                 base.context(), new JobDispatched.Job(job.id(), job.group(), job.name(), job.condition(), null, false, Map.of(), null, Map.of(),
-                        null, null, List.of(), job.steps(), null, Dispatches.json("{\"db\": {\"image\": \"missing:1\"}}")));
+                        null, null, List.of(), job.steps(), null, Dispatches.json("{\"db\": {\"image\": \"missing:1\"}}"), null));
 
         execution(dispatch).run();
 

@@ -38,7 +38,7 @@ class StepContextConformanceTest {
             JsonNode strategy = given.path("strategy");
             JobDispatched.Job job = new JobDispatched.Job("build.2", "build", "build", "success()", null, false, Map.of(), null, null,
                     given.get("matrix"), new JobDispatched.Strategy(strategy.path("fail-fast").asBoolean(), strategy.path("max-parallel").asInt(),
-                            strategy.path("job-index").asInt(), strategy.path("job-total").asInt()), null, null, null, null);
+                            strategy.path("job-index").asInt(), strategy.path("job-total").asInt()), null, null, null, null, null);
             JobDispatched dispatch = new JobDispatched("01RUN", "build.2", 1, null, null, null, null, null, true, "w", context, job);
             StepContext steps = new StepContext(dispatch, (ObjectNode) given.get("secrets"), "runner-1", () -> c.status("cancelled"),
                     patterns -> "");
