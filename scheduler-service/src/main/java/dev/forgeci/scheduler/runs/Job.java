@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
@@ -13,6 +14,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.forgeci.language.expr.Condition;
+import dev.forgeci.language.expr.Template;
 import dev.forgeci.scheduler.events.JobEvent.StepReport;
 
 /**
@@ -74,7 +76,7 @@ public final class Job {
         Job job = new Job();
         job.jobId = spec.id();
         job.group = spec.groupOrId();
-        job.name = spec.name() != null ? spec.name() : spec.id();
+        job.name = spec.name() != null ? spec.name() : plainName(spec.deferred()).orElse(spec.id());
         job.index = index;
         job.needs = List.copyOf(spec.needsOrEmpty());
         job.condition = Condition.fromWord(spec.condition());
@@ -98,6 +100,13 @@ public final class Job {
             position++;
         }
         return job;
+    }
+
+    /** A template's name, when it needs no evaluating: what a template skipped before it was instantiated is shown as. */
+    private static Optional<String> plainName(JsonNode deferred) {
+        JsonNode name = deferred == null ? null : deferred.get("name");
+        return name != null && name.isTextual() && !Template.hasExpressions(name.textValue()) ? Optional.of(name.textValue())
+                : Optional.empty();
     }
 
     void ready() {

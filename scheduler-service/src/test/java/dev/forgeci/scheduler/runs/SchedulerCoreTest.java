@@ -196,7 +196,7 @@ class SchedulerCoreTest {
     void whenTheCallersIfIsFalseEveryCalledJobIsSkippedEvenOneThatRunsAlwaysAndSoIsTheCaller() throws Exception {
         String condition = "success() && (needs.setup.outputs.go == 'yes')";
         String runId = accept(request(job("setup", List.of(), "success()"),
-                called(job("call.hello", List.of("setup"), "success()"), condition),
+                template(called(job("call.hello", List.of("setup"), "success()"), condition), "call / hello"),
                 called(job("call.cleanup", List.of("call.hello", "setup"), "always()"), condition),
                 caller("call", List.of("call.hello", "call.cleanup"), "x"),
                 job("after", List.of("call"), "success()"), job("slow", List.of(), "success()")));
@@ -205,6 +205,8 @@ class SchedulerCoreTest {
         assertThat(dispatched()).containsExactly("setup", "slow");
         assertThat(scheduler.activeRun(runId).job("call.cleanup").reason()).isEqualTo("Skipped: its `if` is false: " + condition
                 + " (job call, which calls it)");
+        assertThat(scheduler.activeRun(runId).job("call.hello").name()).as("a template skipped before it was made keeps its plain name")
+                .isEqualTo("call / hello");
         finish(runId, "slow", "success", Map.of());
         JsonNode end = runEvents(runId).get(runEvents(runId).size() - 1);
         assertThat(end.path("status").asText()).isEqualTo("success");
@@ -348,6 +350,13 @@ class SchedulerCoreTest {
         ObjectNode inputs = call.putObject("inputs");
         inputs.putObject("greeting").put("type", "string");
         inputs.putObject("loud").put("type", "boolean");
+        return job;
+    }
+
+    /** A job whose fields read needs, as trigger-service leaves it: its name under deferred. */
+    private static ObjectNode template(ObjectNode job, String name) {
+        job.remove("name");
+        job.putObject("deferred").put("name", name);
         return job;
     }
 

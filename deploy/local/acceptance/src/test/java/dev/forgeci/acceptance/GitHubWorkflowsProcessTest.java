@@ -605,6 +605,88 @@ class GitHubWorkflowsProcessTest {
         assertThat(missing.lines("missing")).isEmpty();
     }
 
+    @Test
+    void reusableWorkflowsOfTheSameCommitAndOfTheMirrorRunWithTheirInputsAndGiveTheCallerTheirOutputs() {
+        mirrorSharedWorkflows();
+        String rid = Forge.newRepositoryId();
+        String commit = Forge.repository(rid).commit(Map.of(".github/workflows/build.yml", """
+                on:
+                  workflow_call:
+                    inputs:
+                      greeting: {type: string, required: true}
+                      loud: {type: boolean, default: false}
+                    outputs:
+                      said:
+                        value: ${{ jobs.shout.outputs.said }}
+                    secrets:
+                      token: {required: false}
+                jobs:
+                  hello:
+                    runs-on: ubuntu-latest
+                    outputs: {word: '${{ steps.w.outputs.word }}'}
+                    steps:
+                      - id: w
+                        run: |
+                          echo "hello ${{ inputs.greeting }} loud=${{ inputs.loud }} job=$GITHUB_JOB token=[${{ secrets.token }}]"
+                          echo "word=${{ inputs.greeting }}" >> "$GITHUB_OUTPUT"
+                  shout:
+                    needs: hello
+                    if: inputs.loud
+                    runs-on: ubuntu-latest
+                    outputs: {said: '${{ steps.s.outputs.said }}'}
+                    steps:
+                      - id: s
+                        run: echo "said=${{ needs.hello.outputs.word }}!" >> "$GITHUB_OUTPUT"
+                  quiet:
+                    if: ${{ !inputs.loud }}
+                    runs-on: ubuntu-latest
+                    steps: [{run: echo quiet}]
+                """), "a reusable workflow");
+        String caller = """
+                on: workflow_dispatch
+                jobs:
+                  setup:
+                    runs-on: ubuntu-latest
+                    outputs: {word: '${{ steps.w.outputs.word }}'}
+                    steps:
+                      - id: w
+                        run: echo "word=moon" >> "$GITHUB_OUTPUT"
+                  local:
+                    name: Local
+                    needs: setup
+                    uses: ./.github/workflows/build.yml
+                    with:
+                      greeting: ${{ needs.setup.outputs.word }}
+                      loud: true
+                  shared:
+                    uses: forge-test/shared-workflows/.github/workflows/greet.yml@v1
+                    with: {who: Mona}
+                  after:
+                    needs: [local, shared]
+                    runs-on: ubuntu-latest
+                    steps:
+                      - run: echo "local said ${{ needs.local.outputs.said }} (${{ needs.local.result }}), shared said ${{ needs.shared.outputs.greeting }}"
+                """;
+        Run run = new Run(trigger(new Forge.Pushed(rid, commit), caller, Map.of()).statusCode(202).extract().path("runs[0].runId"));
+
+        assertThat(run.status()).as(run.transcript()).isEqualTo("success");
+        assertThat(run.lines("local.hello")).containsExactly("hello moon loud=true job=hello token=[]");
+        assertThat(run.lines("shared.greet")).isEmpty();
+        assertThat(run.lines("after")).containsExactly("local said moon! (success), shared said hi Mona");
+        assertThat(Forge.job(run.detail, "local.quiet").path("status").asText()).isEqualTo("skipped");
+        assertThat(Forge.job(run.detail, "local").path("outputs").toString()).isEqualTo("{\"said\":\"moon!\"}");
+        assertThat(run.detail.path("jobs").valueStream().map(job -> job.path("name").asText())).containsExactly("setup",
+                "Local / hello", "Local / shout", "Local / quiet", "Local", "shared / greet", "shared", "after");
+
+        trigger(new Forge.Pushed(rid, commit), "on: workflow_dispatch\njobs:\n  call:\n"
+                + "    uses: forge-test/shared-workflows/.github/workflows/greet.yml@v9\n", Map.of())
+                .statusCode(422)
+                .contentType("application/problem+json")
+                .body("errors[0].line", org.hamcrest.Matchers.equalTo(4))
+                .body("errors[0].message", org.hamcrest.Matchers.startsWith("job `call` calls "
+                        + "forge-test/shared-workflows/.github/workflows/greet.yml@v9, which cannot be read: tried the mirror ("));
+    }
+
     /**
      * The probe action in the stack's mirror as forge-test/core-probe@v1: its sources with the real
      * @actions/core from the npm registry, installed here as an action's author would before tagging.
@@ -629,6 +711,30 @@ class GitHubWorkflowsProcessTest {
         BareRepo probe = BareRepo.create(forge.actionsMirror.resolve("forge-test"), "core-probe");
         probe.commitTree(build, "core probe on @actions/core 1.11.1");
         probe.tag("v1");
+    }
+
+    /** A reusable workflow in the stack's mirror as forge-test/shared-workflows/.github/workflows/greet.yml@v1. */
+    private static synchronized void mirrorSharedWorkflows() {
+        if (Files.isDirectory(forge.actionsMirror.resolve("forge-test/shared-workflows.git"))) {
+            return;
+        }
+        BareRepo shared = BareRepo.create(forge.actionsMirror.resolve("forge-test"), "shared-workflows");
+        shared.commit(Map.of(".github/workflows/greet.yml", """
+                on:
+                  workflow_call:
+                    inputs:
+                      who: {type: string, required: true}
+                    outputs:
+                      greeting: {value: '${{ jobs.greet.outputs.greeting }}'}
+                jobs:
+                  greet:
+                    runs-on: ubuntu-latest
+                    outputs: {greeting: '${{ steps.g.outputs.greeting }}'}
+                    steps:
+                      - id: g
+                        run: echo "greeting=hi ${{ inputs.who }}" >> "$GITHUB_OUTPUT"
+                """), "a shared workflow");
+        shared.tag("v1");
     }
 
     // ----------------------------------------------------------------------------------------------
