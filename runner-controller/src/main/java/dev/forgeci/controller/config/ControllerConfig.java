@@ -156,7 +156,11 @@ public interface ControllerConfig {
          */
         Optional<Path> mirror();
 
-        /** Tried in order after the mirror, as {@code <upstream>/<owner>/<repo>}. */
+        /**
+         * Tried in order after the mirror, as {@code <upstream>/<owner>/<repo>}, or with
+         * {@code {owner}} and {@code {repo}} filled in where an upstream has them (a Radicle seed:
+         * {@code https://<seed>/{repo}.git}, and {@code uses: <any owner>/<rid without rad:>@ref}).
+         */
         @WithDefault("https://github.com")
         List<String> upstreams();
 

@@ -87,6 +87,23 @@ class GitActionSourceTest {
     }
 
     @Test
+    void aRadicleSeedIsAnUpstreamThroughItsTemplateOverSmartHttp() throws Exception {
+        try (dev.forgeci.testkit.GitGateway seed = dev.forgeci.testkit.GitGateway.start(Files.createTempDirectory("forge-seed"),
+                "127.0.0.1", 0)) {
+            BareRepo action = BareRepo.create(seed.root(), "rad:z3gqcJUoA1n9HaHKufZs5FCSGazv5");
+            String head = action.commit(Map.of("lint/action.yml", "from the seed\n"), "seed");
+            action.tag("v1");
+            GitActionSource source = new GitActionSource(Optional.empty(), List.of(seed.url() + "/{repo}.git"), cache,
+                    Duration.ofSeconds(30), 1 << 20);
+
+            FetchedAction fetched = source.fetch(action("rad/z3gqcJUoA1n9HaHKufZs5FCSGazv5/lint@v1"));
+
+            assertThat(fetched.sha()).isEqualTo(head);
+            assertThat(fetched.tree().resolve("lint/action.yml")).hasContent("from the seed");
+        }
+    }
+
+    @Test
     void anActionNoSourceHasFailsWithEverySourceTried() {
         BareRepo greet = BareRepo.create(mirror.resolve("acme"), "greet");
         greet.commit(Map.of("action.yml", "x\n"), "x");

@@ -45,8 +45,15 @@ public sealed interface ActionReference {
             return mirror.resolve(owner).resolve(repo + ".git");
         }
 
-        /** Where an upstream serves it: {@code <upstream>/<owner>/<repo>}, as github.com does. */
+        /**
+         * Where an upstream serves it: {@code <upstream>/<owner>/<repo>}, as github.com does; or the
+         * upstream with {@code {owner}} and {@code {repo}} filled in, for a server laid out otherwise
+         * — a Radicle seed serves {@code https://<seed>/{repo}.git}, with a repository id as the name.
+         */
         public String at(String upstream) {
+            if (upstream.contains("{owner}") || upstream.contains("{repo}")) {
+                return upstream.replace("{owner}", owner).replace("{repo}", repo);
+            }
             return upstream.replaceAll("/+$", "") + "/" + owner + "/" + repo;
         }
 

@@ -24,6 +24,15 @@ class ActionReferenceTest {
     }
 
     @Test
+    void anUpstreamIsAForgeLikeGitHubOrATemplateSuchAsARadicleSeeds() {
+        ActionReference.Remote action = (ActionReference.Remote) ActionReference.parse("rad/z3gqcJUoA1n9HaHKufZs5FCSGazv5/setup@v1");
+        assertThat(action.at("https://github.com/")).isEqualTo("https://github.com/rad/z3gqcJUoA1n9HaHKufZs5FCSGazv5");
+        assertThat(action.at("https://seed.example.org/{repo}.git")).isEqualTo("https://seed.example.org/z3gqcJUoA1n9HaHKufZs5FCSGazv5.git");
+        assertThat(action.at("https://git.example.org/{owner}-mirrors/{repo}")).isEqualTo(
+                "https://git.example.org/rad-mirrors/z3gqcJUoA1n9HaHKufZs5FCSGazv5");
+    }
+
+    @Test
     void refsAndPathsThatCouldReachAShellGitsOptionsOrAnotherDirectoryAreRefused() {
         assertThatThrownBy(() -> ActionReference.parse("o/r@v1;rm -rf /")).isInstanceOf(InvalidReferenceException.class)
                 .hasMessageContaining("is not a ref");
