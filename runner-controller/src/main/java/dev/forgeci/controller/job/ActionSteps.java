@@ -48,6 +48,8 @@ final class ActionSteps {
 
     /** Where fetched actions are copied in the runner; like GitHub's _actions directory. */
     static final String RUNNER_ACTIONS = "/forge/actions";
+    /** The runner's Node.js, which runs JavaScript actions. */
+    static final String NODE = "node";
     private static final long MAX_LOCAL_METADATA_BYTES = 16L << 20;
 
     /**
@@ -403,7 +405,12 @@ final class ActionSteps {
         } catch (ActionReference.InvalidReferenceException e) {
             throw new ActionUnavailableException(action.display() + ": `" + file + "` is not a file inside the action");
         }
-        return List.of("node", action.directory() + "/" + relative);
+        return List.of(NODE, action.directory() + "/" + relative);
+    }
+
+    /** Whether the program is a JavaScript action's (which a container job runs in its container, as GitHub does). */
+    static boolean javaScript(List<String> command) {
+        return !command.isEmpty() && command.get(0).equals(NODE);
     }
 
     /** An action in the checkout: its metadata read from the runner's workspace. */

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.forgeci.controller.runner.StepFiles;
 import dev.forgeci.language.expr.Scope;
 import dev.forgeci.language.expr.Template;
 
@@ -18,7 +19,8 @@ import dev.forgeci.language.expr.Template;
  * in the job's own Docker engine: a network of the job's, each service on it under its key as host
  * name (its {@code ports} published on the runner), waited on until its health check passes, then the
  * job container with the workspace and /forge mounted at the same paths, kept alive for the steps
- * to {@code docker exec} into. Nothing outlives the runner: the engine is the job's.
+ * to {@code docker exec} into, with the runner's Node.js mounted for JavaScript actions. Nothing
+ * outlives the runner: the engine is the job's.
  * The script is sh; every value is single-quoted; the spec's strings are templates, evaluated here.
  */
 final class JobContainers {
@@ -26,6 +28,35 @@ final class JobContainers {
     /** The job container's name in the job's engine. */
     static final String CONTAINER = "forge-job";
     static final String NETWORK = "forge-job";
+    /**
+     * The runner's Node.js as the job container runs it: its binary, shared libraries and dynamic
+     * loader bind-mounted read-only under /__e/node (GitHub mounts its own at /__e/node20), started
+     * through that loader so that it needs nothing of the image's (which may have no libc at all);
+     * the few built-in modules Debian's build reads from /usr/share/nodejs are mounted at their paths.
+     */
+    static final List<String> NODE = List.of("/__e/node/ld.so", "--library-path", "/__e/node/lib", "/__e/node/bin/node");
+    /**
+     * Sets the positional parameters to the mounts of {@link #NODE}, from what {@code ldd} says the
+     * runner's node needs; none when the runner has no node.
+     */
+    private static final String NODE_MOUNTS = """
+            set --
+            if forge_node=$(command -v node) && forge_libs=$(ldd "$forge_node"); then
+                forge_node=$(readlink -f "$forge_node")
+                for forge_lib in $(printf '%s\\n' "$forge_libs" | sed -n 's/^[[:space:]]*\\([^ ]*\\) => \\(\\/[^ ]*\\) (0x.*/\\1=\\2/p'); do
+                    set -- "$@" -v "${forge_lib#*=}:/__e/node/lib/${forge_lib%%=*}:ro"
+                    # Debian's Node.js reads a few of its built-in modules from files, at their own paths
+                    case ${forge_lib%%=*} in
+                        libnode.*)
+                            for forge_builtin in $(grep -ao '/usr/share/nodejs/[A-Za-z0-9_./-]*[.]js' "${forge_lib#*=}" | sort -u); do
+                                [ ! -f "$forge_builtin" ] || set -- "$@" -v "$forge_builtin:$forge_builtin:ro"
+                            done ;;
+                    esac
+                done
+                forge_loader=$(printf '%s\\n' "$forge_libs" | sed -n 's/^[[:space:]]*\\(\\/[^ ]*\\) (0x.*/\\1/p' | head -n 1)
+                set -- "$@" -v "$forge_node:/__e/node/bin/node:ro" -v "$forge_loader:/__e/node/ld.so:ro"
+            fi
+            """;
     /** How long a service (or the job container) may take to become healthy, in half seconds. */
     private static final int HEALTH_POLLS = 240;
 
@@ -60,7 +91,17 @@ final class JobContainers {
                     exit 1
                 }
                 docker network create %s >/dev/null
-                """.formatted(HEALTH_POLLS, NETWORK));
+                # the real client, which keeps every variable it is given (the docker shim is sh, which drops INPUT_FETCH-DEPTH)
+                forge_ifs=$IFS
+                IFS=:
+                for forge_dir in $PATH; do
+                    if [ "$forge_dir" != /usr/local/lib/forge/bin ] && [ -x "$forge_dir/docker" ]; then
+                        ln -sf "$forge_dir/docker" %s
+                        break
+                    fi
+                done
+                IFS=$forge_ifs
+                """.formatted(HEALTH_POLLS, NETWORK, StepFiles.DOCKER_CLIENT));
         List<String> started = new ArrayList<>();
         if (present(services)) {
             for (Map.Entry<String, JsonNode> service : services.properties()) {
@@ -82,8 +123,9 @@ final class JobContainers {
             String image = render(container.path("image"), scope);
             script.append("echo ").append(quote("forge: starting the job container (" + image + ")")).append('\n');
             login(script, container, image, scope);
+            script.append(NODE_MOUNTS);
             script.append("docker run -d --name ").append(CONTAINER).append(" --network ").append(NETWORK)
-                    .append(" -v /workspace:/workspace -v /forge:/forge -w /workspace");
+                    .append(" -v /workspace:/workspace -v /forge:/forge -w /workspace \"$@\"");
             options(script, container, scope);
             // GitHub keeps the job container alive the same way; the steps exec into it
             script.append(" --entrypoint tail ").append(quote(image)).append(" -f /dev/null >/dev/null\n");

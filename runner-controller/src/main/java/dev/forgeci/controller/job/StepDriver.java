@@ -245,6 +245,20 @@ final class StepDriver {
                 : StepFiles.step(key, env, context.paths(), shell, workingDirectory, run);
     }
 
+    /**
+     * An action's program: on the runner, or, for a JavaScript action of a container job, in the
+     * job container under the runner's Node.js mounted there ({@link JobContainers#NODE}), as GitHub
+     * runs it under its own.
+     */
+    private StepFiles.Rendered program(String key, Map<String, String> env, String workingDirectory, List<String> command) {
+        if (inContainer && ActionSteps.javaScript(command)) {
+            List<String> inside = new ArrayList<>(JobContainers.NODE);
+            inside.addAll(command.subList(1, command.size()));
+            return StepFiles.programInContainer(key, env, context.paths(), workingDirectory, inside, JobContainers.CONTAINER);
+        }
+        return StepFiles.program(key, env, context.paths(), workingDirectory, command);
+    }
+
     /** How one step ended, as far as the job is concerned. */
     private record StepOutcome(boolean failsJob, boolean timeout, Integer exitCode, boolean engineFailed) {
         static final StepOutcome FINE = new StepOutcome(false, false, 0, false);
@@ -300,7 +314,7 @@ final class StepDriver {
                     compositeEnv = stepEnv;
                 } else {
                     env.putAll(invocation.env());
-                    rendered = StepFiles.program(String.valueOf(index), env, context.paths(), workingDirectory, invocation.program(env));
+                    rendered = program(String.valueOf(index), env, workingDirectory, invocation.program(env));
                     if (invocation.post() != null) {
                         posts.add(invocation.post());
                     }
@@ -398,7 +412,7 @@ final class StepDriver {
                         rendered = script(subKey, env, sub.shell(), workingDirectory, Template.render(sub.run(), runScope));
                     } else {
                         env.putAll(invocation.env());
-                        rendered = StepFiles.program(subKey, env, context.paths(), workingDirectory, invocation.program(env));
+                        rendered = program(subKey, env, workingDirectory, invocation.program(env));
                     }
                     Executed executed = execute(index, subKey, name, rendered, timeoutSeconds, false);
                     if (executed == null) {
@@ -468,7 +482,7 @@ final class StepDriver {
         env.putAll(visible);
         env.putAll(post.env());
         states.getOrDefault(post.mainIndex(), Map.of()).forEach((name, value) -> env.put("STATE_" + name, value));
-        rendered = StepFiles.program(String.valueOf(index), env, context.paths(), null, post.program(env));
+        rendered = program(String.valueOf(index), env, null, post.program(env));
         Executed executed = execute(index, String.valueOf(index), post.name(), rendered, 0, true);
         if (executed == null) {
             return null;

@@ -20,6 +20,8 @@ public final class StepFiles {
     public static final String WORKSPACE = "/workspace";
     /** Where a step's runtime files are, by index: output, env, path, summary, state. */
     public static final String IO = "/forge/io/";
+    /** The real docker client, linked by a container job's init: execs into the job container need one that passes every variable on. */
+    public static final String DOCKER_CLIENT = "/forge/docker-client";
     public static final List<String> RUNTIME_FILES = List.of("output", "env", "path", "summary", "state");
 
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -62,17 +64,29 @@ public final class StepFiles {
      */
     public static Rendered inContainer(String key, Map<String, String> env, List<String> paths, String shell, String workingDirectory,
             String run, String container) {
-        StringBuilder names = new StringBuilder();
-        env.keySet().stream().filter(name -> !name.equals("PATH") && !name.isEmpty() && name.indexOf('=') < 0 && name.indexOf('\0') < 0)
-                .forEach(name -> names.append(" -e ").append(quote(name)));
         String script = "/forge/steps/" + key + "/run";
         String inside = shellCommand(shell == null || shell.isBlank() ? "default" : shell, script, "exec ");
-        Rendered launch = launch(key, env, paths, workingDirectory, exec -> exec + "docker exec -i -w " + quote(directory(workingDirectory))
-                + names + " " + quote(container) + " sh -c " + quote(inside));
+        Rendered launch = launch(key, env, paths, workingDirectory, exec -> exec + dockerExec(container, workingDirectory, env)
+                + " sh -c " + quote(inside));
         Map<String, RunnerSpec.RunnerFile> files = new LinkedHashMap<>();
         files.put(script.substring(1), file(run == null ? "" : run));
         files.putAll(launch.files());
         return new Rendered(files, launch.warnings());
+    }
+
+    /** A program run in the job container (a JavaScript action of a container job), its arguments reaching no shell. */
+    public static Rendered programInContainer(String key, Map<String, String> env, List<String> paths, String workingDirectory,
+            List<String> command, String container) {
+        return launch(key, env, paths, workingDirectory, exec -> exec + dockerExec(container, workingDirectory, env) + " "
+                + String.join(" ", command.stream().map(StepFiles::quote).toList()));
+    }
+
+    /** {@code docker exec} into the container, in the step's directory, every variable passed on by name (its value never on a command line). */
+    private static String dockerExec(String container, String workingDirectory, Map<String, String> env) {
+        StringBuilder names = new StringBuilder();
+        env.keySet().stream().filter(name -> !name.equals("PATH") && !name.isEmpty() && name.indexOf('=') < 0 && name.indexOf('\0') < 0)
+                .forEach(name -> names.append(" -e ").append(quote(name)));
+        return DOCKER_CLIENT + " exec -i -w " + quote(directory(workingDirectory)) + names + " " + quote(container);
     }
 
     /** A step that is a program rather than a script (an action's {@code node main.js}): its arguments reach no shell. */

@@ -572,12 +572,32 @@ class JobExecutionTest {
                 "docker run -d --name 'db' --network forge-job --network-alias 'db' -e 'POSTGRES_PASSWORD=eu-pw' -p '5432:5432' "
                         + "'--health-cmd' 'pg_isready -U postgres' '--health-interval' '1s' 'postgres:16' >/dev/null",
                 "forge_wait 'db' service",
-                "docker run -d --name forge-job --network forge-job -v /workspace:/workspace -v /forge:/forge -w /workspace -e 'MODE=ci' "
+                "docker run -d --name forge-job --network forge-job -v /workspace:/workspace -v /forge:/forge -w /workspace \"$@\" -e 'MODE=ci' "
                         + "'--cpus' '1' --entrypoint tail 'registry.local/app:3' -f /dev/null");
         assertThat(engine.script("init").indexOf("forge_wait 'db'")).isLessThan(engine.script("init").indexOf("starting the job container"));
-        assertThat(engine.launch(0)).contains("exec docker exec -i -w '/workspace' -e 'CI' ", " -e 'GITHUB_OUTPUT' ", " 'forge-job' sh -c ")
+        assertThat(engine.launch(0)).contains("exec /forge/docker-client exec -i -w '/workspace' -e 'CI' ", " -e 'GITHUB_OUTPUT' ", " 'forge-job' sh -c ")
                 .doesNotContain("-e 'PATH'");
         assertThat(engine.script(0)).isEqualTo("make 5432 forge-job");
+    }
+
+    @Test
+    void aContainerJobsJavaScriptActionsRunInTheContainerUnderTheRunnersNodeMountedThere() throws Exception {
+        ActionSource actions = oneAction(Map.of("action.yml", "runs: {using: node20, main: dist/main.js, post: dist/post.js}\n"));
+        JobDispatched base = dispatch(null, uses(0, "Greet", "acme/greet@v1", Map.of("who-to-greet", "Mona")));
+        JobDispatched.Job job = base.job();
+        JobDispatched dispatch = new JobDispatched(base.runId(), base.jobId(), 1, null, base.repository(), null, null, null, true, "w",
+                base.context(), new JobDispatched.Job(job.id(), job.group(), job.name(), job.condition(), null, false, Map.of(), null,
+                        Map.of(), null, null, List.of(), job.steps(), Dispatches.json("{\"image\": \"busybox\"}"), null, null));
+
+        execution(dispatch, Path.of("target/no-secrets"), actions).run();
+
+        assertThat(engine.script("init")).contains("forge_node=$(command -v node)", "ldd \"$forge_node\"",
+                "-v \"$forge_node:/__e/node/bin/node:ro\" -v \"$forge_loader:/__e/node/ld.so:ro\"");
+        String node = "'forge-job' '/__e/node/ld.so' '--library-path' '/__e/node/lib' '/__e/node/bin/node' ";
+        String root = "/forge/actions/acme/greet/" + ACTION_SHA;
+        assertThat(engine.launch(0)).contains("exec env 'INPUT_WHO-TO-GREET=Mona' /forge/docker-client exec -i -w '/workspace' ", " -e 'INPUT_WHO-TO-GREET' ",
+                node + "'" + root + "/dist/main.js'");
+        assertThat(engine.launch(1)).contains(node + "'" + root + "/dist/post.js'");
     }
 
     @Test

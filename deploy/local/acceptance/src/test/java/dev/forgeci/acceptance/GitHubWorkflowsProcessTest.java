@@ -572,6 +572,35 @@ class GitHubWorkflowsProcessTest {
     }
 
     @Test
+    void aContainerJobsJavaScriptActionsRunInsideItsContainerUnderTheRunnersNode() throws Exception {
+        mirrorCoreProbe();
+        String rid = Forge.newRepositoryId();
+        String commit = Forge.repository(rid).commit(Map.of("README.md", "a local action\n",
+                ".github/actions/where/action.yml", "runs: {using: node20, main: index.js}\n",
+                ".github/actions/where/index.js", "const fs = require('fs');\n"
+                        + "console.log(`sees /www: ${fs.existsSync('/www')}, workspace: ${fs.readFileSync('README.md', 'utf8').trim()}`);\n"),
+                "a local action");
+        String workflow = """
+                on: workflow_dispatch
+                jobs:
+                  probe:
+                    runs-on: ubuntu-latest
+                    container: %s/forge/busybox:1
+                    steps:
+                      - uses: ./.github/actions/where
+                      - id: probe
+                        uses: forge-test/core-probe@v1
+                        with: {who-to-greet: Container}
+                      - run: echo "greeting ${{ steps.probe.outputs.greeting }}, $PROBE_EXPORTED, www $(ls -d /www)"
+                """.formatted(dev.forgeci.testkit.TestInfra.registry());
+        Run run = new Run(trigger(new Forge.Pushed(rid, commit), workflow, Map.of()).statusCode(202).extract().path("runs[0].runId"));
+
+        assertThat(run.status()).as(run.transcript()).isEqualTo("success");
+        assertThat(run.lines("probe")).as(run.transcript()).containsSubsequence("sees /www: true, workspace: a local action",
+                "Hello Container x2", "greeting hello Container, exported by the probe, www /www", "post sees state: saved by main");
+    }
+
+    @Test
     void anActionThatFailsOrCannotBeFetchedFailsTheJobWithItsReason() throws Exception {
         mirrorCoreProbe();
         Run failing = dispatch("""
