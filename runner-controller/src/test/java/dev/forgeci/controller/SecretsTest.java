@@ -68,6 +68,35 @@ class SecretsTest {
     }
 
     @Test
+    void aSecretPrintedEncodedByTheRunnersOwnToolsIsMaskedInEveryForm() throws IOException {
+        String rid = TestJobs.repositoryId();
+        String special = "p@ss w/rd\"it's " + UUID.randomUUID();
+        writeSecret(rid.substring(4), "SPECIAL", special);
+        String late = "late-" + UUID.randomUUID();
+        TestJobs.Dispatch dispatch = new TestJobs.Dispatch("encoded", 1, rid,
+                step(1, "Base64", "printf '%s' \"$SPECIAL\" | base64 -w0; echo\nprintf 'x%s' \"$SPECIAL\" | base64 -w0; echo\n"
+                        + "printf 'xy%s' \"$SPECIAL\" | base64 -w0; echo"),
+                step(2, "Double base64", "printf 'dump: %s and more\\n' \"$SPECIAL\" | base64 -w0 | base64 -w0; echo"),
+                step(3, "JSON and URL", "python3 -c 'import json, os, urllib.parse; v = os.environ[\"SPECIAL\"]; "
+                        + "print(json.dumps({\"t\": v})); print(urllib.parse.quote(v, safe=\"\")); print(urllib.parse.quote_plus(v))'"),
+                step(4, "set -x", "bash -xc ': \"$SPECIAL\"' 2>&1"),
+                step(5, "Added at run time", "echo '::add-mask::" + late + "'\nprintf '%s' '" + late + "' | base64 -w0; echo"))
+                .withJob("secrets", List.of("SPECIAL"));
+
+        harness.dispatch(dispatch);
+        ControllerHarness.JobRecord job = harness.finished(dispatch, JOB_TIMEOUT);
+
+        assertThat(job.status()).as(String.join("\n", job.texts())).isEqualTo("success");
+        assertThat(job.texts(1)).hasSize(3).allMatch(text -> text.contains("***"));
+        assertThat(job.texts(2)).singleElement().asString().contains("***");
+        assertThat(job.texts(3)).containsExactly("{\"t\": \"***\"}", "***", "***");
+        assertThat(job.texts(4)).containsExactly("+ : '***'");
+        assertThat(job.texts(5)).containsExactly("***");
+        String whole = java.util.Base64.getEncoder().encodeToString(special.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(job.texts()).noneMatch(text -> text.contains(special) || text.contains(whole) || text.contains(late));
+    }
+
+    @Test
     void anUntrustedRunGetsNoSecrets() throws IOException {
         String rid = TestJobs.repositoryId();
         writeSecret(rid.substring(4), "API_TOKEN", "untrusted-" + UUID.randomUUID());

@@ -11,8 +11,9 @@ import java.util.Set;
 /**
  * Replaces a job's secret values with {@code ***} in raw output bytes, before they are decoded, so
  * invalid UTF-8 around a secret cannot hide it. A multi-line secret is masked line by line, because
- * the log is cut into lines before it is masked. Values can be added while the job runs
- * ({@code ::add-mask::}); they are masked from the next line on.
+ * the log is cut into lines before it is masked; its encoded forms ({@link SecretEncodings}) are
+ * masked too. Values can be added while the job runs ({@code ::add-mask::}, {@code core.setSecret});
+ * they are masked, in every form, from the next line on.
  */
 public final class SecretMasker {
 
@@ -56,6 +57,10 @@ public final class SecretMasker {
                 if (!line.isBlank()) {
                     pieces.add(line);
                 }
+            }
+            if (!value.isBlank()) {
+                // Encoded, even a multi-line value is one line (base64 -w0, a JSON string, a URL).
+                pieces.addAll(SecretEncodings.of(value));
             }
         }
         if (pieces.size() != before) {
