@@ -48,6 +48,12 @@ final class YamlSource {
     static final int MAX_FILE_BYTES = 256 * 1024;
     static final int MAX_COLLECTION_ALIASES = 50;
     static final int MAX_NODES = 50_000;
+    /**
+     * Characters of scalar text read in all, aliases counted each time they are read: a scalar
+     * anchored once and aliased thousands of times would otherwise cost its size each time, in the
+     * run request and in every service that reads it.
+     */
+    static final int MAX_EXPANDED_CHARS = 1024 * 1024;
 
     /** A key and its value, as written. */
     record Entry(ScalarNode key, Node value) {
@@ -66,6 +72,7 @@ final class YamlSource {
     private final Diagnostics diagnostics;
     private final List<String> lines;
     private int visited;
+    private long expandedChars;
 
     YamlSource(Diagnostics diagnostics, String text) {
         this.diagnostics = diagnostics;
@@ -152,6 +159,9 @@ final class YamlSource {
     Map<String, Entry> keys(MappingNode mapping, Set<String> allowed, String where, String noun, Map<String, String> foreign) {
         Map<String, Entry> entries = new LinkedHashMap<>();
         for (NodeTuple tuple : mapping.getValue()) {
+            if (tuple.getKeyNode() instanceof ScalarNode key) {
+                count(key);
+            }
             visit(tuple.getValueNode());
             if (!(tuple.getKeyNode() instanceof ScalarNode key) || isNull(tuple.getKeyNode())) {
                 diagnostics.error(tuple.getKeyNode(), "a " + noun + " " + where + " must be a plain name, not " + describe(tuple.getKeyNode()));
@@ -285,6 +295,18 @@ final class YamlSource {
         if (++visited > MAX_NODES) {
             diagnostics.error(node, "the workflow expands to more than " + MAX_NODES + " YAML nodes (through anchors and aliases); "
                     + "it was rejected without expanding it further");
+            throw new Abort();
+        }
+        if (node instanceof ScalarNode scalar) {
+            count(scalar);
+        }
+    }
+
+    private void count(ScalarNode scalar) {
+        expandedChars += scalar.getValue().length();
+        if (expandedChars > MAX_EXPANDED_CHARS) {
+            diagnostics.error(scalar, "the workflow's text comes to more than " + MAX_EXPANDED_CHARS / 1024 + " KiB through aliases of "
+                    + "its scalars (at most " + MAX_EXPANDED_CHARS / 1024 + " KiB); it was rejected without expanding it further");
             throw new Abort();
         }
     }

@@ -158,6 +158,22 @@ class ManualTriggerTest {
     }
 
     @Test
+    void aWorkflowWhoseAliasesWouldExpandAScalarThousandsOfTimesIs422NotAnOutOfMemoryError() {
+        String rid = TestEnvironment.newRepositoryId();
+        String commit = BareRepo.create(gateway.root(), rid).commit(Map.of("README.md", "x\n"), "one");
+        StringBuilder attack = new StringBuilder("env:\n  A: &a \"" + "x".repeat(100 * 1024) + "\"\nsteps:\n  - run: echo\n    env:\n");
+        for (int i = 0; i < 6_000; i++) {
+            attack.append("      K").append(i).append(": *a\n");
+        }
+
+        trigger(Map.of("repository", rid, "commit", commit, "workflow", attack.toString(), "workflowFile", ".forge/workflows/a.yaml"))
+                .statusCode(422)
+                .contentType("application/problem+json")
+                .body("errors[0].message", org.hamcrest.Matchers.startsWith("the workflow's text comes to more than 1024 KiB"));
+        assertThat(runRequested.matching(r -> r.value().contains(rid))).isEmpty();
+    }
+
+    @Test
     void aRepositoryWithoutWorkflowsGetsAClearAnswerNotARun() {
         String rid = TestEnvironment.newRepositoryId();
         String commit = BareRepo.create(gateway.root(), rid).commit(Map.of("README.md", "hello"), "no CI");

@@ -476,6 +476,26 @@ class WorkflowCompilerTest {
     }
 
     @Test
+    void aLargeScalarRepeatedThroughAliasesAsValuesOrDuplicateKeysIsRejectedBeforeItCostsItsExpandedSize() {
+        String big = "x".repeat(100 * 1024);
+        StringBuilder values = new StringBuilder("env:\n  A: &a \"" + big + "\"\nsteps:\n  - run: echo\n    env:\n");
+        StringBuilder keys = new StringBuilder("env:\n  A: &a \"" + big + "\"\nsteps:\n  - run: echo\n    env:\n");
+        for (int i = 0; i < 6_000; i++) {
+            values.append("      K").append(i).append(": *a\n");
+            keys.append("      ? *a\n      : ").append(i).append('\n');
+        }
+        long started = System.nanoTime();
+        for (String attack : List.of(values.toString(), keys.toString())) {
+            assertThat(attack.length()).isLessThan(WorkflowCompiler.MAX_FILE_BYTES);
+            List<String> problems = compiler.check(FILE, attack).errors().stream().map(WorkflowError::message).toList();
+            // a few duplicate keys may be said first; then the file is given up on, without reading the rest
+            assertThat(problems).hasSizeLessThan(20).last().asString().startsWith("the workflow's text comes to more than 1024 KiB "
+                    + "through aliases of its scalars");
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
     void shellsSecretsAndVariableNamesAreChecked() {
         assertThat(errors("""
                 secrets: [npm-token]
