@@ -82,7 +82,9 @@ public final class ServiceProcess implements AutoCloseable {
         if (process != null && process.isAlive()) {
             return;
         }
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx384m", "-Dquarkus.http.port=" + port));
+        // Loopback only, as `forge up` runs them: a job's runner reaches the bridge address, never the services.
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx384m", "-Dquarkus.http.port=" + port,
+                "-Dquarkus.http.host=127.0.0.1"));
         config.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", appJar.toString()));
         try {
