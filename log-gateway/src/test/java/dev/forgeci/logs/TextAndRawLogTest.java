@@ -62,6 +62,22 @@ class TextAndRawLogTest extends LiveGatewayTest {
     }
 
     @Test
+    void aLineThatWouldMakeTheViewersTerminalAnswerOrWriteItsClipboardIsShownNotObeyedInBothModes() {
+        RunFeeder run = new RunFeeder(kafka);
+        LogClient raw = open(run.runId, "&mode=raw");
+        LogClient frames = open(run.runId, "");
+        run.run("running").jobStarted("build")
+                .lines("build", 1, 1, 1, n -> "\u001b]52;c;cm0gLXJmIH4K\u0007\u001b[6n\u001b[32mgreen\u001b[0m")
+                .jobFinished("build", "success", 0).runFinished("success", Map.of("build", run.chunks("build")));
+        raw.awaitClosed(Duration.ofSeconds(30));
+        frames.awaitEnd(Duration.ofSeconds(30));
+
+        String safe = "\u241b]52;c;cm0gLXJmIH4K\u0007\u241b[6n\u001b[32mgreen\u001b[0m";
+        assertThat(String.join("", raw.messages())).contains(safe + "\r\n").doesNotContain("\u001b]52").doesNotContain("\u001b[6n");
+        assertThat(frames.lineTexts()).as("the viewer's JSON frames").contains(safe);
+    }
+
+    @Test
     void linesOfAStepWhoseStartNeverArrivesAreShownUnderItsIndexOnce() {
         RunFeeder run = new RunFeeder(kafka);
         LogClient raw = open(run.runId, "&mode=raw");

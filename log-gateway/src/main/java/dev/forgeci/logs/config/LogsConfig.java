@@ -9,6 +9,13 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "forge.logs")
 public interface LogsConfig {
 
+    /**
+     * Whether lines may carry the escape sequences that make a terminal answer or write the
+     * clipboard (device queries, OSC 52, DCS); off: they are shown, not obeyed ({@code TerminalText}).
+     */
+    @WithDefault("false")
+    boolean allowTerminalQueries();
+
     /** Bytes of frames kept per run; past it the lines are dropped behind a visible notice. */
     @WithDefault("67108864")
     long maxBytesPerRun();

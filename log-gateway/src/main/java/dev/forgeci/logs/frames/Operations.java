@@ -17,6 +17,7 @@ import dev.forgeci.logs.events.JobEvent;
 import dev.forgeci.logs.events.LogChunk;
 import dev.forgeci.logs.events.RunEvent;
 import dev.forgeci.logs.frames.WireFrames.JobFrame;
+import dev.forgeci.logs.config.LogsConfig;
 import dev.forgeci.logs.frames.WireFrames.RunFrame;
 import dev.forgeci.logs.frames.WireFrames.RunSummary;
 import dev.forgeci.logs.frames.WireFrames.StepFrame;
@@ -34,10 +35,12 @@ public class Operations {
 
     private final ObjectMapper json;
     private final Clock clock;
+    private final boolean terminalQueries;
 
-    public Operations(ObjectMapper json) {
+    public Operations(ObjectMapper json, LogsConfig config) {
         this.json = json;
         this.clock = Clock.systemUTC();
+        this.terminalQueries = config.allowTerminalQueries();
     }
 
     public Operation of(LogChunk chunk) {
@@ -55,7 +58,8 @@ public class Operations {
         for (int i = 0; i < lines.size(); i++) {
             LogChunk.Line line = lines.get(i);
             String stream = line.stream() == null ? "stdout" : line.stream();
-            String text = line.text() == null ? "" : line.text();
+            String written = line.text() == null ? "" : line.text();
+            String text = terminalQueries ? written : TerminalText.safe(written);
             String body = framePrefix + line.step() + ",\"stream\":" + quote(stream) + ",\"line\":" + (firstLine + i)
                     + ",\"text\":" + quote(text) + "}";
             String raw = "system".equals(stream) ? SYSTEM_STYLE + text + RESET + CRLF : text + CRLF;
