@@ -69,7 +69,8 @@ public class RadicleWebhookResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(operationId = "receiveRadicleWebhook", summary = "Receive a Radicle webhook (push or patch)",
             description = "Signed with HMAC-SHA256 of the raw body (X-Hub-Signature-256 or x-radicle-signature: sha256=<hex>), "
-                    + "with the repository's secret or the global one. A redelivery (same X-Request-UUID) gets the first answer again.")
+                    + "with the repository's secret or the global one; X-Request-UUID is required. A redelivery (the same signed body, "
+                    + "whatever its X-Request-UUID) gets the first answer again.")
     @APIResponse(responseCode = "202", description = "runs started",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TriggerResponse.class)))
     @APIResponse(responseCode = "200", description = "acknowledged; nothing to run (the reason is in `ignored`)",
@@ -92,21 +93,24 @@ public class RadicleWebhookResource {
         if (hook.isEmpty()) {
             throw new ProblemException(ProblemType.MALFORMED_BODY, "the body is not a Radicle webhook JSON object");
         }
-        String deliveryId = requestId != null && REQUEST_ID.matcher(requestId).matches() ? requestId : null;
-        if (deliveryId == null) {
-            return toResponse(handle(hook.get(), eventType, null));
+        if (requestId == null || !REQUEST_ID.matcher(requestId).matches()) {
+            throw new ProblemException(ProblemType.MALFORMED_BODY, "the X-Request-UUID header is missing or is not a delivery id "
+                    + "(letters, digits and '-', at most 100): it is how a redelivery is told from a new event");
         }
-        Optional<Answer> replay = claim(deliveryId);
+        String deliveryId = requestId;
+        // The delivery id is not signed, so a captured delivery resent under a new id is known by its signed body.
+        String delivery = WebhookDeliveries.digest(eventType, body);
+        Optional<Answer> replay = claim(delivery);
         if (replay.isPresent()) {
-            Log.infof("webhook %s redelivered; replaying its first answer (%d)", deliveryId, replay.get().status());
+            Log.infof("webhook %s: this body was delivered before; replaying its first answer (%d)", deliveryId, replay.get().status());
             return toResponse(replay.get());
         }
         Answer answer = handle(hook.get(), eventType, deliveryId);
         try {
             if (answer.status() >= 500) {
-                deliveries.forget(deliveryId); // transient: a redelivery should try again
+                deliveries.forget(delivery); // transient: a redelivery should try again
             } else {
-                deliveries.remember(deliveryId, answer);
+                deliveries.remember(delivery, answer);
             }
         } catch (RuntimeException e) {
             Log.warnf("webhook %s: could not store its answer for redeliveries: %s", deliveryId, e.getMessage());

@@ -11,9 +11,10 @@ import io.quarkus.redis.datasource.value.SetArgs;
 import io.quarkus.redis.datasource.value.ValueCommands;
 
 /**
- * Webhook de-duplication on {@code X-Request-UUID}, in Redis so every replica sees it: the first
- * delivery claims the id, its answer is stored, and a redelivery gets that answer back instead of
- * starting runs again.
+ * Webhook de-duplication, in Redis so every replica sees it: a delivery is known by the SHA-256 of
+ * its event type and its signed body (a redelivery's {@code X-Request-UUID} is the same, but it is not signed: a
+ * captured delivery resent under a new id must not start runs again). The first delivery claims
+ * the digest, its answer is stored, and a redelivery gets that answer back.
  */
 @ApplicationScoped
 public class WebhookDeliveries {
@@ -42,6 +43,18 @@ public class WebhookDeliveries {
     public static class InProgress extends RuntimeException {
         public InProgress() {
             super(null, null, false, false);
+        }
+    }
+
+    /** The key a delivery is known by: the hex SHA-256 of its event type and its body. */
+    public static String digest(String eventType, byte[] body) {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            sha.update((eventType == null ? "" : eventType).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            sha.update((byte) '\n');
+            return java.util.HexFormat.of().formatHex(sha.digest(body));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
         }
     }
 

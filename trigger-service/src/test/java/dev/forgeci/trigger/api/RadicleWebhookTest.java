@@ -28,6 +28,7 @@ import dev.forgeci.testkit.StatusReceiver;
 import dev.forgeci.trigger.Fixtures;
 import dev.forgeci.trigger.TestEnvironment;
 import dev.forgeci.trigger.TestKafka;
+import dev.forgeci.trigger.infra.WebhookDeliveries;
 import dev.forgeci.trigger.radicle.WebhookSecrets;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -154,29 +155,46 @@ class RadicleWebhookTest {
     }
 
     @Test
-    void aRedeliveryGetsTheFirstAnswerAndStartsNoSecondRun() {
+    void aRedeliveryOrACapturedDeliveryReplayedUnderANewIdGetsTheFirstAnswerAndStartsNoSecondRun() {
         String rid = TestEnvironment.newRepositoryId();
-        String commit = BareRepo.create(gateway.root(), rid).commit("master", Map.of(".forge/workflows/ci.yaml", PUSH_WORKFLOW), "ci");
+        BareRepo repo = BareRepo.create(gateway.root(), rid);
+        String commit = repo.commit("master", Map.of(".forge/workflows/ci.yaml", PUSH_WORKFLOW), "ci");
         ObjectNode hook = push(rid, commit);
         String delivery = UUID.randomUUID().toString();
 
         ExtractableResponse<Response> first = sendSigned(hook, delivery).statusCode(202).extract();
         ExtractableResponse<Response> again = sendSigned(hook, delivery).statusCode(202).extract();
         assertThat(again.asString()).isEqualTo(first.asString());
-        String other = sendSigned(hook, UUID.randomUUID().toString()).statusCode(202).extract().path("runs[0].runId");
+        // X-Request-UUID is not signed: an attacker who captured the delivery can send it under any id
+        ExtractableResponse<Response> replayed = sendSigned(hook, UUID.randomUUID().toString()).statusCode(202).extract();
+        assertThat(replayed.asString()).isEqualTo(first.asString());
+        String next = sendSigned(push(rid, repo.commit("master", Map.of("README.md", "next"), "next")), UUID.randomUUID().toString())
+                .statusCode(202).extract().path("runs[0].runId");
 
-        runRequested.awaitOne(r -> other.equals(r.key()), Duration.ofSeconds(30));
+        runRequested.awaitOne(r -> next.equals(r.key()), Duration.ofSeconds(30));
         runRequested.awaitOne(r -> first.path("runs[0].runId").equals(r.key()), Duration.ofSeconds(30));
         assertThat(runRequested.matching(r -> r.value().contains(rid))).extracting(KafkaTestClient.Seen::key)
-                .containsExactlyInAnyOrder(first.path("runs[0].runId"), other);
+                .containsExactlyInAnyOrder(first.path("runs[0].runId"), next);
+    }
+
+    @Test
+    void aDeliveryWithoutARequestIdIs400AndStartsNothing() {
+        String rid = TestEnvironment.newRepositoryId();
+        String commit = BareRepo.create(gateway.root(), rid).commit("master", Map.of(".forge/workflows/ci.yaml", PUSH_WORKFLOW), "ci");
+        byte[] body = Fixtures.serialize(push(rid, commit));
+        send(body, Map.of("X-Hub-Signature-256", Fixtures.sign(body))).statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", equalTo("the X-Request-UUID header is missing or is not a delivery id (letters, digits and '-', at most "
+                        + "100): it is how a redelivery is told from a new event"));
+        assertThat(runRequested.matching(r -> r.value().contains(rid))).isEmpty();
     }
 
     @Test
     void aRedeliveryWhileTheFirstIsStillBeingProcessedIsToldToRetry() {
         String delivery = UUID.randomUUID().toString();
         // What the first delivery's claim looks like while it reads workflows and waits for Kafka.
-        redis.value(String.class).set("forge:trigger:webhook:" + delivery, "{\"status\":0}");
         byte[] body = Fixtures.serialize(push(TestEnvironment.newRepositoryId(), "765823c686caa89db0b76c19595189ac1fde4e8e"));
+        redis.value(String.class).set("forge:trigger:webhook:" + WebhookDeliveries.digest(null, body), "{\"status\":0}");
         send(body, Map.of("X-Request-UUID", delivery, "X-Hub-Signature-256", Fixtures.sign(body))).statusCode(409)
                 .contentType("application/problem+json")
                 .header("Retry-After", "5")
@@ -261,7 +279,8 @@ class RadicleWebhookTest {
                 .body("ignored", equalTo("patch 731309bf14ee65adb1287a45121b016ee3a06f03 is merged; only open patches start runs"));
 
         byte[] issue = Fixtures.serialize(push(rid, commit));
-        send(issue, Map.of("X-Hub-Signature-256", Fixtures.sign(issue), "x-radicle-event-type", "issue")).statusCode(200)
+        send(issue, Map.of("X-Hub-Signature-256", Fixtures.sign(issue), "x-radicle-event-type", "issue", "X-Request-UUID",
+                UUID.randomUUID().toString())).statusCode(200)
                 .body("ignored", equalTo("`issue` events do not start runs; only push and patch do"))
                 .body("commit", nullValue());
         assertThat(runRequested.matching(r -> r.value().contains(rid) || r.value().contains(bare))).isEmpty();
