@@ -641,23 +641,22 @@ class GitHubWorkflowsProcessTest {
         String commit = Forge.repository(rid).commit(Map.of(".github/workflows/build.yml", """
                 on:
                   workflow_call:
-                    inputs:
-                      greeting: {type: string, required: true}
-                      loud: {type: boolean, default: false}
-                    outputs:
-                      said:
-                        value: ${{ jobs.shout.outputs.said }}
                     secrets:
-                      token: {required: false}
+                      token: {description: 'not passed by the caller, so empty'}
+                    inputs:
+                      loud: {type: boolean, default: false}
+                      greeting: {description: who to greet, type: string, required: true}
+                    outputs:
+                      said: {description: what shout said, value: '${{ jobs.shout.outputs.said }}'}
                 jobs:
                   hello:
-                    runs-on: ubuntu-latest
-                    outputs: {word: '${{ steps.w.outputs.word }}'}
                     steps:
-                      - id: w
-                        run: |
+                      - run: |
                           echo "hello ${{ inputs.greeting }} loud=${{ inputs.loud }} job=$GITHUB_JOB token=[${{ secrets.token }}]"
                           echo "word=${{ inputs.greeting }}" >> "$GITHUB_OUTPUT"
+                        id: w
+                    outputs: {word: '${{ steps.w.outputs.word }}'}
+                    runs-on: ubuntu-latest
                   shout:
                     needs: hello
                     if: inputs.loud
@@ -681,12 +680,10 @@ class GitHubWorkflowsProcessTest {
                       - id: w
                         run: echo "word=moon" >> "$GITHUB_OUTPUT"
                   local:
-                    name: Local
-                    needs: setup
                     uses: ./.github/workflows/build.yml
-                    with:
-                      greeting: ${{ needs.setup.outputs.word }}
-                      loud: true
+                    needs: [setup]
+                    with: {loud: true, greeting: '${{ needs.setup.outputs.word }}'}
+                    name: Local
                   shared:
                     uses: forge-test/shared-workflows/.github/workflows/greet.yml@v1
                     with: {who: Mona}
