@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
 
 import java.util.List;
 import java.util.UUID;
@@ -79,8 +80,43 @@ class RunsApiTest extends SchedulerTestSupport {
     void readsAndWritesNeedAToken() {
         given().when().get("/api/runs").then().statusCode(401).contentType("application/problem+json")
                 .header("WWW-Authenticate", containsString("Bearer")).body("detail", containsString("Bearer"));
-        given().header("Authorization", "Bearer wrong").when().post("/api/runs/x/cancel").then().statusCode(401);
+        given().header("Authorization", "Bearer wrong").when().post("/api/runs/x/cancel").then().statusCode(401)
+                .contentType("application/problem+json").body("detail", startsWith("The bearer token is not one this server accepts;"));
         given().header("Authorization", "Bearer second-token").when().get("/api/runs").then().statusCode(200);
+    }
+
+    @Test
+    void aReadOnlyTokenReadsButCannotCancelOrRerun() {
+        String runId = submit(RunRequests.push(RunRequests.newRepository()).job("build"));
+        awaitRunStatus(runId, "queued");
+
+        reader().when().get("/api/runs/" + runId).then().statusCode(200).body("runId", equalTo(runId));
+        reader().when().post("/api/runs/" + runId + "/cancel").then().statusCode(403).contentType("application/problem+json")
+                .body("detail", equalTo("the token `reader` lacks the scope this needs."));
+        reader().when().post("/api/runs/" + runId + "/rerun").then().statusCode(403);
+        api().when().get("/api/runs/" + runId).then().body("status", equalTo("queued"));
+    }
+
+    @Test
+    void aTokenOfOneRepositorySeesAndCancelsOnlyThatRepositorysRuns() {
+        String own = submit(RunRequests.push(SCOPED_REPOSITORY).job("build"));
+        String other = RunRequests.newRepository();
+        String foreign = submit(RunRequests.push(other).job("build"));
+        awaitRunStatus(own, "queued");
+        awaitRunStatus(foreign, "queued");
+
+        scoped().when().get("/api/runs/" + own).then().statusCode(200);
+        scoped().when().get("/api/runs/" + foreign).then().statusCode(403).contentType("application/problem+json")
+                .body("detail", equalTo("the token `scoped` may not read in " + other + "."));
+        scoped().when().post("/api/runs/" + foreign + "/cancel").then().statusCode(403);
+        scoped().queryParam("repository", other).when().get("/api/runs").then().statusCode(403);
+        List<String> listed = scoped().queryParam("size", 100).when().get("/api/runs").then().statusCode(200)
+                .extract().path("runs.runId");
+        assertThat(listed).contains(own).doesNotContain(foreign);
+        api().when().get("/api/runs/" + foreign).then().body("status", equalTo("queued"));
+
+        scoped().when().post("/api/runs/" + own + "/cancel").then().statusCode(202);
+        awaitRunStatus(own, "cancelled");
     }
 
     @Test

@@ -33,6 +33,7 @@ import dev.forgeci.testkit.KafkaTestClient;
 import dev.forgeci.testkit.RedisServerProcess;
 import dev.forgeci.testkit.ServiceProcess;
 import dev.forgeci.testkit.TestInfra;
+import dev.forgeci.testkit.TestTokens;
 
 /**
  * The packaged scheduler as a real process, killed with SIGKILL while runs are queued and some
@@ -68,7 +69,7 @@ class SchedulerCrashProcessTest {
         // broker; repositories of this test only, so that history schedules nothing else.
         config.put("forge.scheduler.repository-filter", Pattern.quote(prefix) + ".*");
         config.put("forge.scheduler.rebuild.window", "PT10M");
-        config.put("forge.auth.tokens", "crash-token");
+        config.putAll(TestTokens.withOperator("crash-token", Map.of()));
         kafka = new KafkaTestClient();
         runEvents = kafka.watch(Topics.RUN_EVENTS);
         startScheduler(RedisServerProcess.start());

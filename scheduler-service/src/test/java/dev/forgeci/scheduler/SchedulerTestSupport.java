@@ -25,6 +25,7 @@ import io.restassured.specification.RequestSpecification;
 abstract class SchedulerTestSupport {
 
     static final String TOKEN = "test-token";
+    static final String SCOPED_REPOSITORY = "rad:zSchedTestScopedRepository1";
     static final Duration WAIT = Duration.ofSeconds(30);
 
     static KafkaTestClient kafka;
@@ -108,5 +109,15 @@ abstract class SchedulerTestSupport {
 
     static RequestSpecification api() {
         return given().header("Authorization", "Bearer " + TOKEN);
+    }
+
+    /** The test profile's token that may only read. */
+    static RequestSpecification reader() {
+        return given().header("Authorization", "Bearer second-token");
+    }
+
+    /** The test profile's token that may write in {@link #SCOPED_REPOSITORY} alone. */
+    static RequestSpecification scoped() {
+        return given().header("Authorization", "Bearer scoped-token");
     }
 }

@@ -7,10 +7,15 @@ import jakarta.ws.rs.core.UriInfo;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import dev.forgeci.access.Refusal;
 import dev.forgeci.scheduler.infra.StoreUnavailableException;
 import dev.forgeci.scheduler.runs.RunConflictException;
 import dev.forgeci.scheduler.runs.RunNotFoundException;
 import io.quarkus.logging.Log;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import io.vertx.ext.web.RoutingContext;
 
 /** Every error of the API as application/problem+json. */
 public class ProblemMappers {
@@ -18,6 +23,19 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public RestResponse<Problem> problem(ProblemException e, UriInfo uri) {
         return answer(e.problem(uri.getPath()));
+    }
+
+    /** No token, an unknown one (401 with a challenge) or one that may not do this (403). */
+    @ServerExceptionMapper({ UnauthorizedException.class, ForbiddenException.class, AuthenticationFailedException.class })
+    public RestResponse<Problem> refused(SecurityException e, RoutingContext request, UriInfo uri) {
+        Refusal refusal = Refusal.of(e, request);
+        RestResponse.ResponseBuilder<Problem> response = RestResponse.ResponseBuilder.<Problem> create(refusal.status())
+                .entity(Problem.of(refusal.status(), refusal.slug(), refusal.title(), refusal.detail(), uri.getPath()))
+                .type(Problem.MEDIA_TYPE);
+        if (refusal.challenges()) {
+            response.header(jakarta.ws.rs.core.HttpHeaders.WWW_AUTHENTICATE, Refusal.CHALLENGE);
+        }
+        return response.build();
     }
 
     @ServerExceptionMapper

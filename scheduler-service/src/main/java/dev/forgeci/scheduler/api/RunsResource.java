@@ -7,6 +7,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -23,6 +24,9 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import dev.forgeci.access.Caller;
+import dev.forgeci.access.CurrentCaller;
+import dev.forgeci.access.Scope;
 import dev.forgeci.scheduler.config.SchedulerConfig;
 import dev.forgeci.scheduler.infra.RunStore;
 import dev.forgeci.scheduler.runs.Changes;
@@ -45,11 +49,13 @@ public class RunsResource {
     private final RunStore store;
     private final SchedulerEngine engine;
     private final SchedulerConfig config;
+    private final CurrentCaller caller;
 
-    public RunsResource(RunStore store, SchedulerEngine engine, SchedulerConfig config) {
+    public RunsResource(RunStore store, SchedulerEngine engine, SchedulerConfig config, CurrentCaller caller) {
         this.store = store;
         this.engine = engine;
         this.config = config;
+        this.caller = caller;
     }
 
     public record RunPage(List<RunView> runs, int page, int size, long total) {
@@ -59,8 +65,10 @@ public class RunsResource {
     }
 
     @GET
+    @RolesAllowed(Scope.READ_ROLE)
     @Operation(summary = "Runs, newest first", description = "Optionally of one repository (rad:…), one status and one commit "
-            + "(the viewer's page of a commit's runs; the latest " + MAX_COMMIT_RUNS + " of a commit are listed); paged from page 0.")
+            + "(the viewer's page of a commit's runs; the latest " + MAX_COMMIT_RUNS + " of a commit are listed); paged from page 0. "
+            + "A token limited to one repository lists that one's; one limited to several must name one.")
     public RunPage list(@QueryParam("repository") String repository, @QueryParam("status") String status,
             @QueryParam("commit") String commit,
             @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("20") int size) {
@@ -75,7 +83,7 @@ public class RunsResource {
                 throw ProblemException.badRequest("status must be one of queued, running, success, failure, cancelled, error.");
             }
         }
-        String oneRepository = repository == null || repository.isBlank() ? null : repository;
+        String oneRepository = readable(repository == null || repository.isBlank() ? null : repository);
         if (commit != null && !commit.isBlank()) {
             if (!COMMIT.matcher(commit).matches()) {
                 throw ProblemException.badRequest("commit must be a full commit id (40 or 64 hexadecimal digits), not `" + commit + "`.");
@@ -93,16 +101,19 @@ public class RunsResource {
 
     @GET
     @Path("{runId}")
+    @RolesAllowed(Scope.READ_ROLE)
     @Operation(summary = "One run with its jobs and steps, statuses, reasons and timings")
     public RunView get(@PathParam("runId") String runId) {
-        return RunView.detail(store.find(runId).orElseThrow(() -> new RunNotFoundException(runId)));
+        return RunView.detail(allowed(Scope.READ, runId));
     }
 
     @POST
     @Path("{runId}/cancel")
     @Operation(summary = "Cancel a run", description = "Queued jobs end cancelled at once; running ones are asked to stop, "
             + "and the run ends cancelled when they have. 409 when the run has already ended.")
+    @RolesAllowed(Scope.WRITE_ROLE)
     public RestResponse<RunView> cancel(@PathParam("runId") String runId) {
+        allowed(Scope.WRITE, runId);
         apply(changes -> {
             engine.scheduler().cancelOnRequest(runId, changes);
             return null;
@@ -114,9 +125,38 @@ public class RunsResource {
     @Path("{runId}/rerun")
     @Operation(summary = "Run the same commit and workflow again", description = "The new run links to this one (rerunOf). "
             + "409 while this run has not ended.")
+    @RolesAllowed(Scope.WRITE_ROLE)
     public RestResponse<Rerun> rerun(@PathParam("runId") String runId) {
+        allowed(Scope.WRITE, runId);
         String newRunId = apply(changes -> engine.scheduler().rerun(runId, changes));
         return RestResponse.accepted(new Rerun(newRunId, runId, "/api/runs/" + newRunId));
+    }
+
+    /** The run, once the caller may do what {@code needed} allows in its repository (403 otherwise; 404 if it is unknown). */
+    private Run allowed(Scope needed, String runId) {
+        Run run = store.find(runId).orElseThrow(() -> new RunNotFoundException(runId));
+        caller.require(needed, run.repositoryId());
+        return run;
+    }
+
+    /**
+     * The repository a list is limited to: the one asked for, which the caller must be able to read;
+     * or, when none is asked for, the one repository a token is limited to.
+     */
+    private String readable(String asked) {
+        Caller who = caller.get();
+        if (asked != null) {
+            who.require(Scope.READ, asked);
+            return asked;
+        }
+        if (who.seesEveryRepository()) {
+            return null;
+        }
+        if (who.repositories().size() == 1) {
+            return who.repositories().iterator().next();
+        }
+        throw ProblemException.badRequest("The token `" + who.name() + "` reads " + who.repositories().size()
+                + " repositories; name one with ?repository=.");
     }
 
     private <T> T apply(Function<Changes, T> action) {
