@@ -25,6 +25,7 @@ import dev.forgeci.testkit.KafkaBrokerProcess;
 import dev.forgeci.testkit.KafkaTestClient;
 import dev.forgeci.testkit.ServiceProcess;
 import dev.forgeci.testkit.TestInfra;
+import dev.forgeci.testkit.TestTokens;
 import io.restassured.response.ValidatableResponse;
 
 /**
@@ -44,12 +45,11 @@ class KafkaOutageProcessTest {
     @BeforeAll
     static void start() {
         broker = KafkaBrokerProcess.start(KafkaBrokerProcess.libsFromLauncher(), Path.of(System.getProperty("forge.test.topics")));
-        service = ServiceProcess.start("trigger-service", Path.of(System.getProperty("forge.test.app-jar")), Map.of(
+        service = ServiceProcess.start("trigger-service", Path.of(System.getProperty("forge.test.app-jar")), TestTokens.withOperator(TOKEN, Map.of(
                 "kafka.bootstrap.servers", broker.bootstrap(),
                 "quarkus.redis.hosts", TestInfra.redisUri(),
                 "mp.messaging.connector.smallrye-kafka.group.id", "trigger-service-outage-" + UUID.randomUUID(),
-                "forge.auth.tokens", TOKEN,
-                "forge.seed.default-url", "http://127.0.0.1:9"));
+                "forge.seed.default-url", "http://127.0.0.1:9")));
         kafka = new KafkaTestClient(broker.bootstrap());
     }
 

@@ -3,6 +3,7 @@ package dev.forgeci.trigger.api;
 import java.time.Duration;
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -21,6 +22,8 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.forgeci.access.CurrentCaller;
+import dev.forgeci.access.Scope;
 import dev.forgeci.trigger.config.ForgeConfig;
 import dev.forgeci.trigger.infra.RunStatusStore;
 import dev.forgeci.trigger.radicle.Admission;
@@ -31,6 +34,7 @@ import dev.forgeci.trigger.run.Outcome;
 import dev.forgeci.trigger.run.RunStarter;
 import dev.forgeci.trigger.run.RunWatch;
 import dev.forgeci.trigger.run.TriggerRejected;
+import dev.forgeci.trigger.run.TriggerRequest;
 import dev.forgeci.trigger.run.Ulid;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
@@ -48,8 +52,11 @@ public class BrokerResource {
     private final RunStatusStore store;
     private final RunWatch watch;
     private final ForgeConfig config;
+    private final CurrentCaller caller;
 
-    public BrokerResource(RadicleTriggers triggers, RunStarter starter, RunStatusStore store, RunWatch watch, ForgeConfig config) {
+    public BrokerResource(RadicleTriggers triggers, RunStarter starter, RunStatusStore store, RunWatch watch, ForgeConfig config,
+            CurrentCaller caller) {
+        this.caller = caller;
         this.triggers = triggers;
         this.starter = starter;
         this.store = store;
@@ -60,7 +67,7 @@ public class BrokerResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @BearerToken(BearerToken.Access.WRITE)
+    @RolesAllowed(Scope.RUN_ROLE)
     @Operation(operationId = "startBrokerRun", summary = "Start the runs of a radicle-ci-broker request",
             description = "The body is the broker's request line (adapter protocol v1), unchanged. `runId` in the answer is the "
                     + "run the adapter reports to the broker and waits on; it stands for all runs the request started.")
@@ -76,7 +83,9 @@ public class BrokerResource {
         if (admission instanceof Admission.Ignore ignore) {
             return Response.ok(TriggerResponse.ignored(ignore.reason())).build();
         }
-        Outcome outcome = starter.start(((Admission.Admit) admission).request());
+        TriggerRequest request = ((Admission.Admit) admission).request();
+        caller.require(Scope.RUN, request.repositoryId());
+        Outcome outcome = starter.start(request);
         if (!outcome.started()) {
             return Response.ok(TriggerResponse.of(outcome)).build();
         }
@@ -93,7 +102,7 @@ public class BrokerResource {
     @GET
     @Path("/runs/{runId}")
     @Produces(MediaType.APPLICATION_JSON)
-    @BearerToken(BearerToken.Access.READ)
+    @RolesAllowed(Scope.READ_ROLE)
     @Operation(operationId = "awaitBrokerRun", summary = "Wait until the runs of a broker request finished",
             description = "A long poll: answers as soon as every run of the group reached a terminal status, or after `wait` "
                     + "seconds (at most forge.broker.max-wait) with `finished: false`; the adapter then asks again.")

@@ -4,7 +4,10 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** {@code POST /api/triggers}: only {@code repository} and one of {@code commit}/{@code ref} are required. */
+/**
+ * {@code POST /api/triggers}: only {@code repository} and one of {@code commit}/{@code ref} are required.
+ * Who asked is the token's name, never a field of the body.
+ */
 @Schema(description = "A manual run, as the IDE sends it")
 public record ManualTrigger(
         @Schema(required = true, example = "rad:z3gqcJUoA1n9HaHKufZs5FCSGazv5") String repository,
@@ -15,6 +18,5 @@ public record ManualTrigger(
         @Schema(description = "with `workflow`: the path the inline text stands for, shown in errors; without it: the one "
                 + "workflow of the repository to run", example = ".github/workflows/ci.yml") String workflowFile,
         @Schema(description = "the workflow_dispatch inputs, by name (strings, booleans or numbers)") ObjectNode inputs,
-        @Schema(description = "the seed to read from; must be on the allowlist", example = "https://seed.example.org") String seed,
-        @Schema(description = "who asked, shown on the run; default: a fingerprint of the token") String actor) {
+        @Schema(description = "the seed to read from; must be on the allowlist", example = "https://seed.example.org") String seed) {
 }

@@ -6,12 +6,11 @@ import java.util.Locale;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -21,6 +20,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.forgeci.access.CurrentCaller;
+import dev.forgeci.access.Scope;
 import dev.forgeci.trigger.radicle.Identifiers;
 import dev.forgeci.trigger.radicle.Seeds;
 import dev.forgeci.trigger.run.FieldError;
@@ -39,26 +40,28 @@ public class ManualTriggerResource {
 
     private final RunStarter starter;
     private final Seeds seeds;
+    private final CurrentCaller caller;
 
-    public ManualTriggerResource(RunStarter starter, Seeds seeds) {
+    public ManualTriggerResource(RunStarter starter, Seeds seeds, CurrentCaller caller) {
         this.starter = starter;
         this.seeds = seeds;
+        this.caller = caller;
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @BearerToken(BearerToken.Access.WRITE)
+    @RolesAllowed(Scope.RUN_ROLE)
     @Operation(operationId = "startManualRun", summary = "Start a manual run",
             description = "Reads the workflows at the commit (or uses the inline one), validates them and records one run per "
                     + "workflow. Answers only after Kafka acknowledged every run.")
     @APIResponse(responseCode = "202", description = "runs started; watch each on its WebSocket path",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TriggerResponse.class)))
-    public Response trigger(ManualTrigger body, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        return Response.accepted(TriggerResponse.of(starter.start(validated(body, authorization)))).build();
+    public Response trigger(ManualTrigger body) {
+        return Response.accepted(TriggerResponse.of(starter.start(validated(body)))).build();
     }
 
-    private TriggerRequest validated(ManualTrigger body, String authorization) {
+    private TriggerRequest validated(ManualTrigger body) {
         if (body == null) {
             throw new TriggerRejected(List.of(new FieldError("body", "send a JSON object with repository and commit or ref")));
         }
@@ -92,12 +95,11 @@ public class ManualTriggerResource {
         if (body.inputs() != null && body.inputs().size() > 100) {
             errors.add(new FieldError("inputs", "at most 100 inputs may be given, not " + body.inputs().size()));
         }
-        if (body.actor() != null && (body.actor().length() > 100 || body.actor().chars().anyMatch(Character::isISOControl))) {
-            errors.add(new FieldError("actor", "must be at most 100 printable characters"));
-        }
         if (!errors.isEmpty()) {
             throw new TriggerRejected(errors);
         }
+        // The actor is the token's name: a client cannot run in someone else's name.
+        String actor = caller.require(Scope.RUN, body.repository()).name();
         String seed = body.seed() == null ? seeds.defaultUrl() : body.seed();
         seeds.refusal(seed).ifPresent(reason -> {
             throw new TriggerRejected(TriggerRejected.Reason.SEED_NOT_ALLOWED, "seed: " + reason);
@@ -108,8 +110,7 @@ public class ManualTriggerResource {
         String tag = ref != null && ref.startsWith("refs/tags/") ? ref.substring("refs/tags/".length()) : null;
         TriggerRequest.Event event = new TriggerRequest.Event(null, tag, null, null, null, null, null, body.inputs(),
                 body.workflow() == null ? body.workflowFile() : null, null, null);
-        return new TriggerRequest(Kind.MANUAL, body.actor() != null ? body.actor() : BearerAuthentication.fingerprint(authorization),
-                true, UUID.randomUUID().toString(), null, null, null, null, body.repository(), body.repository(),
+        return new TriggerRequest(Kind.MANUAL, actor, true, UUID.randomUUID().toString(), null, null, null, null, body.repository(), body.repository(),
                 seeds.cloneUrl(seed, body.repository()), commit, ref, branch, inline, event);
     }
 }

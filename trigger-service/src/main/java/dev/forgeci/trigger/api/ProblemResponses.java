@@ -1,6 +1,7 @@
 package dev.forgeci.trigger.api;
 
 import static dev.forgeci.trigger.api.ProblemType.DELIVERY_IN_PROGRESS;
+import static dev.forgeci.trigger.api.ProblemType.FORBIDDEN;
 import static dev.forgeci.trigger.api.ProblemType.INTERNAL;
 import static dev.forgeci.trigger.api.ProblemType.INVALID_REQUEST;
 import static dev.forgeci.trigger.api.ProblemType.INVALID_SIGNATURE;
@@ -36,14 +37,14 @@ public class ProblemResponses implements OASFilter {
     private static final String SCHEMA = "#/components/schemas/Problem";
 
     private static final Map<String, List<ProblemType>> ERRORS = Map.of(
-            "startManualRun", List.of(MALFORMED_BODY, UNAUTHORIZED, SEED_NOT_ALLOWED, NOT_FOUND, INVALID_REQUEST,
+            "startManualRun", List.of(MALFORMED_BODY, UNAUTHORIZED, FORBIDDEN, SEED_NOT_ALLOWED, NOT_FOUND, INVALID_REQUEST,
                     WORKFLOW_INVALID, NO_WORKFLOWS, SOURCE_TOO_LARGE, SEED_UNREACHABLE, KAFKA_UNAVAILABLE, INTERNAL),
             "receiveRadicleWebhook", List.of(MALFORMED_BODY, INVALID_SIGNATURE, SEED_NOT_ALLOWED, NOT_FOUND,
                     DELIVERY_IN_PROGRESS, PAYLOAD_TOO_LARGE, INVALID_REQUEST, WORKFLOW_INVALID, SOURCE_TOO_LARGE,
                     SEED_UNREACHABLE, KAFKA_UNAVAILABLE, STORE_UNAVAILABLE, INTERNAL),
-            "startBrokerRun", List.of(MALFORMED_BODY, UNAUTHORIZED, NOT_FOUND, INVALID_REQUEST, WORKFLOW_INVALID,
+            "startBrokerRun", List.of(MALFORMED_BODY, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, INVALID_REQUEST, WORKFLOW_INVALID,
                     NO_WORKFLOWS, SOURCE_TOO_LARGE, SEED_UNREACHABLE, KAFKA_UNAVAILABLE, INTERNAL),
-            "awaitBrokerRun", List.of(UNAUTHORIZED, INVALID_REQUEST, INTERNAL));
+            "awaitBrokerRun", List.of(UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST, INTERNAL));
 
     @Override
     public Operation filterOperation(Operation operation) {

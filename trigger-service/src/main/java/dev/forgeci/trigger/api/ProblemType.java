@@ -6,6 +6,7 @@ public enum ProblemType {
     MALFORMED_BODY(400, "malformed-body", "Malformed request body"),
     UNAUTHORIZED(401, "unauthorized", "Authentication required"),
     INVALID_SIGNATURE(401, "invalid-signature", "Invalid webhook signature"),
+    FORBIDDEN(403, "forbidden", "Forbidden"),
     SEED_NOT_ALLOWED(403, "seed-not-allowed", "Seed not allowed"),
     NOT_FOUND(404, "not-found", "Not found"),
     DELIVERY_IN_PROGRESS(409, "delivery-in-progress", "Delivery in progress"),

@@ -4,6 +4,7 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
@@ -13,16 +14,21 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
+import dev.forgeci.access.Refusal;
 import dev.forgeci.trigger.config.ForgeConfig;
 import dev.forgeci.trigger.infra.WebhookDeliveries;
 import dev.forgeci.trigger.run.TriggerRejected;
 import dev.forgeci.trigger.workflow.WorkflowInvalidException;
 import io.quarkus.logging.Log;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * Every failure leaves as {@code application/problem+json}, never as a stack trace or an HTML page.
  * {@link #of(Throwable)} is also used by the webhook, which stores its first answer to replay it.
- * Application-scoped for the same reason as {@link BearerAuthentication}.
+ * Application-scoped, so the configuration is read at the first request, not while REST is set up at build time.
  */
 @ApplicationScoped
 public class Problems {
@@ -93,6 +99,15 @@ public class Problems {
                 .entity(body(problem, instance));
         problem.headers().forEach(response::header);
         return response.build();
+    }
+
+    /** No token, an unknown one (401 with a challenge) or one that may not do this (403), named so Quarkus's own mappers do not answer. */
+    @ServerExceptionMapper({ UnauthorizedException.class, ForbiddenException.class, AuthenticationFailedException.class })
+    public Response refused(SecurityException failure, RoutingContext request, UriInfo uri) {
+        Refusal refusal = Refusal.of(failure, request);
+        return response(new ProblemException(refusal.status() == 403 ? ProblemType.FORBIDDEN : ProblemType.UNAUTHORIZED,
+                refusal.detail(), null, refusal.challenges() ? Map.of(HttpHeaders.WWW_AUTHENTICATE, Refusal.CHALLENGE) : Map.of()),
+                uri.getPath());
     }
 
     /** Named types too, so the mappers Quarkus REST brings for them do not answer instead. */

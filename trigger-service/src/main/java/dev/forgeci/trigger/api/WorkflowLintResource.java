@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -16,6 +17,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.forgeci.access.Scope;
 import dev.forgeci.trigger.radicle.Identifiers;
 import dev.forgeci.trigger.run.FieldError;
 import dev.forgeci.trigger.run.TriggerRejected;
@@ -48,7 +50,7 @@ public class WorkflowLintResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @BearerToken(BearerToken.Access.READ)
+    @RolesAllowed(Scope.READ_ROLE)
     @Operation(operationId = "lintWorkflow", summary = "Validate a workflow without running it",
             description = "Compiles the workflow as a run would (expressions, contexts, matrices, runs-on labels) and answers every "
                     + "error and warning with file, line and column, and the jobs it makes after matrix expansion.")

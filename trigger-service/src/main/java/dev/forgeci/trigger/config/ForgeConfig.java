@@ -15,7 +15,6 @@ public interface ForgeConfig {
     @WithDefault("1048576")
     int maxBodyBytes();
 
-    Auth auth();
 
     Webhook webhook();
 
@@ -88,15 +87,6 @@ public interface ForgeConfig {
          */
         @WithDefault("ubuntu-latest,ubuntu-24.04,ubuntu-22.04,linux,self-hosted,x64")
         List<String> labels();
-    }
-
-    interface Auth {
-        /** Bearer tokens accepted for writes (FORGE_AUTH_TOKENS, comma-separated). None: every write is refused. */
-        Optional<List<String>> tokens();
-
-        /** Whether reads (the broker adapter's wait) need no token. */
-        @WithDefault("false")
-        boolean anonymousRead();
     }
 
     interface Webhook {

@@ -325,7 +325,11 @@ class BrokerAdapterTest {
             assertThat(adapter.awaitExit()).isEqualTo(1);
             assertThat(adapter.stdout()).singleElement().asString().startsWith("{\"response\":\"finished\",\"result\":{\"error\":"
                     + "\"trigger-service refused the request (401): ");
-            assertThat(adapter.stderr()).contains("refused the request (401): this endpoint needs `Authorization: Bearer <token>`");
+            assertThat(adapter.stderr()).contains("refused the request (401): The bearer token is not one this server accepts");
+        }
+        try (Adapter adapter = Adapter.start(base, "scoped-token", line)) {
+            assertThat(adapter.awaitExit()).isEqualTo(1);
+            assertThat(adapter.stderr()).contains("refused the request (403): the token `scoped` may not run in " + rid);
         }
         try (Adapter adapter = Adapter.start(base, TestEnvironment.TOKEN, line)) {
             assertThat(adapter.awaitExit()).isEqualTo(1);

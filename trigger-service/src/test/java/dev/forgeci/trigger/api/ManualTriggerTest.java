@@ -69,7 +69,7 @@ class ManualTriggerTest {
         assertThat(Instant.parse(run.path("requestedAt").asText())).isBetween(Instant.now().minusSeconds(60), Instant.now());
         JsonNode trigger = run.path("trigger");
         assertThat(trigger.path("kind").asText()).isEqualTo("manual");
-        assertThat(trigger.path("actor").asText()).matches("token:[0-9a-f]{8}");
+        assertThat(trigger.path("actor").asText()).isEqualTo("test");
         assertThat(trigger.path("trusted").asBoolean()).isTrue();
         assertThat(trigger.path("requestId").asText()).hasSize(36);
         for (String absent : List.of("rerunOf", "patchId", "statusUrl", "statusContext", "nodeId")) {
@@ -202,11 +202,11 @@ class ManualTriggerTest {
     @Test
     void everyInvalidFieldIsNamedAndNothingReachesGit() {
         trigger(Map.of("repository", "github.com/acme/app", "commit", "abc", "ref", "main; rm -rf /",
-                "workflowFile", "../../etc/passwd", "actor", "x".repeat(101)))
+                "workflowFile", "../../etc/passwd"))
                 .statusCode(422)
                 .contentType("application/problem+json")
                 .body("type", equalTo("urn:forge-ci:problem:invalid-request"))
-                .body("errors.field", equalTo(List.of("repository", "commit", "ref", "workflowFile", "actor")))
+                .body("errors.field", equalTo(List.of("repository", "commit", "ref", "workflowFile")))
                 .body("errors[0].message", equalTo("must be a Radicle repository id (rad:z…), not `github.com/acme/app`"))
                 .body("errors[1].message", equalTo("must be a commit id (40 hexadecimal digits), not `abc`"))
                 .body("errors[2].message", equalTo("`main; rm -rf /` is not a valid branch name: it contains a space"));
@@ -252,6 +252,30 @@ class ManualTriggerTest {
                     .body("type", equalTo("urn:forge-ci:problem:unauthorized"))
                     .body("detail", containsString("Authorization: Bearer"));
         }
+    }
+
+    @Test
+    void theRunIsInTheTokensNameAndAScopedTokenRunsOnlyItsOwnRepository() {
+        String own = "rad:zTriggerTestScopedRepository1";
+        String commit = "0123456789abcdef0123456789abcdef01234567";
+        Map<String, String> body = new HashMap<>(Map.of("repository", own, "commit", commit, "workflow", "steps: [{run: x}]",
+                "actor", "cloudhead"));
+        String runId = given().header("Authorization", "Bearer scoped-token").contentType(ContentType.JSON).body(body)
+                .when().post("/api/triggers").then().statusCode(202).extract().path("runs[0].runId");
+        assertThat(runRequested.awaitOne(r -> runId.equals(r.key()), Duration.ofSeconds(30)).json().path("trigger").path("actor")
+                .asText()).isEqualTo("scoped");
+
+        String other = TestEnvironment.newRepositoryId();
+        body.put("repository", other);
+        given().header("Authorization", "Bearer scoped-token").contentType(ContentType.JSON).body(body)
+                .when().post("/api/triggers").then().statusCode(403).contentType("application/problem+json")
+                .body("type", equalTo("urn:forge-ci:problem:forbidden"))
+                .body("detail", equalTo("the token `scoped` may not run in " + other + "."));
+        given().header("Authorization", "Bearer reader-token").contentType(ContentType.JSON).body(body)
+                .when().post("/api/triggers").then().statusCode(403)
+                .body("detail", equalTo("the token `reader` lacks the scope this needs."));
+        assertThat(runRequested.matching(r -> r.json() != null && other.equals(r.json().path("repository").path("id").asText())))
+                .isEmpty();
     }
 
     @Test

@@ -24,8 +24,8 @@ class OpenApiTest {
         Map<String, List<String>> expected = Map.of(
                 "paths.'/api/triggers'.post", List.of("202", "400", "401", "403", "404", "422", "500", "502", "503"),
                 "paths.'/api/hooks/radicle'.post", List.of("200", "202", "400", "401", "403", "404", "409", "413", "422", "500", "502", "503"),
-                "paths.'/api/hooks/radicle-broker'.post", List.of("200", "202", "400", "401", "404", "422", "500", "502", "503"),
-                "paths.'/api/hooks/radicle-broker/runs/{runId}'.get", List.of("200", "401", "422", "500"));
+                "paths.'/api/hooks/radicle-broker'.post", List.of("200", "202", "400", "401", "403", "404", "422", "500", "502", "503"),
+                "paths.'/api/hooks/radicle-broker/runs/{runId}'.get", List.of("200", "401", "403", "422", "500"));
         expected.forEach((operation, statuses) -> {
             Map<String, Map<String, Object>> responses = api.getMap(operation + ".responses");
             assertThat(responses).as(operation).containsOnlyKeys(statuses);
