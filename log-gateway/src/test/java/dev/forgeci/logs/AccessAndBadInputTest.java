@@ -69,6 +69,34 @@ class AccessAndBadInputTest extends LiveGatewayTest {
     }
 
     @Test
+    void aTokenOfOtherRepositoriesCannotReadThisRunsLogNorSeeItListed() {
+        RunFeeder run = new RunFeeder(kafka);
+        run.run("queued").jobStarted("build").lines("build", null, 1, 1, n -> "secret-ish output").jobFinished("build", "success", 0)
+                .runFinished("success", Map.of("build", 1L));
+        open(run.runId, "").awaitEnd(Duration.ofSeconds(30));
+
+        LogClient refused = closedWith("/ws/runs/" + run.runId + "?access_token=elsewhere-token", 1008);
+        assertThat(refused.closeReason())
+                .isEqualTo("the token `elsewhere` may not read run " + run.runId + " of rad:z3gqcJUoA1n9HaHKufZs5FCSGazv5");
+        given().auth().oauth2("elsewhere-token").when().get("/api/logs/" + run.runId).then().statusCode(403)
+                .contentType("application/problem+json").body("detail", containsString("may not read run " + run.runId));
+        given().auth().oauth2("elsewhere-token").when().get("/api/logs").then().statusCode(200)
+                .body(not(containsString(run.runId)));
+
+        LogClient own = LogClient.connect(ws, base, "/ws/runs/" + run.runId + "?access_token=heartwood-token");
+        own.awaitEnd(Duration.ofSeconds(30));
+        assertThat(own.lineTexts()).containsExactly("secret-ish output");
+        given().auth().oauth2("heartwood-token").when().get("/api/logs/" + run.runId).then().statusCode(200)
+                .body(containsString("secret-ish output"));
+        given().auth().oauth2("heartwood-token").when().get("/api/logs").then().statusCode(200)
+                .body(containsString(run.runId));
+        // A scoped token cannot wait on a run whose repository nobody knows yet.
+        String unknown = RunIds.next();
+        assertThat(closedWith("/ws/runs/" + unknown + "?access_token=heartwood-token", 1008).closeReason())
+                .endsWith("whose repository is not known yet");
+    }
+
+    @Test
     void anOversizedClientMessageClosesTheSocket() {
         RunFeeder run = new RunFeeder(kafka);
         LogClient client = open(run.runId, "");
@@ -81,11 +109,12 @@ class AccessAndBadInputTest extends LiveGatewayTest {
     @Test
     void httpErrorsAreProblemJson() {
         given().when().get("/api/logs/" + RunIds.next())
-                .then().statusCode(401).contentType("application/problem+json").header("WWW-Authenticate", "Bearer")
-                .body("status", equalTo(401)).body("title", equalTo("Unauthorized"))
-                .body("detail", containsString("missing access token")).body(not(containsString("Exception")));
+                .then().statusCode(401).contentType("application/problem+json").header("WWW-Authenticate", "Bearer realm=\"forge-ci\"")
+                .body("status", equalTo(401)).body("title", equalTo("Authentication required"))
+                .body("detail", containsString("Authorization: Bearer <token>")).body(not(containsString("Exception")));
         given().auth().oauth2("guess").when().get("/api/logs")
-                .then().statusCode(401).contentType("application/problem+json").body("detail", containsString("invalid access token"));
+                .then().statusCode(401).contentType("application/problem+json")
+                .body("detail", containsString("not one this server accepts"));
         String runId = RunIds.next();
         given().auth().oauth2("test-reader-token").when().get("/api/logs/" + runId)
                 .then().statusCode(404).contentType("application/problem+json")

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import dev.forgeci.testkit.KafkaTestClient;
 import dev.forgeci.testkit.ServiceProcess;
 import dev.forgeci.testkit.TestInfra;
+import dev.forgeci.testkit.TestTokens;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 
@@ -51,7 +52,8 @@ class GatewayRestartProcessTest {
 
     @BeforeAll
     static void start() {
-        gateway = ServiceProcess.start("log-gateway", Path.of(System.getProperty("forge.test.app-jar")), Map.of(
+        gateway = ServiceProcess.start("log-gateway", Path.of(System.getProperty("forge.test.app-jar")),
+                TestTokens.withOperator("process-token", Map.of(
                 "kafka.bootstrap.servers", TestInfra.kafkaBootstrap(),
                 "quarkus.redis.hosts", TestInfra.redisUri(),
                 "mp.messaging.connector.smallrye-kafka.group.id", GROUP,
@@ -59,8 +61,7 @@ class GatewayRestartProcessTest {
                 // The successor waits until the killed member's session expires; keep that short here.
                 "mp.messaging.connector.smallrye-kafka.session.timeout.ms", "6000",
                 "mp.messaging.connector.smallrye-kafka.heartbeat.interval.ms", "1000",
-                "forge.auth.tokens", "process-token",
-                "forge.logs.retention", "PT2H"));
+                "forge.logs.retention", "PT2H")));
         kafka = new KafkaTestClient();
         kafka.awaitAssigned(GROUP, Duration.ofSeconds(60), "job-log-chunks", "job-events", "run-events");
         vertx = Vertx.vertx();

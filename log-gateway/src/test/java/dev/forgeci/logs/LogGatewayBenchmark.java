@@ -37,6 +37,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forgeci.testkit.KafkaTestClient;
 import dev.forgeci.testkit.ServiceProcess;
 import dev.forgeci.testkit.TestInfra;
+import dev.forgeci.testkit.TestTokens;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
@@ -62,13 +63,13 @@ class LogGatewayBenchmark {
 
     @BeforeAll
     static void start() {
-        gateway = ServiceProcess.start("log-gateway", Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath(), Map.of(
+        gateway = ServiceProcess.start("log-gateway", Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath(),
+                TestTokens.withOperator("bench-token", Map.of(
                 "kafka.bootstrap.servers", TestInfra.kafkaBootstrap(),
                 "quarkus.redis.hosts", TestInfra.redisUri(),
                 "mp.messaging.connector.smallrye-kafka.group.id", GROUP,
                 "mp.messaging.connector.smallrye-kafka.auto.offset.reset", "latest",
-                "forge.auth.tokens", "bench-token",
-                "forge.logs.retention", "PT1H"));
+                "forge.logs.retention", "PT1H")));
         base = URI.create(gateway.baseUrl());
         kafka = new KafkaTestClient();
         kafka.awaitAssigned(GROUP, Duration.ofSeconds(60), "job-log-chunks", "job-events", "run-events");

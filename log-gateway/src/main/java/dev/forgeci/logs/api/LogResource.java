@@ -5,16 +5,18 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 
+import dev.forgeci.access.Caller;
+import dev.forgeci.access.CurrentCaller;
+import dev.forgeci.access.Scope;
 import dev.forgeci.logs.frames.Frame;
 import dev.forgeci.logs.infra.LogStore;
 import io.smallrye.common.annotation.Blocking;
@@ -30,20 +32,22 @@ public class LogResource {
             "\u001b\\[[0-?]*[ -/]*[@-~]|\u001b\\][^\u0007\u001b]*(?:\u0007|\u001b\\\\)|\u001b[@-Z\\\\-_]");
 
     private final LogStore store;
-    private final AccessTokens tokens;
+    private final CurrentCaller caller;
+    private final RunAccess access;
 
-    public LogResource(LogStore store, AccessTokens tokens) {
+    public LogResource(LogStore store, CurrentCaller caller, RunAccess access) {
         this.store = store;
-        this.tokens = tokens;
+        this.caller = caller;
+        this.access = access;
     }
 
     /** Recent runs, newest first, with their latest status (from {@code run-events}). */
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public Uni<String> recent(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-            @QueryParam("access_token") String accessToken) {
-        authorize(authorization, accessToken);
-        return store.recentRuns();
+    @RolesAllowed(Scope.READ_ROLE)
+    public Uni<String> recent() {
+        Caller who = caller.get();
+        return store.recentRuns(repository -> who.may(Scope.READ, repository));
     }
 
     /** The run's log as terminal text, with step headers; {@code ansi=false} strips escape sequences. */
@@ -51,9 +55,11 @@ public class LogResource {
     @Path("/{runId}")
     @Produces(MediaType.TEXT_PLAIN + ";charset=UTF-8")
     @Blocking
-    public Multi<String> log(@PathParam("runId") String runId, @DefaultValue("true") @QueryParam("ansi") boolean ansi,
-            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @QueryParam("access_token") String accessToken) {
-        authorize(authorization, accessToken);
+    @RolesAllowed(Scope.READ_ROLE)
+    public Multi<String> log(@PathParam("runId") String runId, @DefaultValue("true") @QueryParam("ansi") boolean ansi) {
+        access.refusal(caller.get(), runId).await().atMost(Duration.ofSeconds(10)).ifPresent(refusal -> {
+            throw new io.quarkus.security.ForbiddenException(refusal);
+        });
         if (!store.state(runId).await().atMost(Duration.ofSeconds(10)).exists()) {
             throw new ProblemException(404, "unknown-run", "Unknown run", "No log is held for run " + runId + ".");
         }
@@ -66,18 +72,6 @@ public class LogResource {
                 }))
                 .until(List::isEmpty)
                 .map(frames -> text(frames, ansi));
-    }
-
-    private void authorize(String authorization, String accessToken) {
-        String token = accessToken;
-        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            token = authorization.substring(7).strip();
-        }
-        String refusal = tokens.refusal(token);
-        if (refusal != null) {
-            throw new ProblemException(401, "unauthorized", "Unauthorized",
-                    refusal + ": send Authorization: Bearer <token> (or ?access_token=)");
-        }
     }
 
     private static String text(List<Frame> frames, boolean ansi) {

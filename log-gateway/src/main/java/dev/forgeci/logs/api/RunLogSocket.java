@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import dev.forgeci.access.Caller;
+import dev.forgeci.access.Tokens;
 import dev.forgeci.logs.config.LogsConfig;
 import dev.forgeci.logs.fanout.Fanout;
 import dev.forgeci.logs.fanout.Viewer;
@@ -31,7 +33,7 @@ public class RunLogSocket {
 
     /** A client error: bad run id, cursor or mode. */
     public static final int BAD_REQUEST = 4400;
-    /** Missing or unknown access token. */
+    /** Missing or unknown access token, or one that may not read this run. */
     public static final int POLICY = 1008;
     public static final int MESSAGE_TOO_BIG = 1009;
     public static final int INTERNAL_ERROR = 1011;
@@ -42,13 +44,15 @@ public class RunLogSocket {
 
     private final Fanout fanout;
     private final LogStore store;
-    private final AccessTokens tokens;
+    private final Tokens tokens;
+    private final RunAccess access;
     private final LogsConfig config;
 
-    public RunLogSocket(Fanout fanout, LogStore store, AccessTokens tokens, LogsConfig config) {
+    public RunLogSocket(Fanout fanout, LogStore store, Tokens tokens, RunAccess access, LogsConfig config) {
         this.fanout = fanout;
         this.store = store;
         this.tokens = tokens;
+        this.access = access;
         this.config = config;
     }
 
@@ -57,9 +61,12 @@ public class RunLogSocket {
         String runId = connection.pathParam("runId");
         Map<String, List<String>> query = new QueryStringDecoder(connection.handshakeRequest().path() + "?"
                 + (connection.handshakeRequest().query() == null ? "" : connection.handshakeRequest().query())).parameters();
-        String refusal = tokens.refusal(first(query, "access_token"));
-        if (refusal != null) {
-            return connection.close(new CloseReason(POLICY, refusal + " (pass it as access_token)"));
+        // Browsers cannot set headers on a WebSocket: the token comes as a query parameter, here only.
+        String token = first(query, "access_token");
+        Caller caller = (token == null ? tokens.withoutToken() : tokens.caller(token)).orElse(null);
+        if (caller == null) {
+            return connection.close(new CloseReason(POLICY,
+                    (token == null ? "missing access token" : "invalid access token") + " (pass it as access_token)"));
         }
         if (!RUN_ID.matcher(runId).matches()) {
             return connection.close(new CloseReason(BAD_REQUEST, "not a run id (26 Crockford base32 characters)"));
@@ -75,11 +82,17 @@ public class RunLogSocket {
         }
         long cursor = cursorParam == null ? 0 : Long.parseLong(cursorParam);
         var context = Vertx.currentContext();
+        return access.refusal(caller, runId).chain(refusal -> refusal.isPresent()
+                ? connection.close(new CloseReason(POLICY, refusal.get()))
+                : watch(connection, context, runId, "raw".equals(mode), cursor));
+    }
+
+    private Uni<Void> watch(WebSocketConnection connection, io.vertx.core.Context context, String runId, boolean raw, long cursor) {
         return store.state(runId).chain(state -> {
             if (state.ended().isPresent() && cursor >= state.ended().get()) {
                 return connection.close(new CloseReason(Viewer.RUN_FINISHED, "run finished; nothing after cursor " + cursor));
             }
-            Viewer viewer = fanout.watch(connection, context, runId, "raw".equals(mode), cursor);
+            Viewer viewer = fanout.watch(connection, context, runId, raw, cursor);
             connection.userData().put(VIEWER, viewer);
             if (!state.exists()) {
                 Log.debugf("run %s: not heard of yet; the viewer waits up to %s", runId, config.ws().unknownRunWait());

@@ -7,8 +7,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.forgeci.logs.config.LogsConfig;
 import dev.forgeci.logs.frames.Frame;
@@ -39,12 +43,14 @@ public class LogStore {
 
     private final Redis redis;
     private final LogsConfig config;
+    private final ObjectMapper json;
     private final String script;
     private volatile String sha;
 
-    public LogStore(Redis redis, LogsConfig config) {
+    public LogStore(Redis redis, LogsConfig config, ObjectMapper json) {
         this.redis = redis;
         this.config = config;
+        this.json = json;
         this.script = resource("/redis/append.lua");
     }
 
@@ -76,8 +82,14 @@ public class LogStore {
                 .map(r -> new RunState(number(r.get(0)), Optional.ofNullable(r.get(1)).map(Response::toLong)));
     }
 
-    /** The recent runs' summaries as a JSON array, newest first. */
-    public Uni<String> recentRuns() {
+    /** The repository ({@code rad:…}) of a run, from its latest run event; empty while none was heard of. */
+    public Uni<Optional<String>> repository(String runId) {
+        return redis.send(Request.cmd(Command.HGET).arg(SUMMARIES).arg(runId))
+                .map(summary -> Optional.ofNullable(summary).map(s -> repositoryOf(s.toString())));
+    }
+
+    /** The recent runs' summaries as a JSON array, newest first: those of the repositories {@code readable} admits. */
+    public Uni<String> recentRuns(Predicate<String> readable) {
         return redis.send(Request.cmd(Command.ZREVRANGE).arg(RUNS).arg(0).arg(config.recentRuns() - 1))
                 .chain(ids -> {
                     if (ids.size() == 0) {
@@ -88,7 +100,7 @@ public class LogStore {
                     return redis.send(hmget).map(summaries -> {
                         List<String> present = new ArrayList<>();
                         summaries.forEach(s -> {
-                            if (s != null) {
+                            if (s != null && readable.test(repositoryOf(s.toString()))) {
                                 present.add(s.toString());
                             }
                         });
@@ -119,6 +131,14 @@ public class LogStore {
             frames.add(new Frame(Long.parseLong(id.substring(id.indexOf('-') + 1)), type, json, raw));
         }
         return frames;
+    }
+
+    private String repositoryOf(String summary) {
+        try {
+            return json.readTree(summary).path("repository").path("id").asText(null);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a run summary in Redis is not JSON", e);
+        }
     }
 
     private Uni<String> loadedSha() {
