@@ -47,7 +47,7 @@ public final class ForgeRun {
         String token = env("FORGE_TOKEN");
 
         StringBuilder body = new StringBuilder("{\"repository\":").append(quote(args[0]))
-                .append(",\"commit\":").append(quote(args[1])).append(",\"actor\":\"forge run\"");
+                .append(",\"commit\":").append(quote(args[1]));
         if (args.length == 3) {
             Path file = Path.of(args[2]);
             body.append(",\"workflow\":").append(quote(Files.readString(file)))

@@ -58,7 +58,7 @@ class ComposeFileTest {
                 "scheduler-service", "8082:8080", "runner-controller", "8083:8080");
         for (String name : Repository.SERVICES) {
             assertThat(env(name)).containsEntry("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092").containsKey("QUARKUS_REDIS_HOSTS")
-                    .containsKey("FORGE_AUTH_TOKENS");
+                    .containsKey("FORGE_AUTH_TOKENS_OPERATOR_SHA256").containsEntry("FORGE_AUTH_TOKENS_OPERATOR_SCOPES", "admin");
             @SuppressWarnings("unchecked")
             Map<String, Map<String, String>> dependsOn = (Map<String, Map<String, String>>) services.get(name).get("depends_on");
             assertThat(dependsOn.get("kafka-topics")).containsEntry("condition", "service_completed_successfully");

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import dev.forgeci.testkit.TestInfra;
+import dev.forgeci.testkit.TestTokens;
 
 /**
  * Each service's image builds from its packaged app and an offline base (no registry), and the
@@ -57,7 +58,8 @@ class ServiceImagesProcessTest {
                     // A group of its own reading only new records: the test topics hold other tests' runs.
                     "-e", "MP_MESSAGING_CONNECTOR_SMALLRYE_KAFKA_GROUP_ID=image-test-" + service + "-" + RUN,
                     "-e", "MP_MESSAGING_CONNECTOR_SMALLRYE_KAFKA_AUTO_OFFSET_RESET=latest",
-                    "-e", "FORGE_AUTH_TOKENS=image-test-token",
+                    "-e", "FORGE_AUTH_TOKENS_OPERATOR_SHA256=" + TestTokens.sha256("image-test-token"),
+                    "-e", "FORGE_AUTH_TOKENS_OPERATOR_SCOPES=admin",
                     "-e", "FORGE_WEBHOOK_SECRET=image-test-secret",
                     "-e", "FORGE_CONTROLLER_ID=image-test-" + RUN,
                     "-e", "FORGE_RUNNER_ISOLATION=capabilities",

@@ -17,6 +17,7 @@ import dev.forgeci.testkit.RedisServerProcess;
 import dev.forgeci.testkit.ServiceProcess;
 import dev.forgeci.testkit.StatusReceiver;
 import dev.forgeci.testkit.TestInfra;
+import dev.forgeci.testkit.TestTokens;
 
 /**
  * Forge CI as it runs on one machine: the four packaged services as real processes, a Kafka broker
@@ -63,10 +64,9 @@ final class ForgeStack {
             secretsDir = Files.createTempDirectory("forge-acceptance-secrets");
             actionsMirror = Files.createTempDirectory("forge-acceptance-actions");
 
-            Map<String, String> common = Map.of(
+            Map<String, String> common = TestTokens.withOperator(TOKEN, Map.of(
                     "kafka.bootstrap.servers", kafka.bootstrap(),
-                    "quarkus.redis.hosts", redis.uri(),
-                    "forge.auth.tokens", TOKEN);
+                    "quarkus.redis.hosts", redis.uri()));
             CompletableFuture<ServiceProcess> schedulerStart = track(starting, start("scheduler-service", common, Map.of(
                     "forge.scheduler.global-limit", String.valueOf(CAPACITY),
                     "forge.scheduler.repository-limit", String.valueOf(CAPACITY))));

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.forgeci.testkit.BareRepo;
+import dev.forgeci.testkit.TestTokens;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 
@@ -207,7 +208,7 @@ class GitHubWorkflowsProcessTest {
                 """, Map.of());
 
         assertThat(run.status()).as(run.transcript()).isEqualTo("failure");
-        assertThat(run.detail.path("runName").asText()).startsWith("Everywhere by token:");
+        assertThat(run.detail.path("runName").asText()).isEqualTo("Everywhere by " + TestTokens.OPERATOR);
         assertThat(run.detail.path("concurrencyGroup").asText()).isEqualTo("everywhere-main");
         JsonNode job = Forge.job(run.detail, "one");
         assertThat(job.path("name").asText()).isEqualTo("One on workflow_dispatch");
