@@ -17,10 +17,10 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * {@code Authorization: Bearer <token>}; on a WebSocket upgrade ({@code /ws/}) also
- * {@code ?access_token=}, because browsers cannot set headers there and nowhere else, so a token
- * does not end up in links, histories and proxies' logs. Without a token the request is the
- * anonymous reader where the operator allows one, else anonymous.
+ * {@code Authorization: Bearer <token>}, never a query parameter, so a token does not end up in
+ * links, histories and proxies' logs (the log-gateway's WebSocket, where browsers cannot set
+ * headers, looks its {@code access_token} up in {@link Tokens} itself). Without a token the
+ * request is the anonymous reader where the operator allows one, else anonymous.
  */
 @ApplicationScoped
 public class BearerTokenMechanism implements HttpAuthenticationMechanism {
@@ -44,13 +44,10 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
     }
 
     /** The token a request carries, or null. */
-    public static String presented(RoutingContext context) {
+    private static String presented(RoutingContext context) {
         String header = context.request().getHeader(HttpHeaderNames.AUTHORIZATION);
         if (header != null && header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
             return header.substring(PREFIX.length()).strip();
-        }
-        if (context.normalizedPath().startsWith("/ws/")) {
-            return context.request().getParam("access_token");
         }
         return null;
     }
