@@ -100,6 +100,12 @@ final class RunRequests {
         return this;
     }
 
+    /** A run of someone who is not a delegate, which the trigger-service asked to wait for approval. */
+    RunRequests untrustedAwaitingApproval() {
+        ((ObjectNode) request.get("trigger")).put("trusted", false).put("awaitsApproval", true);
+        return this;
+    }
+
     RunRequests commit(String commit) {
         request.put("commit", commit);
         return this;

@@ -15,6 +15,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 import dev.forgeci.scheduler.events.Topics;
+import dev.forgeci.scheduler.runs.Run;
 import dev.forgeci.testkit.KafkaTestClient;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -117,6 +118,28 @@ class RunsApiTest extends SchedulerTestSupport {
 
         scoped().when().post("/api/runs/" + own + "/cancel").then().statusCode(202);
         awaitRunStatus(own, "cancelled");
+    }
+
+    @Test
+    void anUntrustedRunWaitsUntilATokenThatMayWriteItsRepositoryApprovesItAndTheApprovalNamesTheHoldersDid() {
+        String runId = submit(RunRequests.of(SCOPED_REPOSITORY, "patch").untrustedAwaitingApproval().job("build"));
+        awaitRunStatus(runId, "waiting");
+        String later = submit(RunRequests.push(SCOPED_REPOSITORY).job("build"));
+        awaitDispatch(later, "build", 1);
+        assertThat(dispatchesOf(runId, "build", 1)).isEmpty();
+        api().when().get("/api/runs/" + runId).then().body("status", equalTo("waiting"))
+                .body("reason", equalTo(Run.WAITING_REASON)).body("$", not(hasKey("approval")));
+        api().queryParam("repository", SCOPED_REPOSITORY).queryParam("status", "waiting").when().get("/api/runs").then()
+                .body("runs.runId", contains(runId));
+
+        reader().when().post("/api/runs/" + runId + "/approve").then().statusCode(403);
+        scoped().when().post("/api/runs/" + runId + "/approve").then().statusCode(202).body("status", equalTo("queued"))
+                .body("approval.by", equalTo("scoped")).body("approval.did", equalTo(SCOPED_DID));
+
+        assertThat(awaitDispatch(runId, "build", 1).path("trusted").asBoolean()).isFalse();
+        scoped().when().post("/api/runs/" + runId + "/approve").then().statusCode(409).contentType("application/problem+json")
+                .body("detail", equalTo("Run " + runId + " is queued; only a waiting run can be approved."));
+        assertThat(awaitRunStatus(runId, "queued").path("approval").path("by").asText()).isEqualTo("scoped");
     }
 
     @Test

@@ -26,6 +26,8 @@ abstract class SchedulerTestSupport {
 
     static final String TOKEN = "test-token";
     static final String SCOPED_REPOSITORY = "rad:zSchedTestScopedRepository1";
+    /** The Radicle identity the test profile gives the holder of the `scoped` token. */
+    static final String SCOPED_DID = "did:key:z6MkrLMMkR4bUc1DR7dmsBqDHUhYm3mWPPJ5ZhYj4X2Bm1Lj";
     static final Duration WAIT = Duration.ofSeconds(30);
 
     static KafkaTestClient kafka;

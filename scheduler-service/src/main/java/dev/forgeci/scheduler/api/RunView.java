@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.forgeci.scheduler.events.RunRequested.Repository;
 import dev.forgeci.scheduler.events.JobEvent;
+import dev.forgeci.scheduler.events.RunEvent;
 import dev.forgeci.scheduler.runs.Job;
 import dev.forgeci.scheduler.runs.Run;
 import dev.forgeci.scheduler.runs.Step;
@@ -18,6 +19,7 @@ import dev.forgeci.scheduler.runs.Step;
 public record RunView(String runId, String status, String reason, Repository repository, String commit, String ref,
         String workflow, String workflowFile, String runName, JsonNode trigger, String rerunOf, String concurrencyGroup, boolean cancelRequested,
         Instant queuedAt, Instant startedAt, Instant finishedAt, Long queuedMs, Long durationMs,
+        @JsonInclude(JsonInclude.Include.NON_NULL) RunEvent.Approval approval,
         @JsonInclude(JsonInclude.Include.NON_NULL) List<JobView> jobs) {
 
     public record JobView(String jobId, String group, String name, List<String> needs, String condition, String status, String reason,
@@ -55,7 +57,7 @@ public record RunView(String runId, String status, String reason, Repository rep
         return new RunView(run.runId(), run.status().word(), run.reason(), run.repository(), run.commit(), run.ref(), run.workflow(),
                 run.workflowFile(), run.runName(), run.trigger(), run.rerunOf(), run.concurrencyGroup(), run.cancelRequested(), run.queuedAt(),
                 run.startedAt(), run.finishedAt(), millis(run.queuedAt(), run.startedAt()),
-                millis(run.startedAt(), run.finishedAt()), jobs);
+                millis(run.startedAt(), run.finishedAt()), run.approval(), jobs);
     }
 
     private static Long millis(Instant from, Instant to) {

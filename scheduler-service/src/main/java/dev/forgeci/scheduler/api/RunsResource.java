@@ -28,6 +28,7 @@ import dev.forgeci.access.Caller;
 import dev.forgeci.access.CurrentCaller;
 import dev.forgeci.access.Scope;
 import dev.forgeci.scheduler.config.SchedulerConfig;
+import dev.forgeci.scheduler.events.RunEvent;
 import dev.forgeci.scheduler.infra.RunStore;
 import dev.forgeci.scheduler.runs.Changes;
 import dev.forgeci.scheduler.runs.Run;
@@ -80,7 +81,7 @@ public class RunsResource {
             try {
                 wanted = RunStatus.of(status);
             } catch (IllegalArgumentException e) {
-                throw ProblemException.badRequest("status must be one of queued, running, success, failure, cancelled, error.");
+                throw ProblemException.badRequest("status must be one of " + RunStatus.words() + ".");
             }
         }
         String oneRepository = readable(repository == null || repository.isBlank() ? null : repository);
@@ -116,6 +117,22 @@ public class RunsResource {
         allowed(Scope.WRITE, runId);
         apply(changes -> {
             engine.scheduler().cancelOnRequest(runId, changes);
+            return null;
+        });
+        return RestResponse.accepted(get(runId));
+    }
+
+    @POST
+    @Path("{runId}/approve")
+    @Operation(summary = "Approve a run that waits", description = "An untrusted run (a patch from someone who is not a delegate) "
+            + "waits for approval where the operator says so; approving it queues it, still without secrets. The approval is "
+            + "recorded by the token's name and, where configured, its holder's Radicle DID. 409 unless the run is waiting.")
+    @RolesAllowed(Scope.WRITE_ROLE)
+    public RestResponse<RunView> approve(@PathParam("runId") String runId) {
+        allowed(Scope.WRITE, runId);
+        Caller approver = caller.get();
+        apply(changes -> {
+            engine.scheduler().approve(runId, new RunEvent.Approval(approver.name(), approver.did().orElse(null), changes.now()), changes);
             return null;
         });
         return RestResponse.accepted(get(runId));

@@ -37,7 +37,7 @@ import io.quarkus.logging.Log;
  * <ol>
  * <li>run-events: the last seq of every run, and the terminal event of those that ended;</li>
  * <li>run-requested: an ended run is stored as its terminal event says (jobs' outcomes, no step
- * detail); any other run is accepted again as when it arrived;</li>
+ * detail); any other run is accepted again as when it arrived, and approved again if it was;</li>
  * <li>job-dispatched: which attempt of which job holds a slot;</li>
  * <li>job-events: what the controllers reported, applied as when they arrived.</li>
  * </ol>
@@ -71,12 +71,16 @@ public class KafkaRebuild {
         scheduler.restore(new ArrayList<>(), Map.of(), Instant.now());
         Map<String, Long> seqs = new HashMap<>();
         Map<String, RunEvent> ended = new HashMap<>();
+        Map<String, RunEvent.Approval> approvals = new HashMap<>();
         read(Topics.RUN_EVENTS, since, RunEvent.class, (event, at) -> {
             seqs.merge(event.runId(), event.seq(), Math::max);
+            if (event.approval() != null) {
+                approvals.put(event.runId(), event.approval());
+            }
             if (isTerminal(event.status())) {
                 // Only what a stored run needs; the trigger and repository come with the request.
                 ended.put(event.runId(), new RunEvent(event.runId(), event.seq(), event.status(), event.reason(), event.at(), null,
-                        null, null, null, null, null, null, event.startedAt(), event.finishedAt(), event.jobs()));
+                        null, null, null, null, null, null, event.startedAt(), event.finishedAt(), event.jobs(), event.approval()));
             }
         });
         Batch batch = new Batch();
@@ -89,6 +93,10 @@ public class KafkaRebuild {
                 scheduler.restoreEnded(request, record.value(), end, changes);
             } else {
                 scheduler.accept(request, record.value(), changes);
+                RunEvent.Approval approval = approvals.get(request.runId());
+                if (approval != null) {
+                    scheduler.approve(request.runId(), approval, changes);
+                }
             }
             batch.add(changes);
         });

@@ -20,6 +20,8 @@ import dev.forgeci.scheduler.events.RunRequested.Repository;
 @JsonAutoDetect(fieldVisibility = Visibility.ANY, getterVisibility = Visibility.NONE, isGetterVisibility = Visibility.NONE)
 public final class Run {
 
+    public static final String WAITING_REASON = "Waiting for approval by a delegate: the author is not a delegate of the repository.";
+
     private String runId;
     private Repository repository;
     private String commit;
@@ -43,6 +45,8 @@ public final class Run {
     private long seq;
     private boolean cancelRequested;
     private String cancelReason;
+    /** Set when an untrusted run that waited was approved. */
+    private RunEvent.Approval approval;
     private List<Job> jobs = new ArrayList<>();
 
     /** The contexts the run started with (github, inputs, vars, forge), from its stored request; never stored twice. */
@@ -93,7 +97,24 @@ public final class Run {
                     .toList();
         }
         return new RunEvent(runId, seq, status.word(), reason, at, repository, commit, ref, workflow, trigger, rerunOf, queuedAt,
-                startedAt, finishedAt, outcomes);
+                startedAt, finishedAt, outcomes, approval);
+    }
+
+    /** Whether its request asks it to wait for approval; only an untrusted run can. */
+    boolean awaitsApproval() {
+        return !trusted() && trigger != null && trigger.path("awaitsApproval").asBoolean(false);
+    }
+
+    void awaitApproval() {
+        status = RunStatus.WAITING;
+        reason = WAITING_REASON;
+    }
+
+    void approve(RunEvent.Approval by, Instant queued) {
+        status = RunStatus.QUEUED;
+        reason = null;
+        approval = by;
+        queuedAt = queued;
     }
 
     void start(Instant at) {
@@ -285,6 +306,10 @@ public final class Run {
 
     public String cancelReason() {
         return cancelReason;
+    }
+
+    public RunEvent.Approval approval() {
+        return approval;
     }
 
     public List<Job> jobs() {

@@ -5,8 +5,9 @@ import java.util.Locale;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
+/** A run's status; {@code waiting}: an untrusted run that nothing dispatches until it is approved. */
 public enum RunStatus {
-    QUEUED, RUNNING, SUCCESS, FAILURE, CANCELLED, ERROR;
+    WAITING, QUEUED, RUNNING, SUCCESS, FAILURE, CANCELLED, ERROR;
 
     @JsonValue
     public String word() {
@@ -24,6 +25,11 @@ public enum RunStatus {
     }
 
     public boolean terminal() {
-        return this != QUEUED && this != RUNNING;
+        return this != WAITING && this != QUEUED && this != RUNNING;
+    }
+
+    /** The words, as an error message lists them. */
+    public static String words() {
+        return java.util.Arrays.stream(values()).map(RunStatus::word).collect(java.util.stream.Collectors.joining(", "));
     }
 }

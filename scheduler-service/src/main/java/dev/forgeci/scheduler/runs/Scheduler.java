@@ -111,8 +111,40 @@ public final class Scheduler {
             return;
         }
         active.put(runId, run);
+        if (run.status() == RunStatus.WAITING) {
+            Log.infof("run %s: waiting for approval (%s of %s, %s, %d jobs)", runId, run.workflow(), run.repositoryId(),
+                    run.triggerKind(), run.jobs().size());
+            return;
+        }
         Log.infof("run %s: queued (%s of %s, %s, %d jobs)", runId, run.workflow(), run.repositoryId(), run.triggerKind(),
                 run.jobs().size());
+        enter(run, changes);
+    }
+
+    /**
+     * An untrusted run that waited goes on as if it had just been queued; a rebuild replays an
+     * approval the run-events topic recorded.
+     */
+    public void approve(String runId, RunEvent.Approval approval, Changes changes) {
+        Run run = active.get(runId);
+        if (run == null) {
+            Run ended = history.find(runId).orElseThrow(() -> new RunNotFoundException(runId));
+            throw new RunConflictException("Run " + runId + " already ended with status " + ended.status().word()
+                    + "; there is nothing to approve.");
+        }
+        if (run.status() != RunStatus.WAITING) {
+            throw new RunConflictException("Run " + runId + " is " + run.status().word() + "; only a waiting run can be approved.");
+        }
+        // Queued from now on: it takes its turn in its concurrency group after the runs already there.
+        run.approve(approval, nextQueuedAt(approval.at()));
+        publish(run, changes);
+        Log.infof("run %s: approved by %s%s", runId, approval.by(), approval.did() == null ? "" : " (" + approval.did() + ")");
+        enter(run, changes);
+    }
+
+    /** The run joins its concurrency group (superseding older runs if it says so) and its jobs are decided. */
+    private void enter(Run run, Changes changes) {
+        String runId = run.runId();
         if (run.cancelInProgress()) {
             group(run).map(List::copyOf).orElse(List.of()).forEach(older -> cancel(older, JobCancelRequested.SUPERSEDED,
                     "Superseded by run " + runId + " in concurrency group " + run.concurrencyGroup() + ".", changes));
@@ -165,6 +197,9 @@ public final class Scheduler {
         Run run = Run.create(request, nextQueuedAt(changes.now()), jobs);
         run.prioritize(priorityOf(run.triggerKind()));
         changes.created(run, raw);
+        if (run.awaitsApproval()) {
+            run.awaitApproval();
+        }
         if (problem != null) {
             run.conclude(RunStatus.ERROR, "The workflow cannot run: " + problem + ".", changes.now());
         }
@@ -347,6 +382,9 @@ public final class Scheduler {
      */
     public void replayRunEvent(RunEvent event, Run run, Changes changes) {
         run.replayedSeq(event.seq());
+        if (event.approval() != null && run.status() == RunStatus.WAITING) {
+            run.approve(event.approval(), event.queuedAt() != null ? event.queuedAt() : run.queuedAt());
+        }
         RunStatus status = RunStatus.of(event.status());
         if (!status.terminal()) {
             return;
@@ -710,7 +748,8 @@ public final class Scheduler {
     }
 
     private Optional<TreeSet<Run>> group(Run run) {
-        if (run.concurrencyGroup() == null) {
+        // A waiting run joins its group once approved, so that it holds up no one meanwhile.
+        if (run.concurrencyGroup() == null || run.status() == RunStatus.WAITING) {
             return Optional.empty();
         }
         return Optional.of(groups.computeIfAbsent(groupKey(run), key -> new TreeSet<>(ARRIVAL)));

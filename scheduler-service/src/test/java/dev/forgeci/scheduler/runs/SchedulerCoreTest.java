@@ -1,6 +1,7 @@
 package dev.forgeci.scheduler.runs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -26,6 +27,7 @@ import dev.forgeci.language.expr.Template;
 import dev.forgeci.scheduler.config.SchedulerConfig;
 import dev.forgeci.scheduler.events.JobEvent;
 import dev.forgeci.scheduler.events.OutboxMessage;
+import dev.forgeci.scheduler.events.RunEvent;
 import dev.forgeci.scheduler.events.RunRequested;
 import dev.forgeci.scheduler.events.Topics;
 import dev.forgeci.testkit.ExpressionConformance;
@@ -60,6 +62,57 @@ class SchedulerCoreTest {
         JsonNode needs = lastDispatch("report").path("context").path("needs");
         assertThat(needs.toString()).isEqualTo("{\"build\":{\"result\":\"success\",\"outputs\":{\"version\":\"2\",\"other\":\"x\"}}}");
         assertThat(lastDispatch("report").path("context").path("github").path("ref").asText()).isEqualTo("refs/heads/main");
+    }
+
+    @Test
+    void anUntrustedRunThatAwaitsApprovalDispatchesNothingUntilApprovedAndThenRunsStillUntrusted() throws Exception {
+        String runId = accept(untrusted(request(job("build", List.of(), "success()"))));
+
+        assertThat(dispatched()).isEmpty();
+        assertThat(runEvents(runId)).extracting(e -> e.path("status").asText()).containsExactly("waiting");
+        assertThat(runEvents(runId).get(0).path("reason").asText()).isEqualTo(Run.WAITING_REASON);
+
+        approve(runId, "maintainer", "did:key:z6MksFqXN3Yhqk8pTJdUGLwATkRfQvwZXPqR2qMEhbS9wzpT");
+
+        assertThat(dispatched()).containsExactly("build");
+        assertThat(lastDispatch("build").path("trusted").asBoolean()).isFalse();
+        JsonNode queued = runEvents(runId).get(1);
+        assertThat(queued.path("status").asText()).isEqualTo("queued");
+        assertThat(queued.path("approval").path("by").asText()).isEqualTo("maintainer");
+        assertThat(queued.path("approval").path("did").asText()).isEqualTo("did:key:z6MksFqXN3Yhqk8pTJdUGLwATkRfQvwZXPqR2qMEhbS9wzpT");
+        assertThatThrownBy(() -> approve(runId, "maintainer", null)).isInstanceOf(RunConflictException.class)
+                .hasMessage("Run " + runId + " is queued; only a waiting run can be approved.");
+    }
+
+    @Test
+    void onlyAnUntrustedRunWaitsAndAWaitingRunCanBeCancelledWithoutEverBeingDispatched() throws Exception {
+        ObjectNode trustedButFlagged = untrusted(request(job("build", List.of(), "success()")));
+        ((ObjectNode) trustedButFlagged.path("trigger")).put("trusted", true);
+        accept(trustedButFlagged);
+        assertThat(dispatched()).containsExactly("build");
+
+        String waiting = accept(untrusted(request(job("build", List.of(), "success()"))));
+        Changes changes = new Changes(tick());
+        scheduler.cancelOnRequest(waiting, changes);
+        published.addAll(changes.outbox());
+
+        assertThat(runEvents(waiting)).extracting(e -> e.path("status").asText()).containsExactly("waiting", "cancelled");
+        assertThat(dispatched()).containsExactly("build");
+        assertThat(scheduler.activeRun(waiting)).isNull();
+    }
+
+    @Test
+    void aWaitingRunHoldsUpNoOneInItsConcurrencyGroupAndOnceApprovedTakesItsTurnAfterThem() throws Exception {
+        String waiting = accept(grouped(untrusted(request(job("build", List.of(), "success()")))));
+        String trusted = accept(grouped(request(job("build", List.of(), "success()"))));
+        assertThat(lastDispatch("build").path("runId").asText()).isEqualTo(trusted);
+
+        approve(waiting, "maintainer", null);
+        assertThat(dispatched()).hasSize(1);
+
+        finish(trusted, "build", "success", Map.of());
+        assertThat(dispatched()).hasSize(2);
+        assertThat(lastDispatch("build").path("runId").asText()).isEqualTo(waiting);
     }
 
     @Test
@@ -270,6 +323,24 @@ class SchedulerCoreTest {
         scheduler.dispatchReady(changes);
         published.addAll(changes.outbox());
         return request.path("runId").asText();
+    }
+
+    private void approve(String runId, String by, String did) {
+        Changes changes = new Changes(tick());
+        scheduler.approve(runId, new RunEvent.Approval(by, did, clock), changes);
+        scheduler.dispatchReady(changes);
+        published.addAll(changes.outbox());
+    }
+
+    /** A patch from someone who is not a delegate, on a server that makes such runs wait. */
+    private static ObjectNode untrusted(ObjectNode request) {
+        ((ObjectNode) request.path("trigger")).put("kind", "patch").put("trusted", false).put("awaitsApproval", true);
+        return request;
+    }
+
+    private static ObjectNode grouped(ObjectNode request) {
+        ((ObjectNode) request.path("workflow")).putObject("concurrency").put("group", "deploy");
+        return request;
     }
 
     private void finish(String runId, String jobId, String status, Map<String, String> outputs) {

@@ -1,6 +1,7 @@
 package dev.forgeci.access;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import io.smallrye.config.ConfigMapping;
@@ -37,5 +38,11 @@ public interface AccessConfig {
         /** The repositories ({@code rad:…}) it may act on; {@code *}: all. */
         @WithDefault("*")
         Set<String> repositories();
+
+        /**
+         * The Radicle identity ({@code did:key:z6Mk…}) of whoever holds it, where the operator knows
+         * it: approvals are recorded by it, as Radicle knows people by their keys, not their names.
+         */
+        Optional<String> did();
     }
 }

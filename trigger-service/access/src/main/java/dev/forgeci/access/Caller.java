@@ -1,12 +1,13 @@
 package dev.forgeci.access;
 
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * Who made a request: a configured token's name with its scopes and repositories, or the
- * anonymous reader the operator allowed.
+ * anonymous reader the operator allowed; {@code did} is the holder's Radicle identity where configured.
  */
-public record Caller(String name, Set<Scope> scopes, Set<String> repositories) {
+public record Caller(String name, Set<Scope> scopes, Set<String> repositories, Optional<String> did) {
 
     public static final String ALL_REPOSITORIES = "*";
     /** The name of requests without a token where anonymous reads are allowed. */
@@ -18,7 +19,7 @@ public record Caller(String name, Set<Scope> scopes, Set<String> repositories) {
     }
 
     static Caller anonymousReader() {
-        return new Caller(ANONYMOUS, Set.of(Scope.READ), Set.of(ALL_REPOSITORIES));
+        return new Caller(ANONYMOUS, Set.of(Scope.READ), Set.of(ALL_REPOSITORIES), Optional.empty());
     }
 
     public boolean seesEveryRepository() {

@@ -26,6 +26,8 @@ public class Tokens {
     private static final Pattern DIGEST = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern REPOSITORY = Pattern.compile("rad:z[0-9A-Za-z]{1,100}|\\*");
+    /** A Radicle node's identity: did:key: and a base58btc multibase key. */
+    private static final Pattern DID = Pattern.compile("did:key:z[1-9A-HJ-NP-Za-km-z]{40,60}");
 
     private final List<Known> known;
     private final boolean anonymousRead;
@@ -80,7 +82,10 @@ public class Tokens {
             token.repositories().stream().filter(r -> !REPOSITORY.matcher(r).matches()).findFirst().ifPresent(r -> {
                 throw new IllegalArgumentException(property + ".repositories: `" + r + "` is neither a repository id (rad:z…) nor *");
             });
-            known.add(new Known(HexFormat.of().parseHex(digest), new Caller(name, token.scopes(), token.repositories())));
+            token.did().filter(did -> !DID.matcher(did).matches()).ifPresent(did -> {
+                throw new IllegalArgumentException(property + ".did must be a Radicle identity (did:key:z6Mk…)");
+            });
+            known.add(new Known(HexFormat.of().parseHex(digest), new Caller(name, token.scopes(), token.repositories(), token.did())));
         });
         return List.copyOf(known);
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
@@ -62,11 +63,24 @@ class TokensTest {
                 .hasMessageContaining("forge.auth.tokens.ide.scopes must name at least one");
         assertThatThrownBy(() -> new Tokens(config(false, Map.of("a b", token("t", Set.of(Scope.READ), Set.of("*"))))))
                 .hasMessageContaining("forge.auth.tokens.a b: a token's name");
+        assertThatThrownBy(() -> new Tokens(config(false, Map.of("ide", new Token(digest("t"), Set.of(Scope.READ), Set.of("*"),
+                Optional.of("cloudhead"))))))
+                .hasMessage("forge.auth.tokens.ide.did must be a Radicle identity (did:key:z6Mk…)");
+    }
+
+    @Test
+    void aTokenHeldByAKnownRadicleIdentityCarriesItsDid() {
+        String did = "did:key:z6MksFqXN3Yhqk8pTJdUGLwATkRfQvwZXPqR2qMEhbS9wzpT";
+        Tokens tokens = new Tokens(config(false, Map.of("cloudhead", new Token(digest("t"), Set.of(Scope.WRITE), Set.of(REPO),
+                Optional.of(did)), "ci", token("u", Set.of(Scope.WRITE), Set.of(REPO)))));
+
+        assertThat(tokens.caller("t").orElseThrow().did()).contains(did);
+        assertThat(tokens.caller("u").orElseThrow().did()).isEmpty();
     }
 
     @Test
     void aForbiddenCallerIsToldWhichTokenMayNotDoWhatWhere() {
-        Caller reader = new Caller("dashboard", Set.of(Scope.READ), Set.of(REPO));
+        Caller reader = new Caller("dashboard", Set.of(Scope.READ), Set.of(REPO), Optional.empty());
 
         assertThatThrownBy(() -> reader.require(Scope.WRITE, REPO))
                 .isInstanceOf(io.quarkus.security.ForbiddenException.class)
@@ -75,7 +89,11 @@ class TokensTest {
     }
 
     private static Token token(String text, Set<Scope> scopes, Set<String> repositories) {
-        return new Token(HexFormat.of().formatHex(Tokens.sha256(text)), scopes, repositories);
+        return new Token(digest(text), scopes, repositories);
+    }
+
+    private static String digest(String text) {
+        return HexFormat.of().formatHex(Tokens.sha256(text));
     }
 
     private static AccessConfig config(boolean anonymousRead, Map<String, AccessConfig.Token> tokens) {
@@ -93,6 +111,10 @@ class TokensTest {
         };
     }
 
-    private record Token(String sha256, Set<Scope> scopes, Set<String> repositories) implements AccessConfig.Token {
+    private record Token(String sha256, Set<Scope> scopes, Set<String> repositories, Optional<String> did)
+            implements AccessConfig.Token {
+        Token(String sha256, Set<Scope> scopes, Set<String> repositories) {
+            this(sha256, scopes, repositories, Optional.empty());
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.forgeci.trigger.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -137,13 +138,30 @@ public interface ForgeConfig {
     }
 
     interface Patches {
-        /** What happens to a patch from an author who is not a delegate of the repository. */
-        @WithDefault("run-without-secrets")
+        /**
+         * What happens to a patch (or push) from an author who is not a delegate of the repository:
+         * its run is untrusted either way (no secrets, never saves caches).
+         */
+        @WithDefault("approve")
         NonDelegatePolicy nonDelegate();
+
+        /** The same, per repository ({@code forge.patches.repository."rad:z…".non-delegate=ignore}), over the default. */
+        Map<String, RepositoryPatches> repository();
+
+        interface RepositoryPatches {
+            NonDelegatePolicy nonDelegate();
+        }
+
+        default NonDelegatePolicy nonDelegateIn(String repositoryId) {
+            RepositoryPatches own = repository().get(repositoryId);
+            return own != null ? own.nonDelegate() : nonDelegate();
+        }
     }
 
     enum NonDelegatePolicy {
-        /** The run happens, untrusted: its jobs receive no secrets. */
+        /** The run waits, status {@code waiting}, until a token that may write the repository approves it. */
+        APPROVE,
+        /** The run starts at once. */
         RUN_WITHOUT_SECRETS,
         /** No run; the webhook or broker request is acknowledged with the reason. */
         IGNORE

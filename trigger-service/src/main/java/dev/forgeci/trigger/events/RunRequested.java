@@ -22,17 +22,20 @@ public record RunRequested(String runId, Instant requestedAt, Trigger trigger, R
      * for a patch or push by a non-delegate (its jobs then carry no secret names); {@code statusUrl},
      * {@code statusContext} and {@code nodeId} come from a webhook and are copied onto every run-event,
      * so commit statuses can be posted back; {@code infoUrl} is the viewer link they carry (the run's
-     * page, or the commit's when the event started several runs).
+     * page, or the commit's when the event started several runs); {@code awaitsApproval}: an
+     * untrusted run that waits, status {@code waiting}, until someone who may write the repository
+     * approves it.
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Trigger(String kind, String actor, boolean trusted, String requestId, String rerunOf, String patchId,
-            String statusUrl, String statusContext, String nodeId, String infoUrl) {
+    public record Trigger(String kind, String actor, boolean trusted, boolean awaitsApproval, String requestId, String rerunOf,
+            String patchId, String statusUrl, String statusContext, String nodeId, String infoUrl) {
     }
 
     public RunRequested withInfoUrl(String url) {
         Trigger t = trigger;
-        return new RunRequested(runId, requestedAt, new Trigger(t.kind(), t.actor(), t.trusted(), t.requestId(), t.rerunOf(), t.patchId(),
-                t.statusUrl(), t.statusContext(), t.nodeId(), url), repository, commit, ref, cloneUrl, context, workflow);
+        return new RunRequested(runId, requestedAt, new Trigger(t.kind(), t.actor(), t.trusted(), t.awaitsApproval(), t.requestId(),
+                t.rerunOf(), t.patchId(), t.statusUrl(), t.statusContext(), t.nodeId(), url), repository, commit, ref, cloneUrl, context,
+                workflow);
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)

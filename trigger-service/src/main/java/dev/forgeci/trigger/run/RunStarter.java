@@ -71,10 +71,11 @@ public class RunStarter {
     }
 
     public Outcome start(TriggerRequest request) {
-        if (!request.trusted() && request.kind() == Kind.PATCH && config.patches().nonDelegate() == NonDelegatePolicy.IGNORE) {
-            Log.infof("patch %s of %s not run: its author is not a delegate", request.patchId(), request.repositoryId());
-            return Outcome.ignored("the patch's author is not a delegate of " + request.repositoryId()
-                    + ", and this server does not run patches from non-delegates");
+        NonDelegatePolicy policy = config.patches().nonDelegateIn(request.repositoryId());
+        if (!request.trusted() && policy == NonDelegatePolicy.IGNORE) {
+            Log.infof("%s of %s not run: its author is not a delegate", request.kind().wire(), request.repositoryId());
+            return Outcome.ignored("the " + request.kind().wire() + "'s author is not a delegate of " + request.repositoryId()
+                    + ", and this server does not run " + request.kind().wire() + "es from non-delegates");
         }
         String commit = request.commit();
         List<WorkflowFile> files;
@@ -243,6 +244,7 @@ public class RunStarter {
         }
         List<RunRequested> runs = new ArrayList<>();
         List<WorkflowError> errors = new ArrayList<>();
+        boolean awaitsApproval = !request.trusted() && config.patches().nonDelegateIn(request.repositoryId()) == NonDelegatePolicy.APPROVE;
         for (CompiledWorkflow workflow : workflows) {
             DispatchInputs.Resolved inputs = DispatchInputs.resolve(request.kind() == Kind.MANUAL ? workflow.on().inputs() : List.of(),
                     given, inputErrors);
@@ -257,7 +259,7 @@ public class RunStarter {
                 RunPlan.Planned plan = RunPlan.plan(workflow, RunContexts.scope(context), request.trusted(),
                         new LinkedHashSet<>(config.runners().labels()));
                 RunRequested run = new RunRequested(runId, Instant.now(),
-                        new RunRequested.Trigger(request.kind().wire(), request.actor(), request.trusted(), request.requestId(), null,
+                        new RunRequested.Trigger(request.kind().wire(), request.actor(), request.trusted(), awaitsApproval, request.requestId(), null,
                                 request.patchId(), request.statusUrl(), request.statusContext(), request.nodeId(), null),
                         new RunRequested.Repository(request.repositoryId(), request.repositoryName()),
                         request.commit(), request.ref(), request.cloneUrl(), context,

@@ -34,10 +34,13 @@ class NonDelegatePatchesTest {
     public static class IgnoreNonDelegatePatches implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("forge.patches.non-delegate", "ignore");
+            return Map.of("forge.patches.non-delegate", "ignore",
+                    "forge.patches.repository.\"" + OPEN_REPOSITORY + "\".non-delegate", "run-without-secrets");
         }
     }
 
+    /** The one repository where this operator runs everyone's patches at once (still without secrets). */
+    static final String OPEN_REPOSITORY = "rad:z2trustsEveryPatchAuthor99999";
     static final String DELEGATE = "did:key:z6MksFqXN3Yhqk8pTJdUGLwATkRfQvwZXPqR2qMEhbS9wzpT";
 
     static final KafkaTestClient.Watcher runRequested = TestKafka.runRequested();
@@ -69,10 +72,29 @@ class NonDelegatePatchesTest {
         String runId = send(hook).statusCode(202).extract().path("runs[0].runId");
         JsonNode run = runRequested.awaitOne(r -> runId.equals(r.key()), Duration.ofSeconds(30)).json();
         assertThat(run.path("trigger").path("trusted").asBoolean()).isTrue();
+        assertThat(run.path("trigger").path("awaitsApproval").asBoolean()).isFalse();
         assertThat(run.path("ref").asText()).isEqualTo("refs/namespaces/z6MksFqXN3Yhqk8pTJdUGLwATkRfQvwZXPqR2qMEhbS9wzpT"
                 + "/refs/heads/patches/731309bf14ee65adb1287a45121b016ee3a06f03");
         assertThat(run.path("workflow").path("jobs").get(0).path("secrets").toString()).isEqualTo("[\"NPM_TOKEN\"]");
         assertThat(runRequested.matching(r -> r.value().contains(rid))).hasSize(1);
+    }
+
+    @Test
+    void aRepositoryOfItsOwnRunsANonDelegatesPatchAtOnceWithoutSecrets() {
+        BareRepo repo = BareRepo.create(gateway.root(), OPEN_REPOSITORY);
+        repo.commit(Map.of(".forge/workflows/ci.yaml", "on: patch\nsecrets: [NPM_TOKEN]\nsteps:\n  - run: npm test\n"), "ci");
+        String head = repo.commit("patch", Map.of("README.md", "description"), "Add description in README");
+        ObjectNode hook = Fixtures.json("webhook-patch.json");
+        ((ObjectNode) hook.path("repository")).put("id", OPEN_REPOSITORY).put("clone_url", TestEnvironment.cloneUrl(gateway, OPEN_REPOSITORY));
+        hook.remove("commit_status_url");
+        ((ObjectNode) hook.path("patch")).put("after", head);
+
+        String runId = send(hook).statusCode(202).extract().path("runs[0].runId");
+
+        JsonNode run = runRequested.awaitOne(r -> runId.equals(r.key()), Duration.ofSeconds(30)).json();
+        assertThat(run.path("trigger").path("trusted").asBoolean()).isFalse();
+        assertThat(run.path("trigger").path("awaitsApproval").asBoolean()).isFalse();
+        assertThat(run.path("workflow").path("jobs").get(0).path("secrets").toString()).isEqualTo("[]");
     }
 
     private static io.restassured.response.ValidatableResponse send(ObjectNode hook) {

@@ -133,7 +133,7 @@ class RadicleWebhookTest {
     }
 
     @Test
-    void aPatchByANonDelegateRunsWithoutSecrets() {
+    void aPatchByANonDelegateRunsWithoutSecretsOnceApproved() {
         String rid = TestEnvironment.newRepositoryId();
         BareRepo repo = BareRepo.create(gateway.root(), rid);
         repo.commit("master", Map.of(".forge/workflows/ci.yaml", PATCH_WORKFLOW), "ci");
@@ -147,6 +147,7 @@ class RadicleWebhookTest {
         assertThat(run.path("trigger").path("kind").asText()).isEqualTo("patch");
         assertThat(run.path("trigger").path("actor").asText()).isEqualTo("alice");
         assertThat(run.path("trigger").path("trusted").asBoolean()).isFalse();
+        assertThat(run.path("trigger").path("awaitsApproval").asBoolean()).isTrue();
         assertThat(run.path("trigger").path("patchId").asText()).isEqualTo("731309bf14ee65adb1287a45121b016ee3a06f03");
         assertThat(run.path("commit").asText()).isEqualTo(head);
         assertThat(run.path("ref").asText()).isEqualTo("refs/namespaces/z6MkltRpzcq2ybm13yQpyre58JUeMvZY6toxoZVpLZ8YabRa"
