@@ -164,6 +164,8 @@ function show(frame) {
       badge($('run-status'), frame.status);
       $('run-title').textContent = `${frame.workflow || 'run'} · ${(frame.repository && (frame.repository.name || frame.repository.id)) || ''} @ ${(frame.commit || '').slice(0, 12)}`;
       $('cancel').disabled = TERMINAL_STATUSES.has(frame.status);
+      $('approve').hidden = frame.status !== 'waiting';
+      if (frame.status === 'waiting' && frame.reason) term.write(`\x1b[33m[forge] ${frame.reason}\x1b[0m\r\n`);
       break;
     case 'truncated':
       term.write(`\r\n\x1b[33m[forge] ${frame.text}\x1b[0m\r\n`);
@@ -172,6 +174,7 @@ function show(frame) {
       view.ended = true;
       badge($('run-status'), frame.status);
       $('cancel').disabled = true;
+      $('approve').hidden = true;
       term.write(`\x1b[1m==> run ${frame.status}\x1b[0m\r\n`);
       break;
     default:
@@ -209,6 +212,7 @@ function open(runId) {
   badge($('run-status'), 'queued');
   $('run-title').textContent = `run ${runId}`;
   $('cancel').disabled = false;
+  $('approve').hidden = true;
   const raw = $('raw-link');
   raw.hidden = false;
   raw.onclick = async () => {
@@ -221,17 +225,22 @@ function open(runId) {
   connect();
 }
 
-$('cancel').addEventListener('click', async () => {
-  if (!view) return;
-  $('cancel').disabled = true;
-  const response = await fetch(`api/runs/${view.runId}/cancel`, { method: 'POST', headers: authHeaders() });
-  if (response.ok) {
-    say('cancel requested');
-  } else {
-    say(`cancel: ${await problemText(response)}`, true);
-    $('cancel').disabled = false;
-  }
-});
+/** Cancel and Approve: a POST to the scheduler's run action, the button off while it is under way. */
+function runAction(action, done) {
+  $(action).addEventListener('click', async () => {
+    if (!view) return;
+    $(action).disabled = true;
+    const response = await fetch(`api/runs/${view.runId}/${action}`, { method: 'POST', headers: authHeaders() });
+    if (response.ok) {
+      say(done);
+    } else {
+      say(`${action}: ${await problemText(response)}`, true);
+      $(action).disabled = false;
+    }
+  });
+}
+runAction('cancel', 'cancel requested');
+runAction('approve', 'approved: the run is queued');
 
 // ---- Run form ----------------------------------------------------------------------------------
 

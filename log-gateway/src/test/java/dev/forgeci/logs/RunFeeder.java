@@ -47,6 +47,14 @@ final class RunFeeder {
         return this;
     }
 
+    /** A run event with the scheduler's reason, as for a run that waits for approval. */
+    RunFeeder run(String status, String reason) {
+        Map<String, Object> event = runEvent(status);
+        event.put("reason", reason);
+        kafka.sendJson("run-events", runId, event);
+        return this;
+    }
+
     /** A terminal run event listing each job's last chunk (attempt 1). */
     RunFeeder runFinished(String status, Map<String, Long> logChunksByJob) {
         Map<String, Object> event = runEvent(status);

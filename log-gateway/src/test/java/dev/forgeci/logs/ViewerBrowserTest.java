@@ -32,7 +32,7 @@ import io.quarkus.test.junit.QuarkusTest;
 /**
  * The viewer in a real headless Chromium: the Run form starts a run (through the gateway to a
  * stand-in trigger-service), the run's events are played on the real broker, its lines appear in
- * the xterm.js terminal with step sections and status, Cancel reaches the stand-in scheduler; a
+ * the xterm.js terminal with step sections and status, Approve and Cancel reach the stand-in scheduler; a
  * commit's page lists that commit's runs from the stand-in scheduler.
  * Screenshots land in target/viewer-*.png.
  */
@@ -73,7 +73,7 @@ class ViewerBrowserTest {
     }
 
     @Test
-    void theRunFormStartsARunWhoseLiveLogAppearsInTheTerminalAndCancelReachesTheScheduler() throws Exception {
+    void theRunFormStartsARunWhoseLiveLogAppearsInTheTerminalAndApproveAndCancelReachTheScheduler() throws Exception {
         try {
             runFormToCancel();
         } catch (AssertionError | RuntimeException e) {
@@ -139,7 +139,21 @@ class ViewerBrowserTest {
 
         // Play the scheduler and the runner-controller for the run the stand-in trigger-service announced.
         RunFeeder run = new RunFeeder(kafka, neighbours.nextRunId);
-        run.run("queued").run("running").jobStarted("build");
+        run.run("waiting", "Waiting for approval by a delegate: the author is not a delegate of the repository.");
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> browser.findElement(By.id("approve")).isDisplayed());
+        assertThat(browser.findElement(By.id("run-status")).getText()).isEqualTo("waiting");
+        assertThat(terminalText()).contains("[forge] Waiting for approval by a delegate");
+        browser.findElement(By.id("approve")).click();
+        FakeNeighbours.Received approve = Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> neighbours.received.stream().filter(r -> r.path().endsWith("/approve")).findFirst(), r -> r.isPresent())
+                .orElseThrow();
+        assertThat(approve.method()).isEqualTo("POST");
+        assertThat(approve.path()).isEqualTo("/api/runs/" + run.runId + "/approve");
+        assertThat(approve.authorization()).isEqualTo("Bearer test-reader-token");
+
+        run.run("queued");
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !browser.findElement(By.id("approve")).isDisplayed());
+        run.run("running").jobStarted("build");
         run.lines("build", null, 2, 2, n -> n == 1 ? "Cloning rad:z3gqcJUoA1n9HaHKufZs5FCSGazv5" : "HEAD is now at 2f1c3e5");
         // Each step's lines follow its step-started once the viewer shows it: a header is named only
         // when the name arrives within forge.logs.step-name-wait, which a loaded machine may miss.
