@@ -106,6 +106,12 @@ final class Forge {
                 .when().post("/api/runs/" + runId + "/cancel").then().statusCode(202);
     }
 
+    /** Approves a run that waits (an untrusted patch) as the stack's operator; the scheduler's answer. */
+    static JsonNode approve(String runId) {
+        return readJson(given().baseUri(ForgeStack.get().scheduler.baseUrl()).auth().oauth2(ForgeStack.TOKEN)
+                .when().post("/api/runs/" + runId + "/approve").then().statusCode(202).extract().asString());
+    }
+
     /** GET /api/logs/{runId}: the whole log as text, ANSI stripped. */
     static String logText(String runId) {
         return given().baseUri(ForgeStack.get().logs.baseUrl()).auth().oauth2(ForgeStack.TOKEN).queryParam("ansi", false)

@@ -275,6 +275,11 @@ class GitHubWorkflowsProcessTest {
         ((ObjectNode) patch.path("patch").path("revisions").get(0)).put("oid", patchCommit).put("base", commit);
         ((ObjectNode) patch.path("patch").path("commits").get(0)).put("id", patchCommit);
         JsonNode pullRequest = Forge.webhook("patch", patch, 202);
+        // The patch's author is not a delegate: the run waits for an approval (see the user journeys).
+        String pullRequestRunId = pullRequest.path("runs").get(0).path("runId").asText();
+        await("the patch's run waits").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> Forge.run(pullRequestRunId).path("status").asText().equals("waiting"));
+        Forge.approve(pullRequestRunId);
         Run pullRequestRun = first(pullRequest);
         assertThat(pullRequestRun.lines("show")).as(pullRequestRun.transcript()).containsExactly(
                 "event=pull_request ref=refs/namespaces/" + patch.path("patch").path("author").path("id").asText().substring("did:key:".length())

@@ -87,7 +87,7 @@ class UserJourneysProcessTest {
     }
 
     @Test
-    void aPatchFromANonDelegateRunsWithoutSecrets() {
+    void aPatchFromANonDelegateWaitsForApprovalAndThenRunsWithoutSecrets() {
         String rid = Forge.newRepositoryId();
         forge.secret(rid, "DEPLOY_TOKEN", "never-for-patches");
         ObjectNode patch = Forge.fixture("webhook-patch.json");
@@ -108,6 +108,15 @@ class UserJourneysProcessTest {
         ((ObjectNode) patch.path("patch").path("commits").get(0)).put("id", commit);
         assertThat(patch.path("repository").path("delegates").toString()).doesNotContain(patch.path("author").path("id").asText());
         String runId = Forge.webhook("patch", patch, 202).path("runs").get(0).path("runId").asText();
+
+        await("the patch's run waits").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> Forge.run(runId).path("status").asText().equals("waiting"));
+        JsonNode waiting = Forge.run(runId);
+        assertThat(waiting.path("reason").asText()).startsWith("Waiting for approval by a delegate");
+        assertThat(waiting.path("jobs").findValues("attempt")).as("nothing dispatched before approval").isNotEmpty()
+                .allMatch(attempt -> attempt.asInt() == 0);
+        JsonNode approved = Forge.approve(runId);
+        assertThat(approved.path("approval").path("by").asText()).isEqualTo("operator");
 
         try (LogViewer viewer = LogViewer.follow(runId)) {
             assertThat(viewer.awaitEnd(RUN_TIMEOUT)).isEqualTo("success");
