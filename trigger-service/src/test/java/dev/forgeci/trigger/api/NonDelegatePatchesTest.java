@@ -51,14 +51,8 @@ class NonDelegatePatchesTest {
     @Test
     void aPatchFromANonDelegateStartsNothingAndADelegatesPatchRunsTrusted() {
         String rid = TestEnvironment.newRepositoryId();
-        BareRepo repo = BareRepo.create(gateway.root(), rid);
-        repo.commit(Map.of(".forge/workflows/ci.yaml", "on: patch\nsecrets: [NPM_TOKEN]\nsteps:\n  - run: npm test\n"), "ci");
-        String head = repo.commit("patch", Map.of("README.md", "description"), "Add description in README");
-
-        ObjectNode hook = Fixtures.json("webhook-patch.json");
-        ((ObjectNode) hook.path("repository")).put("id", rid).put("clone_url", TestEnvironment.cloneUrl(gateway, rid));
-        hook.remove("commit_status_url");
-        ((ObjectNode) hook.path("patch")).put("after", head);
+        ObjectNode hook = nonDelegatesPatch(rid);
+        String head = hook.path("patch").path("after").asText();
         String ignored = "the patch's author is not a delegate of " + rid + ", and this server does not run patches from non-delegates";
         send(hook).statusCode(200).body("runs", hasSize(0)).body("ignored", equalTo(ignored));
 
@@ -81,20 +75,24 @@ class NonDelegatePatchesTest {
 
     @Test
     void aRepositoryOfItsOwnRunsANonDelegatesPatchAtOnceWithoutSecrets() {
-        BareRepo repo = BareRepo.create(gateway.root(), OPEN_REPOSITORY);
-        repo.commit(Map.of(".forge/workflows/ci.yaml", "on: patch\nsecrets: [NPM_TOKEN]\nsteps:\n  - run: npm test\n"), "ci");
-        String head = repo.commit("patch", Map.of("README.md", "description"), "Add description in README");
-        ObjectNode hook = Fixtures.json("webhook-patch.json");
-        ((ObjectNode) hook.path("repository")).put("id", OPEN_REPOSITORY).put("clone_url", TestEnvironment.cloneUrl(gateway, OPEN_REPOSITORY));
-        hook.remove("commit_status_url");
-        ((ObjectNode) hook.path("patch")).put("after", head);
-
-        String runId = send(hook).statusCode(202).extract().path("runs[0].runId");
+        String runId = send(nonDelegatesPatch(OPEN_REPOSITORY)).statusCode(202).extract().path("runs[0].runId");
 
         JsonNode run = runRequested.awaitOne(r -> runId.equals(r.key()), Duration.ofSeconds(30)).json();
         assertThat(run.path("trigger").path("trusted").asBoolean()).isFalse();
         assertThat(run.path("trigger").path("awaitsApproval").asBoolean()).isFalse();
         assertThat(run.path("workflow").path("jobs").get(0).path("secrets").toString()).isEqualTo("[]");
+    }
+
+    /** The fixture's patch webhook (its author no delegate) for a new repository with a workflow that names a secret. */
+    private ObjectNode nonDelegatesPatch(String rid) {
+        BareRepo repo = BareRepo.create(gateway.root(), rid);
+        repo.commit(Map.of(".forge/workflows/ci.yaml", "on: patch\nsecrets: [NPM_TOKEN]\nsteps:\n  - run: npm test\n"), "ci");
+        String head = repo.commit("patch", Map.of("README.md", "description"), "Add description in README");
+        ObjectNode hook = Fixtures.json("webhook-patch.json");
+        ((ObjectNode) hook.path("repository")).put("id", rid).put("clone_url", TestEnvironment.cloneUrl(gateway, rid));
+        hook.remove("commit_status_url");
+        ((ObjectNode) hook.path("patch")).put("after", head);
+        return hook;
     }
 
     private static io.restassured.response.ValidatableResponse send(ObjectNode hook) {
