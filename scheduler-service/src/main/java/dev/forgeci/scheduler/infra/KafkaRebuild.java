@@ -94,7 +94,7 @@ public class KafkaRebuild {
             } else {
                 scheduler.accept(request, record.value(), changes);
                 RunEvent.Approval approval = approvals.get(request.runId());
-                if (approval != null) {
+                if (approval != null && scheduler.isWaiting(request.runId())) {
                     scheduler.approve(request.runId(), approval, changes);
                 }
             }

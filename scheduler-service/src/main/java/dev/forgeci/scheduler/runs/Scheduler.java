@@ -142,6 +142,12 @@ public final class Scheduler {
         enter(run, changes);
     }
 
+    /** Whether the run is active and waiting for approval (a rebuild approves only those: the others are not served here). */
+    public boolean isWaiting(String runId) {
+        Run run = active.get(runId);
+        return run != null && run.status() == RunStatus.WAITING;
+    }
+
     /** The run joins its concurrency group (superseding older runs if it says so) and its jobs are decided. */
     private void enter(Run run, Changes changes) {
         String runId = run.runId();
