@@ -18,7 +18,10 @@ import dev.forgeci.controller.config.ControllerConfig;
 
 /**
  * The controller's own secrets: a directory where {@code <dir>/<rid without rad:>/<NAME>} overrides
- * {@code <dir>/_global/<NAME>}. Names and repository ids are checked before they touch a path.
+ * {@code <dir>/_global/<NAME>}. Each may also be one flat file, {@code <rid without rad:>.<NAME>}
+ * and {@code _global.<NAME>}: the layout of a Kubernetes Secret mounted as a volume, whose keys
+ * cannot hold a '/' (neither a name nor a repository id can hold a '.', so the two never clash).
+ * Names and repository ids are checked before they touch a path.
  */
 @ApplicationScoped
 public class SecretStore {
@@ -60,12 +63,18 @@ public class SecretStore {
 
     private String read(String repositoryDir, String name) {
         if (repositoryDir != null) {
-            String own = readFile(dir.resolve(repositoryDir).resolve(name));
+            String own = readEither(repositoryDir, name);
             if (own != null) {
                 return own;
             }
         }
-        return readFile(dir.resolve(GLOBAL).resolve(name));
+        return readEither(GLOBAL, name);
+    }
+
+    /** {@code <scope>/<NAME>}, else {@code <scope>.<NAME>}. */
+    private String readEither(String scope, String name) {
+        String nested = readFile(dir.resolve(scope).resolve(name));
+        return nested != null ? nested : readFile(dir.resolve(scope + "." + name));
     }
 
     /** A file's content without the one trailing newline an editor or `echo` adds. */
