@@ -25,6 +25,18 @@ public interface ControllerConfig {
 
     Actions actions();
 
+    Dispatch dispatch();
+
+    interface Dispatch {
+
+        /**
+         * FORGE_DISPATCH_KEY: the scheduler's HMAC key (at least 32 characters). Set, a
+         * job-dispatched without the scheduler's signature is refused (to dead-letters) and nothing
+         * of it runs; unset, records are not checked (a development stack).
+         */
+        Optional<String> key();
+    }
+
     interface Controller {
 
         /** FORGE_CONTROLLER_ID; labels every container and volume. Defaults to the host name. */

@@ -5,6 +5,8 @@ import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -28,23 +30,30 @@ public class DispatchConsumer {
     private final Jobs jobs;
     private final JobLedger ledger;
     private final ObjectMapper json;
+    private final DispatchVerifier verifier;
     private final String controllerId;
     private final ControllerConfig.Controller config;
     private final Optional<Pattern> repositories;
 
-    public DispatchConsumer(Jobs jobs, JobLedger ledger, ObjectMapper json, ControllerConfig config) {
+    public DispatchConsumer(Jobs jobs, JobLedger ledger, ObjectMapper json, ControllerConfig config, DispatchVerifier verifier) {
         this.jobs = jobs;
         this.ledger = ledger;
         this.json = json;
+        this.verifier = verifier;
         this.config = config.controller();
         this.controllerId = this.config.id();
         this.repositories = this.config.repositoryPattern().map(Pattern::compile);
     }
 
-    /** A record that cannot be decoded fails here and goes to the dead-letter topic; the consumer carries on. */
+    /**
+     * A record that is not the scheduler's or cannot be decoded fails here and goes to the
+     * dead-letter topic; the consumer carries on.
+     */
     @Incoming(Topics.JOB_DISPATCHED)
-    public Uni<Void> onDispatch(String payload) throws JsonProcessingException {
-        JobDispatched dispatch = json.readValue(payload, JobDispatched.class);
+    public Uni<Void> onDispatch(ConsumerRecord<String, String> record) throws JsonProcessingException {
+        Header signature = record.headers().lastHeader(DispatchVerifier.HEADER);
+        verifier.check(record.key(), record.value(), signature == null ? null : signature.value());
+        JobDispatched dispatch = json.readValue(record.value(), JobDispatched.class);
         if (dispatch.runId() == null || dispatch.jobId() == null || dispatch.attempt() == null) {
             throw new IllegalArgumentException("job-dispatched without runId, jobId or attempt");
         }

@@ -1,5 +1,6 @@
 package dev.forgeci.scheduler.infra;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,12 +10,14 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
 
 import dev.forgeci.scheduler.events.OutboxMessage;
+import dev.forgeci.scheduler.events.Topics;
 import io.quarkus.logging.Log;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
@@ -35,9 +38,12 @@ public class OutboxRelay {
     private volatile boolean running;
     private Thread thread;
 
-    public OutboxRelay(RunStore store, @Channel("outbox") Emitter<String> emitter) {
+    private final DispatchSigner signer;
+
+    public OutboxRelay(RunStore store, @Channel("outbox") Emitter<String> emitter, DispatchSigner signer) {
         this.store = store;
         this.emitter = emitter;
+        this.signer = signer;
     }
 
     public synchronized void start() {
@@ -93,8 +99,14 @@ public class OutboxRelay {
         for (OutboxMessage message : messages) {
             CompletableFuture<Void> ack = new CompletableFuture<>();
             acks.add(ack);
+            RecordHeaders headers = new RecordHeaders();
+            if (Topics.JOB_DISPATCHED.equals(message.topic())) {
+                // Signed as it leaves, so the key is needed here alone and the outbox in Redis holds no signature.
+                signer.sign(message.key(), message.value())
+                        .ifPresent(signature -> headers.add(DispatchSigner.HEADER, signature.getBytes(StandardCharsets.UTF_8)));
+            }
             OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String> builder()
-                    .withTopic(message.topic()).withKey(message.key()).build();
+                    .withTopic(message.topic()).withKey(message.key()).withHeaders(headers).build();
             emitter.send(Message.of(message.value(), Metadata.of(metadata), () -> {
                 ack.complete(null);
                 return CompletableFuture.completedFuture(null);

@@ -29,6 +29,8 @@ final class ForgeStack {
 
     static final String TOKEN = "acceptance-token-" + UUID.randomUUID();
     static final String WEBHOOK_SECRET = "acceptance-webhook-secret";
+    /** The scheduler signs every job-dispatched with it; the controller refuses what it did not sign. */
+    static final String DISPATCH_KEY = "acceptance-dispatch-key-" + UUID.randomUUID();
     static final String CONTROLLER_ID = "acceptance-" + UUID.randomUUID().toString().substring(0, 8);
     /**
      * Jobs that may run at once, in the scheduler and in the controller: 3 for the suites (enough to
@@ -68,6 +70,7 @@ final class ForgeStack {
                     "kafka.bootstrap.servers", kafka.bootstrap(),
                     "quarkus.redis.hosts", redis.uri()));
             CompletableFuture<ServiceProcess> schedulerStart = track(starting, start("scheduler-service", common, Map.of(
+                    "forge.dispatch.key", DISPATCH_KEY,
                     "forge.scheduler.global-limit", String.valueOf(CAPACITY),
                     "forge.scheduler.repository-limit", String.valueOf(CAPACITY))));
             // The default 64 MiB of frames keeps about 600,000 short lines; the benchmark prints a million.
@@ -75,6 +78,7 @@ final class ForgeStack {
                     "forge.logs.max-bytes-per-run", String.valueOf(256L << 20))));
             CompletableFuture<ServiceProcess> controllerStart = track(starting, start("runner-controller", common, Map.of(
                     "forge.controller.id", CONTROLLER_ID,
+                    "forge.dispatch.key", DISPATCH_KEY,
                     "forge.controller.capacity", String.valueOf(CAPACITY),
                     "forge.runner.image", TestInfra.runnerImage(),
                     "forge.runner.isolation", "capabilities",

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
@@ -62,8 +63,15 @@ public final class KafkaTestClient implements AutoCloseable {
 
     /** Sends a record and waits until the broker acknowledged it. */
     public RecordMetadata send(String topic, String key, String value) {
+        return send(topic, key, value, Map.of());
+    }
+
+    /** The same, with these headers (as UTF-8). */
+    public RecordMetadata send(String topic, String key, String value, Map<String, String> headers) {
+        ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, value);
+        headers.forEach((name, text) -> record.headers().add(name, text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         try {
-            return producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
+            return producer.send(record).get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -129,7 +137,9 @@ public final class KafkaTestClient implements AutoCloseable {
     }
 
     /** One record as seen by a watcher, its value parsed as JSON when it is JSON; {@code timestamp} is the record's (ms). */
-    public record Seen(String topic, int partition, long offset, String key, String value, JsonNode json, long timestamp) {
+    /** A record as a watcher saw it; {@code headers} by name (the last of each), as UTF-8. */
+    public record Seen(String topic, int partition, long offset, String key, String value, JsonNode json, long timestamp,
+            Map<String, String> headers) {
     }
 
     public static final class Watcher implements AutoCloseable {
@@ -160,7 +170,11 @@ public final class KafkaTestClient implements AutoCloseable {
                 try (consumer) {
                     while (running.get()) {
                         for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
-                            Seen record = new Seen(r.topic(), r.partition(), r.offset(), r.key(), r.value(), parse(r.value()), r.timestamp());
+                            Map<String, String> headers = new java.util.HashMap<>();
+                            r.headers().forEach(h -> headers.put(h.key(),
+                                    h.value() == null ? null : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8)));
+                            Seen record = new Seen(r.topic(), r.partition(), r.offset(), r.key(), r.value(), parse(r.value()),
+                                    r.timestamp(), headers);
                             seen.add(record);
                             onRecord.accept(record);
                         }
