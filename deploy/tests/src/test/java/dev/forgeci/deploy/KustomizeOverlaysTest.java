@@ -54,6 +54,52 @@ class KustomizeOverlaysTest {
         assertThat(privilegedContainers(overlay)).containsExactly("runner-controller/dind");
     }
 
+    /** What a container runs as once the pod's security context and its own are merged, as the kubelet merges them. */
+    private record Effective(long user, boolean nonRoot, boolean privileged, boolean escalation, boolean readOnlyRoot,
+            boolean dropsAll, String seccomp) {
+    }
+
+    private static final Effective SERVICE = new Effective(185, true, false, false, true, true, "RuntimeDefault");
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod", "sysbox", "keda"})
+    void everyContainersEffectiveSecurityContextIsTheOneItMustHave(String overlay) {
+        boolean sysbox = overlay.equals("sysbox");
+        Map<String, Effective> expected = Map.of(
+                "trigger-service/trigger-service", SERVICE,
+                "scheduler-service/scheduler-service", SERVICE,
+                "log-gateway/log-gateway", SERVICE,
+                "runner-controller/runner-controller", SERVICE,
+                // dockerd must be root (else it never starts); privileged only where sysbox does not isolate it
+                "runner-controller/dind", new Effective(0, false, !sysbox, true, false, false, "RuntimeDefault"),
+                "redis/redis", new Effective(999, true, false, false, true, true, "RuntimeDefault"));
+        Map<String, Effective> actual = new HashMap<>();
+        for (Workload w : workloads(overlay)) {
+            List<Container> all = new ArrayList<>(w.pod().getContainers());
+            all.addAll(w.pod().getInitContainers());
+            for (Container c : all) {
+                actual.put(w.name() + "/" + c.getName(), effective(w.pod(), c));
+            }
+        }
+        assertThat(actual).isEqualTo(expected);
+    }
+
+    private static Effective effective(PodSpec pod, Container container) {
+        var podContext = pod.getSecurityContext() != null ? pod.getSecurityContext() : new io.fabric8.kubernetes.api.model.PodSecurityContext();
+        var own = container.getSecurityContext() != null ? container.getSecurityContext()
+                : new io.fabric8.kubernetes.api.model.SecurityContext();
+        Long user = own.getRunAsUser() != null ? own.getRunAsUser() : podContext.getRunAsUser();
+        Boolean nonRoot = own.getRunAsNonRoot() != null ? own.getRunAsNonRoot() : podContext.getRunAsNonRoot();
+        var seccomp = own.getSeccompProfile() != null ? own.getSeccompProfile() : podContext.getSeccompProfile();
+        boolean privileged = Boolean.TRUE.equals(own.getPrivileged());
+        // Kubernetes: allowPrivilegeEscalation is true unless set false (and always true when privileged).
+        boolean escalation = privileged || !Boolean.FALSE.equals(own.getAllowPrivilegeEscalation());
+        boolean dropsAll = own.getCapabilities() != null && own.getCapabilities().getDrop() != null
+                && own.getCapabilities().getDrop().contains("ALL");
+        return new Effective(user == null ? -1 : user, Boolean.TRUE.equals(nonRoot), privileged, escalation,
+                Boolean.TRUE.equals(own.getReadOnlyRootFilesystem()), dropsAll, seccomp == null ? null : seccomp.getType());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"sysbox"})
     void theSysboxOverlayHasNoPrivilegedContainerAtAll(String overlay) {
