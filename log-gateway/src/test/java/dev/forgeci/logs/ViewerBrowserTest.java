@@ -144,12 +144,7 @@ class ViewerBrowserTest {
         assertThat(browser.findElement(By.id("run-status")).getText()).isEqualTo("waiting");
         assertThat(terminalText()).contains("[forge] Waiting for approval by a delegate");
         browser.findElement(By.id("approve")).click();
-        FakeNeighbours.Received approve = Awaitility.await().atMost(Duration.ofSeconds(30))
-                .until(() -> neighbours.received.stream().filter(r -> r.path().endsWith("/approve")).findFirst(), r -> r.isPresent())
-                .orElseThrow();
-        assertThat(approve.method()).isEqualTo("POST");
-        assertThat(approve.path()).isEqualTo("/api/runs/" + run.runId + "/approve");
-        assertThat(approve.authorization()).isEqualTo("Bearer test-reader-token");
+        awaitRunAction(run.runId, "approve");
 
         run.run("queued");
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !browser.findElement(By.id("approve")).isDisplayed());
@@ -179,12 +174,7 @@ class ViewerBrowserTest {
         screenshot("viewer-running.png");
 
         browser.findElement(By.id("cancel")).click();
-        FakeNeighbours.Received cancel = Awaitility.await().atMost(Duration.ofSeconds(30))
-                .until(() -> neighbours.received.stream().filter(r -> r.path().endsWith("/cancel")).findFirst(), r -> r.isPresent())
-                .orElseThrow();
-        assertThat(cancel.method()).isEqualTo("POST");
-        assertThat(cancel.path()).isEqualTo("/api/runs/" + run.runId + "/cancel");
-        assertThat(cancel.authorization()).isEqualTo("Bearer test-reader-token");
+        awaitRunAction(run.runId, "cancel");
 
         run.stepFinished("build", 2, "Run Tests", "cancelled", 143).jobFinished("build", "cancelled", 143)
                 .runFinished("cancelled", Map.of("build", run.chunks("build")));
@@ -192,6 +182,16 @@ class ViewerBrowserTest {
                 .until(() -> browser.findElement(By.id("run-status")).getText().equals("cancelled"));
         assertThat(terminalText()).contains("==> run cancelled");
         screenshot("viewer-cancelled.png");
+    }
+
+    /** The viewer's POST of a run action reached the stand-in scheduler, with the token typed in. */
+    private void awaitRunAction(String runId, String action) {
+        FakeNeighbours.Received received = Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> neighbours.received.stream().filter(r -> r.path().endsWith("/" + action)).findFirst(), r -> r.isPresent())
+                .orElseThrow();
+        assertThat(received.method()).isEqualTo("POST");
+        assertThat(received.path()).isEqualTo("/api/runs/" + runId + "/" + action);
+        assertThat(received.authorization()).isEqualTo("Bearer test-reader-token");
     }
 
     /** What the terminal shows: the text of xterm.js's rendered rows. */
