@@ -126,12 +126,7 @@ public final class Scheduler {
      * approval the run-events topic recorded.
      */
     public void approve(String runId, RunEvent.Approval approval, Changes changes) {
-        Run run = active.get(runId);
-        if (run == null) {
-            Run ended = history.find(runId).orElseThrow(() -> new RunNotFoundException(runId));
-            throw new RunConflictException("Run " + runId + " already ended with status " + ended.status().word()
-                    + "; there is nothing to approve.");
-        }
+        Run run = activeFor(runId, "approve");
         if (run.status() != RunStatus.WAITING) {
             throw new RunConflictException("Run " + runId + " is " + run.status().word() + "; only a waiting run can be approved.");
         }
@@ -274,13 +269,18 @@ public final class Scheduler {
     }
 
     public void cancelOnRequest(String runId, Changes changes) {
+        cancel(activeFor(runId, "cancel"), JobCancelRequested.CANCELLED, "Cancelled on request.", changes);
+    }
+
+    /** The active run a request is about; 404 when unknown, 409 when it already ended. */
+    private Run activeFor(String runId, String verb) {
         Run run = active.get(runId);
         if (run == null) {
             Run ended = history.find(runId).orElseThrow(() -> new RunNotFoundException(runId));
             throw new RunConflictException("Run " + runId + " already ended with status " + ended.status().word()
-                    + "; there is nothing to cancel.");
+                    + "; there is nothing to " + verb + ".");
         }
-        cancel(run, JobCancelRequested.CANCELLED, "Cancelled on request.", changes);
+        return run;
     }
 
     /** Publishes a new run-requested for the same commit and workflow; the new run is created when it comes back. */
