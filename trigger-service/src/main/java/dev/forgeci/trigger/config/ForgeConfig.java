@@ -140,7 +140,7 @@ public interface ForgeConfig {
     interface Patches {
         /**
          * What happens to a patch (or push) from an author who is not a delegate of the repository:
-         * its run is untrusted either way (no secrets, never saves caches).
+         * its run is untrusted either way (its jobs get no secrets).
          */
         @WithDefault("approve")
         NonDelegatePolicy nonDelegate();

@@ -117,7 +117,7 @@ public class RunStarter {
         if (running.isEmpty()) {
             return new Outcome(commit, List.of(), null, skipped, "no workflow runs on this " + request.kind().wire());
         }
-        List<RunRequested> runs = requests(request, running);
+        List<RunRequested> runs = requests(request, running, !request.trusted() && policy == NonDelegatePolicy.APPROVE);
         publisher.publish(runs);
         List<StartedRun> started = new ArrayList<>();
         for (RunRequested run : runs) {
@@ -231,7 +231,7 @@ public class RunStarter {
         }
     }
 
-    private List<RunRequested> requests(TriggerRequest request, List<CompiledWorkflow> workflows) {
+    private List<RunRequested> requests(TriggerRequest request, List<CompiledWorkflow> workflows, boolean awaitsApproval) {
         ObjectNode given = request.event() == null ? null : request.event().inputs();
         List<FieldError> inputErrors = new ArrayList<>();
         if (request.kind() == Kind.MANUAL && given != null) {
@@ -244,7 +244,6 @@ public class RunStarter {
         }
         List<RunRequested> runs = new ArrayList<>();
         List<WorkflowError> errors = new ArrayList<>();
-        boolean awaitsApproval = !request.trusted() && config.patches().nonDelegateIn(request.repositoryId()) == NonDelegatePolicy.APPROVE;
         for (CompiledWorkflow workflow : workflows) {
             DispatchInputs.Resolved inputs = DispatchInputs.resolve(request.kind() == Kind.MANUAL ? workflow.on().inputs() : List.of(),
                     given, inputErrors);
