@@ -66,7 +66,7 @@ final class FakeController implements AutoCloseable {
         // Sends without waiting, like a real controller; one producer keeps each run's events in order.
         producer = new KafkaProducer<>(producerProps);
         kafka = new KafkaTestClient();
-        kafka.watch(this::handle, Topics.JOB_DISPATCHED, Topics.JOB_CANCEL_REQUESTED);
+        kafka.watch(this::handle, Topics.JOB_DISPATCHED, Topics.JOB_DISPATCHED_UNTRUSTED, Topics.JOB_CANCEL_REQUESTED);
     }
 
     FakeController autopilot(Function<JsonNode, String> decide) {
@@ -191,7 +191,7 @@ final class FakeController implements AutoCloseable {
         Attempt attempt = new Attempt(runId, event.path("jobId").asText(), event.path("attempt").asInt());
         if (!runs.contains(runId)) {
             // A run the test registers only after the scheduler answered (a re-run): seen, not acted on.
-            if (record.topic().equals(Topics.JOB_DISPATCHED) && taken.add(attempt)) {
+            if (Topics.isJobDispatched(record.topic()) && taken.add(attempt)) {
                 dispatched.add(event);
             }
             return;

@@ -100,11 +100,13 @@ public class KafkaRebuild {
             }
             batch.add(changes);
         });
-        read(Topics.JOB_DISPATCHED, since, JobDispatched.class, (dispatched, at) -> {
-            Changes changes = new Changes(at);
-            scheduler.replayDispatched(dispatched, changes);
-            batch.add(changes);
-        });
+        for (String dispatches : List.of(Topics.JOB_DISPATCHED, Topics.JOB_DISPATCHED_UNTRUSTED)) {
+            read(dispatches, since, JobDispatched.class, (dispatched, at) -> {
+                Changes changes = new Changes(at);
+                scheduler.replayDispatched(dispatched, changes);
+                batch.add(changes);
+            });
+        }
         read(Topics.JOB_EVENTS, since, JobEvent.class, (event, at) -> {
             event.requireIdentity();
             Changes changes = new Changes(at);

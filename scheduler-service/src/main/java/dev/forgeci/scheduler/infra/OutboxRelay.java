@@ -100,7 +100,7 @@ public class OutboxRelay {
             CompletableFuture<Void> ack = new CompletableFuture<>();
             acks.add(ack);
             RecordHeaders headers = new RecordHeaders();
-            if (Topics.JOB_DISPATCHED.equals(message.topic())) {
+            if (Topics.isJobDispatched(message.topic())) {
                 // Signed as it leaves, so the key is needed here alone and the outbox in Redis holds no signature.
                 signer.sign(message.key(), message.value())
                         .ifPresent(signature -> headers.add(DispatchSigner.HEADER, signature.getBytes(StandardCharsets.UTF_8)));

@@ -773,7 +773,7 @@ public final class Scheduler {
             // Decided when the job became ready, over jobs that have ended: it cannot fail now.
             context.set("inputs", JobScope.inputs(run, job));
         }
-        send(Topics.JOB_DISPATCHED, run.runId(), new JobDispatched(run.runId(), job.jobId(), job.attempt(), job.dispatchedAt(),
+        send(Topics.jobDispatched(run.trusted()), run.runId(), new JobDispatched(run.runId(), job.jobId(), job.attempt(), job.dispatchedAt(),
                 run.repository(), run.commit(), run.ref(), run.cloneUrl(), run.trusted(), run.workflow(), context, job.spec()), changes);
     }
 

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.DynamicTest;
@@ -76,6 +77,8 @@ class SchedulerCoreTest {
 
         assertThat(dispatched()).containsExactly("build");
         assertThat(lastDispatch("build").path("trusted").asBoolean()).isFalse();
+        assertThat(records(Topics.JOB_DISPATCHED_UNTRUSTED)).as("only the untrusted pool reads it").hasSize(1);
+        assertThat(records(Topics.JOB_DISPATCHED)).isEmpty();
         JsonNode queued = runEvents(runId).get(1);
         assertThat(queued.path("status").asText()).isEqualTo("queued");
         assertThat(queued.path("approval").path("by").asText()).isEqualTo("maintainer");
@@ -90,6 +93,7 @@ class SchedulerCoreTest {
         ((ObjectNode) trustedButFlagged.path("trigger")).put("trusted", true);
         accept(trustedButFlagged);
         assertThat(dispatched()).containsExactly("build");
+        assertThat(records(Topics.JOB_DISPATCHED)).as("the trusted pool's topic").hasSize(1);
 
         String waiting = accept(untrusted(request(job("build", List.of(), "success()"))));
         Changes changes = new Changes(tick());
@@ -363,7 +367,7 @@ class SchedulerCoreTest {
     }
 
     private List<String> dispatched() {
-        return records(Topics.JOB_DISPATCHED).stream().map(r -> r.path("jobId").asText()).toList();
+        return dispatches().stream().map(r -> r.path("jobId").asText()).toList();
     }
 
     private List<String> cancelled() {
@@ -371,7 +375,7 @@ class SchedulerCoreTest {
     }
 
     private JsonNode lastDispatch(String jobId) {
-        List<JsonNode> matching = records(Topics.JOB_DISPATCHED).stream().filter(r -> r.path("jobId").asText().equals(jobId)).toList();
+        List<JsonNode> matching = dispatches().stream().filter(r -> r.path("jobId").asText().equals(jobId)).toList();
         return matching.get(matching.size() - 1);
     }
 
@@ -379,10 +383,19 @@ class SchedulerCoreTest {
         return records(Topics.RUN_EVENTS).stream().filter(r -> r.path("runId").asText().equals(runId)).toList();
     }
 
+    /** Of both runner pools, in the order they were published. */
+    private List<JsonNode> dispatches() {
+        return records(Topics::isJobDispatched);
+    }
+
     private List<JsonNode> records(String topic) {
+        return records(topic::equals);
+    }
+
+    private List<JsonNode> records(Predicate<String> topic) {
         List<JsonNode> records = new ArrayList<>();
         for (OutboxMessage message : published) {
-            if (message.topic().equals(topic)) {
+            if (topic.test(message.topic())) {
                 try {
                     records.add(JSON.readTree(message.value()));
                 } catch (Exception e) {
