@@ -223,6 +223,23 @@ class JobRunTest {
     }
 
     @Test
+    void theTrustedPoolRefusesAnUntrustedRunsJobThatReachedItsTopicAndRunsNothingOfIt() {
+        TestJobs.Dispatch stranger = new TestJobs.Dispatch("stranger", 1, TestJobs.repositoryId(), step(1, "Echo", "echo ran"))
+                .with("trusted", false);
+        TestJobs.Dispatch next = new TestJobs.Dispatch("after-stranger", 1, TestJobs.repositoryId(), step(1, "Echo", "echo still here"));
+
+        harness.dispatch(stranger);
+        harness.dispatch(next);
+
+        var dead = harness.watcher().awaitOne(seen -> Topics.DEAD_LETTERS.equals(seen.topic()) && stranger.runId.equals(seen.key()),
+                JOB_TIMEOUT);
+        assertThat(dead.headers().get("dead-letter-reason")).contains("is for an untrusted run; the trusted runner pool refuses it");
+        assertThat(harness.finished(next, JOB_TIMEOUT).texts(1)).containsExactly("still here");
+        assertThat(harness.watcher().matching(seen -> Topics.JOB_EVENTS.equals(seen.topic()) && stranger.runId.equals(seen.key())))
+                .as("no job-started, no runner").isEmpty();
+    }
+
+    @Test
     void theRunnerCarriesTheJobsLabelsAndLimits() {
         TestJobs.Dispatch dispatch = new TestJobs.Dispatch("labels", 2, TestJobs.repositoryId(), step(1, "Wait", "echo started; sleep 30"));
 

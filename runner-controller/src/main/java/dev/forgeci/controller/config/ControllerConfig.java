@@ -42,6 +42,13 @@ public interface ControllerConfig {
         /** FORGE_CONTROLLER_ID; labels every container and volume. Defaults to the host name. */
         String id();
 
+        /**
+         * FORGE_CONTROLLER_POOL: {@code trusted} or {@code untrusted}, the runs this controller serves.
+         * It reads that pool's job-dispatched topic ({@code forge.dispatch.topic.<pool>} in
+         * application.properties, hence the default there too) and refuses a job of the other trust.
+         */
+        String pool();
+
         /** Jobs run at once; beyond that the controller takes no more work. */
         @WithDefault("5")
         int capacity();
@@ -73,6 +80,14 @@ public interface ControllerConfig {
         /** FORGE_RUNNER_ISOLATION: privileged, sysbox or capabilities. */
         @WithDefault("privileged")
         String isolation();
+
+        /**
+         * FORGE_RUNNER_UNSAFE_UNTRUSTED_ISOLATION: lets an untrusted pool start with an isolation other
+         * than sysbox (on a host without it, such as a laptop), logged as a warning at every start.
+         * Without it such a pool refuses to start.
+         */
+        @WithDefault("false")
+        boolean unsafeUntrustedIsolation();
 
         /** Capabilities dropped by the {@code capabilities} profile (all others are granted). */
         @WithDefault("SYS_RESOURCE")

@@ -3,7 +3,10 @@ package dev.forgeci.controller.job;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -16,7 +19,10 @@ import dev.forgeci.controller.config.ControllerConfig;
 import dev.forgeci.controller.events.JobDispatched;
 import dev.forgeci.controller.events.JobKey;
 import dev.forgeci.controller.events.Topics;
+import dev.forgeci.controller.runner.Isolation;
+import dev.forgeci.controller.runner.RunnerPool;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -34,6 +40,8 @@ public class DispatchConsumer {
     private final String controllerId;
     private final ControllerConfig.Controller config;
     private final Optional<Pattern> repositories;
+    private final ControllerConfig.Runner runner;
+    private final RunnerPool pool;
 
     public DispatchConsumer(Jobs jobs, JobLedger ledger, ObjectMapper json, ControllerConfig config, DispatchVerifier verifier) {
         this.jobs = jobs;
@@ -43,6 +51,20 @@ public class DispatchConsumer {
         this.config = config.controller();
         this.controllerId = this.config.id();
         this.repositories = this.config.repositoryPattern().map(Pattern::compile);
+        this.runner = config.runner();
+        this.pool = RunnerPool.parse(this.config.pool());
+    }
+
+    /** Observed before the messaging starts its channels (LIBRARY_BEFORE): a refused pool never takes a record. */
+    void refuseAnUnsafePool(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent started) {
+        Optional<String> problem = pool.isolationProblem(Isolation.parse(runner.isolation()));
+        if (problem.isPresent() && !runner.unsafeUntrustedIsolation()) {
+            throw new IllegalStateException("Controller " + controllerId + " refuses to start: " + problem.get()
+                    + " (or set forge.runner.unsafe-untrusted-isolation=true where no untrusted code will run)");
+        }
+        problem.ifPresent(why -> Log.warnf("UNSAFE: controller %s runs the untrusted pool anyway, as "
+                + "forge.runner.unsafe-untrusted-isolation allows: %s", controllerId, why));
+        Log.infof("Controller %s serves the %s runner pool", controllerId, pool.label());
     }
 
     /**
@@ -58,6 +80,10 @@ public class DispatchConsumer {
             throw new IllegalArgumentException("job-dispatched without runId, jobId or attempt");
         }
         JobKey job = new JobKey(dispatch.runId(), dispatch.jobId(), dispatch.attempt());
+        if (!pool.serves(dispatch.trusted())) {
+            throw new IllegalArgumentException("job-dispatched of run " + job.runId() + " is for a"
+                    + (dispatch.trusted() ? " trusted" : "n untrusted") + " run; the " + pool.label() + " runner pool refuses it");
+        }
         if (repositories.isPresent() && (dispatch.repositoryId() == null || !repositories.get().matcher(dispatch.repositoryId()).matches())) {
             Log.debugf("Run %s: job %s is for %s, which this controller does not serve", job.runId(), job, dispatch.repositoryId());
             return Uni.createFrom().voidItem();
