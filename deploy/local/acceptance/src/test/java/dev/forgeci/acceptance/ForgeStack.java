@@ -20,10 +20,11 @@ import dev.forgeci.testkit.TestInfra;
 import dev.forgeci.testkit.TestTokens;
 
 /**
- * Forge CI as it runs on one machine: the four packaged services as real processes, a Kafka broker
- * and a Redis of their own (so faults can kill and restart them), the real Docker engine, a
- * Radicle-style git gateway on the Docker bridge and a commit-status receiver. Started once per
- * test JVM and shared by the acceptance and fault suites.
+ * Forge CI as it runs on one machine: the four packaged services as real processes (the
+ * runner-controller twice, one per runner pool), a Kafka broker and a Redis of their own (so
+ * faults can kill and restart them), the real Docker engine, a Radicle-style git gateway on the
+ * Docker bridge and a commit-status receiver. Started once per test JVM and shared by the
+ * acceptance and fault suites.
  */
 final class ForgeStack {
 
@@ -32,6 +33,8 @@ final class ForgeStack {
     /** The scheduler signs every job-dispatched with it; the controller refuses what it did not sign. */
     static final String DISPATCH_KEY = "acceptance-dispatch-key-" + UUID.randomUUID();
     static final String CONTROLLER_ID = "acceptance-" + UUID.randomUUID().toString().substring(0, 8);
+    /** The controller of the untrusted pool: a non-delegate's patch runs there and nowhere else. */
+    static final String UNTRUSTED_CONTROLLER_ID = CONTROLLER_ID + "-untrusted";
     /**
      * Jobs that may run at once, in the scheduler and in the controller: 3 for the suites (enough to
      * run, small enough to queue); the benchmark passes the services' default, 5.
@@ -51,6 +54,7 @@ final class ForgeStack {
     final ServiceProcess trigger;
     final ServiceProcess scheduler;
     final ServiceProcess controller;
+    final ServiceProcess untrustedController;
     final ServiceProcess logs;
 
     private ForgeStack() throws IOException {
@@ -76,16 +80,26 @@ final class ForgeStack {
             // The default 64 MiB of frames keeps about 600,000 short lines; the benchmark prints a million.
             CompletableFuture<ServiceProcess> logsStart = track(starting, start("log-gateway", common, Map.of(
                     "forge.logs.max-bytes-per-run", String.valueOf(256L << 20))));
-            CompletableFuture<ServiceProcess> controllerStart = track(starting, start("runner-controller", common, Map.of(
-                    "forge.controller.id", CONTROLLER_ID,
+            Map<String, String> controllers = new HashMap<>(common);
+            controllers.putAll(Map.of(
                     "forge.dispatch.key", DISPATCH_KEY,
                     "forge.controller.capacity", String.valueOf(CAPACITY),
                     "forge.runner.image", TestInfra.runnerImage(),
                     "forge.runner.isolation", "capabilities",
-                    "forge.secrets.dir", secretsDir.toString(),
                     "forge.runner.registry", TestInfra.registry(),
                     "forge.actions.mirror", actionsMirror.toString(),
-                    "forge.actions.cache", Files.createTempDirectory("forge-acceptance-action-cache").toString())));
+                    "forge.actions.cache", Files.createTempDirectory("forge-acceptance-action-cache").toString()));
+            CompletableFuture<ServiceProcess> controllerStart = track(starting, start("runner-controller", controllers, Map.of(
+                    "forge.controller.id", CONTROLLER_ID,
+                    "forge.secrets.dir", secretsDir.toString())));
+            // This engine has no sysbox: the pool runs with the trusted pool's isolation by override,
+            // which is enough to prove where untrusted jobs go, not how well they are contained.
+            CompletableFuture<ServiceProcess> untrustedControllerStart = track(starting, start(
+                    "runner-controller-untrusted", "runner-controller", controllers, Map.of(
+                            "forge.controller.id", UNTRUSTED_CONTROLLER_ID,
+                            "forge.controller.pool", "untrusted",
+                            "forge.runner.unsafe-untrusted-isolation", "true",
+                            "forge.secrets.dir", Files.createTempDirectory("forge-acceptance-untrusted-secrets").toString())));
             CompletableFuture<ServiceProcess> triggerStart = track(starting, start("trigger-service", common, Map.of(
                     "forge.webhook.secret", WEBHOOK_SECRET,
                     "forge.seed.default-url", gateway.url(),
@@ -96,6 +110,7 @@ final class ForgeStack {
             scheduler = schedulerStart.join();
             logs = logsStart.join();
             controller = controllerStart.join();
+            untrustedController = untrustedControllerStart.join();
             trigger = triggerStart.join();
         } catch (IOException | RuntimeException e) {
             // A stack that cannot start leaves nothing running: the next test class starts afresh.
@@ -128,7 +143,7 @@ final class ForgeStack {
     }
 
     List<ServiceProcess> services() {
-        return List.of(trigger, scheduler, controller, logs);
+        return List.of(trigger, scheduler, controller, untrustedController, logs);
     }
 
     /** A secret the controller hands to trusted jobs of the repository. */
@@ -142,10 +157,14 @@ final class ForgeStack {
     }
 
     private CompletableFuture<ServiceProcess> start(String service, Map<String, String> common, Map<String, String> own) {
+        return start(service, service, common, own);
+    }
+
+    private CompletableFuture<ServiceProcess> start(String name, String module, Map<String, String> common, Map<String, String> own) {
         Map<String, String> config = new HashMap<>(common);
         config.putAll(own);
-        Path jar = repoRoot.resolve(service + "/target/quarkus-app/quarkus-run.jar");
-        return CompletableFuture.supplyAsync(() -> ServiceProcess.start(service, jar, config));
+        Path jar = repoRoot.resolve(module + "/target/quarkus-app/quarkus-run.jar");
+        return CompletableFuture.supplyAsync(() -> ServiceProcess.start(name, jar, config));
     }
 
     private void close() {

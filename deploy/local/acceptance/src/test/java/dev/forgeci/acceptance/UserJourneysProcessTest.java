@@ -78,6 +78,8 @@ class UserJourneysProcessTest {
                     .contains("to stderr", "token=***")
                     .noneMatch(line -> line.contains(secret));
         }
+        assertThat(Forge.run(runId).path("jobs").findValuesAsText("controllerId")).as("a push runs on the trusted pool")
+                .isNotEmpty().containsOnly(ForgeStack.CONTROLLER_ID);
         // accepted = signed right; a status is the run's when its target_url links to the run
         await("commit statuses").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(forge.statuses.acceptedFor(runId)).extracting(StatusReceiver.Received::state).containsExactly("running", "success"));
@@ -122,7 +124,10 @@ class UserJourneysProcessTest {
             assertThat(viewer.awaitEnd(RUN_TIMEOUT)).isEqualTo("success");
             assertThat(viewer.lineTexts()).contains("token=absent").noneMatch(l -> l.contains("never-for-patches"));
         }
-        assertThat(Forge.run(runId).path("trigger").path("trusted").asBoolean()).isFalse();
+        JsonNode ran = Forge.run(runId);
+        assertThat(ran.path("trigger").path("trusted").asBoolean()).isFalse();
+        assertThat(ran.path("jobs").findValuesAsText("controllerId")).as("only the untrusted pool ran the patch")
+                .isNotEmpty().containsOnly(ForgeStack.UNTRUSTED_CONTROLLER_ID);
     }
 
     @Test
