@@ -72,6 +72,9 @@ class KustomizeOverlaysTest {
                 "runner-controller/runner-controller", SERVICE,
                 // dockerd must be root (else it never starts); privileged only where sysbox does not isolate it
                 "runner-controller/dind", new Effective(0, false, !sysbox, true, false, false, "RuntimeDefault"),
+                "runner-controller-untrusted/runner-controller", SERVICE,
+                // the untrusted pool's engine is never privileged: it runs under sysbox or not at all
+                "runner-controller-untrusted/dind", new Effective(0, false, false, true, false, false, "RuntimeDefault"),
                 "redis/redis", new Effective(999, true, false, false, true, true, "RuntimeDefault"));
         Map<String, Effective> actual = new HashMap<>();
         for (Workload w : workloads(overlay)) {
@@ -104,9 +107,30 @@ class KustomizeOverlaysTest {
     @ValueSource(strings = {"sysbox"})
     void theSysboxOverlayHasNoPrivilegedContainerAtAll(String overlay) {
         assertThat(privilegedContainers(overlay)).isEmpty();
-        Deployment controller = workloads(overlay).stream().filter(w -> w.name().equals("runner-controller"))
-                .map(Workload::deployment).findFirst().orElseThrow();
-        assertThat(controller.getSpec().getTemplate().getSpec().getRuntimeClassName()).isEqualTo("sysbox-runc");
+        assertThat(deployment(overlay, "runner-controller").getSpec().getTemplate().getSpec().getRuntimeClassName()).isEqualTo("sysbox-runc");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod", "sysbox", "keda"})
+    void theUntrustedPoolTakesOnlyUntrustedJobsOnItsOwnSysboxNodesWithoutSecretsAndRunsOnlyWithSysbox(String overlay) {
+        PodSpec pod = deployment(overlay, "runner-controller-untrusted").getSpec().getTemplate().getSpec();
+        Container controller = pod.getContainers().get(0);
+        assertThat(controller.getEnv()).extracting(e -> e.getName() + "=" + e.getValue())
+                .contains("forge.controller.pool=untrusted", "forge.runner.isolation=sysbox");
+        assertThat(pod.getRuntimeClassName()).isEqualTo("sysbox-runc");
+        assertThat(pod.getNodeSelector()).containsEntry("forge-ci.dev/pool", "untrusted");
+        assertThat(pod.getTolerations()).anyMatch(t -> "forge-ci.dev/pool".equals(t.getKey()) && "untrusted".equals(t.getValue())
+                && "NoSchedule".equals(t.getEffect()));
+        assertThat(pod.getVolumes()).as("no secret of any kind in the untrusted pool's pod").allMatch(v -> v.getSecret() == null);
+        assertThat(controller.getEnvFrom()).allMatch(source -> source.getSecretRef() == null);
+        // Only where the nodes have sysbox does the pool run; elsewhere an untrusted run stays queued.
+        assertThat(deployment(overlay, "runner-controller-untrusted").getSpec().getReplicas()).isEqualTo(overlay.equals("sysbox") ? 1 : 0);
+        assertThat(deployment(overlay, "runner-controller").getSpec().getTemplate().getSpec().getTolerations())
+                .as("trusted runners stay off the untrusted nodes").isNullOrEmpty();
+    }
+
+    private static Deployment deployment(String overlay, String name) {
+        return workloads(overlay).stream().filter(w -> w.name().equals(name)).map(Workload::deployment).findFirst().orElseThrow();
     }
 
     @ParameterizedTest

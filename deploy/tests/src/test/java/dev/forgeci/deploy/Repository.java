@@ -103,7 +103,10 @@ final class Repository {
             }
             switch (m.group(3)) {
                 case "topic" -> {
-                    topics.add(props.getProperty(key));
+                    // A topic chosen by configuration (the runner pool's) is one of the Topics.java constants below.
+                    if (!props.getProperty(key).startsWith("${")) {
+                        topics.add(props.getProperty(key));
+                    }
                     channelsWithTopic.add(m.group(2));
                 }
                 case "dead-letter-queue.topic" -> topics.add(props.getProperty(key));
