@@ -38,7 +38,7 @@ import io.quarkus.logging.Log;
  * <li>run-events: the last seq of every run, and the terminal event of those that ended;</li>
  * <li>run-requested: an ended run is stored as its terminal event says (jobs' outcomes, no step
  * detail); any other run is accepted again as when it arrived, and approved again if it was;</li>
- * <li>job-dispatched: which attempt of which job holds a slot;</li>
+ * <li>job-dispatched and job-dispatched-untrusted: which attempt of which job holds a slot;</li>
  * <li>job-events: what the controllers reported, applied as when they arrived.</li>
  * </ol>
  * Nothing is published while replaying; afterwards the run events the replay computed and the
