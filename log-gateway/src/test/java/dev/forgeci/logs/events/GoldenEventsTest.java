@@ -1,0 +1,37 @@
+package dev.forgeci.logs.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.forgeci.testkit.GoldenEvents;
+
+/** The job events the gateway turns into frames, read from the golden samples the controller is held to. */
+class GoldenEventsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void aFinishedStepReadsWithWhatItsFrameShows() throws Exception {
+        JobEvent event = JSON.readValue(GoldenEvents.text("job-events.step-finished"), JobEvent.class);
+
+        assertThat(event.type()).isEqualTo(JobEvent.STEP_FINISHED);
+        assertThat(event.seq()).isEqualTo(4L);
+        assertThat(event.step()).isEqualTo(new JobEvent.Step(1, "Check out", "success", 0, "2026-12-03T10:00:01Z",
+                "2026-12-03T10:00:04Z", 3000L));
+    }
+
+    @Test
+    void aFinishedJobReadsWithItsResultAndLineCount() throws Exception {
+        JobEvent event = JSON.readValue(GoldenEvents.text("job-events.job-finished"), JobEvent.class);
+
+        assertThat(event.type()).isEqualTo(JobEvent.JOB_FINISHED);
+        assertThat(event.attempt()).isEqualTo(2);
+        assertThat(event.status()).isEqualTo("failure");
+        assertThat(event.exitCode()).isEqualTo(1);
+        assertThat(event.logChunks()).isEqualTo(12L);
+        assertThat(event.logLines()).isEqualTo(340L);
+    }
+}
