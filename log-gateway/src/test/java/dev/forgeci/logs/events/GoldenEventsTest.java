@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.forgeci.testkit.GoldenEvents;
 
-/** The job events the gateway turns into frames, read from the golden samples the controller is held to. */
+/** The events the gateway turns into frames, read from the golden samples their producers are held to. */
 class GoldenEventsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -33,5 +33,16 @@ class GoldenEventsTest {
         assertThat(event.exitCode()).isEqualTo(1);
         assertThat(event.logChunks()).isEqualTo(12L);
         assertThat(event.logLines()).isEqualTo(340L);
+    }
+
+    @Test
+    void aTerminalRunEventReadsWithEachJobsLastChunk() throws Exception {
+        RunEvent event = JSON.readValue(GoldenEvents.text("run-events.failure"), RunEvent.class);
+
+        assertThat(event.terminal()).isTrue();
+        assertThat(event.seq()).isEqualTo(5L);
+        assertThat(event.repository()).isEqualTo(new RunEvent.Repository("rad:z3gqcJUoA1n9HaHKufZs5FCSGazv5", "heartwood"));
+        assertThat(event.finishedAt()).isEqualTo("2026-12-03T10:00:10Z");
+        assertThat(event.jobs()).containsExactly(new RunEvent.Job("build", 2, "failure", 12L));
     }
 }

@@ -3,16 +3,19 @@ package dev.forgeci.scheduler.events;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 
 import dev.forgeci.testkit.GoldenEvents;
 
-/** What the scheduler consumes, read from the golden samples its producers are held to. */
+/** What the scheduler consumes, read from the golden samples its producers are held to; what it produces, held to its own. */
 class GoldenEventsTest {
 
     /** As Quarkus configures the service's mapper; a number the sample lacks fails instead of reading as 0. */
@@ -58,5 +61,19 @@ class GoldenEventsTest {
         assertThat(event.exitCode()).isEqualTo(1);
         assertThat(event.reason()).isEqualTo("step Test failed with exit code 1");
         assertThat(event.outputs()).containsExactly(Map.entry("version", "1.2.3"));
+    }
+
+    @Test
+    void aTerminalRunEventSerialisesToTheGoldenSample() throws Exception {
+        ObjectMapper writer = JSON.copy().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        JsonNode golden = GoldenEvents.tree("run-events.failure");
+        RunEvent event = new RunEvent("01JZGOLDENRUN0000000000000", 5, "failure", "job build failed", Instant.parse("2026-12-03T10:00:10Z"),
+                new RunRequested.Repository("rad:z3gqcJUoA1n9HaHKufZs5FCSGazv5", "heartwood"), "0123456789abcdef0123456789abcdef01234567",
+                "refs/patches/6bd8f4e1c0a4b2d9f7e3a1c5b8d2e6f4a0c9b7d3", "CI", golden.path("trigger"), null,
+                Instant.parse("2026-12-03T09:59:58Z"), Instant.parse("2026-12-03T10:00:00Z"), Instant.parse("2026-12-03T10:00:10Z"),
+                List.of(new RunEvent.JobOutcome("build", 2, "failure", 12L)),
+                new RunEvent.Approval("operator", "did:key:z6MkdelegateGoldenSample00000000000000000000", Instant.parse("2026-12-03T09:59:58Z")));
+
+        assertThat(writer.readTree(writer.writeValueAsString(event))).isEqualTo(golden);
     }
 }
