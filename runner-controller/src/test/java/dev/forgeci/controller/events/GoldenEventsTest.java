@@ -1,6 +1,7 @@
 package dev.forgeci.controller.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import java.time.Instant;
 import java.util.List;
@@ -14,7 +15,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.forgeci.controller.runner.RunnerPool;
 import dev.forgeci.testkit.GoldenEvents;
 
-/** What this controller produces is what the golden samples say its consumers read. */
+/** What this controller produces is what the golden samples say its consumers read; what it consumes reads from them. */
 class GoldenEventsTest {
 
     /** As Quarkus configures the service's mapper: java.time modules, dates as ISO-8601 text. */
@@ -48,5 +49,30 @@ class GoldenEventsTest {
                 Map.of("version", "1.2.3"));
 
         assertThat(JSON.readTree(JSON.writeValueAsString(event))).isEqualTo(GoldenEvents.tree("job-events.job-finished"));
+    }
+
+    @Test
+    void anUntrustedJobsDispatchReadsWithEverythingTheJobRunsBy() throws Exception {
+        JobDispatched dispatch = JSON.readValue(GoldenEvents.text("job-dispatched-untrusted"), JobDispatched.class);
+
+        assertThat(dispatch.trusted()).isFalse();
+        assertThat(dispatch.attempt()).isEqualTo(2);
+        assertThat(dispatch.dispatchedAt()).isEqualTo(Instant.parse("2026-12-03T10:00:00Z"));
+        assertThat(dispatch.repository()).isEqualTo(new JobDispatched.Repository("rad:z3gqcJUoA1n9HaHKufZs5FCSGazv5", "heartwood"));
+        assertThat(dispatch.context().at("/needs/build/outputs/version").asText()).isEqualTo("1.2.3");
+        JobDispatched.Job job = dispatch.job();
+        assertThat(job.groupOrId()).isEqualTo("test");
+        assertThat(job.condition()).isEqualTo("success()");
+        assertThat(job.timeoutMinutes()).isEqualTo(30.0);
+        assertThat(job.strategy()).isEqualTo(new JobDispatched.Strategy(true, 2, 1, 2));
+        assertThat(job.matrix().path("node").asInt()).isEqualTo(20);
+        assertThat(job.runsOn()).containsExactly("ubuntu-latest");
+        assertThat(job.stepsOrEmpty()).extracting(JobDispatched.Step::index, JobDispatched.Step::name, JobDispatched.Step::uses,
+                JobDispatched.Step::run).containsExactly(tuple(0, "Check out", "actions/checkout@v4", null),
+                tuple(1, "Test", null, "npm test"));
+        JobDispatched.Step test = job.stepsOrEmpty().get(1);
+        assertThat(test.workingDirectory()).isEqualTo("web");
+        assertThat(test.env()).containsEntry("NODE", "${{ matrix.node }}");
+        assertThat(test.condition()).isEqualTo("success()");
     }
 }

@@ -76,4 +76,16 @@ class GoldenEventsTest {
 
         assertThat(writer.readTree(writer.writeValueAsString(event))).isEqualTo(golden);
     }
+
+    @Test
+    void anUntrustedJobsDispatchSerialisesToTheGoldenSample() throws Exception {
+        ObjectMapper writer = JSON.copy().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        JsonNode golden = GoldenEvents.tree("job-dispatched-untrusted");
+        JobDispatched dispatch = new JobDispatched("01JZGOLDENRUN0000000000000", "test-2", 2, Instant.parse("2026-12-03T10:00:00Z"),
+                new RunRequested.Repository("rad:z3gqcJUoA1n9HaHKufZs5FCSGazv5", "heartwood"), "0123456789abcdef0123456789abcdef01234567",
+                "refs/patches/6bd8f4e1c0a4b2d9f7e3a1c5b8d2e6f4a0c9b7d3", "http://seed.example.org/z3gqcJUoA1n9HaHKufZs5FCSGazv5.git",
+                false, "CI", golden.path("context"), golden.path("job"));
+
+        assertThat(writer.readTree(writer.writeValueAsString(dispatch))).isEqualTo(golden);
+    }
 }
