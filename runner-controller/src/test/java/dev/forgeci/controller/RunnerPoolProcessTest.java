@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -40,8 +41,16 @@ class RunnerPoolProcessTest {
     void anUntrustedPoolReadsItsOwnTopicRunsAnUntrustedJobAndRefusesATrustedOne() throws Exception {
         Map<String, String> config = untrustedPool("capabilities");
         config.put("forge.runner.unsafe-untrusted-isolation", "true");
-        TestJobs.Dispatch stranger = new TestJobs.Dispatch("stranger", 1, TestJobs.repositoryId(), step(1, "Echo", "echo from a patch"))
-                .with("trusted", false);
+        String rid = TestJobs.repositoryId();
+        Path secrets = Files.createTempDirectory("forge-untrusted-pool-secrets");
+        Files.createDirectories(secrets.resolve(rid.substring(4)));
+        String secret = "secret-" + UUID.randomUUID();
+        Files.writeString(secrets.resolve(rid.substring(4)).resolve("API_TOKEN"), secret);
+        config.put("forge.secrets.dir", secrets.toString());
+        TestJobs.Dispatch stranger = new TestJobs.Dispatch("stranger", 1, rid,
+                step(1, "Echo", "echo from a patch; echo \"token=[${API_TOKEN:-}]\""))
+                .with("trusted", false)
+                .withJob("secrets", List.of("API_TOKEN"));
         TestJobs.Dispatch delegate = new TestJobs.Dispatch("delegate", 1, TestJobs.repositoryId(), step(1, "Echo", "echo trusted"));
         try (KafkaTestClient kafka = new KafkaTestClient();
                 KafkaTestClient.Watcher watcher = kafka.watch(Topics.JOB_EVENTS, Topics.JOB_LOG_CHUNKS, Topics.DEAD_LETTERS,
@@ -59,7 +68,10 @@ class RunnerPoolProcessTest {
             assertThat(finished.path("status").asText()).isEqualTo("success");
             assertThat(finished.path("controllerId").asText()).isEqualTo(config.get("forge.controller.id"));
             assertThat(watcher.matching(seen -> Topics.JOB_LOG_CHUNKS.equals(seen.topic()) && stranger.runId.equals(seen.key())))
-                    .anyMatch(seen -> seen.value().contains("from a patch"));
+                    .anyMatch(seen -> seen.value().contains("from a patch"))
+                    .anyMatch(seen -> seen.value().contains("token=[]"))
+                    .noneMatch(seen -> seen.value().contains(secret))
+                    .anyMatch(seen -> seen.value().contains("not trusted") && seen.value().contains("API_TOKEN"));
             var heartbeat = watcher.awaitOne(seen -> Topics.CONTROLLER_HEARTBEATS.equals(seen.topic())
                     && config.get("forge.controller.id").equals(seen.json().path("controllerId").asText()), JOB_TIMEOUT).json();
             assertThat(heartbeat.path("pool").asText()).isEqualTo("untrusted");

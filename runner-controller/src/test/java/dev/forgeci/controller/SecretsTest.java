@@ -16,7 +16,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.quarkus.test.junit.QuarkusTest;
 
-/** Secrets come from the controller's own store, reach trusted jobs only, and never appear in job-log-chunks. */
+/**
+ * Secrets come from the controller's own store and never appear in job-log-chunks; that an untrusted
+ * job gets none is {@link RunnerPoolProcessTest}'s, as only the untrusted pool runs one.
+ */
 @QuarkusTest
 class SecretsTest {
 
@@ -94,22 +97,6 @@ class SecretsTest {
         assertThat(job.texts(5)).containsExactly("***");
         String whole = java.util.Base64.getEncoder().encodeToString(special.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         assertThat(job.texts()).noneMatch(text -> text.contains(special) || text.contains(whole) || text.contains(late));
-    }
-
-    @Test
-    void anUntrustedRunGetsNoSecrets() throws IOException {
-        String rid = TestJobs.repositoryId();
-        writeSecret(rid.substring(4), "API_TOKEN", "untrusted-" + UUID.randomUUID());
-        TestJobs.Dispatch dispatch = new TestJobs.Dispatch("patch", 1, rid, step(1, "Try", "echo \"token=[${API_TOKEN:-}]\""))
-                .with("trusted", false)
-                .withJob("secrets", List.of("API_TOKEN"));
-
-        harness.dispatch(dispatch);
-        ControllerHarness.JobRecord job = harness.finished(dispatch, JOB_TIMEOUT);
-
-        assertThat(job.status()).isEqualTo("success");
-        assertThat(job.texts(1)).containsExactly("token=[]");
-        assertThat(job.texts(null)).anyMatch(text -> text.contains("not trusted") && text.contains("API_TOKEN"));
     }
 
     private static void writeSecret(String directory, String name, String value) throws IOException {
