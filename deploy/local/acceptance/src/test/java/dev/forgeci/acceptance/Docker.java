@@ -19,10 +19,13 @@ final class Docker {
         return lines("docker", "volume", "ls", "-q", "--filter", "label=forge.run-id=" + runId);
     }
 
-    /** Everything the stack's controller created and has not removed. */
+    /** Everything the stack's controllers (both pools) created and have not removed. */
     static List<String> leftovers() {
-        List<String> all = new java.util.ArrayList<>(lines("docker", "ps", "-aq", "--filter", "label=forge.controller-id=" + ForgeStack.CONTROLLER_ID));
-        all.addAll(lines("docker", "volume", "ls", "-q", "--filter", "label=forge.controller-id=" + ForgeStack.CONTROLLER_ID));
+        List<String> all = new java.util.ArrayList<>();
+        for (String controller : List.of(ForgeStack.CONTROLLER_ID, ForgeStack.UNTRUSTED_CONTROLLER_ID)) {
+            all.addAll(lines("docker", "ps", "-aq", "--filter", "label=forge.controller-id=" + controller));
+            all.addAll(lines("docker", "volume", "ls", "-q", "--filter", "label=forge.controller-id=" + controller));
+        }
         return all;
     }
 
