@@ -10,9 +10,9 @@ import java.util.Optional;
  */
 public enum RunnerPool {
 
-    /** Delegates' pushes and patches, manual runs, schedules: secrets and caches are theirs. */
+    /** Delegates' pushes and patches, manual runs, schedules: the repository's secrets are theirs. */
     TRUSTED,
-    /** Anyone else's patch: no secrets, no cache saves, and an isolation that contains root. */
+    /** Anyone else's patch: no secrets, and an isolation that contains root. */
     UNTRUSTED;
 
     public static RunnerPool parse(String value) {
