@@ -40,6 +40,17 @@ class WatchdogTest extends SchedulerTestSupport {
     }
 
     @Test
+    void anUntrustedJobNoRunnerStartedEndsErrorNamingTheMissingUntrustedPool() {
+        String runId = submit(RunRequests.push(RunRequests.newRepository()).untrusted().job("build"));
+        awaitDispatch(runId, "build", 2);
+
+        JsonNode error = awaitRunStatus(runId, "error");
+        assertThat(error.path("reason").asText()).isEqualTo("Job build: Runner lost: no runner of the untrusted pool started the job, "
+                + "dispatched 2 times; is a runner-controller with forge.controller.pool=untrusted running?");
+        assertThat(controller.dispatched(runId)).hasSize(2);
+    }
+
+    @Test
     void aRedispatchedJobThatStartsRunsToTheEnd() {
         String runId = submit(RunRequests.push(RunRequests.newRepository()).job("build"));
         awaitDispatch(runId, "build", 2);

@@ -470,8 +470,11 @@ public final class Scheduler {
             changes.touch(run);
         } else {
             stop(run, job, JobCancelRequested.CANCELLED, changes);
-            finish(run, job, JobState.ERROR, "Runner lost: no runner started the job, dispatched " + job.attempt() + " times.",
-                    null, null, now, changes);
+            // Only the untrusted pool takes an untrusted run's jobs; where none runs (no sysbox yet), say so.
+            String reason = run.trusted() ? "Runner lost: no runner started the job, dispatched " + job.attempt() + " times."
+                    : "Runner lost: no runner of the untrusted pool started the job, dispatched " + job.attempt()
+                            + " times; is a runner-controller with forge.controller.pool=untrusted running?";
+            finish(run, job, JobState.ERROR, reason, null, null, now, changes);
         }
     }
 
