@@ -1,5 +1,7 @@
 package dev.forgeci.scheduler.events;
 
+import java.util.List;
+
 /** The Kafka topics the scheduler reads and writes (see the README's Events table). */
 public final class Topics {
 
@@ -19,8 +21,11 @@ public final class Topics {
         return trusted ? JOB_DISPATCHED : JOB_DISPATCHED_UNTRUSTED;
     }
 
+    /** Both pools' dispatch topics: the relay signs what goes to them, the rebuild replays them. */
+    public static final List<String> JOB_DISPATCHED_TOPICS = List.of(JOB_DISPATCHED, JOB_DISPATCHED_UNTRUSTED);
+
     public static boolean isJobDispatched(String topic) {
-        return JOB_DISPATCHED.equals(topic) || JOB_DISPATCHED_UNTRUSTED.equals(topic);
+        return JOB_DISPATCHED_TOPICS.contains(topic);
     }
 
     private Topics() {

@@ -100,7 +100,7 @@ public class KafkaRebuild {
             }
             batch.add(changes);
         });
-        for (String dispatches : List.of(Topics.JOB_DISPATCHED, Topics.JOB_DISPATCHED_UNTRUSTED)) {
+        for (String dispatches : Topics.JOB_DISPATCHED_TOPICS) {
             read(dispatches, since, JobDispatched.class, (dispatched, at) -> {
                 Changes changes = new Changes(at);
                 scheduler.replayDispatched(dispatched, changes);
