@@ -72,6 +72,8 @@ class WatchdogTest extends SchedulerTestSupport {
 
         JsonNode error = awaitRunStatus(runId, "error");
         assertThat(error.path("reason").asText()).startsWith("Job build: Runner lost: controller " + controller.id());
+        // The cancel and the run's end go out on different topics: either may be read first.
+        Awaitility.await().atMost(WAIT).until(() -> !controller.cancels(runId).isEmpty());
         assertThat(controller.cancels(runId)).singleElement()
                 .satisfies(cancel -> assertThat(cancel.path("reason").asText()).isEqualTo("cancelled"));
         api().when().get("/api/runs/" + runId).then().statusCode(200)
@@ -102,6 +104,7 @@ class WatchdogTest extends SchedulerTestSupport {
 
         JsonNode error = awaitRunStatus(runId, "error");
         assertThat(error.path("reason").asText()).contains("Timed out").contains("0.05 minutes");
+        Awaitility.await().atMost(WAIT).until(() -> !controller.cancels(runId).isEmpty());
         assertThat(controller.cancels(runId)).hasSize(1);
     }
 }
