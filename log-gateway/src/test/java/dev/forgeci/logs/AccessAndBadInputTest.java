@@ -121,6 +121,10 @@ class AccessAndBadInputTest extends LiveGatewayTest {
                 .body("type", equalTo("urn:forge-ci:problem:unknown-run")).body("instance", equalTo("/api/logs/" + runId))
                 .body("detail", equalTo("No log is held for run " + runId + "."));
         given().auth().oauth2("test-reader-token").when().get("/api/logs/a/b/c")
-                .then().statusCode(404).contentType("application/problem+json").body("status", equalTo(404));
+                .then().statusCode(404).contentType("application/problem+json").body("status", equalTo(404))
+                .body("type", equalTo("urn:forge-ci:problem:not-found"));
+        given().auth().oauth2("test-reader-token").when().delete("/api/logs")
+                .then().statusCode(405).contentType("application/problem+json")
+                .body("type", equalTo("urn:forge-ci:problem:method-not-allowed")).body("title", equalTo("Method Not Allowed"));
     }
 }

@@ -149,7 +149,10 @@ class RunsApiTest extends SchedulerTestSupport {
                 .body("detail", equalTo("There is no run 01J0000000000000000000NONE (or it is older than the retention period)."));
         api().when().post("/api/runs/01J0000000000000000000NONE/cancel").then().statusCode(404);
         api().when().post("/api/runs/01J0000000000000000000NONE/rerun").then().statusCode(404);
-        api().when().get("/api/nothing-here").then().statusCode(404).contentType("application/problem+json");
+        api().when().get("/api/nothing-here").then().statusCode(404).contentType("application/problem+json")
+                .body("type", equalTo("urn:forge-ci:problem:not-found"));
+        api().when().delete("/api/runs").then().statusCode(405).contentType("application/problem+json")
+                .body("type", equalTo("urn:forge-ci:problem:method-not-allowed")).body("title", equalTo("Method Not Allowed"));
     }
 
     @Test

@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.MediaType;
 
 import dev.forgeci.access.Caller;
 import dev.forgeci.access.CurrentCaller;
+import dev.forgeci.access.ProblemException;
 import dev.forgeci.access.Scope;
 import dev.forgeci.logs.frames.Frame;
 import dev.forgeci.logs.infra.LogStore;
@@ -61,7 +62,7 @@ public class LogResource {
             throw new io.quarkus.security.ForbiddenException(refusal);
         });
         if (!store.state(runId).await().atMost(Duration.ofSeconds(10)).exists()) {
-            throw new ProblemException(404, "unknown-run", "Unknown run", "No log is held for run " + runId + ".");
+            throw new ProblemException(ProblemType.UNKNOWN_RUN, "No log is held for run " + runId + ".");
         }
         AtomicLong cursor = new AtomicLong();
         return Multi.createBy().repeating()

@@ -8,6 +8,7 @@ import jakarta.enterprise.event.Observes;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.forgeci.access.Problem;
 import dev.forgeci.logs.config.ViewerConfig;
 import io.quarkus.logging.Log;
 import io.vertx.core.Vertx;
@@ -64,8 +65,8 @@ public class ViewerProxy {
                     .onFailure(failure -> {
                         Log.warnf("forwarding %s %s to %s failed: %s", in.method(), in.uri(), base, failure.getMessage());
                         try {
-                            ctx.response().setStatusCode(502).putHeader("Content-Type", Problem.MEDIA_TYPE)
-                                    .end(json.writeValueAsString(Problem.of("upstream", "Bad Gateway", 502,
+                            ctx.response().setStatusCode(ProblemType.UPSTREAM.status()).putHeader("Content-Type", Problem.MEDIA_TYPE)
+                                    .end(json.writeValueAsString(Problem.of(ProblemType.UPSTREAM,
                                             prefix + " could not be reached at " + base + ".", in.path())));
                         } catch (Exception e) {
                             ctx.fail(502);

@@ -26,6 +26,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 import dev.forgeci.access.Caller;
 import dev.forgeci.access.CurrentCaller;
+import dev.forgeci.access.ProblemException;
 import dev.forgeci.access.Scope;
 import dev.forgeci.scheduler.config.SchedulerConfig;
 import dev.forgeci.scheduler.events.RunEvent;
@@ -74,20 +75,20 @@ public class RunsResource {
             @QueryParam("commit") String commit,
             @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("20") int size) {
         if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
-            throw ProblemException.badRequest("page must be 0 or more and size between 1 and " + MAX_PAGE_SIZE + ".");
+            throw new ProblemException(ProblemType.BAD_REQUEST, "page must be 0 or more and size between 1 and " + MAX_PAGE_SIZE + ".");
         }
         RunStatus wanted = null;
         if (status != null && !status.isBlank()) {
             try {
                 wanted = RunStatus.of(status);
             } catch (IllegalArgumentException e) {
-                throw ProblemException.badRequest("status must be one of " + RunStatus.words() + ".");
+                throw new ProblemException(ProblemType.BAD_REQUEST, "status must be one of " + RunStatus.words() + ".");
             }
         }
         String oneRepository = readable(repository == null || repository.isBlank() ? null : repository);
         if (commit != null && !commit.isBlank()) {
             if (!COMMIT.matcher(commit).matches()) {
-                throw ProblemException.badRequest("commit must be a full commit id (40 or 64 hexadecimal digits), not `" + commit + "`.");
+                throw new ProblemException(ProblemType.BAD_REQUEST, "commit must be a full commit id (40 or 64 hexadecimal digits), not `" + commit + "`.");
             }
             RunStatus only = wanted;
             List<Run> runs = store.ofCommit(commit, MAX_COMMIT_RUNS).stream()
@@ -172,7 +173,7 @@ public class RunsResource {
         if (who.repositories().size() == 1) {
             return who.repositories().iterator().next();
         }
-        throw ProblemException.badRequest("The token `" + who.name() + "` reads " + who.repositories().size()
+        throw new ProblemException(ProblemType.BAD_REQUEST, "The token `" + who.name() + "` reads " + who.repositories().size()
                 + " repositories; name one with ?repository=.");
     }
 
@@ -185,7 +186,7 @@ public class RunsResource {
             }
             throw new IllegalStateException(e.getCause());
         } catch (TimeoutException e) {
-            throw new ProblemException(503, "unavailable", "Service unavailable",
+            throw new ProblemException(ProblemType.UNAVAILABLE,
                     "The scheduler did not apply the request within " + config.apiTimeout().toSeconds() + " s; Redis may be unreachable.");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -7,11 +7,11 @@ import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * What a refused request is told, the same in every service (each wraps it in its own problem
- * document): 401 without a usable token, 403 for a token that may not do this. An anonymous
- * reader refused a write is told to bring a token (401), not that it is forbidden.
+ * What a refused request is told, the same in every service ({@link CommonProblemMappers} answers it):
+ * 401 without a usable token, 403 for a token that may not do this. An anonymous reader refused a
+ * write is told to bring a token (401), not that it is forbidden.
  */
-public record Refusal(int status, String slug, String title, String detail) {
+public record Refusal(AccessProblem kind, String detail) {
 
     public static final String CHALLENGE = "Bearer realm=\"forge-ci\"";
 
@@ -26,15 +26,15 @@ public record Refusal(int status, String slug, String title, String detail) {
             String why = forbidden.getMessage() == null || forbidden.getMessage().isBlank()
                     ? "the token `" + identity.getPrincipal().getName() + "` lacks the scope this needs"
                     : forbidden.getMessage();
-            return new Refusal(403, "forbidden", "Forbidden", why + ".");
+            return new Refusal(AccessProblem.FORBIDDEN, why + ".");
         }
         String detail = failure instanceof AuthenticationFailedException
                 ? "The bearer token is not one this server accepts; send `Authorization: Bearer <token>` with one it does."
                 : "This needs `Authorization: Bearer <token>` with a token this server accepts.";
-        return new Refusal(401, "unauthorized", "Authentication required", detail);
+        return new Refusal(AccessProblem.UNAUTHORIZED, detail);
     }
 
     public boolean challenges() {
-        return status == 401;
+        return kind == AccessProblem.UNAUTHORIZED;
     }
 }

@@ -6,6 +6,8 @@ import jakarta.enterprise.event.Observes;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.forgeci.access.ProblemException;
+import dev.forgeci.access.Problem;
 import dev.forgeci.trigger.config.ForgeConfig;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.buffer.Buffer;
@@ -31,7 +33,7 @@ public class BodyLimit {
     }
 
     void register(@Observes Filters filters) throws JsonProcessingException {
-        byte[] answer = json.writeValueAsBytes(Problems.body(tooLarge(config), null));
+        byte[] answer = json.writeValueAsBytes(tooLarge(config).problem(null));
         filters.register(context -> {
             String length = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
             if (length != null && context.request().path().startsWith("/api/") && exceeds(length)) {

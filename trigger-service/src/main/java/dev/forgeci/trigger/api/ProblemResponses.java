@@ -1,7 +1,8 @@
 package dev.forgeci.trigger.api;
 
+import static dev.forgeci.access.AccessProblem.FORBIDDEN;
+import static dev.forgeci.access.AccessProblem.UNAUTHORIZED;
 import static dev.forgeci.trigger.api.ProblemType.DELIVERY_IN_PROGRESS;
-import static dev.forgeci.trigger.api.ProblemType.FORBIDDEN;
 import static dev.forgeci.trigger.api.ProblemType.INTERNAL;
 import static dev.forgeci.trigger.api.ProblemType.INVALID_REQUEST;
 import static dev.forgeci.trigger.api.ProblemType.INVALID_SIGNATURE;
@@ -14,7 +15,6 @@ import static dev.forgeci.trigger.api.ProblemType.SEED_NOT_ALLOWED;
 import static dev.forgeci.trigger.api.ProblemType.SEED_UNREACHABLE;
 import static dev.forgeci.trigger.api.ProblemType.SOURCE_TOO_LARGE;
 import static dev.forgeci.trigger.api.ProblemType.STORE_UNAVAILABLE;
-import static dev.forgeci.trigger.api.ProblemType.UNAUTHORIZED;
 import static dev.forgeci.trigger.api.ProblemType.WORKFLOW_INVALID;
 
 import java.util.List;
@@ -28,6 +28,9 @@ import org.eclipse.microprofile.openapi.models.OpenAPI;
 import org.eclipse.microprofile.openapi.models.Operation;
 import org.eclipse.microprofile.openapi.models.media.Schema;
 
+import dev.forgeci.access.ProblemKind;
+import dev.forgeci.access.Problem;
+
 /**
  * Documents, in /q/openapi, every problem each endpoint can answer with: one response per status,
  * listing the problem types behind it, all in the {@code Problem} schema.
@@ -36,7 +39,7 @@ public class ProblemResponses implements OASFilter {
 
     private static final String SCHEMA = "#/components/schemas/Problem";
 
-    private static final Map<String, List<ProblemType>> ERRORS = Map.of(
+    private static final Map<String, List<ProblemKind>> ERRORS = Map.of(
             "startManualRun", List.of(MALFORMED_BODY, UNAUTHORIZED, FORBIDDEN, SEED_NOT_ALLOWED, NOT_FOUND, INVALID_REQUEST,
                     WORKFLOW_INVALID, NO_WORKFLOWS, SOURCE_TOO_LARGE, SEED_UNREACHABLE, KAFKA_UNAVAILABLE, INTERNAL),
             "receiveRadicleWebhook", List.of(MALFORMED_BODY, INVALID_SIGNATURE, SEED_NOT_ALLOWED, NOT_FOUND,
@@ -48,12 +51,12 @@ public class ProblemResponses implements OASFilter {
 
     @Override
     public Operation filterOperation(Operation operation) {
-        List<ProblemType> errors = ERRORS.get(operation.getOperationId());
+        List<ProblemKind> errors = ERRORS.get(operation.getOperationId());
         if (errors == null) {
             return operation;
         }
-        Map<Integer, List<ProblemType>> byStatus = errors.stream()
-                .collect(Collectors.groupingBy(ProblemType::status, TreeMap::new, Collectors.toList()));
+        Map<Integer, List<ProblemKind>> byStatus = errors.stream()
+                .collect(Collectors.groupingBy(ProblemKind::status, TreeMap::new, Collectors.toList()));
         byStatus.forEach((status, types) -> operation.getResponses().addAPIResponse(String.valueOf(status),
                 OASFactory.createAPIResponse()
                         .description(types.stream().map(t -> t.title() + " (" + t.uri() + ")").collect(Collectors.joining("; ")))

@@ -1,12 +1,12 @@
 package dev.forgeci.trigger.api;
 
-/** The kinds of problem this service answers with; {@code type} is {@code urn:forge-ci:problem:<slug>}. */
-public enum ProblemType {
+import dev.forgeci.access.ProblemKind;
+
+/** The kinds of problem this service answers with, besides the refusals of {@link dev.forgeci.access.AccessProblem}. */
+public enum ProblemType implements ProblemKind {
 
     MALFORMED_BODY(400, "malformed-body", "Malformed request body"),
-    UNAUTHORIZED(401, "unauthorized", "Authentication required"),
     INVALID_SIGNATURE(401, "invalid-signature", "Invalid webhook signature"),
-    FORBIDDEN(403, "forbidden", "Forbidden"),
     SEED_NOT_ALLOWED(403, "seed-not-allowed", "Seed not allowed"),
     NOT_FOUND(404, "not-found", "Not found"),
     DELIVERY_IN_PROGRESS(409, "delivery-in-progress", "Delivery in progress"),
@@ -20,25 +20,14 @@ public enum ProblemType {
     STORE_UNAVAILABLE(503, "store-unavailable", "Temporarily unavailable"),
     INTERNAL(500, "internal", "Internal error");
 
-    private final int status;
-    private final String slug;
-    private final String title;
+    private final ProblemKind.Definition definition;
 
     ProblemType(int status, String slug, String title) {
-        this.status = status;
-        this.slug = slug;
-        this.title = title;
+        this.definition = new ProblemKind.Definition(status, slug, title);
     }
 
-    public int status() {
-        return status;
-    }
-
-    public String uri() {
-        return "urn:forge-ci:problem:" + slug;
-    }
-
-    public String title() {
-        return title;
+    @Override
+    public ProblemKind.Definition definition() {
+        return definition;
     }
 }

@@ -4,7 +4,6 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.WebApplicationException;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
@@ -14,16 +13,13 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
-import dev.forgeci.access.Refusal;
+import dev.forgeci.access.Problem;
+import dev.forgeci.access.ProblemException;
 import dev.forgeci.trigger.config.ForgeConfig;
 import dev.forgeci.trigger.infra.WebhookDeliveries;
 import dev.forgeci.trigger.run.TriggerRejected;
 import dev.forgeci.trigger.workflow.WorkflowInvalidException;
 import io.quarkus.logging.Log;
-import io.quarkus.security.AuthenticationFailedException;
-import io.quarkus.security.ForbiddenException;
-import io.quarkus.security.UnauthorizedException;
-import io.vertx.ext.web.RoutingContext;
 
 /**
  * Every failure leaves as {@code application/problem+json}, never as a stack trace or an HTML page.
@@ -88,28 +84,6 @@ public class Problems {
         return new ProblemException(type, detail, null, Map.of("Retry-After", String.valueOf(config.publish().retryAfterSeconds())));
     }
 
-    public static Problem body(ProblemException problem, String instance) {
-        return new Problem(problem.type().uri(), problem.type().title(), problem.type().status(), problem.getMessage(), instance,
-                problem.errors());
-    }
-
-    public static Response response(ProblemException problem, String instance) {
-        Response.ResponseBuilder response = Response.status(problem.type().status())
-                .type(Problem.MEDIA_TYPE)
-                .entity(body(problem, instance));
-        problem.headers().forEach(response::header);
-        return response.build();
-    }
-
-    /** No token, an unknown one (401 with a challenge) or one that may not do this (403), named so Quarkus's own mappers do not answer. */
-    @ServerExceptionMapper({ UnauthorizedException.class, ForbiddenException.class, AuthenticationFailedException.class })
-    public Response refused(SecurityException failure, RoutingContext request, UriInfo uri) {
-        Refusal refusal = Refusal.of(failure, request);
-        return response(new ProblemException(refusal.status() == 403 ? ProblemType.FORBIDDEN : ProblemType.UNAUTHORIZED,
-                refusal.detail(), null, refusal.challenges() ? Map.of(HttpHeaders.WWW_AUTHENTICATE, Refusal.CHALLENGE) : Map.of()),
-                uri.getPath());
-    }
-
     /** Named types too, so the mappers Quarkus REST brings for them do not answer instead. */
     @ServerExceptionMapper({ Throwable.class, WebApplicationException.class, JsonProcessingException.class,
             MismatchedInputException.class, JsonParseException.class })
@@ -117,12 +91,8 @@ public class Problems {
         if (failure instanceof WebApplicationException web && web.getResponse().getStatus() > 400
                 && web.getResponse().getStatus() < 500 && web.getResponse().getStatus() != 404) {
             // 405, 406, 415 …: keep the status JAX-RS chose, in problem form.
-            int status = web.getResponse().getStatus();
-            return Response.status(status).type(Problem.MEDIA_TYPE)
-                    .entity(new Problem("about:blank", Response.Status.fromStatusCode(status) == null ? "Client error"
-                            : Response.Status.fromStatusCode(status).getReasonPhrase(), status, web.getMessage(), uri.getPath(), null))
-                    .build();
+            return Problem.ofStatus(web.getResponse().getStatus(), web.getMessage(), uri.getPath()).response();
         }
-        return response(of(failure), uri.getPath());
+        return of(failure).response(uri.getPath());
     }
 }

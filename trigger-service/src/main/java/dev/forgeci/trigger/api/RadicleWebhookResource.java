@@ -22,6 +22,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.forgeci.access.ProblemException;
+import dev.forgeci.access.Problem;
 import dev.forgeci.trigger.config.ForgeConfig;
 import dev.forgeci.trigger.infra.WebhookDeliveries;
 import dev.forgeci.trigger.infra.WebhookDeliveries.Answer;
@@ -153,7 +155,7 @@ public class RadicleWebhookResource {
     private Answer problem(RuntimeException failure) {
         ProblemException problem = problems.of(failure);
         try {
-            return new Answer(problem.type().status(), Problem.MEDIA_TYPE, json.writeValueAsString(Problems.body(problem, "/api/hooks/radicle")));
+            return new Answer(problem.kind().status(), Problem.MEDIA_TYPE, json.writeValueAsString(problem.problem("/api/hooks/radicle")));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -291,7 +291,8 @@ class ManualTriggerTest {
 
     @Test
     void unknownPathsAndMethodsAnswerProblemsToo() {
-        given().when().get("/api/triggers").then().statusCode(405).contentType("application/problem+json").body("status", equalTo(405));
+        given().when().get("/api/triggers").then().statusCode(405).contentType("application/problem+json").body("status", equalTo(405))
+                .body("type", equalTo("urn:forge-ci:problem:method-not-allowed")).body("title", equalTo("Method Not Allowed"));
         given().when().post("/api/nothing-here").then().statusCode(404).contentType("application/problem+json")
                 .body("type", equalTo("urn:forge-ci:problem:not-found"));
         given().header("Authorization", "Bearer " + TestEnvironment.TOKEN).contentType("text/plain").body("hello")
