@@ -8,10 +8,23 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.forgeci.testkit.GoldenEvents;
 
-/** The events the gateway turns into frames, read from the golden samples their producers are held to. */
+/** The chunks and events the gateway turns into frames, read from the golden samples their producers are held to. */
 class GoldenEventsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void aLogChunkReadsWithItsLineNumbersStreamsAndSteps() throws Exception {
+        LogChunk chunk = JSON.readValue(GoldenEvents.text("job-log-chunks"), LogChunk.class);
+
+        assertThat(chunk.attempt()).isEqualTo(2);
+        assertThat(chunk.seq()).isEqualTo(3L);
+        assertThat(chunk.firstLine()).isEqualTo(41L);
+        assertThat(chunk.at()).isEqualTo("2026-12-03T10:00:03Z");
+        assertThat(chunk.lines()).containsExactly(new LogChunk.Line(null, "system", "Runner forge-runner:local, isolation sysbox"),
+                new LogChunk.Line(1, "stdout", "> npm test"),
+                new LogChunk.Line(1, "stderr", "npm warn config production Use `--omit=dev` instead."));
+    }
 
     @Test
     void aFinishedStepReadsWithWhatItsFrameShows() throws Exception {

@@ -38,11 +38,8 @@ public class CancelConsumer {
     @Incoming(Topics.JOB_CANCEL_REQUESTED)
     public Uni<Void> onCancel(String payload) throws JsonProcessingException {
         JobCancelRequested cancel = json.readValue(payload, JobCancelRequested.class);
-        if (cancel.runId() == null || cancel.jobId() == null || cancel.attempt() == null) {
-            throw new IllegalArgumentException("job-cancel-requested without runId, jobId or attempt");
-        }
-        JobKey job = new JobKey(cancel.runId(), cancel.jobId(), cancel.attempt());
-        String reason = cancel.reason() == null || cancel.reason().isBlank() ? "cancelled" : cancel.reason();
+        JobKey job = cancel.job();
+        String reason = cancel.reason();
         if (jobs.cancel(job, reason)) {
             Log.infof("Run %s: cancel of job %s (%s) received", job.runId(), job, reason);
         }

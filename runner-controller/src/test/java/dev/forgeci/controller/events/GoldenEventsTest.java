@@ -1,6 +1,7 @@
 package dev.forgeci.controller.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import java.time.Instant;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.forgeci.controller.runner.RunnerPool;
 import dev.forgeci.testkit.GoldenEvents;
@@ -49,6 +51,35 @@ class GoldenEventsTest {
                 Map.of("version", "1.2.3"));
 
         assertThat(JSON.readTree(JSON.writeValueAsString(event))).isEqualTo(GoldenEvents.tree("job-events.job-finished"));
+    }
+
+    @Test
+    void aLogChunkSerialisesToTheGoldenSample() throws Exception {
+        LogChunk chunk = new LogChunk("01JZGOLDENRUN0000000000000", "build", 2, 3, 41, List.of(
+                new LogChunk.Line(null, LogChunk.SYSTEM, "Runner forge-runner:local, isolation sysbox"),
+                new LogChunk.Line(1, LogChunk.STDOUT, "> npm test"),
+                new LogChunk.Line(1, LogChunk.STDERR, "npm warn config production Use `--omit=dev` instead.")),
+                Instant.parse("2026-12-03T10:00:03Z"));
+
+        assertThat(JSON.readTree(JSON.writeValueAsString(chunk))).isEqualTo(GoldenEvents.tree("job-log-chunks"));
+    }
+
+    @Test
+    void aCancelRequestReadsAsTheAttemptToStop() throws Exception {
+        JobCancelRequested cancel = JSON.readValue(GoldenEvents.text("job-cancel-requested"), JobCancelRequested.class);
+
+        assertThat(cancel.job()).isEqualTo(new JobKey("01JZGOLDENRUN0000000000000", "build", 2));
+        assertThat(cancel.reason()).isEqualTo("cancelled");
+        assertThat(cancel.requestedAt()).isEqualTo(Instant.parse("2026-12-03T10:00:07Z"));
+    }
+
+    @Test
+    void aCancelRequestWithoutItsAttemptCannotBeReadAndOneWithoutAReasonMeansCancelled() throws Exception {
+        ObjectNode sample = (ObjectNode) GoldenEvents.tree("job-cancel-requested");
+        assertThat(JSON.readValue(sample.deepCopy().without("reason").toString(), JobCancelRequested.class).reason()).isEqualTo("cancelled");
+
+        assertThatThrownBy(() -> JSON.readValue(sample.without("attempt").toString(), JobCancelRequested.class))
+                .hasRootCauseMessage("job-cancel-requested without runId, jobId or attempt");
     }
 
     @Test

@@ -78,6 +78,15 @@ class GoldenEventsTest {
     }
 
     @Test
+    void aCancelRequestSerialisesToTheGoldenSample() throws Exception {
+        ObjectMapper writer = JSON.copy().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        JobCancelRequested cancel = new JobCancelRequested("01JZGOLDENRUN0000000000000", "build", 2, JobCancelRequested.CANCELLED,
+                Instant.parse("2026-12-03T10:00:07Z"));
+
+        assertThat(writer.readTree(writer.writeValueAsString(cancel))).isEqualTo(GoldenEvents.tree("job-cancel-requested"));
+    }
+
+    @Test
     void anUntrustedJobsDispatchSerialisesToTheGoldenSample() throws Exception {
         ObjectMapper writer = JSON.copy().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         JsonNode golden = GoldenEvents.tree("job-dispatched-untrusted");

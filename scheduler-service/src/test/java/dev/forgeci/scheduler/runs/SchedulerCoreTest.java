@@ -32,6 +32,7 @@ import dev.forgeci.scheduler.events.RunEvent;
 import dev.forgeci.scheduler.events.RunRequested;
 import dev.forgeci.scheduler.events.Topics;
 import dev.forgeci.testkit.ExpressionConformance;
+import dev.forgeci.testkit.GoldenEvents;
 
 /**
  * The scheduler's functional core without a broker or Redis: matrix groups, fail-fast and
@@ -85,6 +86,26 @@ class SchedulerCoreTest {
         assertThat(queued.path("approval").path("did").asText()).isEqualTo("did:key:z6MksFqXN3Yhqk8pTJdUGLwATkRfQvwZXPqR2qMEhbS9wzpT");
         assertThatThrownBy(() -> approve(runId, "maintainer", null)).isInstanceOf(RunConflictException.class)
                 .hasMessage("Run " + runId + " is queued; only a waiting run can be approved.");
+    }
+
+    @Test
+    void theGoldenRunRequestWaitsForApprovalThenRunsItsJobsInOrderWithTheContextsTheTriggerGave() throws Exception {
+        String runId = accept((ObjectNode) GoldenEvents.tree("run-requested"));
+        assertThat(runEvents(runId)).extracting(e -> e.path("status").asText()).containsExactly("waiting");
+
+        approve(runId, "operator", null);
+        assertThat(dispatched()).containsExactly("build");
+        JsonNode build = lastDispatch("build");
+        assertThat(records(Topics.JOB_DISPATCHED_UNTRUSTED)).hasSize(1);
+        assertThat(build.path("cloneUrl").asText()).isEqualTo("http://seed.example.org/z3gqcJUoA1n9HaHKufZs5FCSGazv5.git");
+        assertThat(build.path("context").path("vars").path("REGION").asText()).isEqualTo("eu");
+        assertThat(build.path("job").path("steps")).hasSize(2);
+
+        finish(runId, "build", "success", Map.of("version", "1.2.3"));
+        assertThat(dispatched()).containsExactly("build", "test");
+        assertThat(lastDispatch("test").path("context").at("/needs/build/outputs/version").asText()).isEqualTo("1.2.3");
+        assertThat(lastDispatch("test").path("job").path("env").path("VERSION").asText())
+                .as("the runner evaluates job env").isEqualTo("${{ needs.build.outputs.version }}");
     }
 
     @Test
