@@ -52,7 +52,7 @@ class GatewayRestartProcessTest {
 
     @BeforeAll
     static void start() {
-        gateway = ServiceProcess.start("log-gateway", Path.of(System.getProperty("forge.test.app-jar")),
+        gateway = ServiceProcess.start("log-gateway", Path.of(System.getProperty("forge-test.app-jar")),
                 TestTokens.withOperator("process-token", Map.of(
                 "kafka.bootstrap.servers", TestInfra.kafkaBootstrap(),
                 "quarkus.redis.hosts", TestInfra.redisUri(),

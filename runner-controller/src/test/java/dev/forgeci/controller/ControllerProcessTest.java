@@ -44,7 +44,7 @@ class ControllerProcessTest {
         try (KafkaTestClient kafka = new KafkaTestClient();
                 KafkaTestClient.Watcher watcher = kafka.watch(Topics.JOB_EVENTS, Topics.JOB_LOG_CHUNKS);
                 DockerClient docker = DockerClientProducer.create("unix:///var/run/docker.sock");
-                ServiceProcess controller = ServiceProcess.start("runner-controller", Path.of(System.getProperty("forge.test.app-jar")),
+                ServiceProcess controller = ServiceProcess.start("runner-controller", Path.of(System.getProperty("forge-test.app-jar")),
                         config)) {
             kafka.awaitAssigned(group, Duration.ofSeconds(30), Topics.JOB_DISPATCHED);
             kafka.sendJson(Topics.JOB_DISPATCHED, dispatch.runId, dispatch.toMap());

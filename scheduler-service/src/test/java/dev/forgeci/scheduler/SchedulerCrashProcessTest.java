@@ -111,7 +111,7 @@ class SchedulerCrashProcessTest {
         redisServers.add(redis);
         Map<String, String> withRedis = new HashMap<>(config);
         withRedis.put("quarkus.redis.hosts", redis.uri());
-        schedulers.add(ServiceProcess.start("scheduler-service", Path.of(System.getProperty("forge.test.app-jar")), withRedis));
+        schedulers.add(ServiceProcess.start("scheduler-service", Path.of(System.getProperty("forge-test.app-jar")), withRedis));
     }
 
     private ServiceProcess scheduler() {

@@ -44,8 +44,8 @@ class KafkaOutageProcessTest {
 
     @BeforeAll
     static void start() {
-        broker = KafkaBrokerProcess.start(KafkaBrokerProcess.libsFromLauncher(), Path.of(System.getProperty("forge.test.topics")));
-        service = ServiceProcess.start("trigger-service", Path.of(System.getProperty("forge.test.app-jar")), TestTokens.withOperator(TOKEN, Map.of(
+        broker = KafkaBrokerProcess.start(KafkaBrokerProcess.libsFromLauncher(), Path.of(System.getProperty("forge-test.topics")));
+        service = ServiceProcess.start("trigger-service", Path.of(System.getProperty("forge-test.app-jar")), TestTokens.withOperator(TOKEN, Map.of(
                 "kafka.bootstrap.servers", broker.bootstrap(),
                 "quarkus.redis.hosts", TestInfra.redisUri(),
                 "mp.messaging.connector.smallrye-kafka.group.id", "trigger-service-outage-" + UUID.randomUUID(),

@@ -37,7 +37,7 @@ class ServiceImagesProcessTest {
 
     @Test
     void everyServiceImageBuildsOfflineAndStartsHealthy() throws Exception {
-        String base = System.getProperty("forge.test.jre-base", "forge-jre-base:local");
+        String base = System.getProperty("forge-test.jre-base", "forge-jre-base:local");
         HttpClient http = HttpClient.newHttpClient();
         for (String service : Repository.SERVICES) {
             Path app = Repository.root().resolve(service + "/target/quarkus-app");

@@ -3,6 +3,7 @@ package dev.forgeci.logs.config;
 import java.time.Duration;
 
 import io.smallrye.config.ConfigMapping;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.WithDefault;
 
 /** How run logs are kept and served. */
@@ -16,9 +17,9 @@ public interface LogsConfig {
     @WithDefault("false")
     boolean allowTerminalQueries();
 
-    /** Bytes of frames kept per run; past it the lines are dropped behind a visible notice. */
-    @WithDefault("67108864")
-    long maxBytesPerRun();
+    /** Bytes of frames kept per run ({@code 64M}, or a plain number of bytes); past it the lines are dropped behind a visible notice. */
+    @WithDefault("64M")
+    MemorySize maxBytesPerRun();
 
     /** How long a run's log is kept after its last write (its end, once it ended). */
     @WithDefault("P7D")

@@ -156,7 +156,7 @@ public class LogStore {
         String stream = streamKey(op.runId());
         Request request = Request.cmd(command).arg(scriptOrSha).arg(4)
                 .arg(stream).arg(stream + ":state").arg(RUNS).arg(SUMMARIES)
-                .arg(config.maxBytesPerRun())
+                .arg(config.maxBytesPerRun().asLongValue())
                 .arg(config.retention().toSeconds())
                 .arg(config.recentRuns())
                 .arg(op.script().toString());

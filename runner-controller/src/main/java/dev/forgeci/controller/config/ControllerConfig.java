@@ -3,6 +3,7 @@ package dev.forgeci.controller.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.quarkus.runtime.configuration.MemorySize;
@@ -35,6 +36,13 @@ public interface ControllerConfig {
          * of it runs; unset, records are not checked (a development stack).
          */
         Optional<String> key();
+
+        /**
+         * The job-dispatched topic of each pool ({@code forge.dispatch.topic.trusted},
+         * {@code .untrusted}); the consumer's channel reads the one of {@code forge.controller.pool}.
+         * Stated in application.properties, which the channel's topic expression reads.
+         */
+        Map<String, String> topic();
     }
 
     interface Controller {

@@ -29,7 +29,7 @@ public class BodyLimit {
     }
 
     static ProblemException tooLarge(ForgeConfig config) {
-        return new ProblemException(ProblemType.PAYLOAD_TOO_LARGE, "a request body may be at most " + config.maxBodyBytes() + " bytes");
+        return new ProblemException(ProblemType.PAYLOAD_TOO_LARGE, "a request body may be at most " + config.maxBodyBytes().asLongValue() + " bytes");
     }
 
     void register(@Observes Filters filters) throws JsonProcessingException {
@@ -49,7 +49,7 @@ public class BodyLimit {
 
     private boolean exceeds(String length) {
         try {
-            return Long.parseLong(length.strip()) > config.maxBodyBytes();
+            return Long.parseLong(length.strip()) > config.maxBodyBytes().asLongValue();
         } catch (NumberFormatException notANumber) {
             return false; // the HTTP layer rejects it
         }

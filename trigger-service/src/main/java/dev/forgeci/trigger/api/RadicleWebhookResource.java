@@ -82,7 +82,7 @@ public class RadicleWebhookResource {
             @Parameter(description = "the same signature, Radicle's name") @HeaderParam("x-radicle-signature") String radicleSignature,
             @Parameter(description = "push or patch") @HeaderParam("x-radicle-event-type") String eventType,
             @Parameter(description = "delivery id; a redelivery carries the same") @HeaderParam("X-Request-UUID") String requestId) {
-        if (body.length > config.maxBodyBytes()) {
+        if (body.length > config.maxBodyBytes().asLongValue()) {
             throw BodyLimit.tooLarge(config);
         }
         Optional<Payloads.Webhook> hook = parse(body);

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -13,8 +14,8 @@ import io.smallrye.config.WithDefault;
 public interface ForgeConfig {
 
     /** Largest request body accepted (webhooks, triggers, broker requests); larger ones get 413. */
-    @WithDefault("1048576")
-    int maxBodyBytes();
+    @WithDefault("1M")
+    MemorySize maxBodyBytes();
 
 
     Webhook webhook();
@@ -122,8 +123,8 @@ public interface ForgeConfig {
         Duration timeout();
 
         /** Upper bound for what one read may store on disk (the fetched snapshot). */
-        @WithDefault("104857600")
-        long maxBytes();
+        @WithDefault("100M")
+        MemorySize maxBytes();
 
         /** How far back, in commits, a ref is deepened when the seed refuses to serve a commit by id. */
         @WithDefault("1000")
@@ -208,7 +209,7 @@ public interface ForgeConfig {
 
     interface Publish {
         /** How long a request waits for Kafka to acknowledge its run-requested records before answering 503. */
-        @WithDefault("10s")
+        @WithDefault("12s")
         Duration ackTimeout();
 
         /** The Retry-After of a 503, in seconds. */

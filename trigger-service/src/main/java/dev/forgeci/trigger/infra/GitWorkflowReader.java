@@ -354,7 +354,7 @@ public class GitWorkflowReader {
                         throw new TriggerRejected(Reason.SEED_UNREACHABLE, "reading workflows from the seed took longer than "
                                 + config.timeout().toSeconds() + " s");
                     }
-                    if (size(scratch) > config.maxBytes()) {
+                    if (size(scratch) > config.maxBytes().asLongValue()) {
                         kill(process);
                         throw tooLarge();
                     }
@@ -364,7 +364,7 @@ public class GitWorkflowReader {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while git ran", e);
             }
-            if (size(scratch) > config.maxBytes()) {
+            if (size(scratch) > config.maxBytes().asLongValue()) {
                 throw tooLarge();
             }
             byte[] stdout = Files.readAllBytes(out);
@@ -376,7 +376,7 @@ public class GitWorkflowReader {
 
         private TriggerRejected tooLarge() {
             return new TriggerRejected(Reason.SOURCE_TOO_LARGE, "the commit's snapshot is larger than the "
-                    + config.maxBytes() / 1024 + " KiB this server fetches to read workflows");
+                    + config.maxBytes().asLongValue() / 1024 + " KiB this server fetches to read workflows");
         }
 
         private void kill(Process process) {

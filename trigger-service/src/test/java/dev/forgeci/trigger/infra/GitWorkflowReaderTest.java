@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.IOException;
+import java.math.BigInteger;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -29,6 +30,7 @@ import dev.forgeci.trigger.infra.GitWorkflowReader.WorkflowFile;
 import dev.forgeci.trigger.run.TriggerRejected;
 import dev.forgeci.trigger.run.TriggerRejected.Reason;
 import dev.forgeci.trigger.workflow.WorkflowCompiler;
+import io.quarkus.runtime.configuration.MemorySize;
 
 /** The reader against real git over smart HTTP (testkit's gateway, i.e. git http-backend), and against seeds that misbehave. */
 class GitWorkflowReaderTest {
@@ -176,7 +178,7 @@ class GitWorkflowReaderTest {
     }
 
     private static Git config() {
-        return new Git(Duration.ofSeconds(20), 100L * 1024 * 1024, 1000, 20, Optional.empty());
+        return new Git(Duration.ofSeconds(20), new MemorySize(BigInteger.valueOf(100L << 20)), 1000, 20, Optional.empty());
     }
 
     /** forge.git.* as a record, with withers for the one setting a test changes. */
@@ -184,7 +186,7 @@ class GitWorkflowReaderTest {
         return config();
     }
 
-    record Git(Duration timeout, long maxBytes, int maxDeepen, int maxWorkflowFiles, Optional<Integer> protocolVersion)
+    record Git(Duration timeout, MemorySize maxBytes, int maxDeepen, int maxWorkflowFiles, Optional<Integer> protocolVersion)
             implements ForgeConfig.Git {
 
         Git timeout(Duration value) {
@@ -192,7 +194,7 @@ class GitWorkflowReaderTest {
         }
 
         Git maxBytes(long value) {
-            return new Git(timeout, value, maxDeepen, maxWorkflowFiles, protocolVersion);
+            return new Git(timeout, new MemorySize(BigInteger.valueOf(value)), maxDeepen, maxWorkflowFiles, protocolVersion);
         }
 
         Git maxDeepen(int value) {

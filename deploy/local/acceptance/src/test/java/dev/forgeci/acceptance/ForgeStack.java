@@ -58,7 +58,7 @@ final class ForgeStack {
     final ServiceProcess logs;
 
     private ForgeStack() throws IOException {
-        repoRoot = Path.of(System.getProperty("forge.test.repo-root", "."));
+        repoRoot = Path.of(System.getProperty("forge-test.repo-root", "."));
         List<AutoCloseable> started = new ArrayList<>();
         List<CompletableFuture<ServiceProcess>> starting = new ArrayList<>();
         try {
@@ -79,7 +79,7 @@ final class ForgeStack {
                     "forge.scheduler.repository-limit", String.valueOf(CAPACITY))));
             // The default 64 MiB of frames keeps about 600,000 short lines; the benchmark prints a million.
             CompletableFuture<ServiceProcess> logsStart = track(starting, start("log-gateway", common, Map.of(
-                    "forge.logs.max-bytes-per-run", String.valueOf(256L << 20))));
+                    "forge.logs.max-bytes-per-run", "256M")));
             Map<String, String> controllers = new HashMap<>(common);
             controllers.putAll(Map.of(
                     "forge.dispatch.key", DISPATCH_KEY,

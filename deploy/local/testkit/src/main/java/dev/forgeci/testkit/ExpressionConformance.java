@@ -53,7 +53,7 @@ public final class ExpressionConformance {
     }
 
     public static List<Case> cases() {
-        Path file = Path.of(System.getProperty("forge.test.conformance", "trigger-service/language/conformance/expressions.json"));
+        Path file = Path.of(System.getProperty("forge-test.conformance", "trigger-service/language/conformance/expressions.json"));
         try {
             JsonNode root = JSON.readTree(file.toFile());
             ObjectNode shared = (ObjectNode) root.get("contexts");

@@ -36,11 +36,11 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         this.port = port;
     }
 
-    /** The broker jars folder the launcher passes as {@code forge.test.kafka-libs}. */
+    /** The broker jars folder the launcher passes as {@code forge-test.kafka-libs}. */
     public static Path libsFromLauncher() {
-        String libs = System.getProperty("forge.test.kafka-libs");
+        String libs = System.getProperty("forge-test.kafka-libs");
         if (libs == null || !Files.isDirectory(Path.of(libs))) {
-            throw new IllegalStateException("forge.test.kafka-libs is not set; run the tests through deploy/local/forge test");
+            throw new IllegalStateException("forge-test.kafka-libs is not set; run the tests through deploy/local/forge test");
         }
         return Path.of(libs);
     }

@@ -57,6 +57,27 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** Starts a service that must refuse to start with this configuration; its log, once it exited. */
+    public static String refusedStart(String name, Path appJar, Map<String, String> config) {
+        ServiceProcess service;
+        try {
+            int port = RedisServerProcess.freePort();
+            service = new ServiceProcess(name, appJar, port, new LinkedHashMap<>(config), Files.createTempFile("forge-" + name + "-", ".log"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try (service) {
+            service.startAgain();
+            throw new AssertionError(name + " started although it should have refused to; see " + service.log);
+        } catch (IllegalStateException exited) {
+            try {
+                return Files.readString(service.log);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
     public String name() {
         return name;
     }

@@ -16,21 +16,21 @@ public final class TestInfra {
     }
 
     public static String kafkaBootstrap() {
-        return System.getProperty("forge.test.kafka", "127.0.0.1:19092");
+        return System.getProperty("forge-test.kafka", "127.0.0.1:19092");
     }
 
     public static String redisUri() {
-        return System.getProperty("forge.test.redis", "redis://127.0.0.1:16379");
+        return System.getProperty("forge-test.redis", "redis://127.0.0.1:16379");
     }
 
     /** The test stack's image registry as runners reach it ({@code forge infra up} serves it on the bridge, port 15005). */
     public static String registry() {
-        String configured = System.getProperty("forge.test.registry", "");
+        String configured = System.getProperty("forge-test.registry", "");
         return configured.isBlank() ? dockerBridgeAddress() + ":15005" : configured;
     }
 
     public static String runnerImage() {
-        return System.getProperty("forge.test.runner-image", "forge-runner:local");
+        return System.getProperty("forge-test.runner-image", "forge-runner:local");
     }
 
     /**
