@@ -21,7 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forgeci.scheduler.config.SchedulerConfig;
 import dev.forgeci.scheduler.infra.Backoff;
 import dev.forgeci.scheduler.infra.KafkaRebuild;
-import dev.forgeci.scheduler.infra.OutboxRelay;
+import dev.forgeci.scheduler.messaging.OutboxRelay;
 import dev.forgeci.scheduler.infra.RunStore;
 import dev.forgeci.scheduler.infra.StoreUnavailableException;
 import io.micrometer.core.instrument.MeterRegistry;

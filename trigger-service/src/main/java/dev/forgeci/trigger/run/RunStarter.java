@@ -1,5 +1,7 @@
 package dev.forgeci.trigger.run;
 
+import dev.forgeci.trigger.messaging.RunRequestedPublisher;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -1,4 +1,4 @@
-package dev.forgeci.scheduler.events;
+package dev.forgeci.scheduler.messaging;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -12,6 +12,10 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.forgeci.scheduler.events.ControllerHeartbeat;
+import dev.forgeci.scheduler.events.JobEvent;
+import dev.forgeci.scheduler.events.RunRequested;
+import dev.forgeci.scheduler.events.Topics;
 import dev.forgeci.scheduler.infra.RunStore;
 import dev.forgeci.scheduler.runs.Changes;
 import dev.forgeci.scheduler.runs.SchedulerEngine;

@@ -1,4 +1,4 @@
-package dev.forgeci.scheduler.infra;
+package dev.forgeci.scheduler.messaging;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -18,6 +18,9 @@ import org.eclipse.microprofile.reactive.messaging.Metadata;
 
 import dev.forgeci.scheduler.events.OutboxMessage;
 import dev.forgeci.scheduler.events.Topics;
+import dev.forgeci.scheduler.infra.Backoff;
+import dev.forgeci.scheduler.infra.DispatchSigner;
+import dev.forgeci.scheduler.infra.RunStore;
 import io.quarkus.logging.Log;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 

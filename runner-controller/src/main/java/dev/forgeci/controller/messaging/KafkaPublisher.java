@@ -1,4 +1,4 @@
-package dev.forgeci.controller.infra;
+package dev.forgeci.controller.messaging;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;

@@ -1,4 +1,4 @@
-package dev.forgeci.controller.infra;
+package dev.forgeci.controller.health;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -7,6 +7,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 import dev.forgeci.controller.config.ControllerConfig;
+import dev.forgeci.controller.infra.DockerRunnerEngine;
 
 /** Ready only while the Docker engine answers: without it no job can run. */
 @Readiness

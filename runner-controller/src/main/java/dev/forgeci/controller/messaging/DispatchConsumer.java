@@ -1,4 +1,4 @@
-package dev.forgeci.controller.job;
+package dev.forgeci.controller.messaging;
 
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -19,6 +19,10 @@ import dev.forgeci.controller.config.ControllerConfig;
 import dev.forgeci.controller.events.JobDispatched;
 import dev.forgeci.controller.events.JobKey;
 import dev.forgeci.controller.events.Topics;
+import dev.forgeci.controller.job.DispatchVerifier;
+import dev.forgeci.controller.job.JobExecution;
+import dev.forgeci.controller.job.JobLedger;
+import dev.forgeci.controller.job.Jobs;
 import dev.forgeci.controller.runner.Isolation;
 import dev.forgeci.controller.runner.RunnerPool;
 import io.quarkus.logging.Log;

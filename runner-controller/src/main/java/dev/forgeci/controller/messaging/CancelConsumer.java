@@ -1,4 +1,4 @@
-package dev.forgeci.controller.job;
+package dev.forgeci.controller.messaging;
 
 import java.time.Duration;
 
@@ -13,6 +13,8 @@ import dev.forgeci.controller.config.ControllerConfig;
 import dev.forgeci.controller.events.JobCancelRequested;
 import dev.forgeci.controller.events.JobKey;
 import dev.forgeci.controller.events.Topics;
+import dev.forgeci.controller.job.JobLedger;
+import dev.forgeci.controller.job.Jobs;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 

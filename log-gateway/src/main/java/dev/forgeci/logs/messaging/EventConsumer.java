@@ -1,4 +1,4 @@
-package dev.forgeci.logs.events;
+package dev.forgeci.logs.messaging;
 
 import java.time.Duration;
 
@@ -10,8 +10,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.forgeci.logs.config.LogsConfig;
-import dev.forgeci.logs.frames.Operations;
+import dev.forgeci.logs.events.InvalidEventException;
+import dev.forgeci.logs.events.JobEvent;
+import dev.forgeci.logs.events.LogChunk;
+import dev.forgeci.logs.events.RunEvent;
+import dev.forgeci.logs.events.Topics;
 import dev.forgeci.logs.frames.Operations.Operation;
+import dev.forgeci.logs.frames.Operations;
 import dev.forgeci.logs.infra.LogStore;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;

@@ -1,4 +1,4 @@
-package dev.forgeci.trigger.run;
+package dev.forgeci.trigger.messaging;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forgeci.trigger.events.RunEvent;
 import dev.forgeci.trigger.events.Topics;
 import dev.forgeci.trigger.infra.RunStatusStore;
+import dev.forgeci.trigger.run.RunWaiters;
 import dev.forgeci.trigger.status.CommitStatusReporter;
 import io.quarkus.logging.Log;
 import io.smallrye.common.annotation.Blocking;

@@ -1,4 +1,4 @@
-package dev.forgeci.scheduler.api;
+package dev.forgeci.scheduler.health;
 
 import jakarta.enterprise.context.ApplicationScoped;
 

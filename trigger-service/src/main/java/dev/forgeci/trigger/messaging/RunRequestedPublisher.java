@@ -1,4 +1,4 @@
-package dev.forgeci.trigger.run;
+package dev.forgeci.trigger.messaging;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +17,7 @@ import org.eclipse.microprofile.reactive.messaging.Metadata;
 import dev.forgeci.trigger.config.ForgeConfig;
 import dev.forgeci.trigger.events.RunRequested;
 import dev.forgeci.trigger.events.Topics;
+import dev.forgeci.trigger.run.TriggerRejected;
 import io.quarkus.logging.Log;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
