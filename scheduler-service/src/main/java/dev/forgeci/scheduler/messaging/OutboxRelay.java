@@ -12,9 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
 
 import dev.forgeci.scheduler.events.OutboxMessage;
 import dev.forgeci.scheduler.events.Topics;
@@ -22,6 +20,7 @@ import dev.forgeci.scheduler.infra.Backoff;
 import dev.forgeci.scheduler.infra.DispatchSigner;
 import dev.forgeci.scheduler.infra.RunStore;
 import io.quarkus.logging.Log;
+import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
@@ -36,14 +35,14 @@ public class OutboxRelay {
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(60);
 
     private final RunStore store;
-    private final Emitter<String> emitter;
+    private final MutinyEmitter<String> emitter;
     private final Semaphore wake = new Semaphore(0);
     private volatile boolean running;
     private Thread thread;
 
     private final DispatchSigner signer;
 
-    public OutboxRelay(RunStore store, @Channel("outbox") Emitter<String> emitter, DispatchSigner signer) {
+    public OutboxRelay(RunStore store, @Channel("outbox") MutinyEmitter<String> emitter, DispatchSigner signer) {
         this.store = store;
         this.emitter = emitter;
         this.signer = signer;
@@ -100,8 +99,6 @@ public class OutboxRelay {
     private void publish(List<OutboxMessage> messages) throws InterruptedException {
         List<CompletableFuture<Void>> acks = new ArrayList<>(messages.size());
         for (OutboxMessage message : messages) {
-            CompletableFuture<Void> ack = new CompletableFuture<>();
-            acks.add(ack);
             RecordHeaders headers = new RecordHeaders();
             if (Topics.isJobDispatched(message.topic())) {
                 // Signed as it leaves, so the key is needed here alone and the outbox in Redis holds no signature.
@@ -110,13 +107,8 @@ public class OutboxRelay {
             }
             OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String> builder()
                     .withTopic(message.topic()).withKey(message.key()).withHeaders(headers).build();
-            emitter.send(Message.of(message.value(), Metadata.of(metadata), () -> {
-                ack.complete(null);
-                return CompletableFuture.completedFuture(null);
-            }, failure -> {
-                ack.completeExceptionally(failure);
-                return CompletableFuture.completedFuture(null);
-            }));
+            // Subscribing sends now, in the outbox's order; the stage completes once Kafka acknowledged it.
+            acks.add(emitter.sendMessage(Message.of(message.value()).addMetadata(metadata)).subscribeAsCompletionStage());
         }
         try {
             CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

@@ -10,15 +10,14 @@ import java.util.concurrent.TimeoutException;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
 
 import dev.forgeci.trigger.config.ForgeConfig;
 import dev.forgeci.trigger.events.RunRequested;
 import dev.forgeci.trigger.events.Topics;
 import dev.forgeci.trigger.run.TriggerRejected;
 import io.quarkus.logging.Log;
+import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
@@ -28,10 +27,10 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 @ApplicationScoped
 public class RunRequestedPublisher {
 
-    private final Emitter<RunRequested> emitter;
+    private final MutinyEmitter<RunRequested> emitter;
     private final ForgeConfig config;
 
-    public RunRequestedPublisher(@Channel(Topics.RUN_REQUESTED) Emitter<RunRequested> emitter, ForgeConfig config) {
+    public RunRequestedPublisher(@Channel(Topics.RUN_REQUESTED) MutinyEmitter<RunRequested> emitter, ForgeConfig config) {
         this.emitter = emitter;
         this.config = config;
     }
@@ -55,19 +54,10 @@ public class RunRequestedPublisher {
         }
     }
 
+    /** Completes when Kafka acknowledged the record, fails when it refused it. */
     private CompletableFuture<Void> send(RunRequested run) {
-        CompletableFuture<Void> acked = new CompletableFuture<>();
-        Metadata metadata = Metadata.of(OutgoingKafkaRecordMetadata.<String> builder().withKey(run.runId()).build());
-        emitter.send(Message.of(run, metadata,
-                () -> {
-                    acked.complete(null);
-                    return CompletableFuture.completedFuture(null);
-                },
-                failure -> {
-                    acked.completeExceptionally(failure);
-                    return CompletableFuture.completedFuture(null);
-                }));
-        return acked;
+        Message<RunRequested> message = Message.of(run).addMetadata(OutgoingKafkaRecordMetadata.<String> builder().withKey(run.runId()).build());
+        return emitter.sendMessage(message).subscribeAsCompletionStage();
     }
 
     private static TriggerRejected unavailable(List<RunRequested> runs, Throwable cause) {
