@@ -79,11 +79,11 @@ public class Operations {
         long seq = positive(event.seq(), "seq");
         String job = event.jobId();
         switch (event.type()) {
-            case JobEvent.STEP_STARTED, JobEvent.STEP_FINISHED -> {
+            case STEP_STARTED, STEP_FINISHED -> {
                 if (event.step() == null || event.step().index() == null) {
-                    throw new InvalidEventException(event.type() + " without step.index");
+                    throw new InvalidEventException(event.type().wire() + " without step.index");
                 }
-                boolean started = JobEvent.STEP_STARTED.equals(event.type());
+                boolean started = JobEvent.Type.STEP_STARTED.equals(event.type());
                 ObjectNode op = jobOp(started ? "step-started" : "event", "e:", job, attempt, seq)
                         .put("body", body(new StepFrame(started ? "started" : "finished", job, attempt, event.step())))
                         .put("raw", "");
@@ -95,14 +95,14 @@ public class Operations {
                 }
                 return new Operation(event.runId(), op);
             }
-            case JobEvent.JOB_STARTED -> {
+            case JOB_STARTED -> {
                 ObjectNode op = jobOp("event", "e:", job, attempt, seq)
                         .put("frameType", "job")
                         .put("body", body(new JobFrame(job, attempt, "running", null, null, event.at())))
                         .put("raw", "");
                 return new Operation(event.runId(), op);
             }
-            case JobEvent.JOB_FINISHED -> {
+            case JOB_FINISHED -> {
                 ObjectNode op = jobOp("job-finished", "e:", job, attempt, seq)
                         .put("logChunks", event.logChunks() == null ? 0 : event.logChunks())
                         .put("body", body(new JobFrame(job, attempt, event.status(), event.exitCode(), event.reason(), event.at())))
@@ -197,8 +197,8 @@ public class Operations {
         }
     }
 
-    private static void require(String value, String field) {
-        if (value == null || value.isBlank()) {
+    private static void require(Object value, String field) {
+        if (value == null || value.toString().isBlank()) {
             throw new InvalidEventException("missing " + field);
         }
     }

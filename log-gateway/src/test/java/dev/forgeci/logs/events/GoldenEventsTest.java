@@ -30,17 +30,24 @@ class GoldenEventsTest {
     void aFinishedStepReadsWithWhatItsFrameShows() throws Exception {
         JobEvent event = JSON.readValue(GoldenEvents.text("job-events.step-finished"), JobEvent.class);
 
-        assertThat(event.type()).isEqualTo(JobEvent.STEP_FINISHED);
+        assertThat(event.type()).isEqualTo(JobEvent.Type.STEP_FINISHED);
         assertThat(event.seq()).isEqualTo(4L);
         assertThat(event.step()).isEqualTo(new JobEvent.Step(1, "Check out", "success", 0, "2026-12-03T10:00:01Z",
                 "2026-12-03T10:00:04Z", 3000L));
     }
 
     @Test
+    void anEventTypeOfANewerControllerReadsAsOther() throws Exception {
+        String newer = GoldenEvents.text("job-events.job-finished").replace("\"job-finished\"", "\"job-paused\"");
+
+        assertThat(JSON.readValue(newer, JobEvent.class).type()).isEqualTo(JobEvent.Type.OTHER);
+    }
+
+    @Test
     void aFinishedJobReadsWithItsResultAndLineCount() throws Exception {
         JobEvent event = JSON.readValue(GoldenEvents.text("job-events.job-finished"), JobEvent.class);
 
-        assertThat(event.type()).isEqualTo(JobEvent.JOB_FINISHED);
+        assertThat(event.type()).isEqualTo(JobEvent.Type.JOB_FINISHED);
         assertThat(event.attempt()).isEqualTo(2);
         assertThat(event.status()).isEqualTo("failure");
         assertThat(event.exitCode()).isEqualTo(1);

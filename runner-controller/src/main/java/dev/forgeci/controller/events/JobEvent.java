@@ -5,6 +5,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
  * A job attempt's life as the controller saw it; {@code seq} counts one attempt's events from 1;
@@ -12,13 +13,24 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record JobEvent(String type, String runId, String jobId, int attempt, long seq, String controllerId, Instant at,
+public record JobEvent(Type type, String runId, String jobId, int attempt, long seq, String controllerId, Instant at,
         StepReport step, String status, Integer exitCode, String reason, Long logChunks, Long logLines, Map<String, String> outputs) {
 
-    public static final String JOB_STARTED = "job-started";
-    public static final String STEP_STARTED = "step-started";
-    public static final String STEP_FINISHED = "step-finished";
-    public static final String JOB_FINISHED = "job-finished";
+    /** What happened to the attempt; on the wire as {@code job-started}, {@code step-started} … */
+    public enum Type {
+        JOB_STARTED("job-started"), STEP_STARTED("step-started"), STEP_FINISHED("step-finished"), JOB_FINISHED("job-finished");
+
+        private final String wire;
+
+        Type(String wire) {
+            this.wire = wire;
+        }
+
+        @JsonValue
+        public String wire() {
+            return wire;
+        }
+    }
 
     /**
      * A step as the controller saw it; {@code summary} is what it wrote to GITHUB_STEP_SUMMARY

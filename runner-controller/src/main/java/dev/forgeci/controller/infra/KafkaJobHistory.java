@@ -53,7 +53,7 @@ public class KafkaJobHistory implements JobHistory {
         try (KafkaConsumer<String, String> consumer = consumer()) {
             scan(consumer, Topics.JOB_EVENTS, job, since, event -> {
                 events[0] = Math.max(events[0], event.path("seq").asLong());
-                finished[0] |= JobEvent.JOB_FINISHED.equals(event.path("type").asText());
+                finished[0] |= JobEvent.Type.JOB_FINISHED.wire().equals(event.path("type").asText());
             });
             scan(consumer, Topics.JOB_LOG_CHUNKS, job, since, chunk -> {
                 long seq = chunk.path("seq").asLong();

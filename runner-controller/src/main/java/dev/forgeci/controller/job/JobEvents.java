@@ -24,18 +24,18 @@ final class JobEvents {
     }
 
     CompletionStage<Void> jobStarted() {
-        return send(JobEvent.JOB_STARTED, null, null, null, null, null, null, null);
+        return send(JobEvent.Type.JOB_STARTED, null, null, null, null, null, null, null);
     }
 
-    CompletionStage<Void> step(String type, JobEvent.StepReport step) {
+    CompletionStage<Void> step(JobEvent.Type type, JobEvent.StepReport step) {
         return send(type, step, null, null, null, null, null, null);
     }
 
     CompletionStage<Void> jobFinished(String status, Integer exitCode, String reason, long chunks, long lines, Map<String, String> outputs) {
-        return send(JobEvent.JOB_FINISHED, null, status, exitCode, reason, chunks, lines, outputs);
+        return send(JobEvent.Type.JOB_FINISHED, null, status, exitCode, reason, chunks, lines, outputs);
     }
 
-    private synchronized CompletionStage<Void> send(String type, JobEvent.StepReport step, String status, Integer exitCode,
+    private synchronized CompletionStage<Void> send(JobEvent.Type type, JobEvent.StepReport step, String status, Integer exitCode,
             String reason, Long chunks, Long lines, Map<String, String> outputs) {
         JobEvent event = new JobEvent(type, job.runId(), job.jobId(), job.attempt(), ++seq, controllerId, Instant.now(), step,
                 status, exitCode, reason, chunks, lines, outputs);

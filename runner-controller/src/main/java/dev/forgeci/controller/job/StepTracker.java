@@ -206,7 +206,7 @@ final class StepTracker {
         }
         Long duration = state.startedAt == null || state.finishedAt == null ? null
                 : Duration.between(state.startedAt, state.finishedAt).toMillis();
-        events.step(JobEvent.STEP_FINISHED, new JobEvent.StepReport(index, state.name, outcome, exitCode, state.startedAt,
+        events.step(JobEvent.Type.STEP_FINISHED, new JobEvent.StepReport(index, state.name, outcome, exitCode, state.startedAt,
                 state.finishedAt, duration, summary, state.action));
     }
 
@@ -215,7 +215,7 @@ final class StepTracker {
         StepState state = state(index);
         state.name = name;
         state.startedAt = Instant.now();
-        events.step(JobEvent.STEP_STARTED, new JobEvent.StepReport(index, name, "running", null, state.startedAt, null, null, null,
+        events.step(JobEvent.Type.STEP_STARTED, new JobEvent.StepReport(index, name, "running", null, state.startedAt, null, null, null,
                 state.action));
     }
 
@@ -237,7 +237,7 @@ final class StepTracker {
         if (state.startedAt == null) {
             state.startedAt = Instant.now();
             Log.debugf("Run %s: job %s: step %d started", job.runId(), job, index);
-            events.step(JobEvent.STEP_STARTED, new JobEvent.StepReport(index, state.name, "running", null, state.startedAt, null, null,
+            events.step(JobEvent.Type.STEP_STARTED, new JobEvent.StepReport(index, state.name, "running", null, state.startedAt, null, null,
                     null, state.action));
         }
     }

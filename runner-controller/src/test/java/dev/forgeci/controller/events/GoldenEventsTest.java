@@ -38,7 +38,7 @@ class GoldenEventsTest {
         JobEvent.StepReport step = new JobEvent.StepReport(1, "Check out", "success", 0, Instant.parse("2026-12-03T10:00:01Z"),
                 Instant.parse("2026-12-03T10:00:04Z"), 3000L, "## checked out",
                 new JobEvent.Action("actions/checkout@v4", "0123456789abcdef0123456789abcdef01234567"));
-        JobEvent event = new JobEvent(JobEvent.STEP_FINISHED, "01JZGOLDENRUN0000000000000", "build", 2, 4, "ctl-untrusted-7f3a",
+        JobEvent event = new JobEvent(JobEvent.Type.STEP_FINISHED, "01JZGOLDENRUN0000000000000", "build", 2, 4, "ctl-untrusted-7f3a",
                 Instant.parse("2026-12-03T10:00:04Z"), step, null, null, null, null, null, null);
 
         assertThat(JSON.readTree(JSON.writeValueAsString(event))).isEqualTo(GoldenEvents.tree("job-events.step-finished"));
@@ -46,7 +46,7 @@ class GoldenEventsTest {
 
     @Test
     void aFinishedJobSerialisesToTheGoldenSample() throws Exception {
-        JobEvent event = new JobEvent(JobEvent.JOB_FINISHED, "01JZGOLDENRUN0000000000000", "build", 2, 7, "ctl-untrusted-7f3a",
+        JobEvent event = new JobEvent(JobEvent.Type.JOB_FINISHED, "01JZGOLDENRUN0000000000000", "build", 2, 7, "ctl-untrusted-7f3a",
                 Instant.parse("2026-12-03T10:00:09Z"), null, "failure", 1, "step Test failed with exit code 1", 12L, 340L,
                 Map.of("version", "1.2.3"));
 

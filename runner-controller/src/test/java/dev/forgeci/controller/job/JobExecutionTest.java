@@ -104,8 +104,8 @@ class JobExecutionTest {
         assertThat(texts(null, LogChunk.STDOUT)).containsExactly("set-up");
         assertThat(texts(1, LogChunk.STDOUT)).containsExactly("out of 1", "partial");
         assertThat(texts(1, LogChunk.STDERR)).containsExactly("err of 1", "late err of 1");
-        assertThat(publisher.events()).extracting(JobEvent::type).containsExactly("job-started", "step-started", "step-finished",
-                "step-finished", "job-finished");
+        assertThat(publisher.events()).extracting(JobEvent::type).containsExactly(JobEvent.Type.JOB_STARTED, JobEvent.Type.STEP_STARTED,
+                JobEvent.Type.STEP_FINISHED, JobEvent.Type.STEP_FINISHED, JobEvent.Type.JOB_FINISHED);
         assertThat(publisher.events()).extracting(JobEvent::seq).containsExactly(1L, 2L, 3L, 4L, 5L);
         assertThat(publisher.step(1).status()).isEqualTo("failure");
         assertThat(publisher.step(1).exitCode()).isEqualTo(2);
@@ -311,7 +311,7 @@ class JobExecutionTest {
         execution.cancel("superseded");
         execution.run();
 
-        assertThat(publisher.events()).extracting(JobEvent::type).containsExactly("job-finished");
+        assertThat(publisher.events()).extracting(JobEvent::type).containsExactly(JobEvent.Type.JOB_FINISHED);
         assertThat(publisher.finished().status()).isEqualTo("cancelled");
         assertThat(publisher.finished().reason()).isEqualTo("superseded");
         assertThat(engine.calls).isEmpty();
@@ -482,7 +482,7 @@ class JobExecutionTest {
         assertThat(engine.launch("0.4")).endsWith("'node' '" + root + "/js/main.js'\n");
         assertThat(engine.script(1)).isEqualTo("echo hello Mona");
         assertThat(texts(0, LogChunk.STDOUT)).containsExactly("from the first", "from the second");
-        assertThat(publisher.events()).filteredOn(event -> event.type().equals("step-finished")).extracting(event -> event.step().index())
+        assertThat(publisher.events()).filteredOn(event -> event.type() == JobEvent.Type.STEP_FINISHED).extracting(event -> event.step().index())
                 .containsExactly(0, 1);
         assertThat(publisher.step(0).status()).isEqualTo("success");
         assertThat(publisher.finished().status()).isEqualTo("success");

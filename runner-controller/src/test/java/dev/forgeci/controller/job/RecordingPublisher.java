@@ -41,11 +41,11 @@ final class RecordingPublisher implements Publisher {
     }
 
     JobEvent finished() {
-        return events().stream().filter(e -> JobEvent.JOB_FINISHED.equals(e.type())).findFirst().orElseThrow();
+        return events().stream().filter(e -> JobEvent.Type.JOB_FINISHED.equals(e.type())).findFirst().orElseThrow();
     }
 
     JobEvent.StepReport step(int index) {
-        return events().stream().filter(e -> JobEvent.STEP_FINISHED.equals(e.type()) && e.step().index() == index).map(JobEvent::step)
+        return events().stream().filter(e -> JobEvent.Type.STEP_FINISHED.equals(e.type()) && e.step().index() == index).map(JobEvent::step)
                 .findFirst().orElseThrow();
     }
 }

@@ -1,22 +1,41 @@
 package dev.forgeci.scheduler.events;
 
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
  * What a runner-controller reports about one attempt of a job; {@code seq} orders one attempt's
  * events; {@code outputs} (job-finished) are the job's outputs as they evaluated.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record JobEvent(String type, String runId, String jobId, Integer attempt, Long seq, String controllerId, Instant at,
+public record JobEvent(Type type, String runId, String jobId, Integer attempt, Long seq, String controllerId, Instant at,
         StepReport step, String status, Integer exitCode, String reason, Long logChunks, Long logLines, Map<String, String> outputs) {
 
-    public static final String JOB_STARTED = "job-started";
-    public static final String STEP_STARTED = "step-started";
-    public static final String STEP_FINISHED = "step-finished";
-    public static final String JOB_FINISHED = "job-finished";
+    /** What happened to the attempt; a type this service does not know (a newer controller's) reads as {@link #OTHER}. */
+    public enum Type {
+        JOB_STARTED("job-started"), STEP_STARTED("step-started"), STEP_FINISHED("step-finished"), JOB_FINISHED("job-finished"), OTHER(null);
+
+        private final String wire;
+
+        Type(String wire) {
+            this.wire = wire;
+        }
+
+        @JsonCreator
+        public static Type of(String wire) {
+            return Arrays.stream(values()).filter(type -> type.wire != null && type.wire.equals(wire)).findFirst().orElse(OTHER);
+        }
+
+        @JsonValue
+        public String wire() {
+            return wire;
+        }
+    }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record StepReport(Integer index, String name, String status, Integer exitCode, Instant startedAt,

@@ -147,7 +147,7 @@ public final class Scheduler {
     private void enter(Run run, Changes changes) {
         String runId = run.runId();
         if (run.cancelInProgress()) {
-            group(run).map(List::copyOf).orElse(List.of()).forEach(older -> cancel(older, JobCancelRequested.SUPERSEDED,
+            group(run).map(List::copyOf).orElse(List.of()).forEach(older -> cancel(older, JobCancelRequested.Reason.SUPERSEDED,
                     "Superseded by run " + runId + " in concurrency group " + run.concurrencyGroup() + ".", changes));
         }
         // Looked up again: cancelling the older runs may have emptied and dropped the group.
@@ -236,16 +236,16 @@ public final class Scheduler {
         job.heard(event.seq(), event.controllerId(), changes.now());
         changes.touch(run);
         switch (event.type()) {
-            case JobEvent.JOB_STARTED -> start(run, job, at, changes);
-            case JobEvent.STEP_STARTED -> {
+            case JOB_STARTED -> start(run, job, at, changes);
+            case STEP_STARTED -> {
                 start(run, job, at, changes);
                 job.stepStarted(event.step(), at);
             }
-            case JobEvent.STEP_FINISHED -> {
+            case STEP_FINISHED -> {
                 start(run, job, at, changes);
                 job.stepFinished(event.step(), at);
             }
-            case JobEvent.JOB_FINISHED -> {
+            case JOB_FINISHED -> {
                 job.outputs(event.outputs());
                 finish(run, job, JobState.ofOutcome(event.status()), event.reason(), event.exitCode(),
                         event.logChunks() != null ? event.logChunks() : 0L, at, changes);
@@ -269,7 +269,7 @@ public final class Scheduler {
     }
 
     public void cancelOnRequest(String runId, Changes changes) {
-        cancel(activeFor(runId, "cancel"), JobCancelRequested.CANCELLED, "Cancelled on request.", changes);
+        cancel(activeFor(runId, "cancel"), JobCancelRequested.Reason.CANCELLED, "Cancelled on request.", changes);
     }
 
     /** The active run a request is about; 404 when unknown, 409 when it already ended. */
@@ -347,13 +347,13 @@ public final class Scheduler {
                 Instant heard = latest(began, job.lastSeen());
                 Duration timeout = Duration.ofMillis((long) (job.timeoutMinutes() * 60_000)).plus(config.jobTimeoutGrace());
                 if (now.isAfter(began.plus(timeout))) {
-                    stop(run, job, JobCancelRequested.CANCELLED, changes);
+                    stop(run, job, JobCancelRequested.Reason.CANCELLED, changes);
                     finish(run, job, JobState.ERROR, "Timed out: the runner did not report an end within the job's timeout of "
                             + formatMinutes(job.timeoutMinutes()) + " minutes.", null, null, now, changes);
                 } else if (job.state() == JobState.DISPATCHED && now.isAfter(heard.plus(config.dispatchTimeout()))) {
                     notStarted(run, job, changes);
                 } else if (job.state() == JobState.RUNNING && now.isAfter(heard.plus(config.heartbeatTimeout()))) {
-                    stop(run, job, JobCancelRequested.CANCELLED, changes);
+                    stop(run, job, JobCancelRequested.Reason.CANCELLED, changes);
                     finish(run, job, JobState.ERROR, "Runner lost: controller " + job.controllerId() + " stopped reporting the job.",
                             null, null, now, changes);
                 }
@@ -464,12 +464,12 @@ public final class Scheduler {
         } else if (job.attempt() < 2) {
             Log.warnf("run %s: job %s attempt %d was not started within %s; dispatching it again", run.runId(), job.jobId(),
                     job.attempt(), config.dispatchTimeout());
-            stop(run, job, JobCancelRequested.REDISPATCHED, changes);
+            stop(run, job, JobCancelRequested.Reason.REDISPATCHED, changes);
             job.dispatch(now);
             sendDispatch(run, job, changes);
             changes.touch(run);
         } else {
-            stop(run, job, JobCancelRequested.CANCELLED, changes);
+            stop(run, job, JobCancelRequested.Reason.CANCELLED, changes);
             // Only the untrusted pool takes an untrusted run's jobs; where none runs (no sysbox yet), say so.
             String reason = run.trusted() ? "Runner lost: no runner started the job, dispatched " + job.attempt() + " times."
                     : "Runner lost: no runner of the untrusted pool started the job, dispatched " + job.attempt()
@@ -517,14 +517,14 @@ public final class Scheduler {
                     ready.remove(run, sibling);
                     sibling.end(JobState.CANCELLED, why, null, 0L, changes.now());
                 }
-                case DISPATCHED, RUNNING -> stop(run, sibling, JobCancelRequested.CANCELLED, changes);
+                case DISPATCHED, RUNNING -> stop(run, sibling, JobCancelRequested.Reason.CANCELLED, changes);
                 default -> {
                 }
             }
         }
     }
 
-    private void cancel(Run run, String why, String reason, Changes changes) {
+    private void cancel(Run run, JobCancelRequested.Reason why, String reason, Changes changes) {
         if (run.cancelRequested()) {
             return;
         }
@@ -550,8 +550,8 @@ public final class Scheduler {
     }
 
     /** Asks the controllers to stop the current attempt, once. */
-    private void stop(Run run, Job job, String why, Changes changes) {
-        if (job.cancelRequestedAt() != null && !JobCancelRequested.REDISPATCHED.equals(why)) {
+    private void stop(Run run, Job job, JobCancelRequested.Reason why, Changes changes) {
+        if (job.cancelRequestedAt() != null && why != JobCancelRequested.Reason.REDISPATCHED) {
             return;
         }
         job.cancelRequested(changes.now());

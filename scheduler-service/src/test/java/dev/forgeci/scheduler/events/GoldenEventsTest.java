@@ -39,7 +39,7 @@ class GoldenEventsTest {
         JobEvent event = JSON.readValue(GoldenEvents.text("job-events.step-finished"), JobEvent.class);
         event.requireIdentity();
 
-        assertThat(event.type()).isEqualTo(JobEvent.STEP_FINISHED);
+        assertThat(event.type()).isEqualTo(JobEvent.Type.STEP_FINISHED);
         assertThat(event.attempt()).isEqualTo(2);
         assertThat(event.seq()).isEqualTo(4L);
         assertThat(event.step().index()).isEqualTo(1);
@@ -51,11 +51,20 @@ class GoldenEventsTest {
     }
 
     @Test
+    void anEventTypeOfANewerControllerReadsAsOtherAndTheRestOfTheEventStillReads() throws Exception {
+        String newer = GoldenEvents.text("job-events.job-finished").replace("\"job-finished\"", "\"job-paused\"");
+        JobEvent event = JSON.readValue(newer, JobEvent.class);
+
+        assertThat(event.type()).isEqualTo(JobEvent.Type.OTHER);
+        assertThat(event.attempt()).isEqualTo(2);
+    }
+
+    @Test
     void aFinishedJobReadsWithItsResultAndOutputs() throws Exception {
         JobEvent event = JSON.readValue(GoldenEvents.text("job-events.job-finished"), JobEvent.class);
         event.requireIdentity();
 
-        assertThat(event.type()).isEqualTo(JobEvent.JOB_FINISHED);
+        assertThat(event.type()).isEqualTo(JobEvent.Type.JOB_FINISHED);
         assertThat(event.controllerId()).isEqualTo("ctl-untrusted-7f3a");
         assertThat(event.status()).isEqualTo("failure");
         assertThat(event.exitCode()).isEqualTo(1);
@@ -80,7 +89,7 @@ class GoldenEventsTest {
     @Test
     void aCancelRequestSerialisesToTheGoldenSample() throws Exception {
         ObjectMapper writer = JSON.copy().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-        JobCancelRequested cancel = new JobCancelRequested("01JZGOLDENRUN0000000000000", "build", 2, JobCancelRequested.CANCELLED,
+        JobCancelRequested cancel = new JobCancelRequested("01JZGOLDENRUN0000000000000", "build", 2, JobCancelRequested.Reason.CANCELLED,
                 Instant.parse("2026-12-03T10:00:07Z"));
 
         assertThat(writer.readTree(writer.writeValueAsString(cancel))).isEqualTo(GoldenEvents.tree("job-cancel-requested"));

@@ -370,8 +370,8 @@ class SchedulerCoreTest {
 
     private void finish(String runId, String jobId, String status, Map<String, String> outputs) {
         int attempt = scheduler.activeRun(runId).job(jobId).attempt();
-        report(new JobEvent(JobEvent.JOB_STARTED, runId, jobId, attempt, 1L, "c1", clock, null, null, null, null, null, null, null));
-        report(new JobEvent(JobEvent.JOB_FINISHED, runId, jobId, attempt, 2L, "c1", clock, null, status, status.equals("success") ? 0 : 1,
+        report(new JobEvent(JobEvent.Type.JOB_STARTED, runId, jobId, attempt, 1L, "c1", clock, null, null, null, null, null, null, null));
+        report(new JobEvent(JobEvent.Type.JOB_FINISHED, runId, jobId, attempt, 2L, "c1", clock, null, status, status.equals("success") ? 0 : 1,
                 null, 3L, 3L, outputs));
     }
 
