@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * shellcheck (warnings and errors; its info and style notes are not gated) over every shell script
- * of the repository: the launcher, CI, the runner image's agent and the broker adapter.
+ * of the repository: the launcher, CI, the Maven wrapper, the runner image's agent and the broker adapter.
  */
 class ShellScriptsTest {
 
@@ -22,7 +22,7 @@ class ShellScriptsTest {
     void everyShellScriptPassesShellcheck() throws Exception {
         List<Path> scripts = shellScripts();
         assertThat(scripts).extracting(path -> Repository.root().relativize(path).toString())
-                .contains(".ci/run", "deploy/local/forge", "runner-image/forge-agent", "runner-image/entrypoint.sh");
+                .contains(".ci/run", "mvnw", "deploy/local/forge", "runner-image/forge-agent", "runner-image/entrypoint.sh");
 
         List<String> command = new ArrayList<>(List.of("shellcheck", "--severity=warning", "--format=gcc"));
         scripts.forEach(script -> command.add(script.toString()));
@@ -44,9 +44,9 @@ class ShellScriptsTest {
         assertThat(findings).contains("SC2209");
     }
 
-    /** Files under .ci, deploy and runner-image whose first line is a sh or bash shebang. */
+    /** The Maven wrapper, and the files under .ci, deploy and runner-image whose first line is a sh or bash shebang. */
     private static List<Path> shellScripts() throws IOException {
-        List<Path> scripts = new ArrayList<>();
+        List<Path> scripts = new ArrayList<>(List.of(Repository.root().resolve("mvnw")));
         for (String dir : List.of(".ci", "deploy", "runner-image")) {
             try (Stream<Path> files = Files.walk(Repository.root().resolve(dir))) {
                 files.filter(Files::isRegularFile).filter(path -> !path.toString().contains("/target/"))
