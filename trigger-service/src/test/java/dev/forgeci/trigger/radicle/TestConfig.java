@@ -6,6 +6,8 @@ import java.util.Map;
 
 import dev.forgeci.trigger.config.ForgeConfig;
 import io.quarkus.runtime.configuration.DurationConverter;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.runtime.configuration.MemorySizeConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -22,6 +24,7 @@ final class TestConfig {
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .withMapping(ForgeConfig.class)
                 .withConverter(Duration.class, 100, new DurationConverter()) // "30s", as Quarkus reads it
+                .withConverter(MemorySize.class, 100, new MemorySizeConverter()) // "1M"
                 .withSources(new PropertiesConfigSource(all, "test", 100))
                 .build();
         return config.getConfigMapping(ForgeConfig.class);
