@@ -11,6 +11,14 @@ import com.fasterxml.jackson.annotation.JsonValue;
 public record JobEvent(Type type, String runId, String jobId, Integer attempt, Long seq, String at, Step step,
         String status, Integer exitCode, String reason, Long logChunks, Long logLines) {
 
+    public JobEvent {
+        Checks.require(runId, "runId");
+        Checks.require(jobId, "jobId");
+        Checks.require(type, "type");
+        Checks.positive(attempt, "attempt");
+        Checks.positive(seq, "seq");
+    }
+
     /** What happened to the attempt; a type this service does not know (a newer controller's) reads as {@link #OTHER}. */
     public enum Type {
         JOB_STARTED("job-started"), STEP_STARTED("step-started"), STEP_FINISHED("step-finished"), JOB_FINISHED("job-finished"), OTHER(null);

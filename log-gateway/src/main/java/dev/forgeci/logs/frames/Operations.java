@@ -44,12 +44,10 @@ public class Operations {
     }
 
     public Operation of(LogChunk chunk) {
-        require(chunk.runId(), "runId");
-        require(chunk.jobId(), "jobId");
-        int attempt = positive(chunk.attempt(), "attempt");
-        long seq = positive(chunk.seq(), "seq");
-        List<LogChunk.Line> lines = chunk.lines() == null ? List.of() : chunk.lines();
-        long firstLine = chunk.firstLine() == null ? 1 : chunk.firstLine();
+        int attempt = chunk.attempt();
+        long seq = chunk.seq();
+        List<LogChunk.Line> lines = chunk.lines();
+        long firstLine = chunk.firstLine();
         ObjectNode op = jobOp("lines", "c:", chunk.jobId(), attempt, seq);
         // The hot path (a chunk is thousands of lines): each line's frame is written by hand, and the
         // lines travel as script arguments of their own rather than escaped once more inside the op.
@@ -72,11 +70,8 @@ public class Operations {
     }
 
     public Operation of(JobEvent event) {
-        require(event.runId(), "runId");
-        require(event.jobId(), "jobId");
-        require(event.type(), "type");
-        int attempt = positive(event.attempt(), "attempt");
-        long seq = positive(event.seq(), "seq");
+        int attempt = event.attempt();
+        long seq = event.seq();
         String job = event.jobId();
         switch (event.type()) {
             case STEP_STARTED, STEP_FINISHED -> {
@@ -118,9 +113,7 @@ public class Operations {
     }
 
     public Operation of(RunEvent event) {
-        require(event.runId(), "runId");
-        require(event.status(), "status");
-        long seq = positive(event.seq(), "seq");
+        long seq = event.seq();
         ObjectNode op = json.createObjectNode()
                 .put("kind", "run")
                 .put("dedupe", "r")
@@ -136,13 +129,12 @@ public class Operations {
                         event.ref(), event.workflow())))
                 .put("raw", event.terminal() ? "" : SYSTEM_STYLE + "[forge] run " + event.status() + RESET + CRLF);
         ArrayNode jobs = op.putArray("jobs");
-        for (RunEvent.Job job : event.jobs() == null ? List.<RunEvent.Job>of() : event.jobs()) {
-            require(job.jobId(), "jobs[].jobId");
-            int attempt = job.attempt() == null ? 1 : job.attempt();
+        for (RunEvent.Job job : event.jobs()) {
+            int attempt = job.attempt();
             jobs.addObject()
                     .put("jobId", job.jobId())
                     .put("attempt", attempt)
-                    .put("logChunks", job.logChunks() == null ? 0 : job.logChunks())
+                    .put("logChunks", job.logChunks())
                     .put("body", body(new JobFrame(job.jobId(), attempt, job.status(), null, null, event.at())))
                     .put("raw", jobFinishedRaw(job.jobId(), job.status(), null));
         }
@@ -195,26 +187,6 @@ public class Operations {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a frame could not be written as JSON", e);
         }
-    }
-
-    private static void require(Object value, String field) {
-        if (value == null || value.toString().isBlank()) {
-            throw new InvalidEventException("missing " + field);
-        }
-    }
-
-    private static int positive(Integer value, String field) {
-        if (value == null || value < 1) {
-            throw new InvalidEventException(field + " must be a number from 1, was " + value);
-        }
-        return value;
-    }
-
-    private static long positive(Long value, String field) {
-        if (value == null || value < 1) {
-            throw new InvalidEventException(field + " must be a number from 1, was " + value);
-        }
-        return value;
     }
 
     /**

@@ -92,6 +92,9 @@ public class EventConsumer {
         try {
             return json.readValue(record, type);
         } catch (JsonProcessingException e) {
+            if (e.getCause() instanceof InvalidEventException invalid) {
+                throw invalid;
+            }
             throw new InvalidEventException("not a " + type.getSimpleName() + ": " + e.getOriginalMessage());
         }
     }

@@ -1,10 +1,14 @@
 package dev.forgeci.logs.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.forgeci.testkit.GoldenEvents;
 
@@ -24,6 +28,23 @@ class GoldenEventsTest {
         assertThat(chunk.lines()).containsExactly(new LogChunk.Line(null, "system", "Runner forge-runner:local, isolation sysbox"),
                 new LogChunk.Line(1, "stdout", "> npm test"),
                 new LogChunk.Line(1, "stderr", "npm warn config production Use `--omit=dev` instead."));
+    }
+
+    @Test
+    void aChunkOrEventWithoutWhatPlacesItCannotBeReadAndDefaultsFillTheRest() throws Exception {
+        ObjectNode chunk = (ObjectNode) GoldenEvents.tree("job-log-chunks");
+        assertThatThrownBy(() -> JSON.readValue(chunk.deepCopy().put("seq", 0).toString(), LogChunk.class))
+                .hasRootCauseInstanceOf(InvalidEventException.class).hasRootCauseMessage("seq must be a number from 1, was 0");
+        LogChunk sparse = JSON.readValue(chunk.deepCopy().without(List.of("firstLine", "lines")).toString(), LogChunk.class);
+        assertThat(sparse.firstLine()).isEqualTo(1L);
+        assertThat(sparse.lines()).isEmpty();
+
+        ObjectNode event = (ObjectNode) GoldenEvents.tree("job-events.job-finished");
+        assertThatThrownBy(() -> JSON.readValue(event.without("jobId").toString(), JobEvent.class)).hasRootCauseMessage("missing jobId");
+
+        ObjectNode run = (ObjectNode) GoldenEvents.tree("run-events.failure");
+        ((ObjectNode) run.withArray("jobs").get(0)).remove(List.of("attempt", "logChunks"));
+        assertThat(JSON.readValue(run.toString(), RunEvent.class).jobs()).containsExactly(new RunEvent.Job("build", 1, "failure", 0L));
     }
 
     @Test

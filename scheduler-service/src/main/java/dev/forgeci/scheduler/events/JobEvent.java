@@ -16,6 +16,13 @@ import com.fasterxml.jackson.annotation.JsonValue;
 public record JobEvent(Type type, String runId, String jobId, Integer attempt, Long seq, String controllerId, Instant at,
         StepReport step, String status, Integer exitCode, String reason, Long logChunks, Long logLines, Map<String, String> outputs) {
 
+    /** What makes the record a job event at all; anything less cannot be read (and goes to dead-letters). */
+    public JobEvent {
+        if (type == null || runId == null || jobId == null || attempt == null) {
+            throw new IllegalArgumentException("job event without type, runId, jobId or attempt");
+        }
+    }
+
     /** What happened to the attempt; a type this service does not know (a newer controller's) reads as {@link #OTHER}. */
     public enum Type {
         JOB_STARTED("job-started"), STEP_STARTED("step-started"), STEP_FINISHED("step-finished"), JOB_FINISHED("job-finished"), OTHER(null);
@@ -47,9 +54,4 @@ public record JobEvent(Type type, String runId, String jobId, Integer attempt, L
     public record Action(String uses, String sha) {
     }
 
-    public void requireIdentity() {
-        if (type == null || runId == null || jobId == null || attempt == null) {
-            throw new IllegalArgumentException("job event without type, runId, jobId or attempt");
-        }
-    }
 }

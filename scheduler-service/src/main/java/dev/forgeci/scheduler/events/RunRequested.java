@@ -16,6 +16,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public record RunRequested(String runId, Instant requestedAt, ObjectNode trigger, Repository repository, String commit,
         String ref, String cloneUrl, ObjectNode context, Workflow workflow) {
 
+    /** What makes the record a run request at all; anything less cannot be read (and goes to dead-letters). */
+    public RunRequested {
+        if (runId == null || runId.isBlank()) {
+            throw new IllegalArgumentException("run-requested without a runId");
+        }
+        if (repository == null || repository.id() == null || repository.id().isBlank()) {
+            throw new IllegalArgumentException("run-requested " + runId + " without repository.id");
+        }
+        if (workflow == null) {
+            throw new IllegalArgumentException("run-requested " + runId + " without a workflow");
+        }
+    }
+
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Repository(String id, String name) {
     }
@@ -26,18 +39,5 @@ public record RunRequested(String runId, Instant requestedAt, ObjectNode trigger
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Concurrency(String group, Boolean cancelInProgress) {
-    }
-
-    /** What makes the record a run request at all; anything less goes to the dead-letter topic. */
-    public void requireIdentity() {
-        if (runId == null || runId.isBlank()) {
-            throw new IllegalArgumentException("run-requested without a runId");
-        }
-        if (repository == null || repository.id() == null || repository.id().isBlank()) {
-            throw new IllegalArgumentException("run-requested " + runId + " without repository.id");
-        }
-        if (workflow == null) {
-            throw new IllegalArgumentException("run-requested " + runId + " without a workflow");
-        }
     }
 }

@@ -41,7 +41,7 @@ public class EventConsumers {
 
     @Incoming(Topics.RUN_REQUESTED)
     public CompletionStage<Void> runRequested(Message<String> message) {
-        return decode(Topics.RUN_REQUESTED, message, RunRequested.class, RunRequested::requireIdentity,
+        return decode(Topics.RUN_REQUESTED, message, RunRequested.class,
                 request -> store.isKnown(request.runId(), engine::running).handle((known, failure) -> {
                     if (failure != null) {
                         return notApplied();
@@ -56,23 +56,22 @@ public class EventConsumers {
 
     @Incoming(Topics.JOB_EVENTS)
     public CompletionStage<Void> jobEvent(Message<String> message) {
-        return decode(Topics.JOB_EVENTS, message, JobEvent.class, JobEvent::requireIdentity,
+        return decode(Topics.JOB_EVENTS, message, JobEvent.class,
                 event -> apply(message, changes -> engine.scheduler().onJobEvent(event, changes)));
     }
 
     @Incoming(Topics.CONTROLLER_HEARTBEATS)
     public CompletionStage<Void> heartbeat(Message<String> message) {
-        return decode(Topics.CONTROLLER_HEARTBEATS, message, ControllerHeartbeat.class, ControllerHeartbeat::requireIdentity,
+        return decode(Topics.CONTROLLER_HEARTBEATS, message, ControllerHeartbeat.class,
                 heartbeat -> apply(message, changes -> engine.scheduler().onHeartbeat(heartbeat, changes.now())));
     }
 
-    /** Reads the record, or sends it to the dead-letter topic when it cannot be read. */
-    private <T> CompletionStage<Void> decode(String topic, Message<String> message, Class<T> type, Consumer<T> check,
+    /** Reads the record (its compact constructor checks it), or sends it to the dead-letter topic when it cannot be read. */
+    private <T> CompletionStage<Void> decode(String topic, Message<String> message, Class<T> type,
             Function<T, CompletionStage<Void>> then) {
         T value;
         try {
             value = json.readValue(message.getPayload(), type);
-            check.accept(value);
         } catch (Exception e) {
             Log.warnf("%s: a record that cannot be read goes to the dead-letter topic: %s", topic, e.getMessage());
             return message.nack(e);

@@ -1,6 +1,7 @@
 package dev.forgeci.scheduler.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.util.List;
@@ -12,6 +13,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.forgeci.testkit.GoldenEvents;
 
@@ -25,7 +27,6 @@ class GoldenEventsTest {
     @Test
     void aControllersHeartbeatReadsIntoWhatTheWatchdogsUse() throws Exception {
         ControllerHeartbeat heartbeat = JSON.readValue(GoldenEvents.text("controller-heartbeats"), ControllerHeartbeat.class);
-        heartbeat.requireIdentity();
 
         assertThat(heartbeat.controllerId()).isEqualTo("ctl-untrusted-7f3a");
         assertThat(heartbeat.at()).isEqualTo(Instant.parse("2026-12-03T10:00:05Z"));
@@ -35,9 +36,22 @@ class GoldenEventsTest {
     }
 
     @Test
+    void recordsWithoutTheirIdentityCannotBeReadSoTheyGoToDeadLetters() throws Exception {
+        ObjectNode event = (ObjectNode) GoldenEvents.tree("job-events.step-finished");
+        ObjectNode heartbeat = (ObjectNode) GoldenEvents.tree("controller-heartbeats");
+        ObjectNode request = (ObjectNode) GoldenEvents.tree("run-requested");
+
+        assertThatThrownBy(() -> JSON.readValue(event.without("attempt").toString(), JobEvent.class))
+                .hasRootCauseMessage("job event without type, runId, jobId or attempt");
+        assertThatThrownBy(() -> JSON.readValue(heartbeat.put("controllerId", " ").toString(), ControllerHeartbeat.class))
+                .hasRootCauseMessage("heartbeat without controllerId");
+        assertThatThrownBy(() -> JSON.readValue(request.without("workflow").toString(), RunRequested.class))
+                .hasRootCauseMessage("run-requested 01JZGOLDENRUN0000000000000 without a workflow");
+    }
+
+    @Test
     void aFinishedStepReadsWithItsTimesAndTheActionThatRan() throws Exception {
         JobEvent event = JSON.readValue(GoldenEvents.text("job-events.step-finished"), JobEvent.class);
-        event.requireIdentity();
 
         assertThat(event.type()).isEqualTo(JobEvent.Type.STEP_FINISHED);
         assertThat(event.attempt()).isEqualTo(2);
@@ -62,7 +76,6 @@ class GoldenEventsTest {
     @Test
     void aFinishedJobReadsWithItsResultAndOutputs() throws Exception {
         JobEvent event = JSON.readValue(GoldenEvents.text("job-events.job-finished"), JobEvent.class);
-        event.requireIdentity();
 
         assertThat(event.type()).isEqualTo(JobEvent.Type.JOB_FINISHED);
         assertThat(event.controllerId()).isEqualTo("ctl-untrusted-7f3a");
