@@ -26,6 +26,7 @@ import dev.forgeci.language.expr.Evaluator;
 import dev.forgeci.language.expr.Scope;
 import dev.forgeci.language.expr.Template;
 import dev.forgeci.scheduler.config.SchedulerConfig;
+import dev.forgeci.scheduler.events.ControllerHeartbeat;
 import dev.forgeci.scheduler.events.JobEvent;
 import dev.forgeci.scheduler.events.OutboxMessage;
 import dev.forgeci.scheduler.events.RunEvent;
@@ -106,6 +107,61 @@ class SchedulerCoreTest {
         assertThat(lastDispatch("test").path("context").at("/needs/build/outputs/version").asText()).isEqualTo("1.2.3");
         assertThat(lastDispatch("test").path("job").path("env").path("VERSION").asText())
                 .as("the runner evaluates job env").isEqualTo("${{ needs.build.outputs.version }}");
+    }
+
+    @Test
+    void onAFakeClockAJobNoRunnerStartsIsDispatchedAgainAfterTheDispatchTimeoutThenEndsErrorAfterTheSecond() throws Exception {
+        String runId = accept(request(job("build", List.of(), "success()")));
+        watchAfter(Duration.ofSeconds(119));
+        assertThat(dispatched()).containsExactly("build");
+
+        watchAfter(Duration.ofSeconds(2));
+        assertThat(dispatches()).extracting(d -> d.path("attempt").asInt()).containsExactly(1, 2);
+        assertThat(records(Topics.JOB_CANCEL_REQUESTED)).extracting(c -> c.path("reason").asText()).containsExactly("redispatched");
+
+        watchAfter(Duration.ofSeconds(121));
+        JsonNode end = runEvents(runId).get(runEvents(runId).size() - 1);
+        assertThat(end.path("status").asText()).isEqualTo("error");
+        assertThat(end.path("reason").asText()).isEqualTo("Job build: Runner lost: no runner started the job, dispatched 2 times.");
+        assertThat(scheduler.activeRun(runId)).isNull();
+    }
+
+    @Test
+    void onAFakeClockHeartbeatsKeepAStartedJobAliveAndTheirSilenceEndsItRunnerLost() throws Exception {
+        String runId = accept(request(job("build", List.of(), "success()")));
+        report(new JobEvent(JobEvent.Type.JOB_STARTED, runId, "build", 1, 1L, "c1", clock, null, null, null, null, null, null, null));
+        for (int beat = 0; beat < 4; beat++) {
+            watchAfter(Duration.ofSeconds(25));
+            scheduler.onHeartbeat(new ControllerHeartbeat("c1", clock, 5, List.of(new ControllerHeartbeat.RunningJob(runId, "build", 1)),
+                    T0), clock);
+        }
+        assertThat(scheduler.activeRun(runId).job("build").state()).isEqualTo(JobState.RUNNING);
+
+        watchAfter(Duration.ofSeconds(29));
+        assertThat(scheduler.activeRun(runId).job("build").state()).isEqualTo(JobState.RUNNING);
+        watchAfter(Duration.ofSeconds(2));
+        JsonNode end = runEvents(runId).get(runEvents(runId).size() - 1);
+        assertThat(end.path("status").asText()).isEqualTo("error");
+        assertThat(end.path("reason").asText()).isEqualTo("Job build: Runner lost: controller c1 stopped reporting the job.");
+        assertThat(records(Topics.JOB_CANCEL_REQUESTED)).extracting(c -> c.path("reason").asText()).containsExactly("cancelled");
+    }
+
+    @Test
+    void onAFakeClockAJobStillRunningPastItsTimeoutAndTheGraceEndsErrorTimedOutEvenWhileHeartbeatsGoOn() throws Exception {
+        ObjectNode build = job("build", List.of(), "success()").put("timeoutMinutes", 1);
+        String runId = accept(request(build));
+        report(new JobEvent(JobEvent.Type.JOB_STARTED, runId, "build", 1, 1L, "c1", clock, null, null, null, null, null, null, null));
+        for (int beat = 0; beat < 14; beat++) {
+            watchAfter(Duration.ofSeconds(25));
+            scheduler.onHeartbeat(new ControllerHeartbeat("c1", clock, 5, List.of(new ControllerHeartbeat.RunningJob(runId, "build", 1)),
+                    T0), clock);
+        }
+        assertThat(scheduler.activeRun(runId).job("build").state()).as("5 min 50 s: within 1 min + 5 min grace").isEqualTo(JobState.RUNNING);
+
+        watchAfter(Duration.ofSeconds(15));
+        JsonNode end = runEvents(runId).get(runEvents(runId).size() - 1);
+        assertThat(end.path("status").asText()).isEqualTo("error");
+        assertThat(end.path("reason").asText()).contains("Timed out").contains("1 minutes");
     }
 
     @Test
@@ -378,6 +434,15 @@ class SchedulerCoreTest {
     private void report(JobEvent event) {
         Changes changes = new Changes(tick());
         scheduler.onJobEvent(event, changes);
+        scheduler.dispatchReady(changes);
+        published.addAll(changes.outbox());
+    }
+
+    /** Lets time pass on the fake clock, then runs the watchdogs as the engine's timer would. */
+    private void watchAfter(Duration elapsed) {
+        clock = clock.plus(elapsed);
+        Changes changes = new Changes(clock);
+        scheduler.watch(changes);
         scheduler.dispatchReady(changes);
         published.addAll(changes.outbox());
     }
