@@ -100,6 +100,7 @@ class LogGatewayBenchmark {
         latencyAt10000LinesPerSecond();
         mostLinesPerSecond(1, 200_000);
         mostLinesPerSecond(100, 20_000);
+        mostLinesPerSecond(1000, 2_000);
         memoryPerIdleConnection(1000);
     }
 
