@@ -6,16 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.awaitility.Awaitility;
 
 /**
@@ -28,12 +25,13 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     private final Path libs;
     private final Path dir;
     private final int port;
-    private Process process;
+    private final ManagedProcess process;
 
     private KafkaBrokerProcess(Path libs, Path dir, int port) {
         this.libs = libs;
         this.dir = dir;
         this.port = port;
+        this.process = new ManagedProcess("kafka", dir.resolve("kafka.log"));
     }
 
     /** The broker jars folder the launcher passes as {@code forge-test.kafka-libs}. */
@@ -50,32 +48,20 @@ public final class KafkaBrokerProcess implements AutoCloseable {
             Path dir = Files.createTempDirectory("forge-kafka");
             KafkaBrokerProcess broker = new KafkaBrokerProcess(libs, dir, RedisServerProcess.freePort());
             int controllerPort = RedisServerProcess.freePort();
-            Files.writeString(dir.resolve("server.properties"), String.join("\n",
-                    "process.roles=broker,controller",
-                    "node.id=1",
-                    "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-                    "listeners=PLAINTEXT://127.0.0.1:" + broker.port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-                    "advertised.listeners=PLAINTEXT://127.0.0.1:" + broker.port,
-                    "controller.listener.names=CONTROLLER",
-                    "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-                    "log.dirs=" + dir.resolve("data"),
-                    "auto.create.topics.enable=false",
-                    "offsets.topic.replication.factor=1",
-                    "offsets.topic.num.partitions=6",
-                    "transaction.state.log.replication.factor=1",
-                    "transaction.state.log.min.isr=1",
-                    "share.coordinator.state.topic.replication.factor=1",
-                    "group.initial.rebalance.delay.ms=0", ""));
-            broker.run(List.of("kafka.tools.StorageTool", "format", "-t", clusterId(), "-c", dir.resolve("server.properties").toString()))
-                    .waitFor(60, TimeUnit.SECONDS);
+            // The launcher's own broker configuration and topic list, so that both stacks are one broker.
+            Path kafka = topicsConf.toAbsolutePath().getParent();
+            Files.writeString(dir.resolve("server.properties"), Files.readString(kafka.resolve("kraft.properties"))
+                    .replace("{port}", String.valueOf(broker.port)).replace("{controllerPort}", String.valueOf(controllerPort))
+                    .replace("{data}", dir.resolve("data").toString()));
+            ManagedProcess format = new ManagedProcess("kafka storage format", dir.resolve("kafka.log"));
+            format.start(broker.command(List.of("kafka.tools.StorageTool", "format", "-t", clusterId(), "-c",
+                    dir.resolve("server.properties").toString())));
+            format.awaitExit(Duration.ofSeconds(60));
             broker.startAgain();
-            broker.createTopics(topicsConf);
+            broker.createTopics(kafka.resolve("Topics.java"), topicsConf);
             return broker;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 
@@ -84,29 +70,26 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     }
 
     public synchronized void startAgain() {
-        if (process != null && process.isAlive()) {
+        if (!process.start(command(List.of("kafka.Kafka", dir.resolve("server.properties").toString())))) {
             return;
         }
-        process = run(List.of("kafka.Kafka", dir.resolve("server.properties").toString()));
         Awaitility.await("kafka on " + bootstrap()).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .until(this::answers);
     }
 
     /** SIGKILL, as a lost broker. */
-    public synchronized void kill() {
-        process.destroyForcibly();
-        waitForExit();
+    public void kill() {
+        process.kill();
     }
 
     /** SIGTERM: a controlled shutdown. */
-    public synchronized void stop() {
-        process.destroy();
-        waitForExit();
+    public void stop() {
+        process.stop();
     }
 
     @Override
     public void close() {
-        if (process != null && process.isAlive()) {
+        if (process.isAlive()) {
             kill();
         }
     }
@@ -123,25 +106,13 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         }
     }
 
-    private void createTopics(Path topicsConf) throws IOException {
-        List<NewTopic> topics = new ArrayList<>();
-        for (String line : Files.readAllLines(topicsConf)) {
-            String trimmed = line.strip();
-            if (trimmed.isEmpty() || trimmed.startsWith("#")) {
-                continue;
-            }
-            String[] fields = trimmed.split("\\s+");
-            Map<String, String> configs = new HashMap<>();
-            for (int i = 2; i < fields.length; i++) {
-                String[] kv = fields[i].split("=", 2);
-                configs.put(kv[0], kv[1]);
-            }
-            topics.add(new NewTopic(fields[0], Integer.parseInt(fields[1]), (short) 1).configs(configs));
-        }
-        try (Admin admin = admin()) {
-            admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("could not create the topics of " + topicsConf, e);
+    /** Runs the launcher's Topics.java, which creates the topics of topics.conf as `forge` does. */
+    private void createTopics(Path program, Path topicsConf) {
+        ManagedProcess topics = new ManagedProcess("kafka topics", dir.resolve("kafka.log"));
+        topics.start(command(List.of(program.toString(), bootstrap(), topicsConf.toString(), "60")));
+        if (!topics.awaitExit(Duration.ofSeconds(120)) || topics.exitValue() != 0) {
+            topics.kill();
+            throw new IllegalStateException("could not create the topics of " + topicsConf + "; see " + dir.resolve("kafka.log"));
         }
     }
 
@@ -153,24 +124,11 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         return Admin.create(props);
     }
 
-    private Process run(List<String> mainAndArgs) {
+    private List<String> command(List<String> mainAndArgs) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-cp", libs.resolve("*").toString()));
         command.addAll(mainAndArgs);
-        try {
-            return new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("kafka.log").toFile())).start();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private void waitForExit() {
-        try {
-            process.waitFor(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        return command;
     }
 
     /** A KRaft cluster id: 16 random bytes, base64url without padding. */

@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
 
 /**
  * A real redis-server owned by one test: it can be stopped and started again on the same port,
@@ -18,11 +18,12 @@ public final class RedisServerProcess implements AutoCloseable {
 
     private final int port;
     private final Path dir;
-    private Process process;
+    private final ManagedProcess process;
 
     private RedisServerProcess(int port, Path dir) {
         this.port = port;
         this.dir = dir;
+        this.process = new ManagedProcess("redis-server", dir.resolve("redis.log"));
     }
 
     public static RedisServerProcess start() {
@@ -44,17 +45,9 @@ public final class RedisServerProcess implements AutoCloseable {
     }
 
     public synchronized void startAgain() {
-        if (process != null && process.isAlive()) {
+        if (!process.start(List.of("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
+                "--dir", dir.toString(), "--appendonly", "yes", "--save", ""))) {
             return;
-        }
-        try {
-            process = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                    "--dir", dir.toString(), "--appendonly", "yes", "--save", "")
-                    .redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("redis.log").toFile())
-                    .start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("redis-server could not start; is it installed?", e);
         }
         Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
         while (!accepts()) {
@@ -66,29 +59,13 @@ public final class RedisServerProcess implements AutoCloseable {
     }
 
     /** SIGTERM: Redis writes its append-only file and exits, as in a planned restart. */
-    public synchronized void stop() {
-        end(false, 30);
+    public void stop() {
+        process.stop();
     }
 
     /** Kills the server abruptly, as a crash or a lost node would. */
-    public synchronized void kill() {
-        end(true, 10);
-    }
-
-    private void end(boolean forcibly, int waitSeconds) {
-        if (process == null) {
-            return;
-        }
-        if (forcibly) {
-            process.destroyForcibly();
-        } else {
-            process.destroy();
-        }
-        try {
-            process.waitFor(waitSeconds, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    public void kill() {
+        process.kill();
     }
 
     @Override

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
@@ -31,13 +30,14 @@ public final class ServiceProcess implements AutoCloseable {
     private final int port;
     private final Map<String, String> config;
     private final Path log;
-    private Process process;
+    private final ManagedProcess process;
 
     private ServiceProcess(String name, Path appJar, int port, Map<String, String> config, Path log) {
         this.name = name;
         this.appJar = appJar;
         this.port = port;
         this.config = config;
+        this.process = new ManagedProcess(name, log);
         this.log = log;
     }
 
@@ -46,35 +46,36 @@ public final class ServiceProcess implements AutoCloseable {
      * @param config Quarkus configuration properties, passed as system properties
      */
     public static ServiceProcess start(String name, Path appJar, Map<String, String> config) {
-        try {
-            int port = RedisServerProcess.freePort();
-            Path log = Files.createTempFile("forge-" + name + "-", ".log");
-            ServiceProcess service = new ServiceProcess(name, appJar, port, new LinkedHashMap<>(config), log);
-            service.startAgain();
-            return service;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ServiceProcess service = create(name, appJar, config);
+        service.startAgain();
+        return service;
     }
 
-    /** Starts a service that must refuse to start with this configuration; its log, once it exited. */
+    /** Starts a service that must refuse to start with this configuration: its log, once it exited. */
     public static String refusedStart(String name, Path appJar, Map<String, String> config) {
-        ServiceProcess service;
-        try {
-            int port = RedisServerProcess.freePort();
-            service = new ServiceProcess(name, appJar, port, new LinkedHashMap<>(config), Files.createTempFile("forge-" + name + "-", ".log"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ServiceProcess service = create(name, appJar, config);
         try (service) {
             service.startAgain();
-            throw new AssertionError(name + " started although it should have refused to; see " + service.log);
-        } catch (IllegalStateException exited) {
+        } catch (IllegalStateException failed) {
+            if (!failed.getMessage().contains(" exited with ")) {
+                throw failed;
+            }
             try {
                 return Files.readString(service.log);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+        throw new AssertionError(name + " started although it should have refused to; see " + service.log);
+    }
+
+    private static ServiceProcess create(String name, Path appJar, Map<String, String> config) {
+        try {
+            int port = RedisServerProcess.freePort();
+            Path log = Files.createTempFile("forge-" + name + "-", ".log");
+            return new ServiceProcess(name, appJar, port, new LinkedHashMap<>(config), log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -100,26 +101,19 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Starts the process (again) and waits until it reports ready. */
     public synchronized void startAgain() {
-        if (process != null && process.isAlive()) {
-            return;
-        }
         // Loopback only, as `forge up` runs them: a job's runner reaches the bridge address, never the services.
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx384m", "-Dquarkus.http.port=" + port,
                 "-Dquarkus.http.host=127.0.0.1"));
         config.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", appJar.toString()));
-        try {
-            process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not start " + name, e);
+        if (!process.start(command)) {
+            return;
         }
         try {
             awaitReady(Duration.ofSeconds(60));
         } catch (IllegalStateException e) {
             // a service that never became ready is not left running behind the failed test
-            process.destroyForcibly();
-            waitForExit();
+            process.kill();
             throw e;
         }
     }
@@ -143,35 +137,23 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /** SIGKILL: no shutdown hook runs, as when a node dies. */
-    public synchronized void kill() {
-        process.destroyForcibly();
-        waitForExit();
+    public void kill() {
+        process.kill();
     }
 
     /** SIGTERM: a clean shutdown. */
-    public synchronized void stop() {
-        process.destroy();
-        waitForExit();
+    public void stop() {
+        process.stop();
     }
 
     public boolean isAlive() {
-        return process != null && process.isAlive();
+        return process.isAlive();
     }
 
     @Override
     public void close() {
-        if (process != null && process.isAlive()) {
+        if (process.isAlive()) {
             stop();
-        }
-    }
-
-    private void waitForExit() {
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
