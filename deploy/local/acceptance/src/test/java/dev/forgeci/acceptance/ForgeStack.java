@@ -70,9 +70,9 @@ final class ForgeStack {
             secretsDir = Files.createTempDirectory("forge-acceptance-secrets");
             actionsMirror = Files.createTempDirectory("forge-acceptance-actions");
 
-            Map<String, String> common = TestTokens.withOperator(TOKEN, Map.of(
-                    "kafka.bootstrap.servers", kafka.bootstrap(),
-                    "quarkus.redis.hosts", redis.uri()));
+            Map<String, String> infrastructure = Map.of("kafka.bootstrap.servers", kafka.bootstrap(), "quarkus.redis.hosts", redis.uri());
+            // Tokens for the three services with an API; the controllers have none, and a key they do not know stops them.
+            Map<String, String> common = TestTokens.withOperator(TOKEN, infrastructure);
             CompletableFuture<ServiceProcess> schedulerStart = track(starting, start("scheduler-service", common, Map.of(
                     "forge.dispatch.key", DISPATCH_KEY,
                     "forge.scheduler.global-limit", String.valueOf(CAPACITY),
@@ -80,7 +80,7 @@ final class ForgeStack {
             // The default 64 MiB of frames keeps about 600,000 short lines; the benchmark prints a million.
             CompletableFuture<ServiceProcess> logsStart = track(starting, start("log-gateway", common, Map.of(
                     "forge.logs.max-bytes-per-run", "256M")));
-            Map<String, String> controllers = new HashMap<>(common);
+            Map<String, String> controllers = new HashMap<>(infrastructure);
             controllers.putAll(Map.of(
                     "forge.dispatch.key", DISPATCH_KEY,
                     "forge.controller.capacity", String.valueOf(CAPACITY),
