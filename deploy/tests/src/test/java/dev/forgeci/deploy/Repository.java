@@ -96,6 +96,10 @@ final class Repository {
             throw new UncheckedIOException(e);
         }
         Set<String> channelsWithTopic = new TreeSet<>();
+        String deadLetters = props.getProperty("mp.messaging.connector.smallrye-kafka.dead-letter-queue.topic");
+        if (deadLetters != null) {
+            topics.add(deadLetters);
+        }
         for (String key : props.stringPropertyNames()) {
             Matcher m = CHANNEL_KEY.matcher(key);
             if (!m.matches()) {

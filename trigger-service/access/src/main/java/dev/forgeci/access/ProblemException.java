@@ -27,10 +27,6 @@ public class ProblemException extends RuntimeException {
         return kind;
     }
 
-    public Map<String, String> headers() {
-        return headers;
-    }
-
     public Problem problem(String instance) {
         return new Problem(kind.uri(), kind.title(), kind.status(), getMessage(), instance, errors);
     }
