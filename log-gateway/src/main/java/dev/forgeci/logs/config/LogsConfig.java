@@ -2,8 +2,8 @@ package dev.forgeci.logs.config;
 
 import java.time.Duration;
 
-import io.smallrye.config.ConfigMapping;
 import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 /** How run logs are kept and served. */

@@ -12,12 +12,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.forgeci.logs.config.LogsConfig;
 import dev.forgeci.logs.events.InvalidEventException;
 import dev.forgeci.logs.events.JobEvent;
 import dev.forgeci.logs.events.LogChunk;
 import dev.forgeci.logs.events.RunEvent;
 import dev.forgeci.logs.frames.WireFrames.JobFrame;
-import dev.forgeci.logs.config.LogsConfig;
 import dev.forgeci.logs.frames.WireFrames.RunFrame;
 import dev.forgeci.logs.frames.WireFrames.RunSummary;
 import dev.forgeci.logs.frames.WireFrames.StepFrame;

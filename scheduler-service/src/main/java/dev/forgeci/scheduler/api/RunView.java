@@ -8,9 +8,9 @@ import java.util.Map;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.forgeci.scheduler.events.RunRequested.Repository;
 import dev.forgeci.scheduler.events.JobEvent;
 import dev.forgeci.scheduler.events.RunEvent;
+import dev.forgeci.scheduler.events.RunRequested.Repository;
 import dev.forgeci.scheduler.runs.Job;
 import dev.forgeci.scheduler.runs.Run;
 import dev.forgeci.scheduler.runs.Step;

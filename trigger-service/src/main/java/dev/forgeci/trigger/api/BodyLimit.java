@@ -6,8 +6,8 @@ import jakarta.enterprise.event.Observes;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.forgeci.access.ProblemException;
 import dev.forgeci.access.Problem;
+import dev.forgeci.access.ProblemException;
 import dev.forgeci.trigger.config.ForgeConfig;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.buffer.Buffer;

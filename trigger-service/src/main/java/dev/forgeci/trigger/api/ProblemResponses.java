@@ -28,8 +28,8 @@ import org.eclipse.microprofile.openapi.models.OpenAPI;
 import org.eclipse.microprofile.openapi.models.Operation;
 import org.eclipse.microprofile.openapi.models.media.Schema;
 
-import dev.forgeci.access.ProblemKind;
 import dev.forgeci.access.Problem;
+import dev.forgeci.access.ProblemKind;
 
 /**
  * Documents, in /q/openapi, every problem each endpoint can answer with: one response per status,

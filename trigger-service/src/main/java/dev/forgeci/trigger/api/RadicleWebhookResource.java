@@ -22,8 +22,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.forgeci.access.ProblemException;
 import dev.forgeci.access.Problem;
+import dev.forgeci.access.ProblemException;
 import dev.forgeci.trigger.config.ForgeConfig;
 import dev.forgeci.trigger.infra.WebhookDeliveries;
 import dev.forgeci.trigger.infra.WebhookDeliveries.Answer;

@@ -1,7 +1,5 @@
 package dev.forgeci.trigger.run;
 
-import dev.forgeci.trigger.messaging.RunRequestedPublisher;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -23,12 +21,13 @@ import dev.forgeci.trigger.infra.GitWorkflowReader;
 import dev.forgeci.trigger.infra.GitWorkflowReader.WorkflowFile;
 import dev.forgeci.trigger.infra.RemoteWorkflows;
 import dev.forgeci.trigger.infra.RunNumbers;
+import dev.forgeci.trigger.messaging.RunRequestedPublisher;
 import dev.forgeci.trigger.run.Outcome.SkippedWorkflow;
 import dev.forgeci.trigger.run.Outcome.StartedRun;
-import dev.forgeci.trigger.status.RunLinks;
 import dev.forgeci.trigger.run.TriggerRequest.Kind;
 import dev.forgeci.trigger.schedule.ScheduleEntry;
 import dev.forgeci.trigger.schedule.ScheduleStore;
+import dev.forgeci.trigger.status.RunLinks;
 import dev.forgeci.trigger.workflow.CompiledWorkflow;
 import dev.forgeci.trigger.workflow.Cron;
 import dev.forgeci.trigger.workflow.RunPlan;

@@ -15,8 +15,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.forgeci.testkit.KafkaTestClient;
-import dev.forgeci.testkit.StatusReceiver.Received;
 import dev.forgeci.testkit.StatusReceiver;
+import dev.forgeci.testkit.StatusReceiver.Received;
 import dev.forgeci.trigger.Fixtures;
 import dev.forgeci.trigger.TestEnvironment;
 import dev.forgeci.trigger.TestKafka;
