@@ -78,7 +78,7 @@ public class Operations {
                 if (event.step() == null || event.step().index() == null) {
                     throw new InvalidEventException(event.type().wire() + " without step.index");
                 }
-                boolean started = JobEvent.Type.STEP_STARTED.equals(event.type());
+                boolean started = event.type() == JobEvent.Type.STEP_STARTED;
                 ObjectNode op = jobOp(started ? "step-started" : "event", "e:", job, attempt, seq)
                         .put("body", body(new StepFrame(started ? "started" : "finished", job, attempt, event.step())))
                         .put("raw", "");

@@ -18,6 +18,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public record JobDispatched(String runId, String jobId, Integer attempt, Instant dispatchedAt, Repository repository,
         String commit, String ref, String cloneUrl, boolean trusted, String workflow, ObjectNode context, Job job) {
 
+    /** Without the attempt it names a dispatch cannot be read (and goes to dead-letters). */
+    public JobDispatched {
+        if (runId == null || jobId == null || attempt == null) {
+            throw new IllegalArgumentException("job-dispatched without runId, jobId or attempt");
+        }
+    }
+
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Repository(String id, String name) {
     }

@@ -80,9 +80,6 @@ public class DispatchConsumer {
         Header signature = record.headers().lastHeader(DispatchVerifier.HEADER);
         verifier.check(record.key(), record.value(), signature == null ? null : signature.value());
         JobDispatched dispatch = json.readValue(record.value(), JobDispatched.class);
-        if (dispatch.runId() == null || dispatch.jobId() == null || dispatch.attempt() == null) {
-            throw new IllegalArgumentException("job-dispatched without runId, jobId or attempt");
-        }
         JobKey job = new JobKey(dispatch.runId(), dispatch.jobId(), dispatch.attempt());
         if (!pool.serves(dispatch.trusted())) {
             throw new IllegalArgumentException("job-dispatched of run " + job.runId() + " is for a"

@@ -83,6 +83,14 @@ class GoldenEventsTest {
     }
 
     @Test
+    void aDispatchWithoutItsAttemptCannotBeRead() throws Exception {
+        ObjectNode sample = (ObjectNode) GoldenEvents.tree("job-dispatched-untrusted");
+
+        assertThatThrownBy(() -> JSON.readValue(sample.without("attempt").toString(), JobDispatched.class))
+                .hasRootCauseMessage("job-dispatched without runId, jobId or attempt");
+    }
+
+    @Test
     void anUntrustedJobsDispatchReadsWithEverythingTheJobRunsBy() throws Exception {
         JobDispatched dispatch = JSON.readValue(GoldenEvents.text("job-dispatched-untrusted"), JobDispatched.class);
 

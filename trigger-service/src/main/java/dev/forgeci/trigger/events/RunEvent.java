@@ -9,6 +9,13 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 public record RunEvent(String runId, long seq, String status, String reason, String at, RunRequested.Repository repository,
         String commit, String ref, String workflow, RunRequested.Trigger trigger) {
 
+    /** Without its run and status an event cannot be read (and goes to dead-letters). */
+    public RunEvent {
+        if (runId == null || runId.isBlank() || status == null) {
+            throw new IllegalArgumentException("a run-event needs a runId and a status");
+        }
+    }
+
     public static final Set<String> TERMINAL = Set.of("success", "failure", "cancelled", "error");
 
     public static boolean isTerminal(String status) {

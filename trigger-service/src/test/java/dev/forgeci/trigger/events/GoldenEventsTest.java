@@ -1,6 +1,7 @@
 package dev.forgeci.trigger.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.util.Set;
@@ -65,6 +66,14 @@ class GoldenEventsTest {
                 .withInfoUrl("http://127.0.0.1:8080/runs/01JZGOLDENRUN0000000000000");
 
         assertThat(JSON.readTree(JSON.writeValueAsString(request))).isEqualTo(golden);
+    }
+
+    @Test
+    void aRunEventWithoutItsStatusCannotBeRead() {
+        ObjectNode sample = (ObjectNode) GoldenEvents.tree("run-events.failure");
+
+        assertThatThrownBy(() -> JSON.readValue(sample.without("status").toString(), RunEvent.class))
+                .hasRootCauseMessage("a run-event needs a runId and a status");
     }
 
     @Test
