@@ -19,7 +19,7 @@ public record JobCancelRequested(String runId, String jobId, Integer attempt, St
         reason = reason == null || reason.isBlank() ? "cancelled" : reason;
     }
 
-    public JobKey job() {
+    public JobKey key() {
         return new JobKey(runId, jobId, attempt);
     }
 }

@@ -25,6 +25,11 @@ public record JobDispatched(String runId, String jobId, Integer attempt, Instant
         }
     }
 
+    /** The attempt this dispatch is of. */
+    public JobKey key() {
+        return new JobKey(runId, jobId, attempt);
+    }
+
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Repository(String id, String name) {
     }

@@ -97,7 +97,7 @@ public final class JobExecution {
     JobExecution(JobDispatched dispatch, JobSettings settings, RunnerEngine engine, Publisher publisher, SecretStore secrets,
             ActionSource actions, Executor executor, ScheduledExecutorService timer) {
         this.dispatch = dispatch;
-        this.key = new JobKey(dispatch.runId(), dispatch.jobId(), dispatch.attempt());
+        this.key = dispatch.key();
         this.settings = settings;
         this.engine = engine;
         this.secrets = secrets;

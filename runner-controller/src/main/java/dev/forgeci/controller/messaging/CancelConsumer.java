@@ -40,7 +40,7 @@ public class CancelConsumer {
     @Incoming(Topics.JOB_CANCEL_REQUESTED)
     public Uni<Void> onCancel(String payload) throws JsonProcessingException {
         JobCancelRequested cancel = json.readValue(payload, JobCancelRequested.class);
-        JobKey job = cancel.job();
+        JobKey job = cancel.key();
         String reason = cancel.reason();
         if (jobs.cancel(job, reason)) {
             Log.infof("Run %s: cancel of job %s (%s) received", job.runId(), job, reason);

@@ -80,7 +80,7 @@ public class DispatchConsumer {
         Header signature = record.headers().lastHeader(DispatchVerifier.HEADER);
         verifier.check(record.key(), record.value(), signature == null ? null : signature.value());
         JobDispatched dispatch = json.readValue(record.value(), JobDispatched.class);
-        JobKey job = new JobKey(dispatch.runId(), dispatch.jobId(), dispatch.attempt());
+        JobKey job = dispatch.key();
         if (!pool.serves(dispatch.trusted())) {
             throw new IllegalArgumentException("job-dispatched of run " + job.runId() + " is for a"
                     + (dispatch.trusted() ? " trusted" : "n untrusted") + " run; the " + pool.label() + " runner pool refuses it");

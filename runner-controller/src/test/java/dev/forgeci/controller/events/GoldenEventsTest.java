@@ -68,7 +68,7 @@ class GoldenEventsTest {
     void aCancelRequestReadsAsTheAttemptToStop() throws Exception {
         JobCancelRequested cancel = JSON.readValue(GoldenEvents.text("job-cancel-requested"), JobCancelRequested.class);
 
-        assertThat(cancel.job()).isEqualTo(new JobKey("01JZGOLDENRUN0000000000000", "build", 2));
+        assertThat(cancel.key()).isEqualTo(new JobKey("01JZGOLDENRUN0000000000000", "build", 2));
         assertThat(cancel.reason()).isEqualTo("cancelled");
         assertThat(cancel.requestedAt()).isEqualTo(Instant.parse("2026-12-03T10:00:07Z"));
     }

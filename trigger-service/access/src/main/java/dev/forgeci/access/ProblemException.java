@@ -32,7 +32,7 @@ public class ProblemException extends RuntimeException {
     }
 
     public Response response(String instance) {
-        Response.ResponseBuilder response = Response.fromResponse(problem(instance).response());
+        Response.ResponseBuilder response = Response.status(kind.status()).type(Problem.MEDIA_TYPE).entity(problem(instance));
         headers.forEach(response::header);
         return response.build();
     }
