@@ -20,11 +20,11 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 public class FakeNeighbours implements QuarkusTestResourceLifecycleManager {
 
     /** One request the viewer made through the gateway. */
-    public record Received(String method, String path, String authorization, String body) {
-    }
+    public record Received(String method, String path, String authorization, String body) {}
 
     /** A commit with two runs, as the scheduler lists them for {@code GET /api/runs?commit=}. */
     static final String COMMIT = "9c1e3e5d9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d";
+
     static final String COMMIT_RUN_LINT = RunIds.next();
     static final String COMMIT_RUN_CI = RunIds.next();
     private static final String COMMIT_RUNS = """
@@ -43,8 +43,13 @@ public class FakeNeighbours implements QuarkusTestResourceLifecycleManager {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        server.createContext("/api/triggers", exchange -> answer(exchange, 202,
-                "{\"runs\":[{\"runId\":\"" + nextRunId + "\",\"workflow\":\"Build and Test\",\"watch\":\"/ws/runs/" + nextRunId + "\"}]}"));
+        server.createContext(
+                "/api/triggers",
+                exchange -> answer(
+                        exchange,
+                        202,
+                        "{\"runs\":[{\"runId\":\"" + nextRunId
+                                + "\",\"workflow\":\"Build and Test\",\"watch\":\"/ws/runs/" + nextRunId + "\"}]}"));
         server.createContext("/api/runs", exchange -> {
             String query = exchange.getRequestURI().getQuery();
             if (exchange.getRequestMethod().equals("GET") && query != null && query.startsWith("commit=" + COMMIT)) {
@@ -61,9 +66,14 @@ public class FakeNeighbours implements QuarkusTestResourceLifecycleManager {
     private void answer(HttpExchange exchange, int status, String json) throws IOException {
         try (exchange) {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath()
-                    + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery()),
-                    exchange.getRequestHeaders().getFirst("Authorization"), body));
+            received.add(new Received(
+                    exchange.getRequestMethod(),
+                    exchange.getRequestURI().getPath()
+                            + (exchange.getRequestURI().getRawQuery() == null
+                                    ? ""
+                                    : "?" + exchange.getRequestURI().getRawQuery()),
+                    exchange.getRequestHeaders().getFirst("Authorization"),
+                    body));
             byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(status, bytes.length);

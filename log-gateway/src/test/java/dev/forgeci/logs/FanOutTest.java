@@ -43,30 +43,41 @@ class FanOutTest extends LiveGatewayTest {
         String path = "/ws/runs/" + run.runId + "?access_token=" + TOKEN;
         // Some text per line, so that a client that reads nothing soon fills its socket.
         String padding = "x".repeat(200);
-        List<String> expected = LongStream.rangeClosed(1, LINES).mapToObj(n -> "line " + n + " " + padding).toList();
+        List<String> expected = LongStream.rangeClosed(1, LINES)
+                .mapToObj(n -> "line " + n + " " + padding)
+                .toList();
 
         LogClient stalled = stalledClient(path);
 
         List<Future<LogClient>> connecting = new ArrayList<>();
         for (int i = 0; i < CLIENTS; i++) {
-            connecting.add(ws.connect(new WebSocketConnectOptions().setHost(base.getHost()).setPort(base.getPort()).setURI(path))
+            connecting.add(ws.connect(new WebSocketConnectOptions()
+                            .setHost(base.getHost())
+                            .setPort(base.getPort())
+                            .setURI(path))
                     .map(LogClient::new));
         }
         Future.all(connecting).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
         List<LogClient> viewers = connecting.stream().map(Future::result).toList();
-        double slowClosesBefore = metrics.counter("forge.logs.viewers.closed.slow").count();
+        double slowClosesBefore =
+                metrics.counter("forge.logs.viewers.closed.slow").count();
 
         run.run("running").jobStarted("build").stepStarted("build", 1, "Build");
         run.lines("build", 1, LINES, 100, n -> "line " + n + " " + padding)
-                .stepFinished("build", 1, "Build", "success", 0).jobFinished("build", "success", 0)
+                .stepFinished("build", 1, "Build", "success", 0)
+                .jobFinished("build", "success", 0)
                 .runFinished("success", Map.of("build", run.chunks("build")));
 
-        Awaitility.await().atMost(OTHERS_BOUND).pollInterval(Duration.ofMillis(200))
+        Awaitility.await()
+                .atMost(OTHERS_BOUND)
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> viewers.stream().allMatch(LogClient::endReceived));
         for (LogClient viewer : viewers) {
             assertThat(viewer.lineTexts()).isEqualTo(expected);
         }
-        assertThat(stalled.messages).as("the stalled client read nothing meanwhile").isEmpty();
+        assertThat(stalled.messages)
+                .as("the stalled client read nothing meanwhile")
+                .isEmpty();
 
         viewers.forEach(LogClient::close);
         stalled.close();
@@ -79,19 +90,24 @@ class FanOutTest extends LiveGatewayTest {
         // More than the kernel buffers a loopback socket (several MiB), so that the gateway sees the stall.
         String padding = "y".repeat(400);
         long lines = 16_000;
-        List<String> expected = LongStream.rangeClosed(1, lines).mapToObj(n -> "line " + n + " " + padding).toList();
+        List<String> expected = LongStream.rangeClosed(1, lines)
+                .mapToObj(n -> "line " + n + " " + padding)
+                .toList();
         LogClient stalled = stalledClient(path);
         LogClient reader = LogClient.connect(ws, base, path);
-        double slowClosesBefore = metrics.counter("forge.logs.viewers.closed.slow").count();
+        double slowClosesBefore =
+                metrics.counter("forge.logs.viewers.closed.slow").count();
 
         run.run("running").jobStarted("build");
-        run.lines("build", null, lines, 500, n -> "line " + n + " " + padding).jobFinished("build", "success", 0)
+        run.lines("build", null, lines, 500, n -> "line " + n + " " + padding)
+                .jobFinished("build", "success", 0)
                 .runFinished("success", Map.of("build", run.chunks("build")));
         reader.awaitEnd(Duration.ofSeconds(60));
         assertThat(reader.lineTexts()).isEqualTo(expected);
 
         // The gateway gives up on it after the stall timeout (10 s in tests), with the cursor to resume from.
-        Awaitility.await().atMost(Duration.ofSeconds(30))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
                 .until(() -> metrics.counter("forge.logs.viewers.closed.slow").count() > slowClosesBefore);
         stalled.socket().resume();
         stalled.awaitClosed(Duration.ofSeconds(30));
@@ -99,8 +115,10 @@ class FanOutTest extends LiveGatewayTest {
         assertThat(stalled.closeReason()).startsWith("client too slow; reconnect with cursor=");
         // The reason names the last frame the gateway knows the socket took; the client may have a few
         // more (the batch in flight), and resumes from the last cursor it has.
-        long taken = Long.parseLong(stalled.closeReason().substring(stalled.closeReason().indexOf('=') + 1));
-        long cursor = stalled.frames().get(stalled.frames().size() - 1).get("cursor").asLong();
+        long taken = Long.parseLong(
+                stalled.closeReason().substring(stalled.closeReason().indexOf('=') + 1));
+        long cursor =
+                stalled.frames().get(stalled.frames().size() - 1).get("cursor").asLong();
         assertThat(cursor).isGreaterThanOrEqualTo(taken);
         assertThat(stalled.lineTexts().size()).isLessThan((int) lines);
 
@@ -114,12 +132,18 @@ class FanOutTest extends LiveGatewayTest {
 
     /** A client with a tiny receive buffer whose socket is never read until the test resumes it. */
     LogClient stalledClient(String path) throws Exception {
-        WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setReceiveBufferSize(2048)
-                .setMaxMessageSize(1024 * 1024));
-        return client.connect(new WebSocketConnectOptions().setHost(base.getHost()).setPort(base.getPort()).setURI(path))
+        WebSocketClient client = vertx.createWebSocketClient(
+                new WebSocketClientOptions().setReceiveBufferSize(2048).setMaxMessageSize(1024 * 1024));
+        return client.connect(new WebSocketConnectOptions()
+                        .setHost(base.getHost())
+                        .setPort(base.getPort())
+                        .setURI(path))
                 .map(socket -> {
                     socket.pause();
                     return new LogClient(socket);
-                }).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                })
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
     }
 }

@@ -52,16 +52,20 @@ class GatewayRestartProcessTest {
 
     @BeforeAll
     static void start() {
-        gateway = ServiceProcess.start("log-gateway", Path.of(System.getProperty("forge-test.app-jar")),
-                TestTokens.withOperator("process-token", Map.of(
-                "kafka.bootstrap.servers", TestInfra.kafkaBootstrap(),
-                "quarkus.redis.hosts", TestInfra.redisUri(),
-                "mp.messaging.connector.smallrye-kafka.group.id", GROUP,
-                "mp.messaging.connector.smallrye-kafka.auto.offset.reset", "latest",
-                // The successor waits until the killed member's session expires; keep that short here.
-                "mp.messaging.connector.smallrye-kafka.session.timeout.ms", "6000",
-                "mp.messaging.connector.smallrye-kafka.heartbeat.interval.ms", "1000",
-                "forge.logs.retention", "PT2H")));
+        gateway = ServiceProcess.start(
+                "log-gateway",
+                Path.of(System.getProperty("forge-test.app-jar")),
+                TestTokens.withOperator(
+                        "process-token",
+                        Map.of(
+                                "kafka.bootstrap.servers", TestInfra.kafkaBootstrap(),
+                                "quarkus.redis.hosts", TestInfra.redisUri(),
+                                "mp.messaging.connector.smallrye-kafka.group.id", GROUP,
+                                "mp.messaging.connector.smallrye-kafka.auto.offset.reset", "latest",
+                                // The successor waits until the killed member's session expires; keep that short here.
+                                "mp.messaging.connector.smallrye-kafka.session.timeout.ms", "6000",
+                                "mp.messaging.connector.smallrye-kafka.heartbeat.interval.ms", "1000",
+                                "forge.logs.retention", "PT2H")));
         kafka = new KafkaTestClient();
         kafka.awaitAssigned(GROUP, Duration.ofSeconds(60), "job-log-chunks", "job-events", "run-events");
         vertx = Vertx.vertx();
@@ -85,7 +89,9 @@ class GatewayRestartProcessTest {
     @Test
     void viewersResumeWithTheirCursorsAfterTheGatewayIsKilledMidRunAndMissNothing() throws Exception {
         RunFeeder run = new RunFeeder(kafka);
-        List<String> expected = LongStream.rangeClosed(1, LINES).mapToObj(n -> "restart line " + n).toList();
+        List<String> expected = LongStream.rangeClosed(1, LINES)
+                .mapToObj(n -> "restart line " + n)
+                .toList();
         Resuming early = new Resuming(run.runId);
         run.run("queued").run("running").jobStarted("build").stepStarted("build", 1, "Build");
         Resuming late = new Resuming(run.runId);
@@ -93,12 +99,16 @@ class GatewayRestartProcessTest {
         // The controller keeps producing at its pace while the gateway dies and comes back.
         ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
         AtomicLong produced = new AtomicLong();
-        ScheduledFuture<?> producing = pacer.scheduleAtFixedRate(() -> {
-            if (produced.get() < LINES) {
-                run.chunk("build", 1, PER_CHUNK, n -> "restart line " + n);
-                produced.addAndGet(PER_CHUNK);
-            }
-        }, 0, 25, TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> producing = pacer.scheduleAtFixedRate(
+                () -> {
+                    if (produced.get() < LINES) {
+                        run.chunk("build", 1, PER_CHUNK, n -> "restart line " + n);
+                        produced.addAndGet(PER_CHUNK);
+                    }
+                },
+                0,
+                25,
+                TimeUnit.MILLISECONDS);
 
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> early.lines() >= 3_000 && late.lines() >= 3_000);
         // A group reading from "latest" must have committed once, or its successor would skip what it missed.
@@ -109,16 +119,23 @@ class GatewayRestartProcessTest {
         Awaitility.await().atMost(Duration.ofSeconds(120)).until(() -> produced.get() >= LINES);
         producing.cancel(false);
         pacer.shutdown();
-        run.stepFinished("build", 1, "Build", "success", 0).jobFinished("build", "success", 0)
+        run.stepFinished("build", 1, "Build", "success", 0)
+                .jobFinished("build", "success", 0)
                 .runFinished("success", Map.of("build", run.chunks("build")));
 
         for (Resuming viewer : List.of(early, late)) {
-            Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(viewer::ended);
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(viewer::ended);
             assertThat(viewer.connections()).isGreaterThanOrEqualTo(2);
             assertThat(viewer.lineTexts()).hasSize((int) LINES).isEqualTo(expected);
         }
-        assertThat(producedAtKill).as("the gateway died in the middle of the run").isLessThan(LINES);
-        LogClient afterwards = LogClient.connect(ws, URI.create(gateway.baseUrl()), "/ws/runs/" + run.runId + "?access_token=process-token");
+        assertThat(producedAtKill)
+                .as("the gateway died in the middle of the run")
+                .isLessThan(LINES);
+        LogClient afterwards = LogClient.connect(
+                ws, URI.create(gateway.baseUrl()), "/ws/runs/" + run.runId + "?access_token=process-token");
         afterwards.awaitEnd(Duration.ofSeconds(60));
         assertThat(afterwards.lineTexts()).isEqualTo(expected);
         LogReplayTest.assertCursorsCountUp(afterwards.frames(), 1);
@@ -126,12 +143,18 @@ class GatewayRestartProcessTest {
 
     static void awaitCommitted(String runId) {
         int partition = Utils.toPositive(Utils.murmur2(runId.getBytes(StandardCharsets.UTF_8))) % 6;
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfra.kafkaBootstrap()))) {
-            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get();
-                return List.of("job-log-chunks", "job-events", "run-events").stream()
-                        .allMatch(topic -> committed.get(new TopicPartition(topic, partition)) != null);
-            });
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfra.kafkaBootstrap()))) {
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> {
+                        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(GROUP)
+                                .partitionsToOffsetAndMetadata()
+                                .get();
+                        return List.of("job-log-chunks", "job-events", "run-events").stream()
+                                .allMatch(topic -> committed.get(new TopicPartition(topic, partition)) != null);
+                    });
         }
     }
 
@@ -150,7 +173,9 @@ class GatewayRestartProcessTest {
             for (LogClient socket : sockets) {
                 List<String> messages = socket.messages();
                 if (!messages.isEmpty()) {
-                    cursor = LogClient.parse(messages.get(messages.size() - 1)).get("cursor").asLong();
+                    cursor = LogClient.parse(messages.get(messages.size() - 1))
+                            .get("cursor")
+                            .asLong();
                 }
             }
             String path = "/ws/runs/" + runId + "?access_token=process-token&cursor=" + cursor;

@@ -42,17 +42,26 @@ final class LogClient implements AutoCloseable {
     }
 
     static WebSocketClient client(Vertx vertx) {
-        return vertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(64 * 1024 * 1024)
-                .setMaxFrameSize(1024 * 1024).setConnectTimeout(30_000).setMaxConnections(5000));
+        return vertx.createWebSocketClient(new WebSocketClientOptions()
+                .setMaxMessageSize(64 * 1024 * 1024)
+                .setMaxFrameSize(1024 * 1024)
+                .setConnectTimeout(30_000)
+                .setMaxConnections(5000));
     }
 
     /** Connects to {@code base}'s {@code path} (with its query), e.g. {@code /ws/runs/ID?access_token=t}. */
     static LogClient connect(WebSocketClient client, URI base, String path) {
         try {
-            WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(base.getHost()).setPort(base.getPort())
+            WebSocketConnectOptions options = new WebSocketConnectOptions()
+                    .setHost(base.getHost())
+                    .setPort(base.getPort())
                     .setURI(path);
             // Handlers are set on the event loop as the socket opens, before any frame can arrive.
-            return client.connect(options).map(LogClient::new).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            return client.connect(options)
+                    .map(LogClient::new)
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("could not connect to " + path, e);
         }
@@ -74,7 +83,10 @@ final class LogClient implements AutoCloseable {
 
     /** The text of every line frame received, in order. */
     List<String> lineTexts() {
-        return frames().stream().filter(f -> "line".equals(f.path("type").asText())).map(f -> f.get("text").asText()).toList();
+        return frames().stream()
+                .filter(f -> "line".equals(f.path("type").asText()))
+                .map(f -> f.get("text").asText())
+                .toList();
     }
 
     boolean endReceived() {

@@ -63,13 +63,22 @@ class LogGatewayBenchmark {
 
     @BeforeAll
     static void start() {
-        gateway = ServiceProcess.start("log-gateway", Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath(),
-                TestTokens.withOperator("bench-token", Map.of(
-                "kafka.bootstrap.servers", TestInfra.kafkaBootstrap(),
-                "quarkus.redis.hosts", TestInfra.redisUri(),
-                "mp.messaging.connector.smallrye-kafka.group.id", GROUP,
-                "mp.messaging.connector.smallrye-kafka.auto.offset.reset", "latest",
-                "forge.logs.retention", "PT1H")));
+        gateway = ServiceProcess.start(
+                "log-gateway",
+                Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath(),
+                TestTokens.withOperator(
+                        "bench-token",
+                        Map.of(
+                                "kafka.bootstrap.servers",
+                                TestInfra.kafkaBootstrap(),
+                                "quarkus.redis.hosts",
+                                TestInfra.redisUri(),
+                                "mp.messaging.connector.smallrye-kafka.group.id",
+                                GROUP,
+                                "mp.messaging.connector.smallrye-kafka.auto.offset.reset",
+                                "latest",
+                                "forge.logs.retention",
+                                "PT1H")));
         base = URI.create(gateway.baseUrl());
         kafka = new KafkaTestClient();
         kafka.awaitAssigned(GROUP, Duration.ofSeconds(60), "job-log-chunks", "job-events", "run-events");
@@ -82,8 +91,12 @@ class LogGatewayBenchmark {
         producer = new KafkaProducer<>(props);
         vertx = Vertx.vertx();
         ws = LogClient.client(vertx);
-        System.out.printf("%nlog-gateway benchmark: gateway pid %d (-Xmx384m), %d cores, broker %s, redis %s%n", gateway.pid(),
-                Runtime.getRuntime().availableProcessors(), TestInfra.kafkaBootstrap(), TestInfra.redisUri());
+        System.out.printf(
+                "%nlog-gateway benchmark: gateway pid %d (-Xmx384m), %d cores, broker %s, redis %s%n",
+                gateway.pid(),
+                Runtime.getRuntime().availableProcessors(),
+                TestInfra.kafkaBootstrap(),
+                TestInfra.redisUri());
     }
 
     @AfterAll
@@ -114,12 +127,16 @@ class LogGatewayBenchmark {
         long chunks = (warmUp + seconds) * 100;
         AtomicLong sent = new AtomicLong();
         ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
-        pacer.scheduleAtFixedRate(() -> {
-            long seq = sent.incrementAndGet();
-            if (seq <= chunks) {
-                send(chunk(run.runId, seq, 100, "t=" + System.nanoTime() + " "));
-            }
-        }, 0, 10, TimeUnit.MILLISECONDS);
+        pacer.scheduleAtFixedRate(
+                () -> {
+                    long seq = sent.incrementAndGet();
+                    if (seq <= chunks) {
+                        send(chunk(run.runId, seq, 100, "t=" + System.nanoTime() + " "));
+                    }
+                },
+                0,
+                10,
+                TimeUnit.MILLISECONDS);
         Awaitility.await().atMost(Duration.ofSeconds(seconds * 6)).until(() -> sent.get() >= chunks);
         pacer.shutdown();
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> client.messages.size() >= chunks * 100 + 2);
@@ -134,9 +151,16 @@ class LogGatewayBenchmark {
             }
         }
         Arrays.sort(latencies, 0, n);
-        System.out.printf("latency at 10,000 lines/s for %ds after %ds of warm-up (%d lines, 1 viewer): p50 %.1f ms, p99 %.1f ms,"
-                + " p99.9 %.1f ms, max %.1f ms%n", seconds, warmUp, n, latencies[n / 2] / 1e6, latencies[(int) (n * 0.99)] / 1e6,
-                latencies[(int) (n * 0.999)] / 1e6, latencies[n - 1] / 1e6);
+        System.out.printf(
+                "latency at 10,000 lines/s for %ds after %ds of warm-up (%d lines, 1 viewer): p50 %.1f ms, p99 %.1f ms,"
+                        + " p99.9 %.1f ms, max %.1f ms%n",
+                seconds,
+                warmUp,
+                n,
+                latencies[n / 2] / 1e6,
+                latencies[(int) (n * 0.99)] / 1e6,
+                latencies[(int) (n * 0.999)] / 1e6,
+                latencies[n - 1] / 1e6);
         client.close();
     }
 
@@ -151,20 +175,27 @@ class LogGatewayBenchmark {
             send(chunk(run.runId, seq, perChunk, "x".repeat(60) + " "));
         }
         long producedNanos = System.nanoTime() - start;
-        run.jobFinished("build", "success", 0, lines / perChunk).runFinished("success", Map.of("build", (long) (lines / perChunk)));
-        Awaitility.await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(100))
+        run.jobFinished("build", "success", 0, lines / perChunk)
+                .runFinished("success", Map.of("build", (long) (lines / perChunk)));
+        Awaitility.await()
+                .atMost(Duration.ofMinutes(5))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> clients.stream().allMatch(LogClient::endReceived));
         long last = clients.stream().mapToLong(LogClient::lastArrival).max().orElseThrow();
         double seconds = (last - start) / 1e9;
-        System.out.printf("live to %d viewer(s): %,d lines each in %.2f s = %,.0f lines/s per viewer, %,.0f frames/s in all"
-                + " (producing took %.2f s)%n", viewers, lines, seconds, lines / seconds, lines * (double) viewers / seconds, producedNanos / 1e9);
+        System.out.printf(
+                "live to %d viewer(s): %,d lines each in %.2f s = %,.0f lines/s per viewer, %,.0f frames/s in all"
+                        + " (producing took %.2f s)%n",
+                viewers, lines, seconds, lines / seconds, lines * (double) viewers / seconds, producedNanos / 1e9);
         clients.forEach(LogClient::close);
 
         LogClient replay = open(run.runId);
         long replayStart = System.nanoTime();
         replay.awaitEnd(Duration.ofMinutes(2));
         double replaySeconds = (replay.lastArrival() - replayStart) / 1e9;
-        System.out.printf("replay of the stored run to 1 viewer: %,d lines in %.2f s = %,.0f lines/s%n", lines, replaySeconds, lines / replaySeconds);
+        System.out.printf(
+                "replay of the stored run to 1 viewer: %,d lines in %.2f s = %,.0f lines/s%n",
+                lines, replaySeconds, lines / replaySeconds);
     }
 
     /** Heap (after a full GC) and resident memory of the gateway with idle viewers of a quiet run. */
@@ -173,11 +204,14 @@ class LogGatewayBenchmark {
         run.run("running");
         Memory before = memory();
         List<LogClient> clients = openMany(run.runId, viewers);
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> clients.stream().allMatch(c -> !c.messages.isEmpty()));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> clients.stream().allMatch(c -> !c.messages.isEmpty()));
         Memory after = memory();
-        System.out.printf("memory per idle viewer (%d viewers of one quiet run): %.1f KiB of heap after a full GC"
-                + " (resident set %,d MiB -> %,d MiB)%n", viewers, (after.heap - before.heap) / 1024.0 / viewers,
-                before.rss >> 20, after.rss >> 20);
+        System.out.printf(
+                "memory per idle viewer (%d viewers of one quiet run): %.1f KiB of heap after a full GC"
+                        + " (resident set %,d MiB -> %,d MiB)%n",
+                viewers, (after.heap - before.heap) / 1024.0 / viewers, before.rss >> 20, after.rss >> 20);
         clients.forEach(LogClient::close);
     }
 
@@ -188,8 +222,11 @@ class LogGatewayBenchmark {
     List<LogClient> openMany(String runId, int count) throws Exception {
         List<Future<LogClient>> connecting = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            connecting.add(ws.connect(new WebSocketConnectOptions().setHost(base.getHost()).setPort(base.getPort())
-                    .setURI("/ws/runs/" + runId + "?access_token=bench-token")).map(LogClient::new));
+            connecting.add(ws.connect(new WebSocketConnectOptions()
+                            .setHost(base.getHost())
+                            .setPort(base.getPort())
+                            .setURI("/ws/runs/" + runId + "?access_token=bench-token"))
+                    .map(LogClient::new));
         }
         Future.all(connecting).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
         return connecting.stream().map(Future::result).toList();
@@ -216,24 +253,30 @@ class LogGatewayBenchmark {
 
     static void send(Map<String, Object> chunk) {
         try {
-            producer.send(new ProducerRecord<>("job-log-chunks", (String) chunk.get("runId"), JSON.writeValueAsString(chunk))).get();
+            producer.send(new ProducerRecord<>(
+                            "job-log-chunks", (String) chunk.get("runId"), JSON.writeValueAsString(chunk)))
+                    .get();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }
 
-    record Memory(long heap, long rss) {
-    }
+    record Memory(long heap, long rss) {}
 
     /** Heap used after a full GC (jcmd GC.run, then the gateway's own metrics) and VmRSS. */
     static Memory memory() throws IOException, InterruptedException {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        new ProcessBuilder(jcmd.toString(), String.valueOf(gateway.pid()), "GC.run").redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
-        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve("/q/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        new ProcessBuilder(jcmd.toString(), String.valueOf(gateway.pid()), "GC.run")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start()
+                .waitFor(30, TimeUnit.SECONDS);
+        String metrics = HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(base.resolve("/q/metrics")).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
         long heap = 0;
-        Matcher used = Pattern.compile("(?m)^jvm_memory_used_bytes\\{area=\"heap\",[^}]*} ([0-9.E+]+)").matcher(metrics);
+        Matcher used = Pattern.compile("(?m)^jvm_memory_used_bytes\\{area=\"heap\",[^}]*} ([0-9.E+]+)")
+                .matcher(metrics);
         while (used.find()) {
             heap += (long) Double.parseDouble(used.group(1));
         }

@@ -29,15 +29,17 @@ class LogReplayTest extends LiveGatewayTest {
     @Test
     void clientsJoiningBeforeDuringAndAfterA100000LineRunReceiveTheSameLinesInOrder() throws Exception {
         RunFeeder run = new RunFeeder(kafka);
-        List<String> expected = LongStream.rangeClosed(1, LINES).mapToObj(LogReplayTest::text).toList();
+        List<String> expected =
+                LongStream.rangeClosed(1, LINES).mapToObj(LogReplayTest::text).toList();
 
         LogClient before = open(run.runId, "");
         LogClient resumer = open(run.runId, "");
         run.run("queued").run("running").jobStarted("build").stepStarted("build", 1, "Install");
-        CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> run.lines("build", 1, LINES, 500, LogReplayTest::text)
-                .stepFinished("build", 1, "Install", "success", 0)
-                .jobFinished("build", "success", 0)
-                .runFinished("success", Map.of("build", LINES / 500)));
+        CompletableFuture<Void> producing =
+                CompletableFuture.runAsync(() -> run.lines("build", 1, LINES, 500, LogReplayTest::text)
+                        .stepFinished("build", 1, "Install", "success", 0)
+                        .jobFinished("build", "success", 0)
+                        .runFinished("success", Map.of("build", LINES / 500)));
 
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> before.messages.size() > 20_000);
         LogClient during = open(run.runId, "");
@@ -75,9 +77,15 @@ class LogReplayTest extends LiveGatewayTest {
         }
         List<JsonNode> rest = resumed.frames();
         assertThat(rest.get(0).get("cursor").asLong()).isEqualTo(resumeCursor + 1);
-        assertThat(rest.stream().filter(f -> f.path("type").asText().equals("line")).findFirst().orElseThrow().get("line").asLong())
+        assertThat(rest.stream()
+                        .filter(f -> f.path("type").asText().equals("line"))
+                        .findFirst()
+                        .orElseThrow()
+                        .get("line")
+                        .asLong())
                 .isEqualTo(40_001);
-        List<String> joined = new ArrayList<>(firstPart.stream().map(f -> f.get("text").asText()).toList());
+        List<String> joined = new ArrayList<>(
+                firstPart.stream().map(f -> f.get("text").asText()).toList());
         joined.addAll(resumed.lineTexts());
         assertThat(joined).isEqualTo(expected);
         assertCursorsCountUp(rest, resumeCursor + 1);
@@ -93,7 +101,9 @@ class LogReplayTest extends LiveGatewayTest {
         long lastChunk = run.chunks("test") + 1;
         run.stepFinished("test", 1, "Run Tests", "failure", 3).jobFinished("test", "failure", 3, lastChunk);
         run.runFinished("failure", Map.of("test", lastChunk));
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> client.messages().stream().anyMatch(m -> m.contains("\"finished\"")));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> client.messages().stream().anyMatch(m -> m.contains("\"finished\"")));
         run.lines("test", 1, 5, 5, n -> "late output " + n);
 
         client.awaitEnd(Duration.ofSeconds(30));
@@ -109,10 +119,16 @@ class LogReplayTest extends LiveGatewayTest {
         JsonNode job = frames.get(frames.size() - 3);
         assertThat(job.get("status").asText()).isEqualTo("failure");
         assertThat(job.get("exitCode").asInt()).isEqualTo(3);
-        JsonNode step = frames.stream().filter(f -> f.get("type").asText().equals("step")).reduce((a, b) -> b).orElseThrow();
+        JsonNode step = frames.stream()
+                .filter(f -> f.get("type").asText().equals("step"))
+                .reduce((a, b) -> b)
+                .orElseThrow();
         assertThat(step.get("event").asText()).isEqualTo("finished");
         assertThat(step.at("/step/name").asText()).isEqualTo("Run Tests");
-        JsonNode line = frames.stream().filter(f -> f.get("type").asText().equals("line")).findFirst().orElseThrow();
+        JsonNode line = frames.stream()
+                .filter(f -> f.get("type").asText().equals("line"))
+                .findFirst()
+                .orElseThrow();
         assertThat(line.get("jobId").asText()).isEqualTo("test");
         assertThat(line.get("step").asInt()).isEqualTo(1);
         assertThat(line.get("stream").asText()).isEqualTo("stdout");
@@ -134,7 +150,8 @@ class LogReplayTest extends LiveGatewayTest {
 
         LogClient client = open(run.runId, "");
         client.awaitEnd(Duration.ofSeconds(30));
-        assertThat(client.lineTexts()).containsExactly("setup 1", "setup 2", "setup 3", "setup 4", "setup 5", "setup 6");
+        assertThat(client.lineTexts())
+                .containsExactly("setup 1", "setup 2", "setup 3", "setup 4", "setup 5", "setup 6");
         List<JsonNode> frames = client.frames();
         List<String> types = frames.stream().map(f -> f.get("type").asText()).toList();
         // Each event once; topics are not ordered relative to each other (the queued run frame may
@@ -144,14 +161,19 @@ class LogReplayTest extends LiveGatewayTest {
         assertThat(types.stream().filter("job"::equals)).hasSize(2);
         assertThat(types.stream().filter("run"::equals)).hasSize(2);
         assertThat(frames.get(frames.size() - 2).get("status").asText()).isEqualTo("success");
-        int jobEnd = frames.indexOf(frames.stream().filter(f -> f.get("type").asText().equals("job")
-                && f.get("status").asText().equals("success")).findFirst().orElseThrow());
+        int jobEnd = frames.indexOf(frames.stream()
+                .filter(f -> f.get("type").asText().equals("job")
+                        && f.get("status").asText().equals("success"))
+                .findFirst()
+                .orElseThrow());
         assertThat(jobEnd).isGreaterThan(types.lastIndexOf("line"));
     }
 
     static void assertCursorsCountUp(List<JsonNode> frames, long from) {
         for (int i = 0; i < frames.size(); i++) {
-            assertThat(frames.get(i).get("cursor").asLong()).as("cursor of frame %d", i).isEqualTo(from + i);
+            assertThat(frames.get(i).get("cursor").asLong())
+                    .as("cursor of frame %d", i)
+                    .isEqualTo(from + i);
         }
     }
 }

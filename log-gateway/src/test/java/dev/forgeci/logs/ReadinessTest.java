@@ -7,5 +7,4 @@ import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
 @QuarkusTestResource(value = PrivateRedisResource.class, restrictToAnnotatedClass = true)
-class ReadinessTest extends ReadinessContract {
-}
+class ReadinessTest extends ReadinessContract {}

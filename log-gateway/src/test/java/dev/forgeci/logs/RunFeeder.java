@@ -37,7 +37,8 @@ final class RunFeeder {
 
     /** Waits until the gateway under test (this JVM's @QuarkusTest) owns the partitions of its three topics. */
     static void awaitGatewayConsumer(KafkaTestClient kafka) {
-        String group = ConfigProvider.getConfig().getValue("mp.messaging.connector.smallrye-kafka.group.id", String.class);
+        String group =
+                ConfigProvider.getConfig().getValue("mp.messaging.connector.smallrye-kafka.group.id", String.class);
         kafka.awaitAssigned(group, Duration.ofSeconds(30), "job-log-chunks", "job-events", "run-events");
     }
 
@@ -59,7 +60,8 @@ final class RunFeeder {
     RunFeeder runFinished(String status, Map<String, Long> logChunksByJob) {
         Map<String, Object> event = runEvent(status);
         List<Map<String, Object>> jobs = new ArrayList<>();
-        logChunksByJob.forEach((job, chunks) -> jobs.add(Map.of("jobId", job, "attempt", 1, "status", status, "logChunks", chunks)));
+        logChunksByJob.forEach(
+                (job, chunks) -> jobs.add(Map.of("jobId", job, "attempt", 1, "status", status, "logChunks", chunks)));
         event.put("jobs", jobs);
         event.put("finishedAt", Instant.now().toString());
         kafka.sendJson("run-events", runId, event);
@@ -71,14 +73,43 @@ final class RunFeeder {
     }
 
     RunFeeder stepStarted(String job, int index, String name) {
-        return jobEvent(job, "step-started", Map.of("step", Map.of("index", index, "name", name, "status", "running",
-                "startedAt", Instant.now().toString())));
+        return jobEvent(
+                job,
+                "step-started",
+                Map.of(
+                        "step",
+                        Map.of(
+                                "index",
+                                index,
+                                "name",
+                                name,
+                                "status",
+                                "running",
+                                "startedAt",
+                                Instant.now().toString())));
     }
 
     RunFeeder stepFinished(String job, int index, String name, String status, int exitCode) {
-        return jobEvent(job, "step-finished", Map.of("step", Map.of("index", index, "name", name, "status", status,
-                "exitCode", exitCode, "startedAt", Instant.now().toString(), "finishedAt", Instant.now().toString(),
-                "durationMs", 5)));
+        return jobEvent(
+                job,
+                "step-finished",
+                Map.of(
+                        "step",
+                        Map.of(
+                                "index",
+                                index,
+                                "name",
+                                name,
+                                "status",
+                                status,
+                                "exitCode",
+                                exitCode,
+                                "startedAt",
+                                Instant.now().toString(),
+                                "finishedAt",
+                                Instant.now().toString(),
+                                "durationMs",
+                                5)));
     }
 
     RunFeeder jobFinished(String job, String status, int exitCode) {
@@ -87,8 +118,10 @@ final class RunFeeder {
 
     /** A job-finished that counts chunks not produced yet (they are still on their way on another topic). */
     RunFeeder jobFinished(String job, String status, int exitCode, long logChunks) {
-        return jobEvent(job, "job-finished", Map.of("status", status, "exitCode", exitCode, "reason", "",
-                "logChunks", logChunks));
+        return jobEvent(
+                job,
+                "job-finished",
+                Map.of("status", status, "exitCode", exitCode, "reason", "", "logChunks", logChunks));
     }
 
     /** Produces {@code count} lines of one step in chunks of {@code perChunk}; line n's text is {@code text(n)}. */

@@ -39,7 +39,8 @@ class TruncationTest extends LiveGatewayTest {
         LogClient client = open(run.runId, "");
         run.run("running").jobStarted("build").stepStarted("build", 1, "Spam");
         run.lines("build", 1, 1000, 100, n -> "spam line " + n);
-        run.stepFinished("build", 1, "Spam", "success", 0).jobFinished("build", "success", 0)
+        run.stepFinished("build", 1, "Spam", "success", 0)
+                .jobFinished("build", "success", 0)
                 .runFinished("success", Map.of("build", run.chunks("build")));
         client.awaitEnd(Duration.ofSeconds(30));
 
@@ -50,11 +51,15 @@ class TruncationTest extends LiveGatewayTest {
         assertThat(types.lastIndexOf("truncated")).isEqualTo(notice);
         // After the notice no line, then the job's end and the run's; the "running" run frame comes
         // from another topic than the lines and may land anywhere before the run's end.
-        assertThat(types.subList(notice, types.size())).doesNotContain("line").contains("job").endsWith("run", "end");
+        assertThat(types.subList(notice, types.size()))
+                .doesNotContain("line")
+                .contains("job")
+                .endsWith("run", "end");
         assertThat(frames.get(frames.size() - 2).get("status").asText()).isEqualTo("success");
         int kept = client.lineTexts().size();
         assertThat(kept).isBetween(50, 999);
-        assertThat(frames.get(notice).get("text").asText()).isEqualTo("This log reached its limit of 20000 bytes; later lines are not kept.");
+        assertThat(frames.get(notice).get("text").asText())
+                .isEqualTo("This log reached its limit of 20000 bytes; later lines are not kept.");
         assertThat(frames.get(frames.size() - 1).get("droppedLines").asInt()).isEqualTo(1000 - kept);
 
         long ttl = redis.key().ttl(LogStore.streamKey(run.runId));

@@ -41,24 +41,35 @@ class CapacityTest {
     void fiveJobsWithCapacityTwoNeverRunMoreThanTwoRunnersAndAllFinish() {
         List<TestJobs.Dispatch> dispatches = new ArrayList<>();
         for (int i = 1; i <= 5; i++) {
-            dispatches.add(new TestJobs.Dispatch("job-" + i, 1, TestJobs.repositoryId(), step(1, "Work", "echo working; sleep 2")));
+            dispatches.add(new TestJobs.Dispatch(
+                    "job-" + i, 1, TestJobs.repositoryId(), step(1, "Work", "echo working; sleep 2")));
         }
         AtomicInteger mostRunners = new AtomicInteger();
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
-        sampler.scheduleAtFixedRate(() -> mostRunners.accumulateAndGet(harness.runners().size(), Math::max), 0, 50, TimeUnit.MILLISECONDS);
+        sampler.scheduleAtFixedRate(
+                () -> mostRunners.accumulateAndGet(harness.runners().size(), Math::max), 0, 50, TimeUnit.MILLISECONDS);
         try {
             dispatches.forEach(harness::dispatch);
             for (TestJobs.Dispatch dispatch : dispatches) {
-                assertThat(harness.finished(dispatch, Duration.ofSeconds(120)).status()).isEqualTo("success");
+                assertThat(harness.finished(dispatch, Duration.ofSeconds(120)).status())
+                        .isEqualTo("success");
             }
         } finally {
             sampler.shutdownNow();
         }
 
         assertThat(mostRunners.get()).isEqualTo(2);
-        List<JsonNode> heartbeats = harness.watcher().matching(seen -> Topics.CONTROLLER_HEARTBEATS.equals(seen.topic())
-                && ControllerHarness.controllerId().equals(seen.key())).stream().map(seen -> seen.json()).toList();
-        assertThat(heartbeats).isNotEmpty().allMatch(beat -> beat.path("capacity").asInt() == 2 && beat.path("running").size() <= 2);
+        List<JsonNode> heartbeats = harness
+                .watcher()
+                .matching(seen -> Topics.CONTROLLER_HEARTBEATS.equals(seen.topic())
+                        && ControllerHarness.controllerId().equals(seen.key()))
+                .stream()
+                .map(seen -> seen.json())
+                .toList();
+        assertThat(heartbeats)
+                .isNotEmpty()
+                .allMatch(beat -> beat.path("capacity").asInt() == 2
+                        && beat.path("running").size() <= 2);
         assertThat(heartbeats).anyMatch(beat -> beat.path("running").size() == 2);
     }
 }

@@ -50,13 +50,18 @@ class ControllerBenchmark {
     public static class JsonFileLogs implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("forge.runner.log-driver", "json-file", "quarkus.log.category.\"dev.forgeci.controller\".level", "DEBUG");
+            return Map.of(
+                    "forge.runner.log-driver",
+                    "json-file",
+                    "quarkus.log.category.\"dev.forgeci.controller\".level",
+                    "DEBUG");
         }
     }
 
     private static final int RUNS = 7;
     private static final int LINES = 1_000_000;
     private static final ObjectMapper JSON = new ObjectMapper();
+
     @RegisterExtension
     static final ControllerHarness harness = new ControllerHarness(Topics.JOB_EVENTS);
 
@@ -88,19 +93,25 @@ class ControllerBenchmark {
         Throughput throughput = throughput();
         double standalone = standaloneDockerLogs();
 
-        System.out.printf("%n=== runner-controller benchmark (%d runs each, medians; this machine: %d cores) ===%n", RUNS,
-                Runtime.getRuntime().availableProcessors());
-        System.out.printf("bare `docker run` of %s printing one line:       %6.0f ms  (runs: %s)%n", TestInfra.runnerImage(),
-                floorMedian, Arrays.toString(round(floor)));
-        System.out.printf("dispatch -> first step output on job-log-chunks:  %6.0f ms  (runs: %s)%n", controllerMedian,
-                Arrays.toString(round(controller)));
+        System.out.printf(
+                "%n=== runner-controller benchmark (%d runs each, medians; this machine: %d cores) ===%n",
+                RUNS, Runtime.getRuntime().availableProcessors());
+        System.out.printf(
+                "bare `docker run` of %s printing one line:       %6.0f ms  (runs: %s)%n",
+                TestInfra.runnerImage(), floorMedian, Arrays.toString(round(floor)));
+        System.out.printf(
+                "dispatch -> first step output on job-log-chunks:  %6.0f ms  (runs: %s)%n",
+                controllerMedian, Arrays.toString(round(controller)));
         System.out.printf("ratio: %.2fx the floor (goal: within 1.3x)%n", controllerMedian / floorMedian);
-        System.out.printf("log throughput, step stdout -> job-log-chunks:    %,10.0f lines/s (%,d lines in %.2f s)%n",
+        System.out.printf(
+                "log throughput, step stdout -> job-log-chunks:    %,10.0f lines/s (%,d lines in %.2f s)%n",
                 throughput.controllerRate(), LINES, throughput.controllerSeconds());
-        System.out.printf("`docker logs -f` of the same container:            %,10.0f lines/s (%,d lines in %.2f s)%n",
+        System.out.printf(
+                "`docker logs -f` of the same container:            %,10.0f lines/s (%,d lines in %.2f s)%n",
                 throughput.dockerLogsRate(), LINES, throughput.dockerLogsSeconds());
         System.out.printf("`docker logs -f` of a lone `docker run` (no controller): %,10.0f lines/s%n", standalone);
-        System.out.printf("ratio: %.2f of `docker logs -f` (goal: at least 0.5)%n%n",
+        System.out.printf(
+                "ratio: %.2f of `docker logs -f` (goal: at least 0.5)%n%n",
                 throughput.controllerRate() / throughput.dockerLogsRate());
     }
 
@@ -114,17 +125,27 @@ class ControllerBenchmark {
      * job-log-chunks; prints where the time went (by the controller's event timestamps).
      */
     private static double dispatchToFirstOutput() {
-        TestJobs.Dispatch dispatch = new TestJobs.Dispatch("hello", 1, TestJobs.repositoryId(), step(1, "Hello", "echo hi"));
+        TestJobs.Dispatch dispatch =
+                new TestJobs.Dispatch("hello", 1, TestJobs.repositoryId(), step(1, "Hello", "echo hi"));
         Instant sent = Instant.now();
         long started = System.nanoTime();
         harness.dispatch(dispatch);
-        long seen = awaitLine(dispatch, line -> line.path("step").asInt(-1) == 1 && "hi".equals(line.path("text").asText()));
+        long seen = awaitLine(
+                dispatch,
+                line -> line.path("step").asInt(-1) == 1
+                        && "hi".equals(line.path("text").asText()));
         Instant read = Instant.now();
-        Instant taken = Instant.parse(harness.awaitEvent(dispatch, "job-started", Duration.ofSeconds(60)).path("at").asText());
-        Instant stepStarted = Instant.parse(harness.awaitEvent(dispatch, "step-started", Duration.ofSeconds(60)).path("at").asText());
+        Instant taken = Instant.parse(harness.awaitEvent(dispatch, "job-started", Duration.ofSeconds(60))
+                .path("at")
+                .asText());
+        Instant stepStarted = Instant.parse(harness.awaitEvent(dispatch, "step-started", Duration.ofSeconds(60))
+                .path("at")
+                .asText());
         harness.awaitEvent(dispatch, "job-finished", Duration.ofSeconds(60));
-        System.out.printf("  dispatch: to the controller %d ms, runner up to the step %d ms, step output to a reader %d ms%n",
-                Duration.between(sent, taken).toMillis(), Duration.between(taken, stepStarted).toMillis(),
+        System.out.printf(
+                "  dispatch: to the controller %d ms, runner up to the step %d ms, step output to a reader %d ms%n",
+                Duration.between(sent, taken).toMillis(),
+                Duration.between(taken, stepStarted).toMillis(),
                 Duration.between(stepStarted, read).toMillis());
         return (seen - started) / 1e6;
     }
@@ -141,11 +162,18 @@ class ControllerBenchmark {
 
     /** One job printing numbered lines, read at once by the controller and by `docker logs -f` of its container. */
     private static Throughput throughput() throws Exception {
-        TestJobs.Dispatch dispatch = new TestJobs.Dispatch("numbers", 1, TestJobs.repositoryId(), step(1, "Count", "seq 1 " + LINES));
+        TestJobs.Dispatch dispatch =
+                new TestJobs.Dispatch("numbers", 1, TestJobs.repositoryId(), step(1, "Count", "seq 1 " + LINES));
         harness.dispatch(dispatch);
         CompletableFuture<Double> dockerLogs = CompletableFuture.supplyAsync(() -> followDockerLogs(dispatch));
-        long first = awaitLine(dispatch, line -> line.path("step").asInt(-1) == 1 && "1".equals(line.path("text").asText()));
-        long last = awaitLine(dispatch, line -> line.path("step").asInt(-1) == 1 && Integer.toString(LINES).equals(line.path("text").asText()));
+        long first = awaitLine(
+                dispatch,
+                line -> line.path("step").asInt(-1) == 1
+                        && "1".equals(line.path("text").asText()));
+        long last = awaitLine(
+                dispatch,
+                line -> line.path("step").asInt(-1) == 1
+                        && Integer.toString(LINES).equals(line.path("text").asText()));
         harness.awaitEvent(dispatch, "job-finished", Duration.ofMinutes(3));
         return new Throughput((last - first) / 1e9, dockerLogs.get(3, TimeUnit.MINUTES));
     }
@@ -156,8 +184,11 @@ class ControllerBenchmark {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (container == null && System.nanoTime() < deadline) {
             // `docker logs -f` of a container that has not started yet ends at once.
-            container = harness.runnersOf(dispatch).stream().filter(c -> "running".equals(c.getState())).map(Container::getId)
-                    .findFirst().orElse(null);
+            container = harness.runnersOf(dispatch).stream()
+                    .filter(c -> "running".equals(c.getState()))
+                    .map(Container::getId)
+                    .findFirst()
+                    .orElse(null);
         }
         if (container == null) {
             throw new IllegalStateException("the runner never appeared");
@@ -170,28 +201,44 @@ class ControllerBenchmark {
         String name = "forge-bench-" + UUID.randomUUID();
         List<String> run = new ArrayList<>(List.of("docker", "run", "-d", "--name", name, "--log-driver", "json-file"));
         run.addAll(BareRunner.CAPABILITIES_FLAGS);
-        run.addAll(List.of("-v", name + ":/var/lib/docker", TestInfra.runnerImage(), "seq", "1", Integer.toString(LINES)));
-        new ProcessBuilder(run).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(60, TimeUnit.SECONDS);
+        run.addAll(
+                List.of("-v", name + ":/var/lib/docker", TestInfra.runnerImage(), "seq", "1", Integer.toString(LINES)));
+        new ProcessBuilder(run)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start()
+                .waitFor(60, TimeUnit.SECONDS);
         try {
             return LINES / countLines(List.of("docker", "logs", "-f", name));
         } finally {
-            new ProcessBuilder("docker", "rm", "-f", "-v", name).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start().waitFor(60, TimeUnit.SECONDS);
-            new ProcessBuilder("docker", "volume", "rm", "-f", name).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(60, TimeUnit.SECONDS);
+            new ProcessBuilder("docker", "rm", "-f", "-v", name)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start()
+                    .waitFor(60, TimeUnit.SECONDS);
+            new ProcessBuilder("docker", "volume", "rm", "-f", name)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start()
+                    .waitFor(60, TimeUnit.SECONDS);
         }
     }
 
     /** Seconds from the first purely numeric line of the command's stdout to the LINES-th. */
     private static double countLines(List<String> command) {
         try {
-            Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII), 1 << 16)) {
+            Process process = new ProcessBuilder(command)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            try (BufferedReader out = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII), 1 << 16)) {
                 long first = 0;
                 int count = 0;
                 String line;
                 while ((line = out.readLine()) != null) {
-                    if (!line.isEmpty() && Character.isDigit(line.charAt(0)) && line.chars().allMatch(Character::isDigit)) {
+                    if (!line.isEmpty()
+                            && Character.isDigit(line.charAt(0))
+                            && line.chars().allMatch(Character::isDigit)) {
                         if (count++ == 0) {
                             first = System.nanoTime();
                         }

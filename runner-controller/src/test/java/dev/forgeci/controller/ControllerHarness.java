@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -87,10 +86,14 @@ final class ControllerHarness implements AfterAllCallback, AutoCloseable {
             return;
         }
         var config = ConfigProvider.getConfig();
-        kafka().awaitAssigned(config.getValue("mp.messaging.connector.smallrye-kafka.group.id", String.class), Duration.ofSeconds(30),
-                Topics.JOB_DISPATCHED);
-        kafka().awaitAssigned(config.getValue("mp.messaging.incoming.job-cancel-requested.group.id", String.class),
-                Duration.ofSeconds(30), Topics.JOB_CANCEL_REQUESTED);
+        kafka().awaitAssigned(
+                        config.getValue("mp.messaging.connector.smallrye-kafka.group.id", String.class),
+                        Duration.ofSeconds(30),
+                        Topics.JOB_DISPATCHED);
+        kafka().awaitAssigned(
+                        config.getValue("mp.messaging.incoming.job-cancel-requested.group.id", String.class),
+                        Duration.ofSeconds(30),
+                        Topics.JOB_CANCEL_REQUESTED);
         listening = true;
     }
 
@@ -105,24 +108,48 @@ final class ControllerHarness implements AfterAllCallback, AutoCloseable {
 
     void cancel(TestJobs.Dispatch dispatch, String reason) {
         awaitControllerListening();
-        kafka().sendJson(Topics.JOB_CANCEL_REQUESTED, dispatch.runId, Map.of("runId", dispatch.runId, "jobId", dispatch.jobId,
-                "attempt", dispatch.attempt, "reason", reason, "requestedAt", Instant.now().toString()));
+        kafka().sendJson(
+                        Topics.JOB_CANCEL_REQUESTED,
+                        dispatch.runId,
+                        Map.of(
+                                "runId",
+                                dispatch.runId,
+                                "jobId",
+                                dispatch.jobId,
+                                "attempt",
+                                dispatch.attempt,
+                                "reason",
+                                reason,
+                                "requestedAt",
+                                Instant.now().toString()));
     }
 
     /** Waits for the attempt's job-finished, then for every log chunk it counts. */
     JobRecord finished(TestJobs.Dispatch dispatch, Duration timeout) {
         JsonNode finished;
         try {
-            finished = watcher().awaitOne(seen -> Topics.JOB_EVENTS.equals(seen.topic()) && isOf(seen.json(), dispatch)
-                    && "job-finished".equals(seen.json().path("type").asText()), timeout).json();
+            finished = watcher()
+                    .awaitOne(
+                            seen -> Topics.JOB_EVENTS.equals(seen.topic())
+                                    && isOf(seen.json(), dispatch)
+                                    && "job-finished"
+                                            .equals(seen.json().path("type").asText()),
+                            timeout)
+                    .json();
         } catch (ConditionTimeoutException e) {
             JobRecord sofar = record(dispatch);
-            throw new AssertionError("job " + dispatch.jobId + " of run " + dispatch.runId + " did not finish within " + timeout
-                    + "; events so far: " + sofar.events() + "\nlog so far:\n" + String.join("\n", sofar.texts()), e);
+            throw new AssertionError(
+                    "job " + dispatch.jobId + " of run " + dispatch.runId + " did not finish within " + timeout
+                            + "; events so far: " + sofar.events() + "\nlog so far:\n"
+                            + String.join("\n", sofar.texts()),
+                    e);
         }
         long chunks = finished.path("logChunks").asLong();
-        watcher().await(seen -> Topics.JOB_LOG_CHUNKS.equals(seen.topic()) && isOf(seen.json(), dispatch), (int) chunks,
-                Duration.ofSeconds(30));
+        watcher()
+                .await(
+                        seen -> Topics.JOB_LOG_CHUNKS.equals(seen.topic()) && isOf(seen.json(), dispatch),
+                        (int) chunks,
+                        Duration.ofSeconds(30));
         return record(dispatch);
     }
 
@@ -134,29 +161,49 @@ final class ControllerHarness implements AfterAllCallback, AutoCloseable {
     }
 
     JsonNode awaitEvent(TestJobs.Dispatch dispatch, String type, Duration timeout) {
-        return watcher().awaitOne(seen -> Topics.JOB_EVENTS.equals(seen.topic()) && isOf(seen.json(), dispatch)
-                && type.equals(seen.json().path("type").asText()), timeout).json();
+        return watcher()
+                .awaitOne(
+                        seen -> Topics.JOB_EVENTS.equals(seen.topic())
+                                && isOf(seen.json(), dispatch)
+                                && type.equals(seen.json().path("type").asText()),
+                        timeout)
+                .json();
     }
 
     void awaitLine(TestJobs.Dispatch dispatch, String text, Duration timeout) {
-        watcher().awaitOne(seen -> Topics.JOB_LOG_CHUNKS.equals(seen.topic()) && isOf(seen.json(), dispatch)
-                && StreamSupport.stream(seen.json().path("lines").spliterator(), false)
-                        .anyMatch(line -> line.path("text").asText().contains(text)), timeout);
+        watcher()
+                .awaitOne(
+                        seen -> Topics.JOB_LOG_CHUNKS.equals(seen.topic())
+                                && isOf(seen.json(), dispatch)
+                                && StreamSupport.stream(
+                                                seen.json().path("lines").spliterator(), false)
+                                        .anyMatch(line ->
+                                                line.path("text").asText().contains(text)),
+                        timeout);
     }
 
     /** Runner containers of the controller under test (running or not). */
     List<Container> runners() {
-        return docker().listContainersCmd().withShowAll(true).withLabelFilter(Map.of(RunnerLabels.CONTROLLER_ID, controllerId())).exec();
+        return docker().listContainersCmd()
+                .withShowAll(true)
+                .withLabelFilter(Map.of(RunnerLabels.CONTROLLER_ID, controllerId()))
+                .exec();
     }
 
     List<String> runnerVolumes() {
-        var volumes = docker().listVolumesCmd().withFilter("label", List.of(RunnerLabels.CONTROLLER_ID + "=" + controllerId())).exec()
+        var volumes = docker().listVolumesCmd()
+                .withFilter("label", List.of(RunnerLabels.CONTROLLER_ID + "=" + controllerId()))
+                .exec()
                 .getVolumes();
-        return volumes == null ? List.of() : volumes.stream().map(v -> v.getName()).toList();
+        return volumes == null
+                ? List.of()
+                : volumes.stream().map(v -> v.getName()).toList();
     }
 
     List<Container> runnersOf(TestJobs.Dispatch dispatch) {
-        return runners().stream().filter(c -> dispatch.runId.equals(c.getLabels().get(RunnerLabels.RUN_ID))).toList();
+        return runners().stream()
+                .filter(c -> dispatch.runId.equals(c.getLabels().get(RunnerLabels.RUN_ID)))
+                .toList();
     }
 
     /** A bare repository served at {@code <gateway>/<rid without rad:>.git}. */
@@ -172,7 +219,8 @@ final class ControllerHarness implements AfterAllCallback, AutoCloseable {
     synchronized GitGateway gateway() {
         if (gateway == null) {
             try {
-                gateway = GitGateway.start(Files.createTempDirectory("forge-runner-repos"), TestInfra.dockerBridgeAddress(), 0);
+                gateway = GitGateway.start(
+                        Files.createTempDirectory("forge-runner-repos"), TestInfra.dockerBridgeAddress(), 0);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -181,14 +229,18 @@ final class ControllerHarness implements AfterAllCallback, AutoCloseable {
     }
 
     private List<JsonNode> ofTopic(String topic, TestJobs.Dispatch dispatch) {
-        List<JsonNode> records = new ArrayList<>(watcher().matching(seen -> topic.equals(seen.topic()) && isOf(seen.json(), dispatch))
-                .stream().map(KafkaTestClient.Seen::json).toList());
+        List<JsonNode> records = new ArrayList<>(
+                watcher().matching(seen -> topic.equals(seen.topic()) && isOf(seen.json(), dispatch)).stream()
+                        .map(KafkaTestClient.Seen::json)
+                        .toList());
         records.sort(Comparator.comparingLong(node -> node.path("seq").asLong()));
         return records;
     }
 
     private static boolean isOf(JsonNode json, TestJobs.Dispatch dispatch) {
-        return json != null && dispatch.runId.equals(json.path("runId").asText()) && dispatch.jobId.equals(json.path("jobId").asText())
+        return json != null
+                && dispatch.runId.equals(json.path("runId").asText())
+                && dispatch.jobId.equals(json.path("jobId").asText())
                 && dispatch.attempt == json.path("attempt").asInt();
     }
 
@@ -202,7 +254,8 @@ final class ControllerHarness implements AfterAllCallback, AutoCloseable {
         props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
         KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props);
         List<TopicPartition> partitions = new ArrayList<>();
-        consumer.partitionsFor(Topics.JOB_LOG_CHUNKS).forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+        consumer.partitionsFor(Topics.JOB_LOG_CHUNKS)
+                .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         partitions.forEach(consumer::position);
@@ -235,7 +288,10 @@ final class ControllerHarness implements AfterAllCallback, AutoCloseable {
     record JobRecord(List<JsonNode> events, List<JsonNode> chunks) {
 
         JsonNode finished() {
-            return events.stream().filter(e -> "job-finished".equals(e.path("type").asText())).findFirst().orElseThrow();
+            return events.stream()
+                    .filter(e -> "job-finished".equals(e.path("type").asText()))
+                    .findFirst()
+                    .orElseThrow();
         }
 
         String status() {
@@ -258,19 +314,32 @@ final class ControllerHarness implements AfterAllCallback, AutoCloseable {
 
         /** The lines of one step (null: set-up and the controller's own lines). */
         List<String> texts(Integer step) {
-            return lines().stream().filter(line -> step == null ? line.path("step").isNull() : line.path("step").asInt(-1) == step)
-                    .map(line -> line.path("text").asText()).toList();
+            return lines().stream()
+                    .filter(line -> step == null
+                            ? line.path("step").isNull()
+                            : line.path("step").asInt(-1) == step)
+                    .map(line -> line.path("text").asText())
+                    .toList();
         }
 
         List<String> texts(Integer step, String stream) {
-            return lines().stream().filter(line -> (step == null ? line.path("step").isNull() : line.path("step").asInt(-1) == step)
-                    && stream.equals(line.path("stream").asText())).map(line -> line.path("text").asText()).toList();
+            return lines().stream()
+                    .filter(line -> (step == null
+                                    ? line.path("step").isNull()
+                                    : line.path("step").asInt(-1) == step)
+                            && stream.equals(line.path("stream").asText()))
+                    .map(line -> line.path("text").asText())
+                    .toList();
         }
 
         /** The step as its step-finished event reports it. */
         JsonNode step(int index) {
-            return events.stream().filter(e -> "step-finished".equals(e.path("type").asText()) && e.path("step").path("index").asInt() == index)
-                    .map(e -> e.path("step")).findFirst().orElseThrow(() -> new AssertionError("no step-finished for step " + index));
+            return events.stream()
+                    .filter(e -> "step-finished".equals(e.path("type").asText())
+                            && e.path("step").path("index").asInt() == index)
+                    .map(e -> e.path("step"))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no step-finished for step " + index));
         }
 
         /** Chunks numbered 1..n without gaps, lines numbered on without gaps, events 1..m, job-finished last and counting them. */
@@ -280,7 +349,9 @@ final class ControllerHarness implements AfterAllCallback, AutoCloseable {
             }
             long line = 1;
             for (JsonNode chunk : chunks) {
-                assertThat(chunk.path("firstLine").asLong()).as("firstLine of chunk " + chunk.path("seq")).isEqualTo(line);
+                assertThat(chunk.path("firstLine").asLong())
+                        .as("firstLine of chunk " + chunk.path("seq"))
+                        .isEqualTo(line);
                 line += chunk.path("lines").size();
             }
             for (int i = 0; i < events.size(); i++) {

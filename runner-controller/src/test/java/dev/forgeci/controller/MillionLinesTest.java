@@ -28,7 +28,8 @@ class MillionLinesTest {
 
     @Test
     void everyLineArrivesExactlyOnceAndInOrder() throws Exception {
-        TestJobs.Dispatch dispatch = new TestJobs.Dispatch("numbers", 1, TestJobs.repositoryId(), step(1, "Count", "seq 1 " + LINES));
+        TestJobs.Dispatch dispatch =
+                new TestJobs.Dispatch("numbers", 1, TestJobs.repositoryId(), step(1, "Count", "seq 1 " + LINES));
         try (KafkaConsumer<String, String> chunks = ControllerHarness.chunksFromNow()) {
             long started = System.nanoTime();
             harness.dispatch(dispatch);
@@ -42,22 +43,30 @@ class MillionLinesTest {
             while (nextSeq <= expectedChunks && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, String> record : chunks.poll(Duration.ofMillis(200))) {
                     JsonNode chunk = JSON.readTree(record.value());
-                    if (!dispatch.runId.equals(record.key()) || !dispatch.jobId.equals(chunk.path("jobId").asText())) {
+                    if (!dispatch.runId.equals(record.key())
+                            || !dispatch.jobId.equals(chunk.path("jobId").asText())) {
                         continue;
                     }
                     assertThat(chunk.path("seq").asLong()).as("chunk seq").isEqualTo(nextSeq++);
-                    assertThat(chunk.path("firstLine").asLong()).as("firstLine of chunk " + chunk.path("seq")).isEqualTo(nextLine);
+                    assertThat(chunk.path("firstLine").asLong())
+                            .as("firstLine of chunk " + chunk.path("seq"))
+                            .isEqualTo(nextLine);
                     for (JsonNode line : chunk.path("lines")) {
                         nextLine++;
-                        if (line.path("step").asInt(-1) == 1 && "stdout".equals(line.path("stream").asText())) {
-                            assertThat(line.path("text").asText()).as("line after " + (nextNumber - 1)).isEqualTo(Long.toString(nextNumber));
+                        if (line.path("step").asInt(-1) == 1
+                                && "stdout".equals(line.path("stream").asText())) {
+                            assertThat(line.path("text").asText())
+                                    .as("line after " + (nextNumber - 1))
+                                    .isEqualTo(Long.toString(nextNumber));
                             nextNumber++;
                         }
                     }
                 }
             }
             double seconds = (System.nanoTime() - started) / 1e9;
-            System.out.printf("1,000,000 lines: job finished and every chunk read back in %.1f s (%d chunks)%n", seconds, expectedChunks);
+            System.out.printf(
+                    "1,000,000 lines: job finished and every chunk read back in %.1f s (%d chunks)%n",
+                    seconds, expectedChunks);
 
             assertThat(finished.path("status").asText()).isEqualTo("success");
             assertThat(nextSeq - 1).isEqualTo(expectedChunks);

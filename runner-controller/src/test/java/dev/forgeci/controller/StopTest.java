@@ -30,7 +30,10 @@ class StopTest {
 
     @Test
     void aCancelDuringSleepStopsTheRunnerWithinSecondsAndKeepsTheLog() {
-        TestJobs.Dispatch dispatch = new TestJobs.Dispatch("sleepy", 1, TestJobs.repositoryId(),
+        TestJobs.Dispatch dispatch = new TestJobs.Dispatch(
+                "sleepy",
+                1,
+                TestJobs.repositoryId(),
                 step(1, "Sleep", "echo going to sleep; sleep 600"),
                 step(2, "After", "echo never"),
                 step(3, "On cancel", "echo cleaning up after the cancel").with("if", "cancelled"));
@@ -40,7 +43,8 @@ class StopTest {
         Instant cancelled = Instant.now();
         harness.cancel(dispatch, "superseded");
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> harness.runnersOf(dispatch).isEmpty());
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> harness.runnersOf(dispatch).isEmpty());
         assertThat(Duration.between(cancelled, Instant.now())).isLessThan(Duration.ofSeconds(15));
         ControllerHarness.JobRecord job = harness.finished(dispatch, JOB_TIMEOUT);
         job.assertComplete();
@@ -56,8 +60,8 @@ class StopTest {
 
     @Test
     void aJobThatExceedsItsTimeoutFailsWithReasonTimeout() {
-        TestJobs.Dispatch dispatch = new TestJobs.Dispatch("slow", 1, TestJobs.repositoryId(),
-                step(1, "Sleep", "echo going to sleep; sleep 600"))
+        TestJobs.Dispatch dispatch = new TestJobs.Dispatch(
+                        "slow", 1, TestJobs.repositoryId(), step(1, "Sleep", "echo going to sleep; sleep 600"))
                 .withJob("timeoutMinutes", 0.05);
 
         harness.dispatch(dispatch);
@@ -68,12 +72,16 @@ class StopTest {
         assertThat(job.reason()).isEqualTo("timeout");
         assertThat(job.texts(1, "stdout")).containsExactly("going to sleep");
         assertThat(job.texts(null)).anyMatch(text -> text.contains("exceeded its timeout"));
-        await().atMost(Duration.ofSeconds(15)).until(() -> harness.runnersOf(dispatch).isEmpty());
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> harness.runnersOf(dispatch).isEmpty());
     }
 
     @Test
     void aStepThatExceedsItsOwnTimeoutFailsAndTheJobGoesOnToAlwaysSteps() {
-        TestJobs.Dispatch dispatch = new TestJobs.Dispatch("slow-step", 1, TestJobs.repositoryId(),
+        TestJobs.Dispatch dispatch = new TestJobs.Dispatch(
+                "slow-step",
+                1,
+                TestJobs.repositoryId(),
                 step(1, "Sleep", "echo going to sleep; sleep 600").with("timeoutMinutes", 0.05),
                 step(2, "Report", "echo the step timed out").with("if", "failure"));
 
@@ -88,7 +96,10 @@ class StopTest {
 
     @Test
     void aStepThatExceedsTheMemoryLimitFailsWithAnOutOfMemoryReason() {
-        TestJobs.Dispatch dispatch = new TestJobs.Dispatch("hungry", 1, TestJobs.repositoryId(),
+        TestJobs.Dispatch dispatch = new TestJobs.Dispatch(
+                "hungry",
+                1,
+                TestJobs.repositoryId(),
                 step(1, "Allocate", "echo allocating; dd if=/dev/zero of=/dev/null bs=700M count=1"),
                 step(2, "Never", "echo never"));
 
@@ -104,11 +115,14 @@ class StopTest {
 
     @Test
     void aCancelThatArrivesBeforeItsDispatchMeansTheJobNeverStarts() {
-        TestJobs.Dispatch dispatch = new TestJobs.Dispatch("early-cancel", 1, TestJobs.repositoryId(), step(1, "Never", "echo never"));
+        TestJobs.Dispatch dispatch =
+                new TestJobs.Dispatch("early-cancel", 1, TestJobs.repositoryId(), step(1, "Never", "echo never"));
         harness.cancel(dispatch, "cancelled");
         // The controller's own ledger: the cancel is remembered before the dispatch arrives.
-        await().atMost(Duration.ofSeconds(10)).until(() -> redis.key().exists(
-                "forge:controller:cancelled:" + dispatch.runId + ":" + dispatch.jobId + ":" + dispatch.attempt));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> redis.key()
+                        .exists("forge:controller:cancelled:" + dispatch.runId + ":" + dispatch.jobId + ":"
+                                + dispatch.attempt));
 
         harness.dispatch(dispatch);
         ControllerHarness.JobRecord job = harness.finished(dispatch, JOB_TIMEOUT);
@@ -120,7 +134,8 @@ class StopTest {
 
     @Test
     void aRedeliveredDispatchDoesNotRunTheJobTwice() {
-        TestJobs.Dispatch dispatch = new TestJobs.Dispatch("once", 1, TestJobs.repositoryId(), step(1, "Once", "echo once"));
+        TestJobs.Dispatch dispatch =
+                new TestJobs.Dispatch("once", 1, TestJobs.repositoryId(), step(1, "Once", "echo once"));
 
         harness.dispatch(dispatch);
         harness.dispatch(dispatch);
@@ -131,9 +146,11 @@ class StopTest {
         TestJobs.Dispatch marker = dispatch.sameRun("after", step(1, "After", "echo after"));
         harness.dispatch(marker);
         harness.finished(marker, JOB_TIMEOUT);
-        assertThat(harness.watcher().matching(seen -> Topics.JOB_EVENTS.equals(seen.topic()) && dispatch.runId.equals(seen.key())
-                && "once".equals(seen.json().path("jobId").asText()) && "job-started".equals(seen.json().path("type").asText())))
+        assertThat(harness.watcher()
+                        .matching(seen -> Topics.JOB_EVENTS.equals(seen.topic())
+                                && dispatch.runId.equals(seen.key())
+                                && "once".equals(seen.json().path("jobId").asText())
+                                && "job-started".equals(seen.json().path("type").asText())))
                 .hasSize(1);
     }
-
 }

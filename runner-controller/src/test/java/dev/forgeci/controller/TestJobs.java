@@ -16,8 +16,7 @@ final class TestJobs {
     private static final String CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
     private static final String BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 
-    private TestJobs() {
-    }
+    private TestJobs() {}
 
     /** A fresh ULID-shaped run id, so tests sharing the broker never read each other's records. */
     static String runId() {

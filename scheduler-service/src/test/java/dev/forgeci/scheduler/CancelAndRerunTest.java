@@ -22,10 +22,16 @@ class CancelAndRerunTest extends SchedulerTestSupport {
         String repository = RunRequests.newRepository();
         String blocker = submit(RunRequests.push(repository).job("deploy").concurrency("g", false));
         awaitDispatch(blocker, "deploy", 1);
-        String queued = submit(RunRequests.push(repository).job("build").job("test", "success", "build").concurrency("g", false));
+        String queued = submit(RunRequests.push(repository)
+                .job("build")
+                .job("test", "success", "build")
+                .concurrency("g", false));
         awaitRunStatus(queued, "queued");
 
-        api().when().post("/api/runs/" + queued + "/cancel").then().statusCode(202)
+        api().when()
+                .post("/api/runs/" + queued + "/cancel")
+                .then()
+                .statusCode(202)
                 .body("status", equalTo("cancelled"))
                 .body("jobs.status", org.hamcrest.Matchers.contains("cancelled", "cancelled"));
 
@@ -40,15 +46,23 @@ class CancelAndRerunTest extends SchedulerTestSupport {
     @Test
     void cancellingARunningRunStopsItsJobsAndEndsWhenTheyHave() {
         controller.honourCancels(false);
-        String runId = submit(RunRequests.push(RunRequests.newRepository()).job("build").job("test", "success", "build")
+        String runId = submit(RunRequests.push(RunRequests.newRepository())
+                .job("build")
+                .job("test", "success", "build")
                 .job("cleanup", "always", "test"));
         awaitDispatch(runId, "build", 1);
         controller.start(runId, "build", 1);
         awaitRunStatus(runId, "running");
 
-        api().when().post("/api/runs/" + runId + "/cancel").then().statusCode(202)
-                .body("status", equalTo("running")).body("cancelRequested", equalTo(true));
-        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> controller.cancels(runId).size() == 1);
+        api().when()
+                .post("/api/runs/" + runId + "/cancel")
+                .then()
+                .statusCode(202)
+                .body("status", equalTo("running"))
+                .body("cancelRequested", equalTo(true));
+        org.awaitility.Awaitility.await()
+                .atMost(WAIT)
+                .until(() -> controller.cancels(runId).size() == 1);
         JsonNode cancel = controller.cancels(runId).get(0);
         assertThat(cancel.path("jobId").asText()).isEqualTo("build");
         assertThat(cancel.path("attempt").asInt()).isEqualTo(1);
@@ -73,10 +87,15 @@ class CancelAndRerunTest extends SchedulerTestSupport {
         controller.runToEnd(runId, "build", 1, "success");
         awaitRunStatus(runId, "success");
 
-        api().when().post("/api/runs/" + runId + "/cancel").then().statusCode(409)
+        api().when()
+                .post("/api/runs/" + runId + "/cancel")
+                .then()
+                .statusCode(409)
                 .contentType("application/problem+json")
                 .body("status", equalTo(409))
-                .body("detail", equalTo("Run " + runId + " already ended with status success; there is nothing to cancel."))
+                .body(
+                        "detail",
+                        equalTo("Run " + runId + " already ended with status success; there is nothing to cancel."))
                 .body("instance", equalTo("/api/runs/" + runId + "/cancel"));
     }
 
@@ -88,12 +107,18 @@ class CancelAndRerunTest extends SchedulerTestSupport {
         awaitRunStatus(runId, "failure");
 
         try (KafkaTestClient.Watcher requested = kafka.watch(Topics.RUN_REQUESTED)) {
-            String rerunId = api().when().post("/api/runs/" + runId + "/rerun").then().statusCode(202)
-                    .body("rerunOf", equalTo(runId)).extract().path("runId");
+            String rerunId = api().when()
+                    .post("/api/runs/" + runId + "/rerun")
+                    .then()
+                    .statusCode(202)
+                    .body("rerunOf", equalTo(runId))
+                    .extract()
+                    .path("runId");
             controller.register(rerunId);
             assertThat(rerunId).hasSize(26).isNotEqualTo(runId);
 
-            JsonNode request = requested.awaitOne(seen -> rerunId.equals(seen.key()), WAIT).json();
+            JsonNode request =
+                    requested.awaitOne(seen -> rerunId.equals(seen.key()), WAIT).json();
             assertThat(request.path("trigger").path("kind").asText()).isEqualTo("rerun");
             assertThat(request.path("trigger").path("rerunOf").asText()).isEqualTo(runId);
             assertThat(request.path("commit").asText()).isEqualTo("0123456789abcdef0123456789abcdef01234567");
@@ -103,7 +128,11 @@ class CancelAndRerunTest extends SchedulerTestSupport {
             controller.runToEnd(rerunId, "build", 1, "success");
             JsonNode done = awaitRunStatus(rerunId, "success");
             assertThat(done.path("rerunOf").asText()).isEqualTo(runId);
-            api().when().get("/api/runs/" + rerunId).then().statusCode(200).body("rerunOf", equalTo(runId))
+            api().when()
+                    .get("/api/runs/" + rerunId)
+                    .then()
+                    .statusCode(200)
+                    .body("rerunOf", equalTo(runId))
                     .body("trigger.kind", equalTo("rerun"));
         }
     }
@@ -112,8 +141,12 @@ class CancelAndRerunTest extends SchedulerTestSupport {
     void rerunOfAnActiveRunIsAConflict() {
         String runId = submit(RunRequests.push(RunRequests.newRepository()).job("build"));
         awaitDispatch(runId, "build", 1);
-        api().when().post("/api/runs/" + runId + "/rerun").then().statusCode(409)
-                .contentType("application/problem+json").body("detail", containsString("still queued"));
+        api().when()
+                .post("/api/runs/" + runId + "/rerun")
+                .then()
+                .statusCode(409)
+                .contentType("application/problem+json")
+                .body("detail", containsString("still queued"));
         controller.runToEnd(runId, "build", 1, "success");
         awaitRunStatus(runId, "success", Duration.ofSeconds(30));
     }

@@ -26,7 +26,8 @@ class ConcurrencyGroupTest extends SchedulerTestSupport {
         // The fake controller answers the cancel with job-finished `cancelled`.
         JsonNode cancelled = awaitRunStatus(first, "cancelled");
         assertThat(cancelled.path("reason").asText()).contains("Superseded by run " + second);
-        assertThat(controller.cancels(first)).singleElement()
+        assertThat(controller.cancels(first))
+                .singleElement()
                 .satisfies(cancel -> assertThat(cancel.path("reason").asText()).isEqualTo("superseded"));
         assertThat(cancelled.path("jobs").get(0).path("status").asText()).isEqualTo("cancelled");
 
@@ -45,11 +46,14 @@ class ConcurrencyGroupTest extends SchedulerTestSupport {
         String second = submit(RunRequests.push(repository).job("deploy").concurrency("deploy-main", false));
         awaitRunStatus(second, "queued");
         // The group holds the second back while the first runs: give it time to do the wrong thing.
-        org.awaitility.Awaitility.await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+        org.awaitility.Awaitility.await()
+                .during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(5))
                 .until(() -> controller.dispatched(second).isEmpty());
 
         // Another repository's group of the same name is independent.
-        String elsewhere = submit(RunRequests.push(RunRequests.newRepository()).job("deploy").concurrency("deploy-main", false));
+        String elsewhere = submit(
+                RunRequests.push(RunRequests.newRepository()).job("deploy").concurrency("deploy-main", false));
         awaitDispatch(elsewhere, "deploy", 1);
 
         controller.runToEnd(first, "deploy", 1, "success");

@@ -38,8 +38,7 @@ final class FakeController implements AutoCloseable {
     /** What the autopilot does with a dispatched job: nothing (the test drives it), or finish it so. */
     static final String HOLD = null;
 
-    record Attempt(String runId, String jobId, int attempt) {
-    }
+    record Attempt(String runId, String jobId, int attempt) {}
 
     private final KafkaProducer<String, String> producer;
     private final String controllerId = "fake-" + UUID.randomUUID().toString().substring(0, 8);
@@ -99,15 +98,21 @@ final class FakeController implements AutoCloseable {
     }
 
     List<JsonNode> dispatched() {
-        return dispatched.stream().filter(d -> runs.contains(d.path("runId").asText())).toList();
+        return dispatched.stream()
+                .filter(d -> runs.contains(d.path("runId").asText()))
+                .toList();
     }
 
     List<JsonNode> dispatched(String runId) {
-        return dispatched.stream().filter(d -> d.path("runId").asText().equals(runId)).toList();
+        return dispatched.stream()
+                .filter(d -> d.path("runId").asText().equals(runId))
+                .toList();
     }
 
     List<JsonNode> cancels(String runId) {
-        return cancels.stream().filter(c -> c.path("runId").asText().equals(runId)).toList();
+        return cancels.stream()
+                .filter(c -> c.path("runId").asText().equals(runId))
+                .toList();
     }
 
     /** Jobs dispatched and not finished by this controller (what a slot-counting test checks). */
@@ -133,7 +138,10 @@ final class FakeController implements AutoCloseable {
     /** Finishes the held job that was dispatched first; false when none is held. */
     boolean finishOldest(String status) {
         for (JsonNode job : dispatched) {
-            Attempt attempt = new Attempt(job.path("runId").asText(), job.path("jobId").asText(), job.path("attempt").asInt());
+            Attempt attempt = new Attempt(
+                    job.path("runId").asText(),
+                    job.path("jobId").asText(),
+                    job.path("attempt").asInt());
             if (holding.contains(attempt)) {
                 runToEnd(attempt.runId(), attempt.jobId(), attempt.attempt(), status);
                 return true;
@@ -166,8 +174,12 @@ final class FakeController implements AutoCloseable {
             int index = step;
             String stepStatus = step == 1 ? status : "success";
             send(runId, jobId, attempt, "step-started", event -> stepOf(event, index, "running", null));
-            send(runId, jobId, attempt, "step-finished", event -> stepOf(event, index, stepStatus,
-                    "success".equals(stepStatus) ? 0 : 1));
+            send(
+                    runId,
+                    jobId,
+                    attempt,
+                    "step-finished",
+                    event -> stepOf(event, index, stepStatus, "success".equals(stepStatus) ? 0 : 1));
         }
         finish(runId, jobId, attempt, status);
     }
@@ -188,7 +200,8 @@ final class FakeController implements AutoCloseable {
             return;
         }
         String runId = event.path("runId").asText();
-        Attempt attempt = new Attempt(runId, event.path("jobId").asText(), event.path("attempt").asInt());
+        Attempt attempt = new Attempt(
+                runId, event.path("jobId").asText(), event.path("attempt").asInt());
         if (!runs.contains(runId)) {
             // A run the test registers only after the scheduler answered (a re-run): seen, not acted on.
             if (Topics.isJobDispatched(record.topic()) && taken.add(attempt)) {
@@ -226,13 +239,17 @@ final class FakeController implements AutoCloseable {
         heartbeat.put("capacity", 5);
         var running = heartbeat.putArray("running");
         for (Attempt attempt : holding) {
-            running.addObject().put("runId", attempt.runId()).put("jobId", attempt.jobId()).put("attempt", attempt.attempt());
+            running.addObject()
+                    .put("runId", attempt.runId())
+                    .put("jobId", attempt.jobId())
+                    .put("attempt", attempt.attempt());
         }
         publish(Topics.CONTROLLER_HEARTBEATS, controllerId, heartbeat);
     }
 
     private void send(String runId, String jobId, int attempt, String type, Function<ObjectNode, ObjectNode> fill) {
-        long seq = seqs.computeIfAbsent(new Attempt(runId, jobId, attempt), a -> new AtomicLong()).incrementAndGet();
+        long seq = seqs.computeIfAbsent(new Attempt(runId, jobId, attempt), a -> new AtomicLong())
+                .incrementAndGet();
         publish(Topics.JOB_EVENTS, runId, fill.apply(base(runId, jobId, attempt, type, seq)));
     }
 

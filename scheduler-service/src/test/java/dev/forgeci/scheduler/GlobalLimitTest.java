@@ -19,16 +19,25 @@ class GlobalLimitTest extends SchedulerTestSupport {
     @Test
     void tenRunsNeverHaveMoreThanTwoJobsInFlight() {
         List<String> runs = new ArrayList<>();
-        String[] repositories = { RunRequests.newRepository(), RunRequests.newRepository() };
+        String[] repositories = {RunRequests.newRepository(), RunRequests.newRepository()};
         for (int i = 0; i < 10; i++) {
             runs.add(submit(RunRequests.push(repositories[i % 2]).job("build").job("test", "success", "build")));
         }
         // Finish one held job at a time, a little after it was dispatched, until all runs are done.
-        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(30)).until(() -> {
-            controller.finishOldest("success");
-            return runs.stream().allMatch(runId -> !runEvents.matching(seen -> runId.equals(seen.key())
-                    && "success".equals(seen.json().path("status").asText())).isEmpty());
-        });
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(30))
+                .until(() -> {
+                    controller.finishOldest("success");
+                    return runs.stream()
+                            .allMatch(runId -> !runEvents
+                                    .matching(seen -> runId.equals(seen.key())
+                                            && "success"
+                                                    .equals(seen.json()
+                                                            .path("status")
+                                                            .asText()))
+                                    .isEmpty());
+                });
 
         assertThat(controller.dispatched()).hasSize(20);
         assertThat(controller.maxHolding()).isEqualTo(2);

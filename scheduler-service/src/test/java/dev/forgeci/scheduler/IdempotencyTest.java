@@ -34,7 +34,8 @@ class IdempotencyTest extends SchedulerTestSupport {
 
     @Test
     void redeliveredJobEventsDoNotDispatchDependentsTwice() {
-        String runId = submit(RunRequests.push(RunRequests.newRepository()).job("build").job("test", "success", "build"));
+        String runId = submit(
+                RunRequests.push(RunRequests.newRepository()).job("build").job("test", "success", "build"));
         awaitDispatch(runId, "build", 1);
         controller.runToEnd(runId, "build", 1, "success");
         awaitDispatch(runId, "test", 1);
@@ -46,10 +47,16 @@ class IdempotencyTest extends SchedulerTestSupport {
         controller.runToEnd(runId, "test", 1, "success");
         awaitRunStatus(runId, "success");
 
-        Awaitility.await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+        Awaitility.await()
+                .during(Duration.ofSeconds(1))
+                .atMost(Duration.ofSeconds(3))
                 .until(() -> controller.dispatched(runId).size() == 2);
-        api().when().get("/api/runs/" + runId).then().statusCode(200)
-                .body("jobs[0].status", equalTo("success")).body("jobs[1].status", equalTo("success"));
+        api().when()
+                .get("/api/runs/" + runId)
+                .then()
+                .statusCode(200)
+                .body("jobs[0].status", equalTo("success"))
+                .body("jobs[1].status", equalTo("success"));
         assertThat(runStatuses(runId)).containsExactly("queued", "running", "success");
     }
 }

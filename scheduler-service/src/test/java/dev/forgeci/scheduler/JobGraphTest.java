@@ -20,7 +20,9 @@ class JobGraphTest extends SchedulerTestSupport {
     @Test
     void buildThenTestAndLintThenReportInOrder() {
         String runId = submit(RunRequests.push(RunRequests.newRepository())
-                .job("build").job("test", "success", "build").job("lint", "success", "build")
+                .job("build")
+                .job("test", "success", "build")
+                .job("lint", "success", "build")
                 .job("report", "always", "test", "lint"));
 
         JsonNode build = awaitDispatch(runId, "build", 1);
@@ -51,7 +53,10 @@ class JobGraphTest extends SchedulerTestSupport {
         assertThat(done.path("startedAt").asText()).isNotEmpty();
         assertThat(done.path("finishedAt").asText()).isNotEmpty();
 
-        api().when().get("/api/runs/" + runId).then().statusCode(200)
+        api().when()
+                .get("/api/runs/" + runId)
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("success"))
                 .body("jobs.jobId", contains("build", "test", "lint", "report"))
                 .body("jobs[0].steps.index", contains(0, 1))
@@ -64,8 +69,11 @@ class JobGraphTest extends SchedulerTestSupport {
     @Test
     void aFailingBuildSkipsItsDependentsButAlwaysAndFailureJobsRun() {
         String runId = submit(RunRequests.push(RunRequests.newRepository())
-                .job("build").job("test", "success", "build").job("lint", "success", "build")
-                .job("notify", "failure", "test").job("report", "always", "test", "lint"));
+                .job("build")
+                .job("test", "success", "build")
+                .job("lint", "success", "build")
+                .job("notify", "failure", "test")
+                .job("report", "always", "test", "lint"));
 
         awaitDispatch(runId, "build", 1);
         controller.runToEnd(runId, "build", 1, "failure");
@@ -79,7 +87,10 @@ class JobGraphTest extends SchedulerTestSupport {
         assertThat(done.path("reason").asText()).contains("build");
         assertThat(dispatchesOf(runId, "test", 1)).isEmpty();
         assertThat(dispatchesOf(runId, "lint", 1)).isEmpty();
-        api().when().get("/api/runs/" + runId).then().statusCode(200)
+        api().when()
+                .get("/api/runs/" + runId)
+                .then()
+                .statusCode(200)
                 .body("jobs.status", contains("failure", "skipped", "skipped", "success", "success"))
                 .body("jobs[1].reason", equalTo("Skipped: a job it needs did not succeed."))
                 .body("jobs[0].steps.status", contains("success", "failure"))
@@ -88,7 +99,8 @@ class JobGraphTest extends SchedulerTestSupport {
 
     @Test
     void aFailureJobIsSkippedWhenNothingFailed() {
-        String runId = submit(RunRequests.push(RunRequests.newRepository()).job("build").job("notify", "failure", "build"));
+        String runId = submit(
+                RunRequests.push(RunRequests.newRepository()).job("build").job("notify", "failure", "build"));
         awaitDispatch(runId, "build", 1);
         controller.runToEnd(runId, "build", 1, "success");
 
@@ -98,7 +110,9 @@ class JobGraphTest extends SchedulerTestSupport {
 
     @Test
     void aWorkflowWhoseNeedsCannotBeMetEndsInError() {
-        String runId = submit(RunRequests.push(RunRequests.newRepository()).job("a", "success", "b").job("b", "success", "a"));
+        String runId = submit(RunRequests.push(RunRequests.newRepository())
+                .job("a", "success", "b")
+                .job("b", "success", "a"));
 
         JsonNode error = awaitRunStatus(runId, "error", Duration.ofSeconds(30));
         assertThat(error.path("reason").asText()).contains("cycle");

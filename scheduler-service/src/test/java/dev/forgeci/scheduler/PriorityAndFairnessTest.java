@@ -38,7 +38,10 @@ class PriorityAndFairnessTest extends SchedulerTestSupport {
             controller.finishOldest("success");
             Awaitility.await().atMost(WAIT).until(() -> controller.dispatched().size() >= expected);
         }
-        List<String> order = controller.dispatched().stream().skip(2).map(d -> d.path("runId").asText()).toList();
+        List<String> order = controller.dispatched().stream()
+                .skip(2)
+                .map(d -> d.path("runId").asText())
+                .toList();
         assertThat(order).containsExactly(manual, push1, push2, patch);
         while (controller.finishOldest("success")) {
             // the last two
@@ -58,10 +61,18 @@ class PriorityAndFairnessTest extends SchedulerTestSupport {
         awaitRunStatus(other, "queued");
 
         controller.finishOldest("success");
-        JsonNode next = Awaitility.await().atMost(WAIT).until(() -> controller.dispatched().size() >= 3 ? controller.dispatched().get(2) : null,
-                dispatched -> dispatched != null);
+        JsonNode next = Awaitility.await()
+                .atMost(WAIT)
+                .until(
+                        () -> controller.dispatched().size() >= 3
+                                ? controller.dispatched().get(2)
+                                : null,
+                        dispatched -> dispatched != null);
         assertThat(next.path("runId").asText()).isEqualTo(other);
-        assertThat(busyRuns.stream().filter(runId -> !controller.dispatched(runId).isEmpty()).count()).isEqualTo(2);
+        assertThat(busyRuns.stream()
+                        .filter(runId -> !controller.dispatched(runId).isEmpty())
+                        .count())
+                .isEqualTo(2);
 
         // Let the rest run through so the next test starts with free slots.
         controller.autopilot(job -> "success");

@@ -37,17 +37,46 @@ class RunsApiTest extends SchedulerTestSupport {
         controller.runToEnd(second, "build", 1, "failure");
         awaitRunStatus(second, "failure");
 
-        api().queryParam("repository", repository).when().get("/api/runs").then().statusCode(200)
-                .body("total", equalTo(3)).body("runs.runId", contains(third, second, first))
+        api().queryParam("repository", repository)
+                .when()
+                .get("/api/runs")
+                .then()
+                .statusCode(200)
+                .body("total", equalTo(3))
+                .body("runs.runId", contains(third, second, first))
                 .body("runs[0]", not(hasKey("jobs")));
-        api().queryParam("repository", repository).queryParam("size", 2).queryParam("page", 1).when().get("/api/runs").then()
-                .statusCode(200).body("runs.runId", contains(first)).body("page", equalTo(1)).body("size", equalTo(2));
-        api().queryParam("repository", repository).queryParam("status", "failure").when().get("/api/runs").then()
-                .statusCode(200).body("runs.runId", contains(second)).body("total", equalTo(1));
-        api().queryParam("repository", repository).queryParam("status", "queued").when().get("/api/runs").then()
-                .statusCode(200).body("runs.runId", contains(third));
-        List<String> everything = api().queryParam("size", 100).when().get("/api/runs").then().statusCode(200)
-                .extract().path("runs.runId");
+        api().queryParam("repository", repository)
+                .queryParam("size", 2)
+                .queryParam("page", 1)
+                .when()
+                .get("/api/runs")
+                .then()
+                .statusCode(200)
+                .body("runs.runId", contains(first))
+                .body("page", equalTo(1))
+                .body("size", equalTo(2));
+        api().queryParam("repository", repository)
+                .queryParam("status", "failure")
+                .when()
+                .get("/api/runs")
+                .then()
+                .statusCode(200)
+                .body("runs.runId", contains(second))
+                .body("total", equalTo(1));
+        api().queryParam("repository", repository)
+                .queryParam("status", "queued")
+                .when()
+                .get("/api/runs")
+                .then()
+                .statusCode(200)
+                .body("runs.runId", contains(third));
+        List<String> everything = api().queryParam("size", 100)
+                .when()
+                .get("/api/runs")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("runs.runId");
         assertThat(everything).containsSubsequence(third, second, first);
         controller.runToEnd(third, "build", 1, "success");
         awaitRunStatus(third, "success");
@@ -62,14 +91,37 @@ class RunsApiTest extends SchedulerTestSupport {
         String elsewhere = submit(RunRequests.push(repository).job("build"));
         awaitRunStatus(elsewhere, "queued");
 
-        api().queryParam("commit", commit).when().get("/api/runs").then().statusCode(200)
-                .body("total", equalTo(2)).body("runs.runId", contains(lint, ci)).body("runs.commit", contains(commit, commit));
-        api().queryParam("commit", commit).queryParam("size", 1).queryParam("page", 1).when().get("/api/runs").then().statusCode(200)
-                .body("total", equalTo(2)).body("runs.runId", contains(ci));
-        api().queryParam("commit", commit).queryParam("repository", "rad:zSomewhereElse").when().get("/api/runs").then()
-                .statusCode(200).body("total", equalTo(0));
-        api().queryParam("commit", "HEAD~1; true").when().get("/api/runs").then().statusCode(400)
-                .contentType("application/problem+json").body("detail", containsString("commit must be a full commit id"));
+        api().queryParam("commit", commit)
+                .when()
+                .get("/api/runs")
+                .then()
+                .statusCode(200)
+                .body("total", equalTo(2))
+                .body("runs.runId", contains(lint, ci))
+                .body("runs.commit", contains(commit, commit));
+        api().queryParam("commit", commit)
+                .queryParam("size", 1)
+                .queryParam("page", 1)
+                .when()
+                .get("/api/runs")
+                .then()
+                .statusCode(200)
+                .body("total", equalTo(2))
+                .body("runs.runId", contains(ci));
+        api().queryParam("commit", commit)
+                .queryParam("repository", "rad:zSomewhereElse")
+                .when()
+                .get("/api/runs")
+                .then()
+                .statusCode(200)
+                .body("total", equalTo(0));
+        api().queryParam("commit", "HEAD~1; true")
+                .when()
+                .get("/api/runs")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", containsString("commit must be a full commit id"));
         for (String runId : List.of(ci, lint, elsewhere)) {
             awaitDispatch(runId, runId.equals(lint) ? "lint" : "build", 1);
             controller.runToEnd(runId, runId.equals(lint) ? "lint" : "build", 1, "success");
@@ -79,11 +131,25 @@ class RunsApiTest extends SchedulerTestSupport {
 
     @Test
     void readsAndWritesNeedAToken() {
-        given().when().get("/api/runs").then().statusCode(401).contentType("application/problem+json")
-                .header("WWW-Authenticate", containsString("Bearer")).body("detail", containsString("Bearer"));
-        given().header("Authorization", "Bearer wrong").when().post("/api/runs/x/cancel").then().statusCode(401)
-                .contentType("application/problem+json").body("detail", startsWith("The bearer token is not one this server accepts;"));
-        given().header("Authorization", "Bearer second-token").when().get("/api/runs").then().statusCode(200);
+        given().when()
+                .get("/api/runs")
+                .then()
+                .statusCode(401)
+                .contentType("application/problem+json")
+                .header("WWW-Authenticate", containsString("Bearer"))
+                .body("detail", containsString("Bearer"));
+        given().header("Authorization", "Bearer wrong")
+                .when()
+                .post("/api/runs/x/cancel")
+                .then()
+                .statusCode(401)
+                .contentType("application/problem+json")
+                .body("detail", startsWith("The bearer token is not one this server accepts;"));
+        given().header("Authorization", "Bearer second-token")
+                .when()
+                .get("/api/runs")
+                .then()
+                .statusCode(200);
     }
 
     @Test
@@ -92,7 +158,11 @@ class RunsApiTest extends SchedulerTestSupport {
         awaitRunStatus(runId, "queued");
 
         reader().when().get("/api/runs/" + runId).then().statusCode(200).body("runId", equalTo(runId));
-        reader().when().post("/api/runs/" + runId + "/cancel").then().statusCode(403).contentType("application/problem+json")
+        reader().when()
+                .post("/api/runs/" + runId + "/cancel")
+                .then()
+                .statusCode(403)
+                .contentType("application/problem+json")
                 .body("detail", equalTo("the token `reader` lacks the scope this needs."));
         reader().when().post("/api/runs/" + runId + "/rerun").then().statusCode(403);
         api().when().get("/api/runs/" + runId).then().body("status", equalTo("queued"));
@@ -107,12 +177,21 @@ class RunsApiTest extends SchedulerTestSupport {
         awaitRunStatus(foreign, "queued");
 
         scoped().when().get("/api/runs/" + own).then().statusCode(200);
-        scoped().when().get("/api/runs/" + foreign).then().statusCode(403).contentType("application/problem+json")
+        scoped().when()
+                .get("/api/runs/" + foreign)
+                .then()
+                .statusCode(403)
+                .contentType("application/problem+json")
                 .body("detail", equalTo("the token `scoped` may not read in " + other + "."));
         scoped().when().post("/api/runs/" + foreign + "/cancel").then().statusCode(403);
         scoped().queryParam("repository", other).when().get("/api/runs").then().statusCode(403);
-        List<String> listed = scoped().queryParam("size", 100).when().get("/api/runs").then().statusCode(200)
-                .extract().path("runs.runId");
+        List<String> listed = scoped().queryParam("size", 100)
+                .when()
+                .get("/api/runs")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("runs.runId");
         assertThat(listed).contains(own).doesNotContain(foreign);
         api().when().get("/api/runs/" + foreign).then().body("status", equalTo("queued"));
 
@@ -122,49 +201,94 @@ class RunsApiTest extends SchedulerTestSupport {
 
     @Test
     void anUntrustedRunWaitsUntilATokenThatMayWriteItsRepositoryApprovesItAndTheApprovalNamesTheHoldersDid() {
-        String runId = submit(RunRequests.of(SCOPED_REPOSITORY, "patch").untrustedAwaitingApproval().job("build"));
+        String runId = submit(RunRequests.of(SCOPED_REPOSITORY, "patch")
+                .untrustedAwaitingApproval()
+                .job("build"));
         awaitRunStatus(runId, "waiting");
         String later = submit(RunRequests.push(SCOPED_REPOSITORY).job("build"));
         awaitDispatch(later, "build", 1);
         assertThat(dispatchesOf(runId, "build", 1)).isEmpty();
-        api().when().get("/api/runs/" + runId).then().body("status", equalTo("waiting"))
-                .body("reason", equalTo(Run.WAITING_REASON)).body("$", not(hasKey("approval")));
-        api().queryParam("repository", SCOPED_REPOSITORY).queryParam("status", "waiting").when().get("/api/runs").then()
+        api().when()
+                .get("/api/runs/" + runId)
+                .then()
+                .body("status", equalTo("waiting"))
+                .body("reason", equalTo(Run.WAITING_REASON))
+                .body("$", not(hasKey("approval")));
+        api().queryParam("repository", SCOPED_REPOSITORY)
+                .queryParam("status", "waiting")
+                .when()
+                .get("/api/runs")
+                .then()
                 .body("runs.runId", contains(runId));
 
         reader().when().post("/api/runs/" + runId + "/approve").then().statusCode(403);
-        scoped().when().post("/api/runs/" + runId + "/approve").then().statusCode(202).body("status", equalTo("queued"))
-                .body("approval.by", equalTo("scoped")).body("approval.did", equalTo(SCOPED_DID));
+        scoped().when()
+                .post("/api/runs/" + runId + "/approve")
+                .then()
+                .statusCode(202)
+                .body("status", equalTo("queued"))
+                .body("approval.by", equalTo("scoped"))
+                .body("approval.did", equalTo(SCOPED_DID));
 
         assertThat(awaitDispatch(runId, "build", 1).path("trusted").asBoolean()).isFalse();
-        scoped().when().post("/api/runs/" + runId + "/approve").then().statusCode(409).contentType("application/problem+json")
+        scoped().when()
+                .post("/api/runs/" + runId + "/approve")
+                .then()
+                .statusCode(409)
+                .contentType("application/problem+json")
                 .body("detail", equalTo("Run " + runId + " is queued; only a waiting run can be approved."));
-        assertThat(awaitRunStatus(runId, "queued").path("approval").path("by").asText()).isEqualTo("scoped");
+        assertThat(awaitRunStatus(runId, "queued").path("approval").path("by").asText())
+                .isEqualTo("scoped");
     }
 
     @Test
     void anUnknownRunIsA404ProblemWithASentence() {
-        api().when().get("/api/runs/01J0000000000000000000NONE").then().statusCode(404).contentType("application/problem+json")
+        api().when()
+                .get("/api/runs/01J0000000000000000000NONE")
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json")
                 .body("title", equalTo("Run not found"))
-                .body("detail", equalTo("There is no run 01J0000000000000000000NONE (or it is older than the retention period)."));
+                .body(
+                        "detail",
+                        equalTo(
+                                "There is no run 01J0000000000000000000NONE (or it is older than the retention period)."));
         api().when().post("/api/runs/01J0000000000000000000NONE/cancel").then().statusCode(404);
         api().when().post("/api/runs/01J0000000000000000000NONE/rerun").then().statusCode(404);
-        api().when().get("/api/nothing-here").then().statusCode(404).contentType("application/problem+json")
+        api().when()
+                .get("/api/nothing-here")
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json")
                 .body("type", equalTo("urn:forge-ci:problem:not-found"));
-        api().when().delete("/api/runs").then().statusCode(405).contentType("application/problem+json")
-                .body("type", equalTo("urn:forge-ci:problem:method-not-allowed")).body("title", equalTo("Method Not Allowed"));
+        api().when()
+                .delete("/api/runs")
+                .then()
+                .statusCode(405)
+                .contentType("application/problem+json")
+                .body("type", equalTo("urn:forge-ci:problem:method-not-allowed"))
+                .body("title", equalTo("Method Not Allowed"));
     }
 
     @Test
     void badQueryParametersAreA400Problem() {
-        api().queryParam("status", "sleeping").when().get("/api/runs").then().statusCode(400)
-                .contentType("application/problem+json").body("detail", containsString("status must be one of"));
+        api().queryParam("status", "sleeping")
+                .when()
+                .get("/api/runs")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", containsString("status must be one of"));
         api().queryParam("size", 1000).when().get("/api/runs").then().statusCode(400);
     }
 
     @Test
     void openApiDescribesTheRunsApi() {
-        given().queryParam("format", "json").when().get("/q/openapi").then().statusCode(200)
+        given().queryParam("format", "json")
+                .when()
+                .get("/q/openapi")
+                .then()
+                .statusCode(200)
                 .body("paths", hasKey("/api/runs/{runId}/cancel"))
                 .body("paths", hasKey("/api/runs/{runId}/rerun"));
     }

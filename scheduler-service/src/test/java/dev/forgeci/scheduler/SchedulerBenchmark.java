@@ -59,13 +59,20 @@ class SchedulerBenchmark extends SchedulerTestSupport {
                 continue; // warm-up
             }
             JsonNode dispatch = controller.dispatched(run.runId()).get(0);
-            decision.add(Duration.between(Instant.ofEpochMilli(sent.timestamp()), Instant.parse(dispatch.path("dispatchedAt").asText()))
+            decision.add(Duration.between(
+                            Instant.ofEpochMilli(sent.timestamp()),
+                            Instant.parse(dispatch.path("dispatchedAt").asText()))
                     .toMillis());
             published.add(controller.firstDispatchTimestamp(run.runId()) - sent.timestamp());
         }
-        System.out.printf("BENCH idle queue, %d runs one at a time: run-requested -> decision (dispatchedAt) p50 %d ms, p99 %d ms;"
-                + " -> job-dispatched on the broker p50 %d ms, p99 %d ms%n", LATENCY_RUNS, percentile(decision, 50),
-                percentile(decision, 99), percentile(published, 50), percentile(published, 99));
+        System.out.printf(
+                "BENCH idle queue, %d runs one at a time: run-requested -> decision (dispatchedAt) p50 %d ms, p99 %d ms;"
+                        + " -> job-dispatched on the broker p50 %d ms, p99 %d ms%n",
+                LATENCY_RUNS,
+                percentile(decision, 50),
+                percentile(decision, 99),
+                percentile(published, 50),
+                percentile(published, 99));
     }
 
     @Test
@@ -76,7 +83,8 @@ class SchedulerBenchmark extends SchedulerTestSupport {
         }
         List<RunRequests> requests = new ArrayList<>();
         for (int i = 0; i < QUEUED_RUNS; i++) {
-            RunRequests run = RunRequests.push(repositories.get(i % REPOSITORIES)).job("build");
+            RunRequests run =
+                    RunRequests.push(repositories.get(i % REPOSITORIES)).job("build");
             controller.register(run.runId());
             requests.add(run);
         }
@@ -84,11 +92,17 @@ class SchedulerBenchmark extends SchedulerTestSupport {
         Instant sending = Instant.now();
         controller.publishAll(Topics.RUN_REQUESTED, requests);
         Set<String> wanted = new HashSet<>(runs);
-        Awaitility.await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200))
+        Awaitility.await()
+                .atMost(Duration.ofMinutes(5))
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> count(wanted, "queued") == QUEUED_RUNS);
         Duration queueing = Duration.between(sending, Instant.now());
-        System.out.printf("BENCH %d runs across %d repositories accepted and queued in %.1f s (%.0f runs/s), %d jobs held%n",
-                QUEUED_RUNS, REPOSITORIES, queueing.toMillis() / 1000.0, QUEUED_RUNS * 1000.0 / queueing.toMillis(),
+        System.out.printf(
+                "BENCH %d runs across %d repositories accepted and queued in %.1f s (%.0f runs/s), %d jobs held%n",
+                QUEUED_RUNS,
+                REPOSITORIES,
+                queueing.toMillis() / 1000.0,
+                QUEUED_RUNS * 1000.0 / queueing.toMillis(),
                 controller.holding().size());
 
         Instant draining = Instant.now();
@@ -96,17 +110,26 @@ class SchedulerBenchmark extends SchedulerTestSupport {
         while (controller.finishOldest("success")) {
             // releases the jobs held while the queue filled
         }
-        Awaitility.await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(500))
+        Awaitility.await()
+                .atMost(Duration.ofMinutes(10))
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> count(wanted, "success") == QUEUED_RUNS);
         Duration drain = Duration.between(draining, Instant.now());
-        System.out.printf("BENCH sustained: %d queued runs (1 job each, controller answering at once, global limit %s) finished in"
-                + " %.1f s = %.0f runs/s%n", QUEUED_RUNS, System.getProperty("bench.global-limit", "5"), drain.toMillis() / 1000.0,
+        System.out.printf(
+                "BENCH sustained: %d queued runs (1 job each, controller answering at once, global limit %s) finished in"
+                        + " %.1f s = %.0f runs/s%n",
+                QUEUED_RUNS,
+                System.getProperty("bench.global-limit", "5"),
+                drain.toMillis() / 1000.0,
                 QUEUED_RUNS * 1000.0 / drain.toMillis());
     }
 
     private long count(Set<String> runIds, String status) {
-        return runEvents.matching(seen -> runIds.contains(seen.key()) && seen.json() != null
-                && status.equals(seen.json().path("status").asText())).size();
+        return runEvents
+                .matching(seen -> runIds.contains(seen.key())
+                        && seen.json() != null
+                        && status.equals(seen.json().path("status").asText()))
+                .size();
     }
 
     private static long percentile(List<Long> values, int percentile) {

@@ -111,7 +111,8 @@ class SchedulerCrashProcessTest {
         redisServers.add(redis);
         Map<String, String> withRedis = new HashMap<>(config);
         withRedis.put("quarkus.redis.hosts", redis.uri());
-        schedulers.add(ServiceProcess.start("scheduler-service", Path.of(System.getProperty("forge-test.app-jar")), withRedis));
+        schedulers.add(ServiceProcess.start(
+                "scheduler-service", Path.of(System.getProperty("forge-test.app-jar")), withRedis));
     }
 
     private ServiceProcess scheduler() {
@@ -120,7 +121,9 @@ class SchedulerCrashProcessTest {
 
     private void submitRunsAndKillTheSchedulerMidway(int count) {
         for (int i = 0; i < count; i++) {
-            RunRequests run = RunRequests.push(repositories.get(i % REPOSITORIES)).job("build").job("test", "success", "build");
+            RunRequests run = RunRequests.push(repositories.get(i % REPOSITORIES))
+                    .job("build")
+                    .job("test", "success", "build");
             if (i % 5 == 0) {
                 // its jobs go to the untrusted pool's topic, which a rebuild reads as well
                 run.untrusted();
@@ -132,20 +135,31 @@ class SchedulerCrashProcessTest {
         // The controller keeps working, crash or not: one job ends every 10 ms. It holds its jobs once
         // a few runs have ended, so that the kill finds jobs running however fast this machine is.
         AtomicBoolean finishing = new AtomicBoolean(true);
-        worker.scheduleWithFixedDelay(() -> {
-            if (finishing.get()) {
-                controller.finishOldest("success");
-            }
-        }, 10, 10, TimeUnit.MILLISECONDS);
-        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10)).until(() -> ended() >= 10);
+        worker.scheduleWithFixedDelay(
+                () -> {
+                    if (finishing.get()) {
+                        controller.finishOldest("success");
+                    }
+                },
+                10,
+                10,
+                TimeUnit.MILLISECONDS);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(10))
+                .until(() -> ended() >= 10);
         finishing.set(false);
-        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10)).until(() -> controller.holding().size() >= 3);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(10))
+                .until(() -> controller.holding().size() >= 3);
         long endedBeforeKill = ended();
         int runningAtKill = controller.holding().size();
         scheduler().kill();
         finishing.set(true);
-        System.out.printf("killed the scheduler with %d of %d runs ended and %d jobs running%n", endedBeforeKill, runs.size(),
-                runningAtKill);
+        System.out.printf(
+                "killed the scheduler with %d of %d runs ended and %d jobs running%n",
+                endedBeforeKill, runs.size(), runningAtKill);
         // Mid-way: a busy machine may let a burst of runs end between the check and the kill, but a
         // good part of them must still be ahead for the restart to prove anything.
         assertThat(endedBeforeKill).isLessThanOrEqualTo(runs.size() * 3 / 4);
@@ -153,39 +167,73 @@ class SchedulerCrashProcessTest {
 
     private void verifyEveryRunFinishedOnceAndTheApiAgrees() {
         java.time.Instant restarted = java.time.Instant.now();
-        Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> ended() == runs.size());
-        System.out.printf("all %d runs ended %.1f s after the restarted scheduler was ready%n", runs.size(),
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> ended() == runs.size());
+        System.out.printf(
+                "all %d runs ended %.1f s after the restarted scheduler was ready%n",
+                runs.size(),
                 Duration.between(restarted, java.time.Instant.now()).toMillis() / 1000.0);
 
         // Each job was dispatched as attempt 1 only, and the controller ran it once.
         Map<String, Set<Integer>> attempts = new HashMap<>();
-        controller.dispatched().forEach(d -> attempts.computeIfAbsent(d.path("runId").asText() + "/" + d.path("jobId").asText(),
-                k -> new HashSet<>()).add(d.path("attempt").asInt()));
+        controller
+                .dispatched()
+                .forEach(d -> attempts.computeIfAbsent(
+                                d.path("runId").asText() + "/" + d.path("jobId").asText(), k -> new HashSet<>())
+                        .add(d.path("attempt").asInt()));
         assertThat(attempts).hasSize(runs.size() * 2);
         assertThat(attempts.values()).allSatisfy(seen -> assertThat(seen).containsExactly(1));
-        System.out.printf("dispatch records published again after the crash (same attempt, recognised): %d%n", controller.redelivered());
+        System.out.printf(
+                "dispatch records published again after the crash (same attempt, recognised): %d%n",
+                controller.redelivered());
 
         // Every run's events, told apart by seq, are queued, running, success; the API says the same.
         for (String runId : runs) {
             Map<Long, String> bySeq = new TreeMap<>();
-            runEvents.matching(seen -> runId.equals(seen.key()))
-                    .forEach(seen -> bySeq.put(seen.json().path("seq").asLong(), seen.json().path("status").asText()));
+            runEvents
+                    .matching(seen -> runId.equals(seen.key()))
+                    .forEach(seen -> bySeq.put(
+                            seen.json().path("seq").asLong(),
+                            seen.json().path("status").asText()));
             assertThat(bySeq.values()).as("events of run %s", runId).containsExactly("queued", "running", "success");
         }
         for (String repository : repositories) {
-            given().baseUri(scheduler().baseUrl()).header("Authorization", "Bearer crash-token")
-                    .queryParam("repository", repository).queryParam("size", 100)
-                    .when().get("/api/runs").then().statusCode(200)
-                    .body("total", equalTo(runs.size() / REPOSITORIES)).body("runs.status", everyItem(equalTo("success")));
+            given().baseUri(scheduler().baseUrl())
+                    .header("Authorization", "Bearer crash-token")
+                    .queryParam("repository", repository)
+                    .queryParam("size", 100)
+                    .when()
+                    .get("/api/runs")
+                    .then()
+                    .statusCode(200)
+                    .body("total", equalTo(runs.size() / REPOSITORIES))
+                    .body("runs.status", everyItem(equalTo("success")));
         }
-        JsonNode first = RunRequests.JSON.valueToTree(given().baseUri(scheduler().baseUrl()).header("Authorization", "Bearer crash-token")
-                .when().get("/api/runs/" + runs.get(0)).then().statusCode(200).extract().as(Map.class));
-        assertThat(first.path("jobs")).extracting(job -> job.path("status").asText()).containsExactly("success", "success");
+        JsonNode first =
+                RunRequests.JSON.valueToTree(given().baseUri(scheduler().baseUrl())
+                        .header("Authorization", "Bearer crash-token")
+                        .when()
+                        .get("/api/runs/" + runs.get(0))
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .as(Map.class));
+        assertThat(first.path("jobs"))
+                .extracting(job -> job.path("status").asText())
+                .containsExactly("success", "success");
     }
 
     private long ended() {
         Set<String> wanted = new HashSet<>(runs);
-        return runEvents.matching(seen -> wanted.contains(seen.key()) && seen.json() != null
-                && "success".equals(seen.json().path("status").asText())).stream().map(KafkaTestClient.Seen::key).distinct().count();
+        return runEvents
+                .matching(seen -> wanted.contains(seen.key())
+                        && seen.json() != null
+                        && "success".equals(seen.json().path("status").asText()))
+                .stream()
+                .map(KafkaTestClient.Seen::key)
+                .distinct()
+                .count();
     }
 }

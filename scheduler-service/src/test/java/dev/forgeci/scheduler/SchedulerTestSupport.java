@@ -28,6 +28,7 @@ abstract class SchedulerTestSupport {
     static final String SCOPED_REPOSITORY = "rad:zSchedTestScopedRepository1";
     /** The Radicle identity the test profile gives the holder of the `scoped` token. */
     static final String SCOPED_DID = "did:key:z6MkrLMMkR4bUc1DR7dmsBqDHUhYm3mWPPJ5ZhYj4X2Bm1Lj";
+
     static final Duration WAIT = Duration.ofSeconds(30);
 
     static KafkaTestClient kafka;
@@ -47,7 +48,8 @@ abstract class SchedulerTestSupport {
 
     @BeforeEach
     void watch() {
-        String group = ConfigProvider.getConfig().getValue("mp.messaging.connector.smallrye-kafka.group.id", String.class);
+        String group =
+                ConfigProvider.getConfig().getValue("mp.messaging.connector.smallrye-kafka.group.id", String.class);
         kafka.awaitAssigned(group, WAIT, Topics.RUN_REQUESTED, Topics.JOB_EVENTS, Topics.CONTROLLER_HEARTBEATS);
         runEvents = kafka.watch(Topics.RUN_EVENTS);
         controller = new FakeController();
@@ -62,10 +64,19 @@ abstract class SchedulerTestSupport {
         controller.honourCancels(true);
         Set<String> runs = controller.registered();
         runs.forEach(runId -> api().when().post("/api/runs/" + runId + "/cancel"));
-        controller.holding().forEach(held -> controller.finish(held.runId(), held.jobId(), held.attempt(), "cancelled"));
-        org.awaitility.Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(50))
-                .until(() -> runEvents.matching(seen -> seen.json() != null && TERMINAL.contains(seen.json().path("status").asText()))
-                        .stream().map(KafkaTestClient.Seen::key).collect(java.util.stream.Collectors.toSet()).containsAll(runs));
+        controller
+                .holding()
+                .forEach(held -> controller.finish(held.runId(), held.jobId(), held.attempt(), "cancelled"));
+        org.awaitility.Awaitility.await()
+                .atMost(WAIT)
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> runEvents
+                        .matching(seen -> seen.json() != null
+                                && TERMINAL.contains(seen.json().path("status").asText()))
+                        .stream()
+                        .map(KafkaTestClient.Seen::key)
+                        .collect(java.util.stream.Collectors.toSet())
+                        .containsAll(runs));
         controller.close();
         runEvents.close();
     }
@@ -83,15 +94,23 @@ abstract class SchedulerTestSupport {
     }
 
     JsonNode awaitRunStatus(String runId, String status, Duration timeout) {
-        return runEvents.awaitOne(seen -> runId.equals(seen.key()) && seen.json() != null
-                && status.equals(seen.json().path("status").asText()), timeout).json();
+        return runEvents
+                .awaitOne(
+                        seen -> runId.equals(seen.key())
+                                && seen.json() != null
+                                && status.equals(seen.json().path("status").asText()),
+                        timeout)
+                .json();
     }
 
     /** The statuses of a run's events in the order of their seq. */
     List<String> runStatuses(String runId) {
-        return runEvents.matching(seen -> runId.equals(seen.key())).stream().map(KafkaTestClient.Seen::json)
-                .sorted((a, b) -> Long.compare(a.path("seq").asLong(), b.path("seq").asLong()))
-                .map(event -> event.path("status").asText()).toList();
+        return runEvents.matching(seen -> runId.equals(seen.key())).stream()
+                .map(KafkaTestClient.Seen::json)
+                .sorted((a, b) ->
+                        Long.compare(a.path("seq").asLong(), b.path("seq").asLong()))
+                .map(event -> event.path("status").asText())
+                .toList();
     }
 
     JsonNode awaitDispatch(String runId, String jobId, int attempt) {
@@ -99,14 +118,18 @@ abstract class SchedulerTestSupport {
     }
 
     List<JsonNode> awaitDispatches(String runId, String jobId, int attempt, int count) {
-        org.awaitility.Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(20))
+        org.awaitility.Awaitility.await()
+                .atMost(WAIT)
+                .pollInterval(Duration.ofMillis(20))
                 .until(() -> dispatchesOf(runId, jobId, attempt).size() >= count);
         return dispatchesOf(runId, jobId, attempt);
     }
 
     List<JsonNode> dispatchesOf(String runId, String jobId, int attempt) {
         return controller.dispatched(runId).stream()
-                .filter(d -> d.path("jobId").asText().equals(jobId) && d.path("attempt").asInt() == attempt).toList();
+                .filter(d -> d.path("jobId").asText().equals(jobId)
+                        && d.path("attempt").asInt() == attempt)
+                .toList();
     }
 
     static RequestSpecification api() {

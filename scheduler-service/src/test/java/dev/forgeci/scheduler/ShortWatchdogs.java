@@ -9,7 +9,14 @@ public class ShortWatchdogs implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("forge.scheduler.dispatch-timeout", "PT2S", "forge.scheduler.heartbeat-timeout", "PT3S",
-                "forge.scheduler.job-timeout-grace", "PT1S", "forge.scheduler.watchdog-interval", "PT0.2S");
+        return Map.of(
+                "forge.scheduler.dispatch-timeout",
+                "PT2S",
+                "forge.scheduler.heartbeat-timeout",
+                "PT3S",
+                "forge.scheduler.job-timeout-grace",
+                "PT1S",
+                "forge.scheduler.watchdog-interval",
+                "PT0.2S");
     }
 }

@@ -31,7 +31,8 @@ class WatchdogTest extends SchedulerTestSupport {
         assertThat(cancel.path("reason").asText()).isEqualTo("redispatched");
 
         JsonNode error = awaitRunStatus(runId, "error");
-        assertThat(error.path("reason").asText()).isEqualTo("Job build: Runner lost: no runner started the job, dispatched 2 times.");
+        assertThat(error.path("reason").asText())
+                .isEqualTo("Job build: Runner lost: no runner started the job, dispatched 2 times.");
         JsonNode job = error.path("jobs").get(0);
         assertThat(job.path("attempt").asInt()).isEqualTo(2);
         assertThat(job.path("status").asText()).isEqualTo("error");
@@ -41,12 +42,14 @@ class WatchdogTest extends SchedulerTestSupport {
 
     @Test
     void anUntrustedJobNoRunnerStartedEndsErrorNamingTheMissingUntrustedPool() {
-        String runId = submit(RunRequests.push(RunRequests.newRepository()).untrusted().job("build"));
+        String runId =
+                submit(RunRequests.push(RunRequests.newRepository()).untrusted().job("build"));
         awaitDispatch(runId, "build", 2);
 
         JsonNode error = awaitRunStatus(runId, "error");
-        assertThat(error.path("reason").asText()).isEqualTo("Job build: Runner lost: no runner of the untrusted pool started the job, "
-                + "dispatched 2 times; is a runner-controller with forge.controller.pool=untrusted running?");
+        assertThat(error.path("reason").asText())
+                .isEqualTo("Job build: Runner lost: no runner of the untrusted pool started the job, "
+                        + "dispatched 2 times; is a runner-controller with forge.controller.pool=untrusted running?");
         assertThat(controller.dispatched(runId)).hasSize(2);
     }
 
@@ -59,13 +62,18 @@ class WatchdogTest extends SchedulerTestSupport {
         controller.runToEnd(runId, "build", 2, "success");
 
         awaitRunStatus(runId, "success");
-        api().when().get("/api/runs/" + runId).then().statusCode(200).body("jobs[0].attempt", equalTo(2))
+        api().when()
+                .get("/api/runs/" + runId)
+                .then()
+                .statusCode(200)
+                .body("jobs[0].attempt", equalTo(2))
                 .body("jobs[0].status", equalTo("success"));
     }
 
     @Test
     void aStartedJobWhoseHeartbeatsStopEndsErrorRunnerLost() {
-        String runId = submit(RunRequests.push(RunRequests.newRepository()).job("build").job("after", "success", "build"));
+        String runId = submit(
+                RunRequests.push(RunRequests.newRepository()).job("build").job("after", "success", "build"));
         awaitDispatch(runId, "build", 1);
         controller.start(runId, "build", 1);
         awaitRunStatus(runId, "running");
@@ -74,10 +82,15 @@ class WatchdogTest extends SchedulerTestSupport {
         assertThat(error.path("reason").asText()).startsWith("Job build: Runner lost: controller " + controller.id());
         // The cancel and the run's end go out on different topics: either may be read first.
         Awaitility.await().atMost(WAIT).until(() -> !controller.cancels(runId).isEmpty());
-        assertThat(controller.cancels(runId)).singleElement()
+        assertThat(controller.cancels(runId))
+                .singleElement()
                 .satisfies(cancel -> assertThat(cancel.path("reason").asText()).isEqualTo("cancelled"));
-        api().when().get("/api/runs/" + runId).then().statusCode(200)
-                .body("jobs[0].status", equalTo("error")).body("jobs[1].status", equalTo("skipped"))
+        api().when()
+                .get("/api/runs/" + runId)
+                .then()
+                .statusCode(200)
+                .body("jobs[0].status", equalTo("error"))
+                .body("jobs[1].status", equalTo("skipped"))
                 .body("jobs[0].reason", startsWith("Runner lost"));
     }
 
@@ -89,7 +102,9 @@ class WatchdogTest extends SchedulerTestSupport {
         controller.start(runId, "build", 1);
         awaitRunStatus(runId, "running");
 
-        Awaitility.await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(8))
+        Awaitility.await()
+                .during(Duration.ofSeconds(5))
+                .atMost(Duration.ofSeconds(8))
                 .until(() -> runStatuses(runId).equals(java.util.List.of("queued", "running")));
         controller.finish(runId, "build", 1, "success");
         awaitRunStatus(runId, "success");
@@ -98,7 +113,8 @@ class WatchdogTest extends SchedulerTestSupport {
     @Test
     void aJobOutlivingItsTimeoutPlusGraceEndsErrorEvenWhileHeartbeatsGoOn() {
         controller.heartbeatEvery(Duration.ofMillis(500));
-        String runId = submit(RunRequests.push(RunRequests.newRepository()).job("build").timeoutMinutes("build", 0.05));
+        String runId = submit(
+                RunRequests.push(RunRequests.newRepository()).job("build").timeoutMinutes("build", 0.05));
         awaitDispatch(runId, "build", 1);
         controller.start(runId, "build", 1);
 

@@ -15,10 +15,13 @@ class ConfigCheckProcessTest {
 
     @Test
     void aMisspeltForgeSettingStopsTheServiceAndTheLogNamesIt() {
-        String log = ServiceProcess.refusedStart("trigger-service", Path.of(System.getProperty("forge-test.app-jar")), Map.of(
-                "kafka.bootstrap.servers", TestInfra.kafkaBootstrap(),
-                "quarkus.redis.hosts", TestInfra.redisUri(),
-                "forge.publish.ack-timout", "5s"));
+        String log = ServiceProcess.refusedStart(
+                "trigger-service",
+                Path.of(System.getProperty("forge-test.app-jar")),
+                Map.of(
+                        "kafka.bootstrap.servers", TestInfra.kafkaBootstrap(),
+                        "quarkus.redis.hosts", TestInfra.redisUri(),
+                        "forge.publish.ack-timout", "5s"));
 
         assertThat(log).contains("forge.publish.ack-timout").contains("does not map to any root");
     }

@@ -33,8 +33,7 @@ public final class Fixtures {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     public static byte[] bytes(String name) {
         try (InputStream in = Fixtures.class.getResourceAsStream("/radicle/" + name)) {
@@ -54,8 +53,12 @@ public final class Fixtures {
     /** A .headers fixture as a map (header name → value), in file order. */
     public static Map<String, String> headers(String name) {
         Map<String, String> headers = new LinkedHashMap<>();
-        text(name).lines().filter(l -> l.contains(":")).forEach(l -> headers.put(l.substring(0, l.indexOf(':')).strip(),
-                l.substring(l.indexOf(':') + 1).strip()));
+        text(name)
+                .lines()
+                .filter(l -> l.contains(":"))
+                .forEach(l -> headers.put(
+                        l.substring(0, l.indexOf(':')).strip(),
+                        l.substring(l.indexOf(':') + 1).strip()));
         return headers;
     }
 

@@ -44,12 +44,22 @@ class KafkaOutageProcessTest {
 
     @BeforeAll
     static void start() {
-        broker = KafkaBrokerProcess.start(KafkaBrokerProcess.libsFromLauncher(), Path.of(System.getProperty("forge-test.topics")));
-        service = ServiceProcess.start("trigger-service", Path.of(System.getProperty("forge-test.app-jar")), TestTokens.withOperator(TOKEN, Map.of(
-                "kafka.bootstrap.servers", broker.bootstrap(),
-                "quarkus.redis.hosts", TestInfra.redisUri(),
-                "mp.messaging.connector.smallrye-kafka.group.id", "trigger-service-outage-" + UUID.randomUUID(),
-                "forge.seed.default-url", "http://127.0.0.1:9")));
+        broker = KafkaBrokerProcess.start(
+                KafkaBrokerProcess.libsFromLauncher(), Path.of(System.getProperty("forge-test.topics")));
+        service = ServiceProcess.start(
+                "trigger-service",
+                Path.of(System.getProperty("forge-test.app-jar")),
+                TestTokens.withOperator(
+                        TOKEN,
+                        Map.of(
+                                "kafka.bootstrap.servers",
+                                broker.bootstrap(),
+                                "quarkus.redis.hosts",
+                                TestInfra.redisUri(),
+                                "mp.messaging.connector.smallrye-kafka.group.id",
+                                "trigger-service-outage-" + UUID.randomUUID(),
+                                "forge.seed.default-url",
+                                "http://127.0.0.1:9")));
         kafka = new KafkaTestClient(broker.bootstrap());
     }
 
@@ -77,11 +87,15 @@ class KafkaOutageProcessTest {
         broker.kill();
         String during = TestEnvironment.newRepositoryId();
         long started = System.nanoTime();
-        trigger(during).statusCode(503)
+        trigger(during)
+                .statusCode(503)
                 .contentType("application/problem+json")
                 .header("Retry-After", "10")
                 .body("type", equalTo("urn:forge-ci:problem:kafka-unavailable"))
-                .body("detail", equalTo("the run could not be recorded because Kafka is unavailable; nothing was started, try again later"));
+                .body(
+                        "detail",
+                        equalTo(
+                                "the run could not be recorded because Kafka is unavailable; nothing was started, try again later"));
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
         given().baseUri(service.baseUrl()).when().get("/q/health/live").then().statusCode(200);
 
@@ -89,15 +103,19 @@ class KafkaOutageProcessTest {
         KafkaTestClient.Watcher afterwards = kafka.watch("run-requested");
         String after = TestEnvironment.newRepositoryId();
         String[] accepted = new String[1];
-        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            var response = trigger(after).extract();
-            accepted[0] = response.statusCode() == 202 ? response.path("runs[0].runId") : null;
-            return accepted[0] != null;
-        });
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> {
+                    var response = trigger(after).extract();
+                    accepted[0] = response.statusCode() == 202 ? response.path("runs[0].runId") : null;
+                    return accepted[0] != null;
+                });
         afterwards.awaitOne(r -> accepted[0].equals(r.key()), Duration.ofSeconds(30));
         afterwards.close();
         // The refused trigger was not delivered late, after its client had been told nothing started.
-        assertThat(everythingOn("run-requested")).anySatisfy(v -> assertThat(v).contains(before))
+        assertThat(everythingOn("run-requested"))
+                .anySatisfy(v -> assertThat(v).contains(before))
                 .anySatisfy(v -> assertThat(v).contains(after))
                 .noneSatisfy(v -> assertThat(v).contains(during));
     }
@@ -110,7 +128,8 @@ class KafkaOutageProcessTest {
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
@@ -124,8 +143,13 @@ class KafkaOutageProcessTest {
     }
 
     private static ValidatableResponse trigger(String rid) {
-        return given().baseUri(service.baseUrl()).header("Authorization", "Bearer " + TOKEN).contentType("application/json")
-                .body(Map.of("repository", rid, "commit", "0123456789abcdef0123456789abcdef01234567", "workflow", WORKFLOW))
-                .when().post("/api/triggers").then();
+        return given().baseUri(service.baseUrl())
+                .header("Authorization", "Bearer " + TOKEN)
+                .contentType("application/json")
+                .body(Map.of(
+                        "repository", rid, "commit", "0123456789abcdef0123456789abcdef01234567", "workflow", WORKFLOW))
+                .when()
+                .post("/api/triggers")
+                .then();
     }
 }

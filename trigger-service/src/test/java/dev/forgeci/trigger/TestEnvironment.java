@@ -24,6 +24,7 @@ public class TestEnvironment implements QuarkusTestResourceLifecycleManager {
     public static final String TOKEN = "test-token";
     /** A repository whose webhooks are signed with a secret of its own. */
     public static final String OWN_SECRET_REPOSITORY = "rad:z4PerRepoSecretsTestRepoXyz12";
+
     public static final String OWN_SECRET = "a-secret-of-its-own";
 
     private static final String BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
@@ -52,7 +53,8 @@ public class TestEnvironment implements QuarkusTestResourceLifecycleManager {
         BareRepo greet = BareRepo.create(mirror.resolve("acme"), "greet");
         greet.commit(Map.of("action.yml", "runs: {using: node20, main: index.js}\n"), "greet");
         greet.tag("v1");
-        BareRepo.create(upstream.resolve("tools"), "setup").commit(Map.of("action.yml", "runs: {using: composite, steps: []}\n"), "setup");
+        BareRepo.create(upstream.resolve("tools"), "setup")
+                .commit(Map.of("action.yml", "runs: {using: composite, steps: []}\n"), "setup");
         return Map.of(
                 "forge.seed.default-url", gateway.url(),
                 "forge.seed.allowed", gateway.url() + "," + receiver.url(),

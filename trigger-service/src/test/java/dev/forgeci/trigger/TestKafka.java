@@ -16,8 +16,7 @@ public final class TestKafka {
     private static KafkaTestClient.Watcher runRequested;
     private static KafkaTestClient.Watcher deadLetters;
 
-    private TestKafka() {
-    }
+    private TestKafka() {}
 
     public static synchronized KafkaTestClient client() {
         if (client == null) {
@@ -42,7 +41,10 @@ public final class TestKafka {
 
     /** Waits until the service under test consumes run-events, so nothing produced next is missed. */
     public static void awaitServiceListening() {
-        client().awaitAssigned(ConfigProvider.getConfig().getValue("mp.messaging.connector.smallrye-kafka.group.id", String.class),
-                Duration.ofSeconds(30), "run-events");
+        client().awaitAssigned(
+                        ConfigProvider.getConfig()
+                                .getValue("mp.messaging.connector.smallrye-kafka.group.id", String.class),
+                        Duration.ofSeconds(30),
+                        "run-events");
     }
 }

@@ -21,7 +21,8 @@ class ComposeFileTest {
     @BeforeAll
     @SuppressWarnings("unchecked")
     static void load() {
-        Map<String, Object> compose = new Yaml().load(Repository.read(Repository.root().resolve("deploy/compose/compose.yaml")));
+        Map<String, Object> compose =
+                new Yaml().load(Repository.read(Repository.root().resolve("deploy/compose/compose.yaml")));
         services = (Map<String, Map<String, Object>>) compose.get("services");
     }
 
@@ -46,21 +47,36 @@ class ComposeFileTest {
     @Test
     void onlyTheRunnersEngineIsPrivilegedAndItListensOnlyOnAUnixSocket() {
         services.forEach((name, service) -> assertThat(Boolean.TRUE.equals(service.get("privileged")))
-                .as(name + " privileged").isEqualTo(name.equals("dind")));
-        assertThat(String.join(" ", strings(services.get("dind").get("command")))).contains("--host=unix://").doesNotContain("tcp://");
+                .as(name + " privileged")
+                .isEqualTo(name.equals("dind")));
+        assertThat(String.join(" ", strings(services.get("dind").get("command"))))
+                .contains("--host=unix://")
+                .doesNotContain("tcp://");
         assertThat(env("dind")).containsEntry("DOCKER_TLS_CERTDIR", "");
-        assertThat(strings(services.get("runner-controller").get("volumes"))).anyMatch(v -> v.startsWith("docker-socket:"));
+        assertThat(strings(services.get("runner-controller").get("volumes")))
+                .anyMatch(v -> v.startsWith("docker-socket:"));
     }
 
     @Test
     void servicesWaitForTheirInfrastructureAndListenOnTheLocalPorts() {
-        Map<String, String> ports = Map.of("log-gateway", "8080:8080", "trigger-service", "8081:8080",
-                "scheduler-service", "8082:8080", "runner-controller", "8083:8080");
+        Map<String, String> ports = Map.of(
+                "log-gateway",
+                "8080:8080",
+                "trigger-service",
+                "8081:8080",
+                "scheduler-service",
+                "8082:8080",
+                "runner-controller",
+                "8083:8080");
         for (String name : Repository.SERVICES) {
-            assertThat(env(name)).containsEntry("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092").containsKey("QUARKUS_REDIS_HOSTS")
-                    .containsKey("FORGE_AUTH_TOKENS_OPERATOR_SHA256").containsEntry("FORGE_AUTH_TOKENS_OPERATOR_SCOPES", "admin");
+            assertThat(env(name))
+                    .containsEntry("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092")
+                    .containsKey("QUARKUS_REDIS_HOSTS")
+                    .containsKey("FORGE_AUTH_TOKENS_OPERATOR_SHA256")
+                    .containsEntry("FORGE_AUTH_TOKENS_OPERATOR_SCOPES", "admin");
             @SuppressWarnings("unchecked")
-            Map<String, Map<String, String>> dependsOn = (Map<String, Map<String, String>>) services.get(name).get("depends_on");
+            Map<String, Map<String, String>> dependsOn =
+                    (Map<String, Map<String, String>>) services.get(name).get("depends_on");
             assertThat(dependsOn.get("kafka-topics")).containsEntry("condition", "service_completed_successfully");
             assertThat(dependsOn.get("redis")).containsEntry("condition", "service_healthy");
             assertThat(strings(services.get(name).get("ports"))).containsExactly(ports.get(name));
@@ -73,7 +89,8 @@ class ComposeFileTest {
         assertThat(strings(services.get("redis").get("volumes"))).anyMatch(v -> v.startsWith("redis-data:"));
         assertThat(strings(services.get("redis").get("command"))).contains("--appendonly", "yes");
         assertThat(strings(services.get("dind").get("volumes"))).anyMatch(v -> v.startsWith("docker-data:"));
-        assertThat(strings(services.get("kafka-topics").get("volumes"))).anyMatch(v -> v.startsWith("../local/kafka/topics.conf:"));
+        assertThat(strings(services.get("kafka-topics").get("volumes")))
+                .anyMatch(v -> v.startsWith("../local/kafka/topics.conf:"));
     }
 
     @SuppressWarnings("unchecked")

@@ -11,13 +11,15 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
  */
 record KedaScaledObject(String apiVersion, String kind, ObjectMeta metadata, Spec spec) {
 
-    record Spec(ScaleTarget scaleTargetRef, Integer pollingInterval, Integer cooldownPeriod, Integer minReplicaCount,
-            Integer maxReplicaCount, List<Trigger> triggers) {
-    }
+    record Spec(
+            ScaleTarget scaleTargetRef,
+            Integer pollingInterval,
+            Integer cooldownPeriod,
+            Integer minReplicaCount,
+            Integer maxReplicaCount,
+            List<Trigger> triggers) {}
 
-    record ScaleTarget(String apiVersion, String kind, String name) {
-    }
+    record ScaleTarget(String apiVersion, String kind, String name) {}
 
-    record Trigger(String type, String name, Map<String, String> metadata) {
-    }
+    record Trigger(String type, String name, Map<String, String> metadata) {}
 }

@@ -42,7 +42,9 @@ class KustomizeOverlaysTest {
                 String where = w.name() + "/" + c.getName();
                 assertThat(c.getLivenessProbe()).as(where + " liveness probe").isNotNull();
                 assertThat(c.getReadinessProbe()).as(where + " readiness probe").isNotNull();
-                assertThat(c.getResources().getRequests()).as(where + " requests").containsKeys("cpu", "memory");
+                assertThat(c.getResources().getRequests())
+                        .as(where + " requests")
+                        .containsKeys("cpu", "memory");
                 assertThat(c.getResources().getLimits()).as(where + " limits").containsKey("memory");
             }
         }
@@ -55,9 +57,14 @@ class KustomizeOverlaysTest {
     }
 
     /** What a container runs as once the pod's security context and its own are merged, as the kubelet merges them. */
-    private record Effective(long user, boolean nonRoot, boolean privileged, boolean escalation, boolean readOnlyRoot,
-            boolean dropsAll, String seccomp) {
-    }
+    private record Effective(
+            long user,
+            boolean nonRoot,
+            boolean privileged,
+            boolean escalation,
+            boolean readOnlyRoot,
+            boolean dropsAll,
+            String seccomp) {}
 
     private static final Effective SERVICE = new Effective(185, true, false, false, true, true, "RuntimeDefault");
 
@@ -74,7 +81,8 @@ class KustomizeOverlaysTest {
                 "runner-controller/dind", new Effective(0, false, !sysbox, true, false, false, "RuntimeDefault"),
                 "runner-controller-untrusted/runner-controller", SERVICE,
                 // the untrusted pool's engine is never privileged: it runs under sysbox or not at all
-                "runner-controller-untrusted/dind", new Effective(0, false, false, true, false, false, "RuntimeDefault"),
+                "runner-controller-untrusted/dind",
+                        new Effective(0, false, false, true, false, false, "RuntimeDefault"),
                 "redis/redis", new Effective(999, true, false, false, true, true, "RuntimeDefault"));
         Map<String, Effective> actual = new HashMap<>();
         for (Workload w : workloads(overlay)) {
@@ -88,8 +96,11 @@ class KustomizeOverlaysTest {
     }
 
     private static Effective effective(PodSpec pod, Container container) {
-        var podContext = pod.getSecurityContext() != null ? pod.getSecurityContext() : new io.fabric8.kubernetes.api.model.PodSecurityContext();
-        var own = container.getSecurityContext() != null ? container.getSecurityContext()
+        var podContext = pod.getSecurityContext() != null
+                ? pod.getSecurityContext()
+                : new io.fabric8.kubernetes.api.model.PodSecurityContext();
+        var own = container.getSecurityContext() != null
+                ? container.getSecurityContext()
                 : new io.fabric8.kubernetes.api.model.SecurityContext();
         Long user = own.getRunAsUser() != null ? own.getRunAsUser() : podContext.getRunAsUser();
         Boolean nonRoot = own.getRunAsNonRoot() != null ? own.getRunAsNonRoot() : podContext.getRunAsNonRoot();
@@ -97,55 +108,96 @@ class KustomizeOverlaysTest {
         boolean privileged = Boolean.TRUE.equals(own.getPrivileged());
         // Kubernetes: allowPrivilegeEscalation is true unless set false (and always true when privileged).
         boolean escalation = privileged || !Boolean.FALSE.equals(own.getAllowPrivilegeEscalation());
-        boolean dropsAll = own.getCapabilities() != null && own.getCapabilities().getDrop() != null
+        boolean dropsAll = own.getCapabilities() != null
+                && own.getCapabilities().getDrop() != null
                 && own.getCapabilities().getDrop().contains("ALL");
-        return new Effective(user == null ? -1 : user, Boolean.TRUE.equals(nonRoot), privileged, escalation,
-                Boolean.TRUE.equals(own.getReadOnlyRootFilesystem()), dropsAll, seccomp == null ? null : seccomp.getType());
+        return new Effective(
+                user == null ? -1 : user,
+                Boolean.TRUE.equals(nonRoot),
+                privileged,
+                escalation,
+                Boolean.TRUE.equals(own.getReadOnlyRootFilesystem()),
+                dropsAll,
+                seccomp == null ? null : seccomp.getType());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"sysbox"})
     void theSysboxOverlayHasNoPrivilegedContainerAtAll(String overlay) {
         assertThat(privilegedContainers(overlay)).isEmpty();
-        assertThat(deployment(overlay, "runner-controller").getSpec().getTemplate().getSpec().getRuntimeClassName()).isEqualTo("sysbox-runc");
+        assertThat(deployment(overlay, "runner-controller")
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getRuntimeClassName())
+                .isEqualTo("sysbox-runc");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod", "sysbox", "keda"})
     void theUntrustedPoolTakesOnlyUntrustedJobsOnItsOwnSysboxNodesWithoutSecretsAndRunsOnlyWithSysbox(String overlay) {
-        PodSpec pod = deployment(overlay, "runner-controller-untrusted").getSpec().getTemplate().getSpec();
+        PodSpec pod = deployment(overlay, "runner-controller-untrusted")
+                .getSpec()
+                .getTemplate()
+                .getSpec();
         Container controller = pod.getContainers().get(0);
-        assertThat(controller.getEnv()).extracting(e -> e.getName() + "=" + e.getValue())
+        assertThat(controller.getEnv())
+                .extracting(e -> e.getName() + "=" + e.getValue())
                 .contains("forge.controller.pool=untrusted", "forge.runner.isolation=sysbox");
         assertThat(pod.getRuntimeClassName()).isEqualTo("sysbox-runc");
         assertThat(pod.getNodeSelector()).containsEntry("forge-ci.dev/pool", "untrusted");
-        assertThat(pod.getTolerations()).anyMatch(t -> "forge-ci.dev/pool".equals(t.getKey()) && "untrusted".equals(t.getValue())
-                && "NoSchedule".equals(t.getEffect()));
-        assertThat(pod.getVolumes()).as("no secret of any kind in the untrusted pool's pod").allMatch(v -> v.getSecret() == null);
+        assertThat(pod.getTolerations())
+                .anyMatch(t -> "forge-ci.dev/pool".equals(t.getKey())
+                        && "untrusted".equals(t.getValue())
+                        && "NoSchedule".equals(t.getEffect()));
+        assertThat(pod.getVolumes())
+                .as("no secret of any kind in the untrusted pool's pod")
+                .allMatch(v -> v.getSecret() == null);
         assertThat(controller.getEnvFrom()).allMatch(source -> source.getSecretRef() == null);
         // Only where the nodes have sysbox does the pool run; elsewhere an untrusted run stays queued.
-        assertThat(deployment(overlay, "runner-controller-untrusted").getSpec().getReplicas()).isEqualTo(overlay.equals("sysbox") ? 1 : 0);
-        assertThat(deployment(overlay, "runner-controller").getSpec().getTemplate().getSpec().getTolerations())
-                .as("trusted runners stay off the untrusted nodes").isNullOrEmpty();
+        assertThat(deployment(overlay, "runner-controller-untrusted").getSpec().getReplicas())
+                .isEqualTo(overlay.equals("sysbox") ? 1 : 0);
+        assertThat(deployment(overlay, "runner-controller")
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getTolerations())
+                .as("trusted runners stay off the untrusted nodes")
+                .isNullOrEmpty();
     }
 
     private static Deployment deployment(String overlay, String name) {
-        return workloads(overlay).stream().filter(w -> w.name().equals(name)).map(Workload::deployment).findFirst().orElseThrow();
+        return workloads(overlay).stream()
+                .filter(w -> w.name().equals(name))
+                .map(Workload::deployment)
+                .findFirst()
+                .orElseThrow();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod", "sysbox", "keda"})
     void servicePodsMountNoTokenAndCarryTheirLabels(String overlay) {
         for (Workload w : workloads(overlay)) {
-            assertThat(w.pod().getAutomountServiceAccountToken()).as(w.name() + " token automount").isFalse();
+            assertThat(w.pod().getAutomountServiceAccountToken())
+                    .as(w.name() + " token automount")
+                    .isFalse();
             Map<String, String> labels = w.podLabels();
-            assertThat(labels).as(w.name() + " labels").containsEntry("app", w.name())
+            assertThat(labels)
+                    .as(w.name() + " labels")
+                    .containsEntry("app", w.name())
                     .containsEntry("app.kubernetes.io/part-of", "forge-ci");
         }
         for (String service : Repository.SERVICES) {
-            Workload w = workloads(overlay).stream().filter(x -> x.name().equals(service)).findFirst().orElseThrow();
-            assertThat(w.pod().getContainers().get(0).getImage()).as("image of " + service).startsWith("forge-ci/" + service + ":");
-            assertThat(w.podAnnotations()).as(service + " scrape annotations").containsEntry("prometheus.io/path", "/q/metrics");
+            Workload w = workloads(overlay).stream()
+                    .filter(x -> x.name().equals(service))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(w.pod().getContainers().get(0).getImage())
+                    .as("image of " + service)
+                    .startsWith("forge-ci/" + service + ":");
+            assertThat(w.podAnnotations())
+                    .as(service + " scrape annotations")
+                    .containsEntry("prometheus.io/path", "/q/metrics");
         }
     }
 
@@ -155,9 +207,14 @@ class KustomizeOverlaysTest {
         List<JsonNode> objects = Repository.render(overlay);
         assertThat(objects).noneMatch(o -> o.path("kind").asText().equals("Secret"));
         for (Workload w : workloads(overlay)) {
-            w.pod().getContainers().forEach(c -> c.getEnv().stream()
-                    .filter(e -> e.getName().contains("token") || e.getName().contains("secret"))
-                    .forEach(e -> assertThat(e.getValueFrom()).as(w.name() + " " + e.getName() + " comes from a Secret").isNotNull()));
+            w.pod()
+                    .getContainers()
+                    .forEach(c -> c.getEnv().stream()
+                            .filter(e ->
+                                    e.getName().contains("token") || e.getName().contains("secret"))
+                            .forEach(e -> assertThat(e.getValueFrom())
+                                    .as(w.name() + " " + e.getName() + " comes from a Secret")
+                                    .isNotNull()));
         }
     }
 
@@ -179,7 +236,9 @@ class KustomizeOverlaysTest {
             assertThat(topic.getSpec().getPartitions()).isEqualTo(Integer.parseInt(line[1]));
             for (int i = 2; i < line.length; i++) {
                 String[] kv = line[i].split("=", 2);
-                assertThat(String.valueOf(topic.getSpec().getConfig().get(kv[0]))).as(line[0] + " " + kv[0]).isEqualTo(kv[1]);
+                assertThat(String.valueOf(topic.getSpec().getConfig().get(kv[0])))
+                        .as(line[0] + " " + kv[0])
+                        .isEqualTo(kv[1]);
             }
         }
         assertThat(declared).hasSize(Repository.topicsConf().size());
@@ -189,17 +248,22 @@ class KustomizeOverlaysTest {
     @ValueSource(strings = {"dev", "prod"})
     void everyIngressPathMatchesAnEndpointItsServiceServes(String overlay) {
         List<HTTPIngressPath> paths = new ArrayList<>();
-        Repository.render(overlay).stream().filter(o -> o.path("kind").asText().equals("Ingress"))
+        Repository.render(overlay).stream()
+                .filter(o -> o.path("kind").asText().equals("Ingress"))
                 .map(o -> (Ingress) StrictModel.parse(o))
-                .forEach(i -> i.getSpec().getRules().forEach(r -> paths.addAll(r.getHttp().getPaths())));
-        assertThat(paths).extracting(HTTPIngressPath::getPath)
+                .forEach(i -> i.getSpec()
+                        .getRules()
+                        .forEach(r -> paths.addAll(r.getHttp().getPaths())));
+        assertThat(paths)
+                .extracting(HTTPIngressPath::getPath)
                 .contains("/api/triggers", "/api/hooks", "/api/runs", "/api/logs", "/ws", "/");
         Map<String, Set<String>> endpoints = new HashMap<>();
         for (HTTPIngressPath path : paths) {
             String service = path.getBackend().getService().getName();
             Set<String> served = endpoints.computeIfAbsent(service, Repository::endpointsOf);
             String prefix = path.getPath();
-            assertThat(served).as(prefix + " routed to " + service + " which serves " + served)
+            assertThat(served)
+                    .as(prefix + " routed to " + service + " which serves " + served)
                     .anyMatch(e -> prefix.equals("/") ? e.equals("/") : e.equals(prefix) || e.startsWith(prefix + "/"));
         }
     }
@@ -210,7 +274,8 @@ class KustomizeOverlaysTest {
             List<Container> all = new ArrayList<>(w.pod().getContainers());
             all.addAll(w.pod().getInitContainers());
             for (Container c : all) {
-                if (c.getSecurityContext() != null && Boolean.TRUE.equals(c.getSecurityContext().getPrivileged())) {
+                if (c.getSecurityContext() != null
+                        && Boolean.TRUE.equals(c.getSecurityContext().getPrivileged())) {
                     privileged.add(w.name() + "/" + c.getName());
                 }
             }
@@ -226,18 +291,29 @@ class KustomizeOverlaysTest {
                 default -> null;
             };
             if (parsed instanceof Deployment d) {
-                workloads.add(new Workload(d.getMetadata().getName(), d.getSpec().getTemplate().getSpec(),
-                        d.getSpec().getTemplate().getMetadata().getLabels(), d.getSpec().getTemplate().getMetadata().getAnnotations(), d));
+                workloads.add(new Workload(
+                        d.getMetadata().getName(),
+                        d.getSpec().getTemplate().getSpec(),
+                        d.getSpec().getTemplate().getMetadata().getLabels(),
+                        d.getSpec().getTemplate().getMetadata().getAnnotations(),
+                        d));
             } else if (parsed instanceof StatefulSet s) {
-                workloads.add(new Workload(s.getMetadata().getName(), s.getSpec().getTemplate().getSpec(),
-                        s.getSpec().getTemplate().getMetadata().getLabels(), s.getSpec().getTemplate().getMetadata().getAnnotations(), null));
+                workloads.add(new Workload(
+                        s.getMetadata().getName(),
+                        s.getSpec().getTemplate().getSpec(),
+                        s.getSpec().getTemplate().getMetadata().getLabels(),
+                        s.getSpec().getTemplate().getMetadata().getAnnotations(),
+                        null));
             }
         }
         assertThat(workloads).as("workloads of " + overlay).isNotEmpty();
         return workloads;
     }
 
-    private record Workload(String name, PodSpec pod, Map<String, String> podLabels, Map<String, String> podAnnotations,
-            Deployment deployment) {
-    }
+    private record Workload(
+            String name,
+            PodSpec pod,
+            Map<String, String> podLabels,
+            Map<String, String> podAnnotations,
+            Deployment deployment) {}
 }

@@ -24,16 +24,18 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 /** What the deploy checks read from the repository: rendered overlays and facts about the code. */
 final class Repository {
 
-    static final List<String> SERVICES = List.of("trigger-service", "scheduler-service", "runner-controller", "log-gateway");
+    static final List<String> SERVICES =
+            List.of("trigger-service", "scheduler-service", "runner-controller", "log-gateway");
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-    private static final Pattern CHANNEL_KEY = Pattern.compile("^mp\\.messaging\\.(incoming|outgoing)\\.([^.]+)\\.(connector|topic|dead-letter-queue\\.topic)$");
-    private static final Pattern TOPIC_CONSTANT = Pattern.compile("static final String \\w+\\s*=\\s*\"([a-z]+(?:-[a-z]+)+)\"");
+    private static final Pattern CHANNEL_KEY = Pattern.compile(
+            "^mp\\.messaging\\.(incoming|outgoing)\\.([^.]+)\\.(connector|topic|dead-letter-queue\\.topic)$");
+    private static final Pattern TOPIC_CONSTANT =
+            Pattern.compile("static final String \\w+\\s*=\\s*\"([a-z]+(?:-[a-z]+)+)\"");
     private static final Pattern PATH = Pattern.compile("@Path\\(\"([^\"]+)\"\\)");
     private static final Pattern WEB_SOCKET = Pattern.compile("@WebSocket\\(\\s*path\\s*=\\s*\"([^\"]+)\"");
 
-    private Repository() {
-    }
+    private Repository() {}
 
     static Path root() {
         Path dir = Path.of("").toAbsolutePath();
@@ -55,8 +57,12 @@ final class Repository {
 
     private static List<JsonNode> kustomize(String overlay) {
         try {
-            Process kubectl = new ProcessBuilder("kubectl", "kustomize", root().resolve("deploy/k8s/overlays/" + overlay).toString())
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            Process kubectl = new ProcessBuilder(
+                            "kubectl",
+                            "kustomize",
+                            root().resolve("deploy/k8s/overlays/" + overlay).toString())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
             String out = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!kubectl.waitFor(60, TimeUnit.SECONDS) || kubectl.exitValue() != 0) {
                 throw new AssertionError("kubectl kustomize " + overlay + " failed");
@@ -76,8 +82,10 @@ final class Repository {
     static List<String[]> topicsConf() {
         try {
             return Files.readAllLines(root().resolve("deploy/local/kafka/topics.conf")).stream()
-                    .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#"))
-                    .map(l -> l.split("\\s+")).toList();
+                    .map(String::strip)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                    .map(l -> l.split("\\s+"))
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -114,7 +122,7 @@ final class Repository {
                     channelsWithTopic.add(m.group(2));
                 }
                 case "dead-letter-queue.topic" -> topics.add(props.getProperty(key));
-                default -> { }
+                default -> {}
             }
         }
         for (String key : props.stringPropertyNames()) {

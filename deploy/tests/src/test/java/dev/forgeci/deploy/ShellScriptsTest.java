@@ -21,12 +21,19 @@ class ShellScriptsTest {
     @Test
     void everyShellScriptPassesShellcheck() throws Exception {
         List<Path> scripts = shellScripts();
-        assertThat(scripts).extracting(path -> Repository.root().relativize(path).toString())
-                .contains(".ci/run", "mvnw", "deploy/local/forge", "runner-image/forge-agent", "runner-image/entrypoint.sh");
+        assertThat(scripts)
+                .extracting(path -> Repository.root().relativize(path).toString())
+                .contains(
+                        ".ci/run",
+                        "mvnw",
+                        "deploy/local/forge",
+                        "runner-image/forge-agent",
+                        "runner-image/entrypoint.sh");
 
         List<String> command = new ArrayList<>(List.of("shellcheck", "--severity=warning", "--format=gcc"));
         scripts.forEach(script -> command.add(script.toString()));
-        Process shellcheck = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Process shellcheck =
+                new ProcessBuilder(command).redirectErrorStream(true).start();
         String findings = new String(shellcheck.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 
         assertThat(shellcheck.waitFor()).as("shellcheck found:%n%s", findings).isZero();
@@ -37,7 +44,8 @@ class ShellScriptsTest {
         Path script = Files.createTempFile("forge-shellcheck-", ".sh");
         Files.writeString(script, "#!/usr/bin/env bash\nid=test\nrm -rf \"$dir\"/*\n");
         Process shellcheck = new ProcessBuilder("shellcheck", "--severity=warning", "--format=gcc", script.toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         String findings = new String(shellcheck.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 
         assertThat(shellcheck.waitFor()).isNotZero();
@@ -49,8 +57,11 @@ class ShellScriptsTest {
         List<Path> scripts = new ArrayList<>(List.of(Repository.root().resolve("mvnw")));
         for (String dir : List.of(".ci", "deploy", "runner-image")) {
             try (Stream<Path> files = Files.walk(Repository.root().resolve(dir))) {
-                files.filter(Files::isRegularFile).filter(path -> !path.toString().contains("/target/"))
-                        .filter(ShellScriptsTest::hasShellShebang).sorted().forEach(scripts::add);
+                files.filter(Files::isRegularFile)
+                        .filter(path -> !path.toString().contains("/target/"))
+                        .filter(ShellScriptsTest::hasShellShebang)
+                        .sorted()
+                        .forEach(scripts::add);
             }
         }
         return scripts;
@@ -58,7 +69,10 @@ class ShellScriptsTest {
 
     private static boolean hasShellShebang(Path file) {
         try (var in = Files.newInputStream(file)) {
-            String first = new String(in.readNBytes(64), StandardCharsets.ISO_8859_1).lines().findFirst().orElse("");
+            String first = new String(in.readNBytes(64), StandardCharsets.ISO_8859_1)
+                    .lines()
+                    .findFirst()
+                    .orElse("");
             return first.startsWith("#!") && (first.endsWith("/sh") || first.endsWith("bash"));
         } catch (IOException e) {
             return false;

@@ -37,7 +37,8 @@ import io.strimzi.api.kafka.model.topic.KafkaTopic;
  */
 final class StrictModel {
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     /** The objects Forge CI deploys, by apiVersion and kind; anything else is refused. */
     private static final Map<String, Class<?>> TYPES = Map.ofEntries(
@@ -58,12 +59,12 @@ final class StrictModel {
             Map.entry("kafka.strimzi.io/v1beta2/KafkaTopic", KafkaTopic.class),
             Map.entry("keda.sh/v1alpha1/ScaledObject", KedaScaledObject.class));
 
-    private StrictModel() {
-    }
+    private StrictModel() {}
 
     /** The typed object, or an AssertionError naming the object and every unknown field. */
     static Object parse(JsonNode manifest) {
-        String type = manifest.path("apiVersion").asText() + "/" + manifest.path("kind").asText();
+        String type = manifest.path("apiVersion").asText() + "/"
+                + manifest.path("kind").asText();
         String name = type + " " + manifest.path("metadata").path("name").asText();
         Class<?> modelClass = TYPES.get(type);
         if (modelClass == null) {
@@ -96,7 +97,8 @@ final class StrictModel {
             return;
         }
         for (Method getter : value.getClass().getMethods()) {
-            if (getter.getParameterCount() != 0 || Modifier.isStatic(getter.getModifiers())
+            if (getter.getParameterCount() != 0
+                    || Modifier.isStatic(getter.getModifiers())
                     || !(getter.getName().startsWith("get") || getter.getName().startsWith("is"))
                     || getter.getDeclaringClass() == Object.class) {
                 continue;
@@ -127,7 +129,9 @@ final class StrictModel {
     }
 
     private static String propertyName(Method getter) {
-        String n = getter.getName().startsWith("is") ? getter.getName().substring(2) : getter.getName().substring(3);
+        String n = getter.getName().startsWith("is")
+                ? getter.getName().substring(2)
+                : getter.getName().substring(3);
         return n.isEmpty() ? n : Character.toLowerCase(n.charAt(0)) + n.substring(1);
     }
 }

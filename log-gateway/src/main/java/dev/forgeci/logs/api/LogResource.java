@@ -58,14 +58,18 @@ public class LogResource {
     @Blocking
     @RolesAllowed(Scope.READ_ROLE)
     public Multi<String> log(@PathParam("runId") String runId, @DefaultValue("true") @QueryParam("ansi") boolean ansi) {
-        access.refusal(caller.get(), runId).await().atMost(Duration.ofSeconds(10)).ifPresent(refusal -> {
-            throw new io.quarkus.security.ForbiddenException(refusal);
-        });
+        access.refusal(caller.get(), runId)
+                .await()
+                .atMost(Duration.ofSeconds(10))
+                .ifPresent(refusal -> {
+                    throw new io.quarkus.security.ForbiddenException(refusal);
+                });
         if (!store.state(runId).await().atMost(Duration.ofSeconds(10)).exists()) {
             throw new ProblemException(ProblemType.UNKNOWN_RUN, "No log is held for run " + runId + ".");
         }
         AtomicLong cursor = new AtomicLong();
-        return Multi.createBy().repeating()
+        return Multi.createBy()
+                .repeating()
                 .uni(() -> store.range(runId, cursor.get(), PAGE).invoke(frames -> {
                     if (!frames.isEmpty()) {
                         cursor.set(frames.get(frames.size() - 1).cursor());

@@ -18,12 +18,14 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e, UriInfo uri) {
-        return Problem.ofStatus(e.getResponse().getStatus(), e.getMessage(), uri.getPath()).response();
+        return Problem.ofStatus(e.getResponse().getStatus(), e.getMessage(), uri.getPath())
+                .response();
     }
 
     @ServerExceptionMapper
     public Response unexpected(Exception e, UriInfo uri) {
         Log.errorf(e, "%s failed", uri.getPath());
-        return new ProblemException(ProblemType.INTERNAL, "The log-gateway could not answer; see its log.").response(uri.getPath());
+        return new ProblemException(ProblemType.INTERNAL, "The log-gateway could not answer; see its log.")
+                .response(uri.getPath());
     }
 }

@@ -4,7 +4,6 @@ import dev.forgeci.access.ProblemKind;
 
 /** The kinds of problem the logs API and the viewer answer with, besides the refusals of {@link dev.forgeci.access.AccessProblem}. */
 public enum ProblemType implements ProblemKind {
-
     UNKNOWN_RUN(404, "unknown-run", "Unknown run"),
     UPSTREAM(502, "upstream", "Bad Gateway"),
     INTERNAL(500, "internal", "Internal error");

@@ -27,9 +27,13 @@ public class RunAccess {
         if (caller.seesEveryRepository()) {
             return Uni.createFrom().item(Optional.empty());
         }
-        return store.repository(runId).map(repository -> repository.filter(r -> caller.may(Scope.READ, r)).isPresent()
-                ? Optional.empty()
-                : Optional.of("the token `" + caller.name() + "` may not read run " + runId
-                        + (repository.isPresent() ? " of " + repository.get() : ", whose repository is not known yet")));
+        return store.repository(runId)
+                .map(repository ->
+                        repository.filter(r -> caller.may(Scope.READ, r)).isPresent()
+                                ? Optional.empty()
+                                : Optional.of("the token `" + caller.name() + "` may not read run " + runId
+                                        + (repository.isPresent()
+                                                ? " of " + repository.get()
+                                                : ", whose repository is not known yet")));
     }
 }

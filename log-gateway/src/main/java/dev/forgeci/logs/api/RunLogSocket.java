@@ -35,6 +35,7 @@ public class RunLogSocket {
     public static final int BAD_REQUEST = 4400;
     /** Missing or unknown access token, or one that may not read this run. */
     public static final int POLICY = 1008;
+
     public static final int MESSAGE_TOO_BIG = 1009;
     public static final int INTERNAL_ERROR = 1011;
 
@@ -59,13 +60,18 @@ public class RunLogSocket {
     @OnOpen
     public Uni<Void> open(WebSocketConnection connection) {
         String runId = connection.pathParam("runId");
-        Map<String, List<String>> query = new QueryStringDecoder(connection.handshakeRequest().path() + "?"
-                + (connection.handshakeRequest().query() == null ? "" : connection.handshakeRequest().query())).parameters();
+        Map<String, List<String>> query = new QueryStringDecoder(
+                        connection.handshakeRequest().path() + "?"
+                                + (connection.handshakeRequest().query() == null
+                                        ? ""
+                                        : connection.handshakeRequest().query()))
+                .parameters();
         // Browsers cannot set headers on a WebSocket: the token comes as a query parameter, here only.
         String token = first(query, "access_token");
         Caller caller = (token == null ? tokens.withoutToken() : tokens.caller(token)).orElse(null);
         if (caller == null) {
-            return connection.close(new CloseReason(POLICY,
+            return connection.close(new CloseReason(
+                    POLICY,
                     (token == null ? "missing access token" : "invalid access token") + " (pass it as access_token)"));
         }
         if (!RUN_ID.matcher(runId).matches()) {
@@ -77,25 +83,30 @@ public class RunLogSocket {
         }
         String cursorParam = first(query, "cursor");
         if (cursorParam != null && !CURSOR.matcher(cursorParam).matches()) {
-            return connection.close(new CloseReason(BAD_REQUEST,
-                    "malformed cursor: expected the cursor number of the last frame received"));
+            return connection.close(new CloseReason(
+                    BAD_REQUEST, "malformed cursor: expected the cursor number of the last frame received"));
         }
         long cursor = cursorParam == null ? 0 : Long.parseLong(cursorParam);
         var context = Vertx.currentContext();
-        return access.refusal(caller, runId).chain(refusal -> refusal.isPresent()
-                ? connection.close(new CloseReason(POLICY, refusal.get()))
-                : watch(connection, context, runId, "raw".equals(mode), cursor));
+        return access.refusal(caller, runId)
+                .chain(refusal -> refusal.isPresent()
+                        ? connection.close(new CloseReason(POLICY, refusal.get()))
+                        : watch(connection, context, runId, "raw".equals(mode), cursor));
     }
 
-    private Uni<Void> watch(WebSocketConnection connection, io.vertx.core.Context context, String runId, boolean raw, long cursor) {
+    private Uni<Void> watch(
+            WebSocketConnection connection, io.vertx.core.Context context, String runId, boolean raw, long cursor) {
         return store.state(runId).chain(state -> {
             if (state.ended().isPresent() && cursor >= state.ended().get()) {
-                return connection.close(new CloseReason(Viewer.RUN_FINISHED, "run finished; nothing after cursor " + cursor));
+                return connection.close(
+                        new CloseReason(Viewer.RUN_FINISHED, "run finished; nothing after cursor " + cursor));
             }
             Viewer viewer = fanout.watch(connection, context, runId, raw, cursor);
             connection.userData().put(VIEWER, viewer);
             if (!state.exists()) {
-                Log.debugf("run %s: not heard of yet; the viewer waits up to %s", runId, config.ws().unknownRunWait());
+                Log.debugf(
+                        "run %s: not heard of yet; the viewer waits up to %s",
+                        runId, config.ws().unknownRunWait());
                 fanout.closeIfStillUnknown(viewer, config.ws().unknownRunWait());
             }
             return Uni.createFrom().voidItem();
@@ -105,7 +116,8 @@ public class RunLogSocket {
     /** Vert.x refuses a client message over {@code quarkus.websockets-next.server.max-message-size}; anything else is ours. */
     @OnError
     public Uni<Void> error(Throwable failure, WebSocketConnection connection) {
-        if (failure instanceof IllegalStateException && String.valueOf(failure.getMessage()).contains("max message size")) {
+        if (failure instanceof IllegalStateException
+                && String.valueOf(failure.getMessage()).contains("max message size")) {
             return connection.close(new CloseReason(MESSAGE_TOO_BIG, "message too big: this socket only sends"));
         }
         if (failure instanceof HttpClosedException) {

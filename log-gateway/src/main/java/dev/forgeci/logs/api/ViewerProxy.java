@@ -33,6 +33,7 @@ public class ViewerProxy {
     private static final Set<String> FORWARDED = Set.of("authorization", "content-type", "accept", "x-request-id");
     /** A manual trigger carries a workflow file at most; the trigger-service applies its own limit. */
     private static final long MAX_BODY = 1024 * 1024;
+
     private static final Set<String> RETURNED = Set.of("content-type", "location", "www-authenticate", "retry-after");
 
     void routes(@Observes Router router, ViewerConfig config, Vertx vertx, ObjectMapper json) {
@@ -47,32 +48,48 @@ public class ViewerProxy {
         int port = target.getPort() > 0 ? target.getPort() : tls ? 443 : 80;
         String basePath = target.getPath() == null ? "" : target.getPath().replaceAll("/$", "");
         Log.infof("forwarding %s to %s for the viewer", prefix, base);
-        router.route(prefix + "*").order(-100).handler(BodyHandler.create().setBodyLimit(MAX_BODY)).handler(ctx -> {
-            HttpServerRequest in = ctx.request();
-            RequestOptions options = new RequestOptions().setMethod(in.method()).setHost(target.getHost()).setPort(port)
-                    .setSsl(tls).setURI(basePath + in.uri());
-            in.headers().forEach(h -> {
-                if (FORWARDED.contains(h.getKey().toLowerCase())) {
-                    options.addHeader(h.getKey(), h.getValue());
-                }
-            });
-            Buffer body = ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer();
-            client.request(options).compose(out -> out.send(body))
-                    .compose(response -> response.body().map(answer -> {
-                        relay(ctx, response).end(answer);
-                        return null;
-                    }))
-                    .onFailure(failure -> {
-                        Log.warnf("forwarding %s %s to %s failed: %s", in.method(), in.uri(), base, failure.getMessage());
-                        try {
-                            ctx.response().setStatusCode(ProblemType.UPSTREAM.status()).putHeader("Content-Type", Problem.MEDIA_TYPE)
-                                    .end(json.writeValueAsString(Problem.of(ProblemType.UPSTREAM,
-                                            prefix + " could not be reached at " + base + ".", in.path())));
-                        } catch (Exception e) {
-                            ctx.fail(502);
+        router.route(prefix + "*")
+                .order(-100)
+                .handler(BodyHandler.create().setBodyLimit(MAX_BODY))
+                .handler(ctx -> {
+                    HttpServerRequest in = ctx.request();
+                    RequestOptions options = new RequestOptions()
+                            .setMethod(in.method())
+                            .setHost(target.getHost())
+                            .setPort(port)
+                            .setSsl(tls)
+                            .setURI(basePath + in.uri());
+                    in.headers().forEach(h -> {
+                        if (FORWARDED.contains(h.getKey().toLowerCase())) {
+                            options.addHeader(h.getKey(), h.getValue());
                         }
                     });
-        });
+                    Buffer body = ctx.body().buffer() == null
+                            ? Buffer.buffer()
+                            : ctx.body().buffer();
+                    client.request(options)
+                            .compose(out -> out.send(body))
+                            .compose(response -> response.body().map(answer -> {
+                                relay(ctx, response).end(answer);
+                                return null;
+                            }))
+                            .onFailure(failure -> {
+                                Log.warnf(
+                                        "forwarding %s %s to %s failed: %s",
+                                        in.method(), in.uri(), base, failure.getMessage());
+                                try {
+                                    ctx.response()
+                                            .setStatusCode(ProblemType.UPSTREAM.status())
+                                            .putHeader("Content-Type", Problem.MEDIA_TYPE)
+                                            .end(json.writeValueAsString(Problem.of(
+                                                    ProblemType.UPSTREAM,
+                                                    prefix + " could not be reached at " + base + ".",
+                                                    in.path())));
+                                } catch (Exception e) {
+                                    ctx.fail(502);
+                                }
+                            });
+                });
     }
 
     private static io.vertx.core.http.HttpServerResponse relay(RoutingContext ctx, HttpClientResponse response) {

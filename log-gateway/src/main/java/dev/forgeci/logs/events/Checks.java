@@ -3,8 +3,7 @@ package dev.forgeci.logs.events;
 /** What the records' compact constructors check: what identifies an event, so that one lacking it cannot be read. */
 final class Checks {
 
-    private Checks() {
-    }
+    private Checks() {}
 
     static void require(Object value, String field) {
         if (value == null || value.toString().isBlank()) {

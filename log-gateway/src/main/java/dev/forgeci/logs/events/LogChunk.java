@@ -6,7 +6,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
 /** {@code job-log-chunks}: consecutive lines of one job attempt; {@code seq} counts chunks from 1 without gaps. */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record LogChunk(String runId, String jobId, Integer attempt, Long seq, Long firstLine, List<Line> lines, String at) {
+public record LogChunk(
+        String runId, String jobId, Integer attempt, Long seq, Long firstLine, List<Line> lines, String at) {
 
     /** Without its attempt and seq a chunk cannot be placed; no firstLine means the job's first line, no lines none. */
     public LogChunk {
@@ -19,6 +20,5 @@ public record LogChunk(String runId, String jobId, Integer attempt, Long seq, Lo
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Line(Integer step, String stream, String text) {
-    }
+    public record Line(Integer step, String stream, String text) {}
 }

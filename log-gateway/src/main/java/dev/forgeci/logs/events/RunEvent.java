@@ -7,8 +7,21 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
 /** {@code run-events}: a run's status changes; terminal ones list each job's last attempt and its chunk count. */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record RunEvent(String runId, Long seq, String status, String reason, String at, Repository repository, String commit,
-        String ref, String workflow, String rerunOf, String queuedAt, String startedAt, String finishedAt, List<Job> jobs) {
+public record RunEvent(
+        String runId,
+        Long seq,
+        String status,
+        String reason,
+        String at,
+        Repository repository,
+        String commit,
+        String ref,
+        String workflow,
+        String rerunOf,
+        String queuedAt,
+        String startedAt,
+        String finishedAt,
+        List<Job> jobs) {
 
     public RunEvent {
         Checks.require(runId, "runId");
@@ -24,8 +37,7 @@ public record RunEvent(String runId, Long seq, String status, String reason, Str
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Repository(String id, String name) {
-    }
+    public record Repository(String id, String name) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Job(String jobId, Integer attempt, String status, Long logChunks) {

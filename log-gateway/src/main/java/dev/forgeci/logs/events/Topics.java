@@ -7,6 +7,5 @@ public final class Topics {
     public static final String JOB_EVENTS = "job-events";
     public static final String RUN_EVENTS = "run-events";
 
-    private Topics() {
-    }
+    private Topics() {}
 }

@@ -54,13 +54,17 @@ public class Fanout {
         this.vertx = vertx;
         this.closedTooSlow = metrics.counter("forge.logs.viewers.closed.slow");
         metrics.gauge("forge.logs.watched.runs", tails, Map::size);
-        metrics.gauge("forge.logs.viewers", tails, t -> t.values().stream().mapToInt(tail -> tail.viewers().size()).sum());
+        metrics.gauge(
+                "forge.logs.viewers",
+                tails,
+                t -> t.values().stream().mapToInt(tail -> tail.viewers().size()).sum());
         this.sweeper = vertx.setPeriodic(1000, id -> closeStalledViewers());
     }
 
     /** Starts a viewer at {@code cursor} (it receives the frames after it); the caller checked the run. */
     public Viewer watch(WebSocketConnection connection, Context context, String runId, boolean raw, long cursor) {
-        Viewer viewer = new Viewer(connection, context, store, runId, raw, cursor, config.ws().batch());
+        Viewer viewer = new Viewer(
+                connection, context, store, runId, raw, cursor, config.ws().batch());
         RunTail tail = tails.compute(runId, (id, existing) -> {
             RunTail t = existing == null ? new RunTail(id, config.ws().ringFrames()) : existing;
             t.add(viewer);
@@ -88,8 +92,12 @@ public class Fanout {
 
     private void start(RunTail tail) {
         store.state(tail.runId)
-                .onFailure().retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(2)).indefinitely()
-                .subscribe().with(state -> {
+                .onFailure()
+                .retry()
+                .withBackOff(Duration.ofMillis(100), Duration.ofSeconds(2))
+                .indefinitely()
+                .subscribe()
+                .with(state -> {
                     tail.start(state.frames());
                     tail.viewers().forEach(Viewer::wake);
                     readOrWake();
@@ -100,8 +108,9 @@ public class Fanout {
         if (reading.compareAndSet(false, true)) {
             vertx.runOnContext(v -> read());
         } else if (connectionId != 0) {
-            redis.send(Request.cmd(Command.CLIENT).arg("UNBLOCK").arg(connectionId)).subscribe().with(ok -> {
-            }, failure -> Log.debugf("waking the shared read failed: %s", failure.getMessage()));
+            redis.send(Request.cmd(Command.CLIENT).arg("UNBLOCK").arg(connectionId))
+                    .subscribe()
+                    .with(ok -> {}, failure -> Log.debugf("waking the shared read failed: %s", failure.getMessage()));
         }
     }
 
@@ -114,20 +123,32 @@ public class Fanout {
             }
             return;
         }
-        Request xread = Request.cmd(Command.XREAD).arg("COUNT").arg(READ_COUNT).arg("BLOCK").arg(BLOCK_MILLIS).arg("STREAMS");
+        Request xread = Request.cmd(Command.XREAD)
+                .arg("COUNT")
+                .arg(READ_COUNT)
+                .arg("BLOCK")
+                .arg(BLOCK_MILLIS)
+                .arg("STREAMS");
         watched.forEach(t -> xread.arg(LogStore.streamKey(t.runId)));
         watched.forEach(t -> xread.arg("0-" + t.last()));
-        connection().chain(c -> c.send(xread)).subscribe().with(response -> {
-            deliver(response);
-            read();
-        }, failure -> {
-            if (stopped) {
-                return;
-            }
-            Log.warnf("the shared read of %d watched runs failed, reconnecting: %s", watched.size(), failure.getMessage());
-            dropConnection();
-            vertx.setTimer(500, id -> read());
-        });
+        connection()
+                .chain(c -> c.send(xread))
+                .subscribe()
+                .with(
+                        response -> {
+                            deliver(response);
+                            read();
+                        },
+                        failure -> {
+                            if (stopped) {
+                                return;
+                            }
+                            Log.warnf(
+                                    "the shared read of %d watched runs failed, reconnecting: %s",
+                                    watched.size(), failure.getMessage());
+                            dropConnection();
+                            vertx.setTimer(500, id -> read());
+                        });
     }
 
     private void deliver(Response response) {
@@ -157,12 +178,13 @@ public class Fanout {
         if (current != null) {
             return Uni.createFrom().item(current);
         }
-        return redis.connect().chain(c -> c.send(Request.cmd(Command.CLIENT).arg("ID")).map(id -> {
-            connectionId = id.toLong();
-            connection = c;
-            c.exceptionHandler(e -> dropConnection());
-            return c;
-        }));
+        return redis.connect()
+                .chain(c -> c.send(Request.cmd(Command.CLIENT).arg("ID")).map(id -> {
+                    connectionId = id.toLong();
+                    connection = c;
+                    c.exceptionHandler(e -> dropConnection());
+                    return c;
+                }));
     }
 
     private void dropConnection() {
@@ -170,9 +192,7 @@ public class Fanout {
         connection = null;
         connectionId = 0;
         if (current != null) {
-            current.close().subscribe().with(ok -> {
-            }, failure -> {
-            });
+            current.close().subscribe().with(ok -> {}, failure -> {});
         }
     }
 

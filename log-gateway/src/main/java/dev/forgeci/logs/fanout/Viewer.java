@@ -21,6 +21,7 @@ public final class Viewer {
 
     /** Close codes, documented in the README. */
     public static final int RUN_FINISHED = 1000;
+
     public static final int TOO_SLOW = 4408;
     public static final int UNKNOWN_RUN = 4404;
 
@@ -33,12 +34,20 @@ public final class Viewer {
     private RunTail tail;
     /** The last cursor the socket has taken. */
     private long sent;
+
     private boolean busy;
     private boolean closed;
     private volatile long sendingSince;
     private volatile boolean closingSlow;
 
-    Viewer(WebSocketConnection connection, Context context, LogStore store, String runId, boolean raw, long cursor, int batch) {
+    Viewer(
+            WebSocketConnection connection,
+            Context context,
+            LogStore store,
+            String runId,
+            boolean raw,
+            long cursor,
+            int batch) {
         this.connection = connection;
         this.context = context;
         this.store = store;
@@ -80,8 +89,9 @@ public final class Viewer {
             if (closed) {
                 return;
             }
-            Log.infof("run %s: closing viewer %s, it took nothing for %ss; it may resume from cursor %d", runId, connection.id(),
-                    stallTimeout.toSeconds(), sent);
+            Log.infof(
+                    "run %s: closing viewer %s, it took nothing for %ss; it may resume from cursor %d",
+                    runId, connection.id(), stallTimeout.toSeconds(), sent);
             close(TOO_SLOW, "client too slow; reconnect with cursor=" + sent);
         });
         return true;
@@ -93,11 +103,18 @@ public final class Viewer {
             if (closed || tail == null || tail.last() > 0) {
                 return;
             }
-            store.state(runId).subscribe().with(state -> context.runOnContext(w -> {
-                if (!state.exists()) {
-                    close(UNKNOWN_RUN, "unknown run " + runId + ": nothing heard of it within " + waited.toSeconds() + "s");
-                }
-            }), failure -> Log.warnf("run %s: could not look the run up: %s", runId, failure.getMessage()));
+            store.state(runId)
+                    .subscribe()
+                    .with(
+                            state -> context.runOnContext(w -> {
+                                if (!state.exists()) {
+                                    close(
+                                            UNKNOWN_RUN,
+                                            "unknown run " + runId + ": nothing heard of it within "
+                                                    + waited.toSeconds() + "s");
+                                }
+                            }),
+                            failure -> Log.warnf("run %s: could not look the run up: %s", runId, failure.getMessage()));
         });
     }
 
@@ -114,20 +131,24 @@ public final class Viewer {
             send(slice.frames());
         } else if (slice.fromStore()) {
             busy = true;
-            store.range(runId, sent, batch).subscribe().with(
-                    frames -> context.runOnContext(v -> {
-                        busy = false;
-                        if (!frames.isEmpty()) {
-                            send(frames);
-                        }
-                    }),
-                    failure -> context.runOnContext(v -> {
-                        Log.warnf("run %s: reading frames after %d failed, retrying: %s", runId, sent, failure.getMessage());
-                        context.owner().setTimer(500, t -> {
-                            busy = false;
-                            pump();
-                        });
-                    }));
+            store.range(runId, sent, batch)
+                    .subscribe()
+                    .with(
+                            frames -> context.runOnContext(v -> {
+                                busy = false;
+                                if (!frames.isEmpty()) {
+                                    send(frames);
+                                }
+                            }),
+                            failure -> context.runOnContext(v -> {
+                                Log.warnf(
+                                        "run %s: reading frames after %d failed, retrying: %s",
+                                        runId, sent, failure.getMessage());
+                                context.owner().setTimer(500, t -> {
+                                    busy = false;
+                                    pump();
+                                });
+                            }));
         }
     }
 
@@ -145,19 +166,20 @@ public final class Viewer {
             lastWrite = text.length() == 0 ? Uni.createFrom().voidItem() : connection.sendText(text.toString());
         } else {
             for (int i = 0; i < frames.size() - 1; i++) {
-                connection.sendText(frames.get(i).json()).subscribe().with(ok -> {
-                }, failure -> {
+                connection.sendText(frames.get(i).json()).subscribe().with(ok -> {}, failure -> {
                     // the last write of the batch fails too, and says so
                 });
             }
             lastWrite = connection.sendText(last.json());
         }
-        lastWrite.subscribe().with(
-                ok -> context.runOnContext(v -> taken(last)),
-                failure -> context.runOnContext(v -> {
-                    Log.debugf("run %s: viewer %s went away: %s", runId, connection.id(), failure.getMessage());
-                    closed = true;
-                }));
+        lastWrite
+                .subscribe()
+                .with(
+                        ok -> context.runOnContext(v -> taken(last)),
+                        failure -> context.runOnContext(v -> {
+                            Log.debugf("run %s: viewer %s went away: %s", runId, connection.id(), failure.getMessage());
+                            closed = true;
+                        }));
     }
 
     private void taken(Frame last) {
@@ -176,7 +198,12 @@ public final class Viewer {
             return;
         }
         closed = true;
-        connection.close(new CloseReason(code, reason)).subscribe().with(ok -> {
-        }, failure -> Log.debugf("run %s: closing viewer %s: %s", runId, connection.id(), failure.getMessage()));
+        connection
+                .close(new CloseReason(code, reason))
+                .subscribe()
+                .with(
+                        ok -> {},
+                        failure -> Log.debugf(
+                                "run %s: closing viewer %s: %s", runId, connection.id(), failure.getMessage()));
     }
 }

@@ -52,7 +52,8 @@ public class Operations {
         // The hot path (a chunk is thousands of lines): each line's frame is written by hand, and the
         // lines travel as script arguments of their own rather than escaped once more inside the op.
         List<String> lineArguments = new ArrayList<>(lines.size() * 4);
-        String framePrefix = "\"type\":\"line\",\"jobId\":" + quote(chunk.jobId()) + ",\"attempt\":" + attempt + ",\"step\":";
+        String framePrefix =
+                "\"type\":\"line\",\"jobId\":" + quote(chunk.jobId()) + ",\"attempt\":" + attempt + ",\"step\":";
         for (int i = 0; i < lines.size(); i++) {
             LogChunk.Line line = lines.get(i);
             String stream = line.stream() == null ? "stdout" : line.stream();
@@ -83,8 +84,12 @@ public class Operations {
                         .put("body", body(new StepFrame(started ? "started" : "finished", job, attempt, event.step())))
                         .put("raw", "");
                 if (started) {
-                    op.put("index", event.step().index()).put("name", event.step().name() == null
-                            ? "step #" + event.step().index() : event.step().name());
+                    op.put("index", event.step().index())
+                            .put(
+                                    "name",
+                                    event.step().name() == null
+                                            ? "step #" + event.step().index()
+                                            : event.step().name());
                 } else {
                     op.put("frameType", "step");
                 }
@@ -100,7 +105,10 @@ public class Operations {
             case JOB_FINISHED -> {
                 ObjectNode op = jobOp("job-finished", "e:", job, attempt, seq)
                         .put("logChunks", event.logChunks() == null ? 0 : event.logChunks())
-                        .put("body", body(new JobFrame(job, attempt, event.status(), event.exitCode(), event.reason(), event.at())))
+                        .put(
+                                "body",
+                                body(new JobFrame(
+                                        job, attempt, event.status(), event.exitCode(), event.reason(), event.at())))
                         .put("raw", jobFinishedRaw(job, event.status(), event.exitCode()));
                 return new Operation(event.runId(), op);
             }
@@ -122,11 +130,30 @@ public class Operations {
                 .put("status", event.status())
                 .put("terminal", event.terminal())
                 .put("score", clock.millis())
-                .put("summary", serialize(new RunSummary(event.runId(), event.status(), event.reason(), event.repository(),
-                        event.commit(), event.ref(), event.workflow(), event.queuedAt(), event.startedAt(), event.finishedAt(),
-                        event.at())))
-                .put("body", body(new RunFrame(event.status(), event.reason(), event.at(), event.repository(), event.commit(),
-                        event.ref(), event.workflow())))
+                .put(
+                        "summary",
+                        serialize(new RunSummary(
+                                event.runId(),
+                                event.status(),
+                                event.reason(),
+                                event.repository(),
+                                event.commit(),
+                                event.ref(),
+                                event.workflow(),
+                                event.queuedAt(),
+                                event.startedAt(),
+                                event.finishedAt(),
+                                event.at())))
+                .put(
+                        "body",
+                        body(new RunFrame(
+                                event.status(),
+                                event.reason(),
+                                event.at(),
+                                event.repository(),
+                                event.commit(),
+                                event.ref(),
+                                event.workflow())))
                 .put("raw", event.terminal() ? "" : SYSTEM_STYLE + "[forge] run " + event.status() + RESET + CRLF);
         ArrayNode jobs = op.putArray("jobs");
         for (RunEvent.Job job : event.jobs()) {
@@ -151,7 +178,8 @@ public class Operations {
     }
 
     private static String jobFinishedRaw(String job, String status, Integer exitCode) {
-        return "\u001b[1m==> job " + job + " " + status + (exitCode == null ? "" : " (exit " + exitCode + ")") + RESET + CRLF;
+        return "\u001b[1m==> job " + job + " " + status + (exitCode == null ? "" : " (exit " + exitCode + ")") + RESET
+                + CRLF;
     }
 
     private static String quote(String text) {
@@ -166,7 +194,9 @@ public class Operations {
                 bytes++;
             } else if (c < 0x800) {
                 bytes += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+            } else if (Character.isHighSurrogate(c)
+                    && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1))) {
                 bytes += 4;
                 i++;
             } else {

@@ -14,8 +14,7 @@ public final class TerminalText {
     private static final char ESC = '\u001b';
     private static final char SHOWN_ESC = '\u241b';
 
-    private TerminalText() {
-    }
+    private TerminalText() {}
 
     public static String safe(String text) {
         if (!needsLook(text)) {
@@ -83,7 +82,10 @@ public final class TerminalText {
             case '[' -> {
                 char last = text.charAt(end - 1);
                 // DSR (5n, 6n), DA (c, >c, =c), window reports (t), DECRQM (…$p)
-                yield last == 'n' || last == 'c' || last == 't' || last == 'p' && text.substring(at, end).contains("$");
+                yield last == 'n'
+                        || last == 'c'
+                        || last == 't'
+                        || last == 'p' && text.substring(at, end).contains("$");
             }
             case ']' -> {
                 String body = text.substring(at + 2, end);

@@ -13,14 +13,13 @@ import dev.forgeci.logs.events.RunEvent;
  */
 public final class WireFrames {
 
-    private WireFrames() {
-    }
+    private WireFrames() {}
 
     // A line frame, {"type":"line","jobId","attempt","step","stream","line","text"} (line: its number
     // in the job attempt, from 1), is written by Operations itself: it is the hot path.
 
     /** A step started or finished ({@code event} is {@code started} or {@code finished}). */
-    @JsonPropertyOrder({ "type", "event", "jobId", "attempt", "step" })
+    @JsonPropertyOrder({"type", "event", "jobId", "attempt", "step"})
     public record StepFrame(String event, String jobId, int attempt, JobEvent.Step step) {
         @JsonProperty("type")
         public String type() {
@@ -30,7 +29,7 @@ public final class WireFrames {
 
     /** A job attempt's status: {@code running} when it starts, its outcome when it finished. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonPropertyOrder({ "type", "jobId", "attempt", "status", "exitCode", "reason", "at" })
+    @JsonPropertyOrder({"type", "jobId", "attempt", "status", "exitCode", "reason", "at"})
     public record JobFrame(String jobId, int attempt, String status, Integer exitCode, String reason, String at) {
         @JsonProperty("type")
         public String type() {
@@ -40,8 +39,14 @@ public final class WireFrames {
 
     /** The run's status, with what identifies the run. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonPropertyOrder({ "type", "status", "reason", "at", "repository", "commit", "ref", "workflow" })
-    public record RunFrame(String status, String reason, String at, RunEvent.Repository repository, String commit, String ref,
+    @JsonPropertyOrder({"type", "status", "reason", "at", "repository", "commit", "ref", "workflow"})
+    public record RunFrame(
+            String status,
+            String reason,
+            String at,
+            RunEvent.Repository repository,
+            String commit,
+            String ref,
             String workflow) {
         @JsonProperty("type")
         public String type() {
@@ -51,7 +56,16 @@ public final class WireFrames {
 
     /** What {@code GET /api/logs} lists for a run. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record RunSummary(String runId, String status, String reason, RunEvent.Repository repository, String commit,
-            String ref, String workflow, String queuedAt, String startedAt, String finishedAt, String at) {
-    }
+    public record RunSummary(
+            String runId,
+            String status,
+            String reason,
+            RunEvent.Repository repository,
+            String commit,
+            String ref,
+            String workflow,
+            String queuedAt,
+            String startedAt,
+            String finishedAt,
+            String at) {}
 }

@@ -34,6 +34,7 @@ public class LogStore {
 
     /** What {@link #apply} answers besides a number of frames appended. */
     public static final long REDELIVERED = -1;
+
     public static final long AFTER_END = -2;
     public static final long STEP_NOT_STARTED = -3;
 
@@ -60,8 +61,10 @@ public class LogStore {
 
     /** Applies an operation; the answer is the number of frames appended, or one of the negative answers above. */
     public Uni<Long> apply(Operation op) {
-        return loadedSha().chain(loaded -> redis.send(appendRequest(Command.EVALSHA, loaded, op)))
-                .onFailure(LogStore::isNoScript).recoverWithUni(() -> {
+        return loadedSha()
+                .chain(loaded -> redis.send(appendRequest(Command.EVALSHA, loaded, op)))
+                .onFailure(LogStore::isNoScript)
+                .recoverWithUni(() -> {
                     // Redis lost its script cache (restart, failover): send the script itself once.
                     sha = null;
                     return redis.send(appendRequest(Command.EVAL, script, op));
@@ -71,15 +74,23 @@ public class LogStore {
 
     /** Up to {@code count} frames after {@code cursor}, in order. */
     public Uni<List<Frame>> range(String runId, long cursor, int count) {
-        return redis.send(Request.cmd(Command.XRANGE).arg(streamKey(runId)).arg("0-" + (cursor + 1)).arg("+")
-                .arg("COUNT").arg(count))
+        return redis.send(Request.cmd(Command.XRANGE)
+                        .arg(streamKey(runId))
+                        .arg("0-" + (cursor + 1))
+                        .arg("+")
+                        .arg("COUNT")
+                        .arg(count))
                 .map(LogStore::frames);
     }
 
     /** What a newly connected viewer needs to know: whether the run exists, its last frame, its end. */
     public Uni<RunState> state(String runId) {
-        return redis.send(Request.cmd(Command.HMGET).arg(streamKey(runId) + ":state").arg("frames").arg("ended"))
-                .map(r -> new RunState(number(r.get(0)), Optional.ofNullable(r.get(1)).map(Response::toLong)));
+        return redis.send(Request.cmd(Command.HMGET)
+                        .arg(streamKey(runId) + ":state")
+                        .arg("frames")
+                        .arg("ended"))
+                .map(r -> new RunState(
+                        number(r.get(0)), Optional.ofNullable(r.get(1)).map(Response::toLong)));
     }
 
     /** The repository ({@code rad:…}) of a run, from its latest run event; empty while none was heard of. */
@@ -154,8 +165,13 @@ public class LogStore {
 
     private Request appendRequest(Command command, String scriptOrSha, Operation op) {
         String stream = streamKey(op.runId());
-        Request request = Request.cmd(command).arg(scriptOrSha).arg(4)
-                .arg(stream).arg(stream + ":state").arg(RUNS).arg(SUMMARIES)
+        Request request = Request.cmd(command)
+                .arg(scriptOrSha)
+                .arg(4)
+                .arg(stream)
+                .arg(stream + ":state")
+                .arg(RUNS)
+                .arg(SUMMARIES)
                 .arg(config.maxBytesPerRun().asLongValue())
                 .arg(config.retention().toSeconds())
                 .arg(config.recentRuns())

@@ -69,11 +69,19 @@ public class EventConsumer {
             op.script().put("waitForNames", false);
         }
         return store.apply(op)
-                .onFailure().invoke(e -> Log.warnf("run %s: storing a %s failed, retrying: %s", op.runId(), what, e.getMessage()))
-                .onFailure().retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(5)).indefinitely()
+                .onFailure()
+                .invoke(e -> Log.warnf("run %s: storing a %s failed, retrying: %s", op.runId(), what, e.getMessage()))
+                .onFailure()
+                .retry()
+                .withBackOff(Duration.ofMillis(100), Duration.ofSeconds(5))
+                .indefinitely()
                 .chain(appended -> {
                     if (appended == LogStore.STEP_NOT_STARTED) {
-                        return Uni.createFrom().voidItem().onItem().delayIt().by(NAME_POLL)
+                        return Uni.createFrom()
+                                .voidItem()
+                                .onItem()
+                                .delayIt()
+                                .by(NAME_POLL)
                                 .chain(() -> store(op, what, nameWait.minus(NAME_POLL)));
                     }
                     if (appended == LogStore.REDELIVERED) {

@@ -25,26 +25,32 @@ class GoldenEventsTest {
         assertThat(chunk.seq()).isEqualTo(3L);
         assertThat(chunk.firstLine()).isEqualTo(41L);
         assertThat(chunk.at()).isEqualTo("2026-12-03T10:00:03Z");
-        assertThat(chunk.lines()).containsExactly(new LogChunk.Line(null, "system", "Runner forge-runner:local, isolation sysbox"),
-                new LogChunk.Line(1, "stdout", "> npm test"),
-                new LogChunk.Line(1, "stderr", "npm warn config production Use `--omit=dev` instead."));
+        assertThat(chunk.lines())
+                .containsExactly(
+                        new LogChunk.Line(null, "system", "Runner forge-runner:local, isolation sysbox"),
+                        new LogChunk.Line(1, "stdout", "> npm test"),
+                        new LogChunk.Line(1, "stderr", "npm warn config production Use `--omit=dev` instead."));
     }
 
     @Test
     void aChunkOrEventWithoutWhatPlacesItCannotBeReadAndDefaultsFillTheRest() throws Exception {
         ObjectNode chunk = (ObjectNode) GoldenEvents.tree("job-log-chunks");
         assertThatThrownBy(() -> JSON.readValue(chunk.deepCopy().put("seq", 0).toString(), LogChunk.class))
-                .hasRootCauseInstanceOf(InvalidEventException.class).hasRootCauseMessage("seq must be a number from 1, was 0");
-        LogChunk sparse = JSON.readValue(chunk.deepCopy().without(List.of("firstLine", "lines")).toString(), LogChunk.class);
+                .hasRootCauseInstanceOf(InvalidEventException.class)
+                .hasRootCauseMessage("seq must be a number from 1, was 0");
+        LogChunk sparse = JSON.readValue(
+                chunk.deepCopy().without(List.of("firstLine", "lines")).toString(), LogChunk.class);
         assertThat(sparse.firstLine()).isEqualTo(1L);
         assertThat(sparse.lines()).isEmpty();
 
         ObjectNode event = (ObjectNode) GoldenEvents.tree("job-events.job-finished");
-        assertThatThrownBy(() -> JSON.readValue(event.without("jobId").toString(), JobEvent.class)).hasRootCauseMessage("missing jobId");
+        assertThatThrownBy(() -> JSON.readValue(event.without("jobId").toString(), JobEvent.class))
+                .hasRootCauseMessage("missing jobId");
 
         ObjectNode run = (ObjectNode) GoldenEvents.tree("run-events.failure");
         ((ObjectNode) run.withArray("jobs").get(0)).remove(List.of("attempt", "logChunks"));
-        assertThat(JSON.readValue(run.toString(), RunEvent.class).jobs()).containsExactly(new RunEvent.Job("build", 1, "failure", 0L));
+        assertThat(JSON.readValue(run.toString(), RunEvent.class).jobs())
+                .containsExactly(new RunEvent.Job("build", 1, "failure", 0L));
     }
 
     @Test
@@ -53,8 +59,9 @@ class GoldenEventsTest {
 
         assertThat(event.type()).isEqualTo(JobEvent.Type.STEP_FINISHED);
         assertThat(event.seq()).isEqualTo(4L);
-        assertThat(event.step()).isEqualTo(new JobEvent.Step(1, "Check out", "success", 0, "2026-12-03T10:00:01Z",
-                "2026-12-03T10:00:04Z", 3000L));
+        assertThat(event.step())
+                .isEqualTo(new JobEvent.Step(
+                        1, "Check out", "success", 0, "2026-12-03T10:00:01Z", "2026-12-03T10:00:04Z", 3000L));
     }
 
     @Test
@@ -82,7 +89,8 @@ class GoldenEventsTest {
 
         assertThat(event.terminal()).isTrue();
         assertThat(event.seq()).isEqualTo(5L);
-        assertThat(event.repository()).isEqualTo(new RunEvent.Repository("rad:z3gqcJUoA1n9HaHKufZs5FCSGazv5", "heartwood"));
+        assertThat(event.repository())
+                .isEqualTo(new RunEvent.Repository("rad:z3gqcJUoA1n9HaHKufZs5FCSGazv5", "heartwood"));
         assertThat(event.finishedAt()).isEqualTo("2026-12-03T10:00:10Z");
         assertThat(event.jobs()).containsExactly(new RunEvent.Job("build", 2, "failure", 12L));
     }

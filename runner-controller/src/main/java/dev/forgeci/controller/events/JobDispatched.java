@@ -15,8 +15,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * the job's templates are evaluated against them here, when each step is about to run.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record JobDispatched(String runId, String jobId, Integer attempt, Instant dispatchedAt, Repository repository,
-        String commit, String ref, String cloneUrl, boolean trusted, String workflow, ObjectNode context, Job job) {
+public record JobDispatched(
+        String runId,
+        String jobId,
+        Integer attempt,
+        Instant dispatchedAt,
+        Repository repository,
+        String commit,
+        String ref,
+        String cloneUrl,
+        boolean trusted,
+        String workflow,
+        ObjectNode context,
+        Job job) {
 
     /** Without the attempt it names a dispatch cannot be read (and goes to dead-letters). */
     public JobDispatched {
@@ -31,8 +42,7 @@ public record JobDispatched(String runId, String jobId, Integer attempt, Instant
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Repository(String id, String name) {
-    }
+    public record Repository(String id, String name) {}
 
     /**
      * The normalized job: every default already filled in by trigger-service. {@code if} and the
@@ -43,9 +53,23 @@ public record JobDispatched(String runId, String jobId, Integer attempt, Instant
      * {@code call} is set on a job of a called (reusable) workflow.
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Job(String id, String group, String name, @JsonProperty("if") String condition, Double timeoutMinutes,
-            Boolean continueOnError, Map<String, String> env, List<String> secrets, Map<String, String> outputs, JsonNode matrix,
-            Strategy strategy, List<String> runsOn, List<Step> steps, JsonNode container, JsonNode services, Call call) {
+    public record Job(
+            String id,
+            String group,
+            String name,
+            @JsonProperty("if") String condition,
+            Double timeoutMinutes,
+            Boolean continueOnError,
+            Map<String, String> env,
+            List<String> secrets,
+            Map<String, String> outputs,
+            JsonNode matrix,
+            Strategy strategy,
+            List<String> runsOn,
+            List<Step> steps,
+            JsonNode container,
+            JsonNode services,
+            Call call) {
 
         public Map<String, String> envOrEmpty() {
             return env == null ? Map.of() : env;
@@ -71,7 +95,9 @@ public record JobDispatched(String runId, String jobId, Integer attempt, Instant
         /** The job's id in the file that defines it: a called workflow's job is {@code <caller>.<id>} in the run, {@code <id>} there. */
         public String idInItsWorkflow() {
             String id = groupOrId();
-            return call != null && call.job() != null && id.startsWith(call.job() + ".") ? id.substring(call.job().length() + 1) : id;
+            return call != null && call.job() != null && id.startsWith(call.job() + ".")
+                    ? id.substring(call.job().length() + 1)
+                    : id;
         }
     }
 
@@ -81,12 +107,10 @@ public record JobDispatched(String runId, String jobId, Integer attempt, Instant
      * caller wrote {@code secrets: inherit} (every secret by its own name).
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Call(String job, Map<String, String> secrets) {
-    }
+    public record Call(String job, Map<String, String> secrets) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Strategy(Boolean failFast, Integer maxParallel, Integer jobIndex, Integer jobTotal) {
-    }
+    public record Strategy(Boolean failFast, Integer maxParallel, Integer jobIndex, Integer jobTotal) {}
 
     /**
      * A normalized step. {@code name}, {@code run}, {@code workingDirectory} and the values of
@@ -95,8 +119,18 @@ public record JobDispatched(String runId, String jobId, Integer attempt, Instant
      * are a number and a boolean, or a {@code ${{ }}} template. {@code uses} names a built-in action.
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Step(Integer index, String id, String name, String run, String uses, Map<String, String> with, String shell,
-            String workingDirectory, Map<String, String> env, JsonNode timeoutMinutes, JsonNode continueOnError,
+    public record Step(
+            Integer index,
+            String id,
+            String name,
+            String run,
+            String uses,
+            Map<String, String> with,
+            String shell,
+            String workingDirectory,
+            Map<String, String> env,
+            JsonNode timeoutMinutes,
+            JsonNode continueOnError,
             @JsonProperty("if") String condition) {
 
         public Map<String, String> envOrEmpty() {

@@ -13,12 +13,28 @@ import com.fasterxml.jackson.annotation.JsonValue;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record JobEvent(Type type, String runId, String jobId, int attempt, long seq, String controllerId, Instant at,
-        StepReport step, String status, Integer exitCode, String reason, Long logChunks, Long logLines, Map<String, String> outputs) {
+public record JobEvent(
+        Type type,
+        String runId,
+        String jobId,
+        int attempt,
+        long seq,
+        String controllerId,
+        Instant at,
+        StepReport step,
+        String status,
+        Integer exitCode,
+        String reason,
+        Long logChunks,
+        Long logLines,
+        Map<String, String> outputs) {
 
     /** What happened to the attempt; on the wire as {@code job-started}, {@code step-started} … */
     public enum Type {
-        JOB_STARTED("job-started"), STEP_STARTED("step-started"), STEP_FINISHED("step-finished"), JOB_FINISHED("job-finished");
+        JOB_STARTED("job-started"),
+        STEP_STARTED("step-started"),
+        STEP_FINISHED("step-finished"),
+        JOB_FINISHED("job-finished");
 
         private final String wire;
 
@@ -38,12 +54,18 @@ public record JobEvent(Type type, String runId, String jobId, int attempt, long 
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record StepReport(int index, String name, String status, Integer exitCode, Instant startedAt, Instant finishedAt,
-            Long durationMs, String summary, Action action) {
-    }
+    public record StepReport(
+            int index,
+            String name,
+            String status,
+            Integer exitCode,
+            Instant startedAt,
+            Instant finishedAt,
+            Long durationMs,
+            String summary,
+            Action action) {}
 
     /** {@code uses} as the workflow wrote it, {@code sha} the commit its ref named when the job was set up. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Action(String uses, String sha) {
-    }
+    public record Action(String uses, String sha) {}
 }

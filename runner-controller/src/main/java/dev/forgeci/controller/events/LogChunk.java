@@ -10,7 +10,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * {@code firstLine} is the number (from 1) of the first line in the job's whole log.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record LogChunk(String runId, String jobId, int attempt, long seq, long firstLine, List<Line> lines, Instant at) {
+public record LogChunk(
+        String runId, String jobId, int attempt, long seq, long firstLine, List<Line> lines, Instant at) {
 
     public static final String STDOUT = "stdout";
     public static final String STDERR = "stderr";
@@ -18,6 +19,5 @@ public record LogChunk(String runId, String jobId, int attempt, long seq, long f
 
     /** {@code step} is the step's index, or null for set-up and the controller's own lines. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Line(Integer step, String stream, String text) {
-    }
+    public record Line(Integer step, String stream, String text) {}
 }

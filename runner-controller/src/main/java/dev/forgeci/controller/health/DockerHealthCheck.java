@@ -26,9 +26,16 @@ public class DockerHealthCheck implements HealthCheck {
     public HealthCheckResponse call() {
         try {
             engine.ping();
-            return HealthCheckResponse.named("Docker engine").up().withData("host", host).build();
+            return HealthCheckResponse.named("Docker engine")
+                    .up()
+                    .withData("host", host)
+                    .build();
         } catch (RuntimeException e) {
-            return HealthCheckResponse.named("Docker engine").down().withData("host", host).withData("error", e.getMessage()).build();
+            return HealthCheckResponse.named("Docker engine")
+                    .down()
+                    .withData("host", host)
+                    .withData("error", e.getMessage())
+                    .build();
         }
     }
 }

@@ -70,19 +70,33 @@ public class DockerRunnerEngine implements RunnerEngine {
 
     /** Where the inner Docker keeps its data: a volume of its own, since overlay2 cannot sit on overlay. */
     private static final String DOCKER_DATA = "/var/lib/docker";
+
     private static final String CGROUP_FS = "/sys/fs/cgroup";
     private static final Duration ATTACH_TIMEOUT = Duration.ofSeconds(30);
     /** A runner image is large (an engine inside); a first pull on a slow link may take minutes. */
     private static final Duration PULL_TIMEOUT = Duration.ofMinutes(10);
+
     private static final Pattern DAEMON_MESSAGE = Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     /** How every runner container is made, from {@code forge.runner.*}. */
-    public record Profile(String image, Isolation isolation, List<String> capDrop, double cpus, long memoryBytes, long pidsLimit,
+    public record Profile(
+            String image,
+            Isolation isolation,
+            List<String> capDrop,
+            double cpus,
+            long memoryBytes,
+            long pidsLimit,
             String logDriver) {
 
         public static Profile from(ControllerConfig.Runner runner) {
-            return new Profile(runner.image(), Isolation.parse(runner.isolation()), runner.capDrop(), runner.cpus(),
-                    runner.memory().asLongValue(), runner.pidsLimit(), runner.logDriver());
+            return new Profile(
+                    runner.image(),
+                    Isolation.parse(runner.isolation()),
+                    runner.capDrop(),
+                    runner.cpus(),
+                    runner.memory().asLongValue(),
+                    runner.pidsLimit(),
+                    runner.logDriver());
         }
     }
 
@@ -112,8 +126,10 @@ public class DockerRunnerEngine implements RunnerEngine {
                 id = createContainer(spec);
             }
             created = new Runner(id, spec.name());
-            docker.copyArchiveToContainerCmd(id).withTarInputStream(new ByteArrayInputStream(tar(spec.files())))
-                    .withRemotePath("/").exec();
+            docker.copyArchiveToContainerCmd(id)
+                    .withTarInputStream(new ByteArrayInputStream(tar(spec.files())))
+                    .withRemotePath("/")
+                    .exec();
             return created;
         } catch (RunnerException e) {
             throw e;
@@ -126,19 +142,22 @@ public class DockerRunnerEngine implements RunnerEngine {
     private String createContainer(RunnerSpec spec) {
         // The volume comes with the container (labelled through the mount): one call less before the job starts.
         return docker.createContainerCmd(profile.image())
-                    .withName(spec.name())
-                    .withLabels(spec.labels())
-                    .withEnv(spec.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
-                    .withTty(false)
-                    // The agent's commands arrive on stdin; it closes when the controller's attachment does,
-                    // so a runner whose controller is gone ends instead of waiting forever.
-                    .withStdinOpen(true)
-                    .withStdInOnce(true)
-                    .withAttachStdin(true)
-                    .withAttachStdout(true)
-                    .withAttachStderr(true)
-                    .withHostConfig(hostConfig(spec.name(), spec.labels()))
-                    .exec().getId();
+                .withName(spec.name())
+                .withLabels(spec.labels())
+                .withEnv(spec.env().entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue())
+                        .toList())
+                .withTty(false)
+                // The agent's commands arrive on stdin; it closes when the controller's attachment does,
+                // so a runner whose controller is gone ends instead of waiting forever.
+                .withStdinOpen(true)
+                .withStdInOnce(true)
+                .withAttachStdin(true)
+                .withAttachStdout(true)
+                .withAttachStderr(true)
+                .withHostConfig(hostConfig(spec.name(), spec.labels()))
+                .exec()
+                .getId();
     }
 
     /** One pull at a time: jobs that find the image missing together wait for the same pull. */
@@ -150,15 +169,21 @@ public class DockerRunnerEngine implements RunnerEngine {
             Log.infof("runner image %s is not on the engine; pulling it", profile.image());
         }
         try {
-            if (!docker.pullImageCmd(profile.image()).start().awaitCompletion(PULL_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                throw new RunnerException("runner image " + profile.image() + " is not on the engine and its pull took longer than "
-                        + PULL_TIMEOUT.toMinutes() + " minutes", null);
+            if (!docker.pullImageCmd(profile.image())
+                    .start()
+                    .awaitCompletion(PULL_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                throw new RunnerException(
+                        "runner image " + profile.image() + " is not on the engine and its pull took longer than "
+                                + PULL_TIMEOUT.toMinutes() + " minutes",
+                        null);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RunnerException("interrupted while pulling runner image " + profile.image(), e);
         } catch (RuntimeException e) {
-            throw new RunnerException("runner image " + profile.image() + " is not on the engine and could not be pulled: " + reason(e), e);
+            throw new RunnerException(
+                    "runner image " + profile.image() + " is not on the engine and could not be pulled: " + reason(e),
+                    e);
         }
     }
 
@@ -177,8 +202,13 @@ public class DockerRunnerEngine implements RunnerEngine {
             @Override
             public void onNext(Frame frame) {
                 byte[] payload = frame.getPayload();
-                output.output(frame.getStreamType() == StreamType.STDERR ? RunnerOutput.Stream.STDERR : RunnerOutput.Stream.STDOUT,
-                        payload, 0, payload.length);
+                output.output(
+                        frame.getStreamType() == StreamType.STDERR
+                                ? RunnerOutput.Stream.STDERR
+                                : RunnerOutput.Stream.STDOUT,
+                        payload,
+                        0,
+                        payload.length);
             }
 
             @Override
@@ -198,8 +228,13 @@ public class DockerRunnerEngine implements RunnerEngine {
         };
         try {
             // Attached before the start, so not even the first byte is missed.
-            docker.attachContainerCmd(runner.containerId()).withStdIn(commands).withStdOut(true).withStdErr(true)
-                    .withFollowStream(true).withLogs(false).exec(stream);
+            docker.attachContainerCmd(runner.containerId())
+                    .withStdIn(commands)
+                    .withStdOut(true)
+                    .withStdErr(true)
+                    .withFollowStream(true)
+                    .withLogs(false)
+                    .exec(stream);
             attached.get(ATTACH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             docker.startContainerCmd(runner.containerId()).exec();
             return Attachment.of(ended, commands::send);
@@ -218,8 +253,10 @@ public class DockerRunnerEngine implements RunnerEngine {
     @Override
     public void copyIn(Runner runner, Map<String, RunnerSpec.RunnerFile> files) {
         try {
-            docker.copyArchiveToContainerCmd(runner.containerId()).withTarInputStream(new ByteArrayInputStream(tar(files)))
-                    .withRemotePath("/").exec();
+            docker.copyArchiveToContainerCmd(runner.containerId())
+                    .withTarInputStream(new ByteArrayInputStream(tar(files)))
+                    .withRemotePath("/")
+                    .exec();
         } catch (RuntimeException e) {
             throw new RunnerException(reason(e), e);
         }
@@ -228,18 +265,21 @@ public class DockerRunnerEngine implements RunnerEngine {
     @Override
     public Map<String, byte[]> copyOut(Runner runner, String directory, long maxBytes) {
         Map<String, byte[]> files = new LinkedHashMap<>();
-        try (InputStream archive = docker.copyArchiveFromContainerCmd(runner.containerId(), directory).exec();
+        try (InputStream archive = docker.copyArchiveFromContainerCmd(runner.containerId(), directory)
+                        .exec();
                 TarArchiveInputStream tar = new TarArchiveInputStream(archive)) {
             long total = 0;
             for (TarArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
-                // the archive is rooted at the directory's own name: <dir>/<file>; deeper entries and links are not ours
+                // the archive is rooted at the directory's own name: <dir>/<file>; deeper entries and links are not
+                // ours
                 String[] parts = entry.getName().split("/");
                 if (!entry.isFile() || parts.length != 2) {
                     continue;
                 }
                 total += entry.getSize();
                 if (total > maxBytes) {
-                    throw new RunnerException("the files in " + directory + " are larger than " + maxBytes / 1024 + " KiB", null);
+                    throw new RunnerException(
+                            "the files in " + directory + " are larger than " + maxBytes / 1024 + " KiB", null);
                 }
                 files.put(parts[1], tar.readNBytes((int) entry.getSize()));
             }
@@ -257,8 +297,12 @@ public class DockerRunnerEngine implements RunnerEngine {
     public RunnerExit awaitExit(Runner runner) {
         try {
             docker.waitContainerCmd(runner.containerId()).start().awaitStatusCode();
-            InspectContainerResponse.ContainerState state = docker.inspectContainerCmd(runner.containerId()).exec().getState();
-            return new RunnerExit(state.getExitCodeLong() == null ? -1 : state.getExitCodeLong().intValue(),
+            InspectContainerResponse.ContainerState state =
+                    docker.inspectContainerCmd(runner.containerId()).exec().getState();
+            return new RunnerExit(
+                    state.getExitCodeLong() == null
+                            ? -1
+                            : state.getExitCodeLong().intValue(),
                     Boolean.TRUE.equals(state.getOOMKilled()));
         } catch (RuntimeException e) {
             throw new RunnerException(reason(e), e);
@@ -268,7 +312,9 @@ public class DockerRunnerEngine implements RunnerEngine {
     @Override
     public void stop(Runner runner, Duration grace) {
         try {
-            docker.stopContainerCmd(runner.containerId()).withTimeout((int) Math.max(1, grace.toSeconds())).exec();
+            docker.stopContainerCmd(runner.containerId())
+                    .withTimeout((int) Math.max(1, grace.toSeconds()))
+                    .exec();
         } catch (NotModifiedException | NotFoundException alreadyStopped) {
             // stopped or removed meanwhile: what was asked for
         } catch (RuntimeException e) {
@@ -281,7 +327,10 @@ public class DockerRunnerEngine implements RunnerEngine {
         try {
             if (runner.containerId() != null) {
                 try {
-                    docker.removeContainerCmd(runner.containerId()).withForce(true).withRemoveVolumes(true).exec();
+                    docker.removeContainerCmd(runner.containerId())
+                            .withForce(true)
+                            .withRemoveVolumes(true)
+                            .exec();
                 } catch (NotFoundException alreadyGone) {
                     // removed meanwhile
                 }
@@ -303,19 +352,31 @@ public class DockerRunnerEngine implements RunnerEngine {
         try {
             List<OwnedRunner> owned = new ArrayList<>();
             Set<String> volumesInUse = new HashSet<>();
-            List<Container> containers = docker.listContainersCmd().withShowAll(true)
-                    .withLabelFilter(Map.of(RunnerLabels.CONTROLLER_ID, controllerId)).exec();
+            List<Container> containers = docker.listContainersCmd()
+                    .withShowAll(true)
+                    .withLabelFilter(Map.of(RunnerLabels.CONTROLLER_ID, controllerId))
+                    .exec();
             for (Container container : containers) {
-                String volume = container.getMounts() == null ? null : container.getMounts().stream()
-                        .filter(mount -> DOCKER_DATA.equals(mount.getDestination())).map(ContainerMount::getName).findFirst().orElse(null);
+                String volume = container.getMounts() == null
+                        ? null
+                        : container.getMounts().stream()
+                                .filter(mount -> DOCKER_DATA.equals(mount.getDestination()))
+                                .map(ContainerMount::getName)
+                                .findFirst()
+                                .orElse(null);
                 if (volume != null) {
                     volumesInUse.add(volume);
                 }
-                owned.add(new OwnedRunner(container.getId(), volume, job(container.getLabels()),
+                owned.add(new OwnedRunner(
+                        container.getId(),
+                        volume,
+                        job(container.getLabels()),
                         Instant.ofEpochSecond(container.getCreated() == null ? 0 : container.getCreated())));
             }
             List<InspectVolumeResponse> volumes = docker.listVolumesCmd()
-                    .withFilter("label", List.of(RunnerLabels.CONTROLLER_ID + "=" + controllerId)).exec().getVolumes();
+                    .withFilter("label", List.of(RunnerLabels.CONTROLLER_ID + "=" + controllerId))
+                    .exec()
+                    .getVolumes();
             for (InspectVolumeResponse volume : volumes == null ? List.<InspectVolumeResponse>of() : volumes) {
                 if (!volumesInUse.contains(volume.getName())) {
                     owned.add(new OwnedRunner(null, volume.getName(), job(volume.getLabels()), null));
@@ -334,7 +395,9 @@ public class DockerRunnerEngine implements RunnerEngine {
 
     private HostConfig hostConfig(String volume, Map<String, String> labels) {
         List<Bind> binds = new ArrayList<>();
-        HostConfig host = (profile.isolation() == Isolation.CAPABILITIES ? new UnconfinedPathsHostConfig() : new HostConfig())
+        HostConfig host = (profile.isolation() == Isolation.CAPABILITIES
+                        ? new UnconfinedPathsHostConfig()
+                        : new HostConfig())
                 .withNanoCPUs(Math.round(profile.cpus() * 1e9))
                 .withMemory(profile.memoryBytes())
                 .withMemorySwap(profile.memoryBytes())
@@ -342,14 +405,19 @@ public class DockerRunnerEngine implements RunnerEngine {
                 // docker-init as PID 1 passes docker stop's SIGTERM to the agent and reaps orphans.
                 .withInit(true)
                 .withLogConfig(new LogConfig(LogConfig.LoggingType.fromValue(profile.logDriver())))
-                .withMounts(List.of(new Mount().withType(MountType.VOLUME).withSource(volume).withTarget(DOCKER_DATA)
+                .withMounts(List.of(new Mount()
+                        .withType(MountType.VOLUME)
+                        .withSource(volume)
+                        .withTarget(DOCKER_DATA)
                         .withVolumeOptions(new VolumeOptions().withLabels(labels))));
         switch (profile.isolation()) {
             case PRIVILEGED -> host.withPrivileged(true);
             case SYSBOX -> host.withRuntime("sysbox-runc");
             case CAPABILITIES -> {
                 host.withCapAdd(Capability.ALL)
-                        .withCapDrop(profile.capDrop().stream().map(DockerRunnerEngine::capability).toArray(Capability[]::new))
+                        .withCapDrop(profile.capDrop().stream()
+                                .map(DockerRunnerEngine::capability)
+                                .toArray(Capability[]::new))
                         .withSecurityOpts(List.of("seccomp=unconfined", "apparmor=unconfined"))
                         .withDeviceCgroupRules(List.of("a *:* rwm"));
                 binds.add(Bind.parse(CGROUP_FS + ":" + CGROUP_FS + ":rw"));
@@ -426,7 +494,10 @@ public class DockerRunnerEngine implements RunnerEngine {
         if (error instanceof DockerException docker) {
             Matcher message = DAEMON_MESSAGE.matcher(String.valueOf(docker.getMessage()));
             if (message.find()) {
-                return message.group(1).replace("\\\"", "\"").replace("\\n", " ").strip();
+                return message.group(1)
+                        .replace("\\\"", "\"")
+                        .replace("\\n", " ")
+                        .strip();
             }
         }
         Throwable root = error;

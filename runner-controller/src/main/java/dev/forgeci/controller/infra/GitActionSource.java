@@ -54,9 +54,12 @@ public class GitActionSource implements ActionSource {
 
     @Inject
     public GitActionSource(ControllerConfig config) {
-        this(config.actions().mirror(), config.actions().upstreams(),
+        this(
+                config.actions().mirror(),
+                config.actions().upstreams(),
                 config.actions().cache().orElse(Path.of(System.getProperty("java.io.tmpdir"), "forge-actions")),
-                config.actions().fetchTimeout(), config.actions().maxBytes().asLongValue());
+                config.actions().fetchTimeout(),
+                config.actions().maxBytes().asLongValue());
     }
 
     public GitActionSource(Optional<Path> mirror, List<String> upstreams, Path cache, Duration timeout, long maxBytes) {
@@ -83,7 +86,8 @@ public class GitActionSource implements ActionSource {
                     tried.add(source + " (" + miss.getMessage() + ")");
                 }
             }
-            throw new ActionUnavailableException("action " + action.display() + " could not be fetched: tried " + String.join(", ", tried));
+            throw new ActionUnavailableException(
+                    "action " + action.display() + " could not be fetched: tried " + String.join(", ", tried));
         }
     }
 
@@ -128,8 +132,10 @@ public class GitActionSource implements ActionSource {
         ProcessBuilder builder = command(bare, "archive", "--format=tar", sha);
         try {
             Files.createDirectories(partial);
-            Process process = builder.redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            try (InputStream archive = process.getInputStream(); TarArchiveInputStream tar = new TarArchiveInputStream(archive)) {
+            Process process =
+                    builder.redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            try (InputStream archive = process.getInputStream();
+                    TarArchiveInputStream tar = new TarArchiveInputStream(archive)) {
                 long total = 0;
                 for (TarArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
                     Path target = partial.resolve(entry.getName()).normalize();
@@ -141,7 +147,8 @@ public class GitActionSource implements ActionSource {
                     } else if (entry.isFile()) {
                         total += entry.getSize();
                         if (total > maxBytes) {
-                            throw new ActionUnavailableException("action " + action.display() + " is larger than " + (maxBytes >> 20) + " MiB");
+                            throw new ActionUnavailableException(
+                                    "action " + action.display() + " is larger than " + (maxBytes >> 20) + " MiB");
                         }
                         Files.createDirectories(target.getParent());
                         Files.copy(tar, target);
@@ -157,7 +164,8 @@ public class GitActionSource implements ActionSource {
                 }
             }
             if (process.isAlive() || process.exitValue() != 0) {
-                throw new ActionUnavailableException("action " + action.display() + ": git archive of " + sha + " failed");
+                throw new ActionUnavailableException(
+                        "action " + action.display() + ": git archive of " + sha + " failed");
             }
             try {
                 Files.move(partial, tree, StandardCopyOption.ATOMIC_MOVE);
@@ -167,7 +175,8 @@ public class GitActionSource implements ActionSource {
             return tree;
         } catch (IOException e) {
             delete(partial);
-            throw new ActionUnavailableException("action " + action.display() + " could not be written to " + cache + ": " + e.getMessage());
+            throw new ActionUnavailableException(
+                    "action " + action.display() + " could not be written to " + cache + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             delete(partial);
@@ -178,14 +187,25 @@ public class GitActionSource implements ActionSource {
         }
     }
 
-    private static final Set<PosixFilePermission> READABLE = EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
-            PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ);
-    private static final Set<PosixFilePermission> EXECUTABLE = EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
-            PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_EXECUTE,
-            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_EXECUTE);
+    private static final Set<PosixFilePermission> READABLE = EnumSet.of(
+            PosixFilePermission.OWNER_READ,
+            PosixFilePermission.OWNER_WRITE,
+            PosixFilePermission.GROUP_READ,
+            PosixFilePermission.OTHERS_READ);
+    private static final Set<PosixFilePermission> EXECUTABLE = EnumSet.of(
+            PosixFilePermission.OWNER_READ,
+            PosixFilePermission.OWNER_WRITE,
+            PosixFilePermission.OWNER_EXECUTE,
+            PosixFilePermission.GROUP_READ,
+            PosixFilePermission.GROUP_EXECUTE,
+            PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.OTHERS_EXECUTE);
 
     private Path tree(ActionReference.Remote action, String sha) {
-        return cache.resolve("trees").resolve(action.owner()).resolve(action.repo()).resolve(sha);
+        return cache.resolve("trees")
+                .resolve(action.owner())
+                .resolve(action.repo())
+                .resolve(sha);
     }
 
     /**
@@ -199,7 +219,10 @@ public class GitActionSource implements ActionSource {
         try {
             Files.createDirectories(cache);
             output = Files.createTempFile(cache, "git-", ".out");
-            process = command(gitDir, args).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            process = command(gitDir, args)
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile())
+                    .start();
             long deadline = System.nanoTime() + timeout.toNanos();
             long before = gitDir == null ? 0 : size(gitDir);
             for (int polls = 1; !process.waitFor(50, TimeUnit.MILLISECONDS); polls++) {
@@ -207,7 +230,8 @@ public class GitActionSource implements ActionSource {
                     throw new SourceMiss("no answer in " + timeout.toSeconds() + " s");
                 }
                 if (gitDir != null && polls % 10 == 0 && size(gitDir) - before > maxBytes) {
-                    throw new ActionUnavailableException("fetching into " + gitDir.getFileName() + " went past " + (maxBytes >> 20) + " MiB");
+                    throw new ActionUnavailableException(
+                            "fetching into " + gitDir.getFileName() + " went past " + (maxBytes >> 20) + " MiB");
                 }
             }
             String text;
@@ -216,7 +240,10 @@ public class GitActionSource implements ActionSource {
             }
             if (process.exitValue() != 0) {
                 Log.debugf("git %s failed: %s", String.join(" ", args), text);
-                throw new SourceMiss(text.lines().filter(line -> !line.isBlank()).reduce((first, last) -> last).orElse("git failed")
+                throw new SourceMiss(text.lines()
+                        .filter(line -> !line.isBlank())
+                        .reduce((first, last) -> last)
+                        .orElse("git failed")
                         .replaceFirst("^fatal: ", ""));
             }
             return text;
@@ -241,9 +268,22 @@ public class GitActionSource implements ActionSource {
      * only the transports actions come by (a mirror's path, http and https).
      */
     private ProcessBuilder command(Path gitDir, String... args) {
-        List<String> command = new ArrayList<>(List.of("git", "-c", "protocol.version=2", "-c", "protocol.allow=never",
-                "-c", "protocol.file.allow=always", "-c", "protocol.http.allow=always", "-c", "protocol.https.allow=always",
-                "-c", "credential.helper=", "-c", "core.hooksPath=/dev/null"));
+        List<String> command = new ArrayList<>(List.of(
+                "git",
+                "-c",
+                "protocol.version=2",
+                "-c",
+                "protocol.allow=never",
+                "-c",
+                "protocol.file.allow=always",
+                "-c",
+                "protocol.http.allow=always",
+                "-c",
+                "protocol.https.allow=always",
+                "-c",
+                "credential.helper=",
+                "-c",
+                "core.hooksPath=/dev/null"));
         if (gitDir != null) {
             command.add("--git-dir=" + gitDir);
         }
@@ -260,7 +300,9 @@ public class GitActionSource implements ActionSource {
 
     private static long size(Path directory) {
         try (var paths = Files.walk(directory)) {
-            return paths.filter(Files::isRegularFile).mapToLong(path -> path.toFile().length()).sum();
+            return paths.filter(Files::isRegularFile)
+                    .mapToLong(path -> path.toFile().length())
+                    .sum();
         } catch (IOException | UncheckedIOException e) {
             return 0;
         }
@@ -268,7 +310,8 @@ public class GitActionSource implements ActionSource {
 
     private static void delete(Path directory) {
         try (var paths = Files.walk(directory)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException | UncheckedIOException ignored) {
             // a partial tree left behind is never used: only a complete one is moved into place
         }

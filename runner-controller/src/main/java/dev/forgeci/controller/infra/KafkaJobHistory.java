@@ -53,13 +53,17 @@ public class KafkaJobHistory implements JobHistory {
         try (KafkaConsumer<String, String> consumer = consumer()) {
             scan(consumer, Topics.JOB_EVENTS, job, since, event -> {
                 events[0] = Math.max(events[0], event.path("seq").asLong());
-                finished[0] |= JobEvent.Type.JOB_FINISHED.wire().equals(event.path("type").asText());
+                finished[0] |= JobEvent.Type.JOB_FINISHED
+                        .wire()
+                        .equals(event.path("type").asText());
             });
             scan(consumer, Topics.JOB_LOG_CHUNKS, job, since, chunk -> {
                 long seq = chunk.path("seq").asLong();
                 if (seq > chunks[0]) {
                     chunks[0] = seq;
-                    chunks[1] = chunk.path("firstLine").asLong() + chunk.path("lines").size() - 1;
+                    chunks[1] = chunk.path("firstLine").asLong()
+                            + chunk.path("lines").size()
+                            - 1;
                 }
             });
         }
@@ -67,9 +71,11 @@ public class KafkaJobHistory implements JobHistory {
     }
 
     /** Every partition from {@code since} to its current end: the records of one run share a partition. */
-    private void scan(KafkaConsumer<String, String> consumer, String topic, JobKey job, Instant since, Consumer<JsonNode> visit) {
+    private void scan(
+            KafkaConsumer<String, String> consumer, String topic, JobKey job, Instant since, Consumer<JsonNode> visit) {
         List<TopicPartition> partitions = new ArrayList<>();
-        consumer.partitionsFor(topic, Duration.ofSeconds(30)).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        consumer.partitionsFor(topic, Duration.ofSeconds(30))
+                .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
         consumer.assign(partitions);
         Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
         Map<TopicPartition, Long> timestamps = new HashMap<>();
@@ -89,7 +95,9 @@ public class KafkaJobHistory implements JobHistory {
             for (ConsumerRecord<String, String> record : consumer.poll(POLL)) {
                 if (job.runId().equals(record.key())) {
                     JsonNode value = parse(record.value());
-                    if (value != null && job.jobId().equals(value.path("jobId").asText()) && job.attempt() == value.path("attempt").asInt()) {
+                    if (value != null
+                            && job.jobId().equals(value.path("jobId").asText())
+                            && job.attempt() == value.path("attempt").asInt()) {
                         visit.accept(value);
                     }
                 }

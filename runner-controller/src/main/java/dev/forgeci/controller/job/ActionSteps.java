@@ -50,13 +50,15 @@ final class ActionSteps {
     static final String RUNNER_ACTIONS = "/forge/actions";
     /** The runner's Node.js, which runs JavaScript actions. */
     static final String NODE = "node";
+
     private static final long MAX_LOCAL_METADATA_BYTES = 16L << 20;
 
     /**
      * What a step that uses an action runs: a program (no shell between) with its environment, and
      * the post phase it leaves; or, for a composite action, its steps ({@code command} null).
      */
-    record Invocation(List<String> command, Map<String, String> env, Phase post, Composite composite, DockerRun docker) {
+    record Invocation(
+            List<String> command, Map<String, String> env, Phase post, Composite composite, DockerRun docker) {
 
         /** The program, once the step's whole environment is known: a Docker action passes each variable on by name. */
         List<String> program(Map<String, String> stepEnv) {
@@ -75,11 +77,17 @@ final class ActionSteps {
         String script(Set<String> names) {
             StringBuilder script = new StringBuilder();
             if (dockerfile != null) {
-                script.append("docker build -t ").append(quote(image)).append(" -f ").append(quote(dockerfile)).append(' ')
-                        .append(quote(context)).append('\n');
+                script.append("docker build -t ")
+                        .append(quote(image))
+                        .append(" -f ")
+                        .append(quote(dockerfile))
+                        .append(' ')
+                        .append(quote(context))
+                        .append('\n');
             }
             script.append("mkdir -p /forge/home\nexec docker run --rm --workdir /github/workspace");
-            script.append(" -v \"$GITHUB_WORKSPACE\":/github/workspace -v \"$(dirname \"$GITHUB_OUTPUT\")\":/github/file_commands");
+            script.append(
+                    " -v \"$GITHUB_WORKSPACE\":/github/workspace -v \"$(dirname \"$GITHUB_OUTPUT\")\":/github/file_commands");
             script.append(" -v \"$GITHUB_EVENT_PATH\":/github/workflow/event.json:ro -v /forge/home:/github/home");
             CONTAINER_PATHS.forEach((name, value) -> script.append(" -e ").append(quote(name + "=" + value)));
             for (String name : names) {
@@ -113,9 +121,13 @@ final class ActionSteps {
     }
 
     /** A composite action to run: its steps, its outputs' templates, its {@code inputs} context and its directory. */
-    record Composite(String display, String directory, List<JobDispatched.Step> steps, Map<String, String> outputs,
-            Map<String, String> inputs, Map<String, String> env) {
-    }
+    record Composite(
+            String display,
+            String directory,
+            List<JobDispatched.Step> steps,
+            Map<String, String> outputs,
+            Map<String, String> inputs,
+            Map<String, String> env) {}
 
     /** GitHub runs composite actions nested at most this deep. */
     static final int MAX_COMPOSITE_DEPTH = 10;
@@ -124,15 +136,21 @@ final class ActionSteps {
      * An action's pre or post phase, a step of its own: pre before the job's steps, post after them
      * (last action first), each when its {@code condition} holds; {@code mainIndex} is the step that uses the action.
      */
-    record Phase(String name, List<String> command, Map<String, String> env, String condition, int mainIndex, DockerRun docker) {
+    record Phase(
+            String name,
+            List<String> command,
+            Map<String, String> env,
+            String condition,
+            int mainIndex,
+            DockerRun docker) {
 
         List<String> program(Map<String, String> stepEnv) {
             return docker == null ? command : List.of("sh", "-ec", docker.script(stepEnv.keySet()));
         }
     }
 
-    private record Prepared(ActionReference reference, String display, String directory, ActionMetadata metadata, String sha) {
-    }
+    private record Prepared(
+            ActionReference reference, String display, String directory, ActionMetadata metadata, String sha) {}
 
     private final ActionSource source;
     private final RunnerEngine engine;
@@ -154,10 +172,13 @@ final class ActionSteps {
     String setUp(List<JobDispatched.Step> steps) {
         for (JobDispatched.Step step : steps) {
             try {
-                if (step.uses() != null && ActionReference.parse(step.uses()) instanceof ActionReference.Remote remote) {
+                if (step.uses() != null
+                        && ActionReference.parse(step.uses()) instanceof ActionReference.Remote remote) {
                     remote(step.uses(), remote);
                 }
-            } catch (ActionReference.InvalidReferenceException | ActionUnavailableException | ActionMetadata.InvalidMetadataException e) {
+            } catch (ActionReference.InvalidReferenceException
+                    | ActionUnavailableException
+                    | ActionMetadata.InvalidMetadataException e) {
                 return e.getMessage();
             }
         }
@@ -171,18 +192,21 @@ final class ActionSteps {
             return known;
         }
         FetchedAction action = source.fetch(remote);
-        log.system("forge: Download action repository '" + remote.repository() + "@" + remote.ref() + "' (SHA:" + action.sha() + ")");
+        log.system("forge: Download action repository '" + remote.repository() + "@" + remote.ref() + "' (SHA:"
+                + action.sha() + ")");
         String root = RUNNER_ACTIONS + "/" + remote.owner() + "/" + remote.repo() + "/" + action.sha();
         if (copied.add(root)) {
             try {
                 engine.copyIn(runner, runnerFiles(action.tree(), root.substring(1)));
             } catch (RunnerException e) {
                 copied.remove(root);
-                throw new ActionUnavailableException(remote.display() + " could not be copied into the runner: " + e.getMessage());
+                throw new ActionUnavailableException(
+                        remote.display() + " could not be copied into the runner: " + e.getMessage());
             }
         }
         String directory = remote.path().isEmpty() ? root : root + "/" + remote.path();
-        ActionMetadata metadata = metadata(remote.display(), read(action.directory(), "action.yml"), read(action.directory(), "action.yaml"));
+        ActionMetadata metadata = metadata(
+                remote.display(), read(action.directory(), "action.yml"), read(action.directory(), "action.yaml"));
         Prepared prepared = new Prepared(remote, remote.display(), directory, metadata, action.sha());
         fetched.put(uses, prepared);
         return prepared;
@@ -195,22 +219,27 @@ final class ActionSteps {
      */
     Invocation invocation(JobDispatched.Step step, String displayName, Scope scope) {
         Map<String, String> with = new LinkedHashMap<>();
-        for (Map.Entry<String, String> input : (step.with() == null ? Map.<String, String>of() : step.with()).entrySet()) {
+        for (Map.Entry<String, String> input :
+                (step.with() == null ? Map.<String, String>of() : step.with()).entrySet()) {
             with.put(input.getKey(), Template.render(input.getValue(), scope));
         }
         ActionReference reference = ActionReference.parse(step.uses());
         if (reference instanceof ActionReference.Checkout) {
             Map<String, String> env = new LinkedHashMap<>();
             // the image's script reads them as sh variables: '-' as '_' (see forge-checkout-action)
-            with.forEach((name, value) -> env.put(ActionMetadata.inputVariable(name).replace('-', '_'), value));
+            with.forEach(
+                    (name, value) -> env.put(ActionMetadata.inputVariable(name).replace('-', '_'), value));
             return new Invocation(List.of("/usr/local/bin/forge-checkout-action"), env, null, null, null);
         }
         if (reference instanceof ActionReference.DockerImage image) {
             // GitHub's two inputs of a docker:// step; the image's own entrypoint unless one is given
-            DockerRun run = new DockerRun(image.image(), null, null, with.get("entrypoint"), arguments(with.getOrDefault("args", "")));
+            DockerRun run = new DockerRun(
+                    image.image(), null, null, with.get("entrypoint"), arguments(with.getOrDefault("args", "")));
             return new Invocation(null, new LinkedHashMap<>(), null, null, run);
         }
-        Prepared action = reference instanceof ActionReference.Local local ? local(local) : remote(step.uses(), (ActionReference.Remote) reference);
+        Prepared action = reference instanceof ActionReference.Local local
+                ? local(local)
+                : remote(step.uses(), (ActionReference.Remote) reference);
         Map<String, String> inputs = inputs(action, with, scope, warnedOf.add(step.index()));
         Map<String, String> env = new LinkedHashMap<>();
         env.put("GITHUB_ACTION_PATH", action.directory());
@@ -225,15 +254,28 @@ final class ActionSteps {
                 steps.add(compositeStep(step.index(), runs.steps().get(i), action.display(), i));
             }
             Map<String, String> outputs = new LinkedHashMap<>();
-            action.metadata().outputs().forEach((name, output) -> outputs.put(name, output.value() == null ? "" : output.value()));
-            return new Invocation(null, env, null, new Composite(action.display(), action.directory(), steps, outputs, inputs, env), null);
+            action.metadata()
+                    .outputs()
+                    .forEach((name, output) -> outputs.put(name, output.value() == null ? "" : output.value()));
+            return new Invocation(
+                    null,
+                    env,
+                    null,
+                    new Composite(action.display(), action.directory(), steps, outputs, inputs, env),
+                    null);
         }
         inputs.forEach((name, value) -> env.put(ActionMetadata.inputVariable(name), value));
         if (runs.using().equals("docker")) {
             return docker(action, runs, inputs, scope, step, displayName, env);
         }
-        Phase post = runs.post() == null ? null
-                : new Phase("Post " + displayName, node(action, runs.post()), env, runs.postIf() == null ? "always()" : runs.postIf(), step.index(),
+        Phase post = runs.post() == null
+                ? null
+                : new Phase(
+                        "Post " + displayName,
+                        node(action, runs.post()),
+                        env,
+                        runs.postIf() == null ? "always()" : runs.postIf(),
+                        step.index(),
                         null);
         return new Invocation(node(action, runs.main()), env, post, null, null);
     }
@@ -243,8 +285,14 @@ final class ActionSteps {
      * by where it came from) or {@code docker://image}; {@code args} and {@code env} templates with
      * the action's inputs; {@code post-entrypoint} as its post phase.
      */
-    private Invocation docker(Prepared action, ActionMetadata.Runs runs, Map<String, String> inputs, Scope scope, JobDispatched.Step step,
-            String displayName, Map<String, String> env) {
+    private Invocation docker(
+            Prepared action,
+            ActionMetadata.Runs runs,
+            Map<String, String> inputs,
+            Scope scope,
+            JobDispatched.Step step,
+            String displayName,
+            Map<String, String> env) {
         Scope withInputs = withInputs(scope, inputs);
         List<String> args = new ArrayList<>();
         for (String arg : runs.args()) {
@@ -258,11 +306,18 @@ final class ActionSteps {
         } else {
             String file = ((ActionReference.Local) ActionReference.parse("./" + runs.image())).path();
             dockerfile = action.directory() + "/" + file;
-            image = "forge-action/" + action.directory().replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "") + ":latest";
+            image = "forge-action/"
+                    + action.directory().replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "") + ":latest";
         }
         DockerRun main = new DockerRun(image, dockerfile, action.directory(), runs.entrypoint(), args);
-        Phase post = runs.postEntrypoint() == null ? null
-                : new Phase("Post " + displayName, null, env, runs.postIf() == null ? "always()" : runs.postIf(), step.index(),
+        Phase post = runs.postEntrypoint() == null
+                ? null
+                : new Phase(
+                        "Post " + displayName,
+                        null,
+                        env,
+                        runs.postIf() == null ? "always()" : runs.postIf(),
+                        step.index(),
                         new DockerRun(image, null, null, runs.postEntrypoint(), args));
         return new Invocation(null, env, post, null, main);
     }
@@ -323,13 +378,24 @@ final class ActionSteps {
         if (run != null && shell == null) {
             throw new ActionUnavailableException(where + ": `shell` is required with `run` in a composite action");
         }
-        Map<String, String> with = raw.get("with") instanceof Map<?, ?> map ? ActionMetadata.strings((Map<String, Object>) map) : Map.of();
-        Map<String, String> env = raw.get("env") instanceof Map<?, ?> map ? ActionMetadata.strings((Map<String, Object>) map) : Map.of();
+        Map<String, String> with =
+                raw.get("with") instanceof Map<?, ?> map ? ActionMetadata.strings((Map<String, Object>) map) : Map.of();
+        Map<String, String> env =
+                raw.get("env") instanceof Map<?, ?> map ? ActionMetadata.strings((Map<String, Object>) map) : Map.of();
         String name = ActionMetadata.text(raw.get("name"));
         String condition = ActionMetadata.text(raw.get("if"));
         Object continueOnError = raw.get("continue-on-error");
-        return new JobDispatched.Step(index, ActionMetadata.text(raw.get("id")), name != null ? name : run != null ? run.lines().findFirst().orElse(run) : uses,
-                run, uses, with, shell, ActionMetadata.text(raw.get("working-directory")), env, null,
+        return new JobDispatched.Step(
+                index,
+                ActionMetadata.text(raw.get("id")),
+                name != null ? name : run != null ? run.lines().findFirst().orElse(run) : uses,
+                run,
+                uses,
+                with,
+                shell,
+                ActionMetadata.text(raw.get("working-directory")),
+                env,
+                null,
                 continueOnError == null ? null : TextNode.valueOf(String.valueOf(continueOnError)),
                 condition == null ? "success()" : condition);
     }
@@ -361,7 +427,12 @@ final class ActionSteps {
             // the same image as the main step (built here first when it is the action's Dockerfile), its pre-entrypoint
             Invocation main = invocation(step, displayName, scope);
             DockerRun run = main.docker();
-            return new Phase("Pre " + displayName, null, main.env(), condition, step.index(),
+            return new Phase(
+                    "Pre " + displayName,
+                    null,
+                    main.env(),
+                    condition,
+                    step.index(),
                     new DockerRun(run.image(), run.dockerfile(), run.context(), runs.preEntrypoint(), run.args()));
         }
         return null;
@@ -379,7 +450,8 @@ final class ActionSteps {
                 log.system("forge: Input required and not supplied: " + name + " (" + action.display() + ")");
             }
             if (value != null && with.containsKey(name) && input.deprecationMessage() != null && warn) {
-                log.system("forge: Input '" + name + "' has been deprecated with message: " + input.deprecationMessage());
+                log.system(
+                        "forge: Input '" + name + "' has been deprecated with message: " + input.deprecationMessage());
             }
             values.put(name, value == null ? "" : value);
         });
@@ -392,7 +464,9 @@ final class ActionSteps {
         });
         if (!unexpected.isEmpty() && warn) {
             log.system("forge: Unexpected input(s) '" + String.join("', '", unexpected) + "', valid inputs are "
-                    + action.metadata().inputs().keySet().stream().map(name -> "'" + name + "'").toList());
+                    + action.metadata().inputs().keySet().stream()
+                            .map(name -> "'" + name + "'")
+                            .toList());
         }
         return values;
     }
@@ -426,7 +500,11 @@ final class ActionSteps {
             throw new ActionUnavailableException("Can't find 'action.yml' or 'action.yaml' under '" + directory
                     + "'. Did you forget to run actions/checkout before running your local action?");
         }
-        return new Prepared(local, local.display(), directory, metadata(local.display(), files.get("action.yml"), files.get("action.yaml")),
+        return new Prepared(
+                local,
+                local.display(),
+                directory,
+                metadata(local.display(), files.get("action.yml"), files.get("action.yaml")),
                 null);
     }
 
@@ -434,7 +512,8 @@ final class ActionSteps {
         if (yml == null && yaml == null) {
             throw new ActionUnavailableException(display + " has no action.yml or action.yaml");
         }
-        return ActionMetadata.parse(display + "/" + (yml != null ? "action.yml" : "action.yaml"), yml != null ? yml : yaml);
+        return ActionMetadata.parse(
+                display + "/" + (yml != null ? "action.yml" : "action.yaml"), yml != null ? yml : yaml);
     }
 
     private static byte[] read(Path directory, String name) {
@@ -452,10 +531,13 @@ final class ActionSteps {
         try (Stream<Path> paths = Files.walk(tree)) {
             for (Path path : (Iterable<Path>) paths.filter(Files::isRegularFile)::iterator) {
                 String relative = tree.relativize(path).toString().replace('\\', '/');
-                files.put(root + "/" + relative, new RunnerSpec.RunnerFile(Files.readAllBytes(path), Files.isExecutable(path) ? 0755 : 0644));
+                files.put(
+                        root + "/" + relative,
+                        new RunnerSpec.RunnerFile(Files.readAllBytes(path), Files.isExecutable(path) ? 0755 : 0644));
             }
         } catch (IOException e) {
-            throw new ActionUnavailableException("the fetched action in " + tree + " could not be read: " + e.getMessage());
+            throw new ActionUnavailableException(
+                    "the fetched action in " + tree + " could not be read: " + e.getMessage());
         }
         return files;
     }

@@ -24,12 +24,12 @@ final class DispatchCheck {
     private static final Pattern RID = Pattern.compile("rad:z[1-9A-HJ-NP-Za-km-z]+");
     private static final Pattern REF = Pattern.compile("refs/[^\\s~^:?*\\[\\\\\\p{Cntrl}]+");
 
-    private DispatchCheck() {
-    }
+    private DispatchCheck() {}
 
     static List<String> problems(JobDispatched dispatch) {
         List<String> problems = new ArrayList<>();
-        if (dispatch.repositoryId() != null && !RID.matcher(dispatch.repositoryId()).matches()) {
+        if (dispatch.repositoryId() != null
+                && !RID.matcher(dispatch.repositoryId()).matches()) {
             problems.add("repository id " + dispatch.repositoryId() + " is not a Radicle id (rad:z…)");
         }
         if (dispatch.cloneUrl() != null) {
@@ -40,7 +40,8 @@ final class DispatchCheck {
                 problems.add("commit " + dispatch.commit() + " is not a full commit id (40 hex characters)");
             }
         }
-        if (dispatch.ref() != null && (!REF.matcher(dispatch.ref()).matches() || dispatch.ref().contains(".."))) {
+        if (dispatch.ref() != null
+                && (!REF.matcher(dispatch.ref()).matches() || dispatch.ref().contains(".."))) {
             problems.add("ref " + dispatch.ref() + " is not a valid git ref name");
         }
         if (dispatch.job() == null) {

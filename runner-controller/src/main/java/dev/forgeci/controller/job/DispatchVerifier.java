@@ -39,7 +39,8 @@ public class DispatchVerifier {
             throw new IllegalArgumentException("forge.dispatch.key must be at least " + MIN_KEY_LENGTH + " characters");
         });
         if (key.isEmpty()) {
-            Log.warn("forge.dispatch.key is not set: job-dispatched records are run without checking that the scheduler sent them");
+            Log.warn(
+                    "forge.dispatch.key is not set: job-dispatched records are run without checking that the scheduler sent them");
         }
         this.key = key.map(k -> new SecretKeySpec(k.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
     }
@@ -50,11 +51,14 @@ public class DispatchVerifier {
             return;
         }
         if (signature == null) {
-            throw new ForgedDispatchException("job-dispatched for " + recordKey + " is not signed by the scheduler; refused");
+            throw new ForgedDispatchException(
+                    "job-dispatched for " + recordKey + " is not signed by the scheduler; refused");
         }
-        byte[] expected = ("v1=" + HexFormat.of().formatHex(mac(recordKey + "\n" + value))).getBytes(StandardCharsets.UTF_8);
+        byte[] expected =
+                ("v1=" + HexFormat.of().formatHex(mac(recordKey + "\n" + value))).getBytes(StandardCharsets.UTF_8);
         if (!MessageDigest.isEqual(expected, signature)) {
-            throw new ForgedDispatchException("job-dispatched for " + recordKey + " has a signature the scheduler did not make; refused");
+            throw new ForgedDispatchException(
+                    "job-dispatched for " + recordKey + " has a signature the scheduler did not make; refused");
         }
     }
 

@@ -28,10 +28,14 @@ public class Heartbeats {
     }
 
     /** The first beat waits one interval: at start-up the Kafka channels are not connected yet. */
-    @Scheduled(every = "${forge.controller.heartbeat-interval}", delayed = "${forge.controller.heartbeat-interval}",
+    @Scheduled(
+            every = "${forge.controller.heartbeat-interval}",
+            delayed = "${forge.controller.heartbeat-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void beat() {
-        publisher.publish(new ControllerHeartbeat(controllerId, pool, Instant.now(), jobs.capacity(), jobs.running(), startedAt))
+        publisher
+                .publish(new ControllerHeartbeat(
+                        controllerId, pool, Instant.now(), jobs.capacity(), jobs.running(), startedAt))
                 .whenComplete((ok, error) -> {
                     if (error != null) {
                         Log.warnf("Heartbeat of controller %s was not published: %s", controllerId, error.getMessage());

@@ -27,6 +27,7 @@ final class JobContainers {
 
     /** The job container's name in the job's engine. */
     static final String CONTAINER = "forge-job";
+
     static final String NETWORK = "forge-job";
     /**
      * The runner's Node.js as the job container runs it: its binary, shared libraries and dynamic
@@ -34,7 +35,8 @@ final class JobContainers {
      * through that loader so that it needs nothing of the image's (which may have no libc at all);
      * the few built-in modules Debian's build reads from /usr/share/nodejs are mounted at their paths.
      */
-    static final List<String> NODE = List.of("/__e/node/ld.so", "--library-path", "/__e/node/lib", "/__e/node/bin/node");
+    static final List<String> NODE =
+            List.of("/__e/node/ld.so", "--library-path", "/__e/node/lib", "/__e/node/bin/node");
     /**
      * Sets the positional parameters to the mounts of {@link #NODE}, from what {@code ldd} says the
      * runner's node needs; none when the runner has no node.
@@ -60,8 +62,7 @@ final class JobContainers {
     /** How long a service (or the job container) may take to become healthy, in half seconds. */
     private static final int HEALTH_POLLS = 240;
 
-    private JobContainers() {
-    }
+    private JobContainers() {}
 
     /** Whether the job has anything to start. */
     static boolean any(JsonNode container, JsonNode services) {
@@ -107,9 +108,15 @@ final class JobContainers {
             for (Map.Entry<String, JsonNode> service : services.properties()) {
                 String name = service.getKey();
                 String image = render(service.getValue().path("image"), scope);
-                script.append("echo ").append(quote("forge: starting service " + name + " (" + image + ")")).append('\n');
+                script.append("echo ")
+                        .append(quote("forge: starting service " + name + " (" + image + ")"))
+                        .append('\n');
                 login(script, service.getValue(), image, scope);
-                script.append("docker run -d --name ").append(quote(name)).append(" --network ").append(NETWORK).append(" --network-alias ")
+                script.append("docker run -d --name ")
+                        .append(quote(name))
+                        .append(" --network ")
+                        .append(NETWORK)
+                        .append(" --network-alias ")
                         .append(quote(name));
                 options(script, service.getValue(), scope);
                 script.append(' ').append(quote(image)).append(" >/dev/null\n");
@@ -121,10 +128,15 @@ final class JobContainers {
         }
         if (present(container)) {
             String image = render(container.path("image"), scope);
-            script.append("echo ").append(quote("forge: starting the job container (" + image + ")")).append('\n');
+            script.append("echo ")
+                    .append(quote("forge: starting the job container (" + image + ")"))
+                    .append('\n');
             login(script, container, image, scope);
             script.append(NODE_MOUNTS);
-            script.append("docker run -d --name ").append(CONTAINER).append(" --network ").append(NETWORK)
+            script.append("docker run -d --name ")
+                    .append(CONTAINER)
+                    .append(" --network ")
+                    .append(NETWORK)
                     .append(" -v /workspace:/workspace -v /forge:/forge -w /workspace \"$@\"");
             options(script, container, scope);
             // GitHub keeps the job container alive the same way; the steps exec into it
@@ -148,11 +160,14 @@ final class JobContainers {
         ObjectNode all = contexts.putObject("services");
         if (present(services)) {
             for (Map.Entry<String, JsonNode> service : services.properties()) {
-                ObjectNode entry = all.putObject(service.getKey()).put("id", service.getKey()).put("network", NETWORK);
+                ObjectNode entry = all.putObject(service.getKey())
+                        .put("id", service.getKey())
+                        .put("network", NETWORK);
                 ObjectNode ports = entry.putObject("ports");
                 for (JsonNode port : service.getValue().path("ports")) {
                     // [ip:]host:container[/protocol]; a port published without a host port has none known here
-                    String[] parts = render(port, scope).replaceFirst("/.*$", "").split(":");
+                    String[] parts =
+                            render(port, scope).replaceFirst("/.*$", "").split(":");
                     if (parts.length >= 2) {
                         ports.put(parts[parts.length - 1], parts[parts.length - 2]);
                     }
@@ -188,8 +203,12 @@ final class JobContainers {
         }
         String first = image.contains("/") ? image.substring(0, image.indexOf('/')) : "";
         String registry = first.contains(".") || first.contains(":") || first.equals("localhost") ? first : "docker.io";
-        script.append("printf '%s' ").append(quote(render(credentials.path("password"), scope))).append(" | docker login -u ")
-                .append(quote(render(credentials.path("username"), scope))).append(" --password-stdin ").append(quote(registry))
+        script.append("printf '%s' ")
+                .append(quote(render(credentials.path("password"), scope)))
+                .append(" | docker login -u ")
+                .append(quote(render(credentials.path("username"), scope)))
+                .append(" --password-stdin ")
+                .append(quote(registry))
                 .append(" >/dev/null\n");
     }
 

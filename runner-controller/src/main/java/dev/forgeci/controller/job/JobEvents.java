@@ -31,18 +31,40 @@ final class JobEvents {
         return send(type, step, null, null, null, null, null, null);
     }
 
-    CompletionStage<Void> jobFinished(String status, Integer exitCode, String reason, long chunks, long lines, Map<String, String> outputs) {
+    CompletionStage<Void> jobFinished(
+            String status, Integer exitCode, String reason, long chunks, long lines, Map<String, String> outputs) {
         return send(JobEvent.Type.JOB_FINISHED, null, status, exitCode, reason, chunks, lines, outputs);
     }
 
-    private synchronized CompletionStage<Void> send(JobEvent.Type type, JobEvent.StepReport step, String status, Integer exitCode,
-            String reason, Long chunks, Long lines, Map<String, String> outputs) {
-        JobEvent event = new JobEvent(type, job.runId(), job.jobId(), job.attempt(), ++seq, controllerId, Instant.now(), step,
-                status, exitCode, reason, chunks, lines, outputs);
+    private synchronized CompletionStage<Void> send(
+            JobEvent.Type type,
+            JobEvent.StepReport step,
+            String status,
+            Integer exitCode,
+            String reason,
+            Long chunks,
+            Long lines,
+            Map<String, String> outputs) {
+        JobEvent event = new JobEvent(
+                type,
+                job.runId(),
+                job.jobId(),
+                job.attempt(),
+                ++seq,
+                controllerId,
+                Instant.now(),
+                step,
+                status,
+                exitCode,
+                reason,
+                chunks,
+                lines,
+                outputs);
         CompletionStage<Void> acknowledged = publisher.publish(event);
         acknowledged.whenComplete((ok, error) -> {
             if (error != null) {
-                Log.errorf(error, "Run %s: %s event %d of job %s was not published", job.runId(), type, event.seq(), job);
+                Log.errorf(
+                        error, "Run %s: %s event %d of job %s was not published", job.runId(), type, event.seq(), job);
             }
         });
         return acknowledged;

@@ -58,15 +58,14 @@ public final class JobExecution {
 
     /** How long the broker gets to acknowledge the last chunks and job-finished. */
     private static final Duration PUBLISH_TIMEOUT = Duration.ofMinutes(2);
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** Why the runner is being stopped; the first request wins. */
-    private record Stop(String status, String reason, String notice) {
-    }
+    private record Stop(String status, String reason, String notice) {}
 
     /** How the job ended. */
-    private record Outcome(String status, Integer exitCode, String reason, String detail) {
-    }
+    private record Outcome(String status, Integer exitCode, String reason, String detail) {}
 
     private final JobDispatched dispatch;
     private final JobKey key;
@@ -94,8 +93,15 @@ public final class JobExecution {
     private ObjectNode secretsContext = JsonNodeFactory.instance.objectNode();
     private StepDriver.Result result;
 
-    JobExecution(JobDispatched dispatch, JobSettings settings, RunnerEngine engine, Publisher publisher, SecretStore secrets,
-            ActionSource actions, Executor executor, ScheduledExecutorService timer) {
+    JobExecution(
+            JobDispatched dispatch,
+            JobSettings settings,
+            RunnerEngine engine,
+            Publisher publisher,
+            SecretStore secrets,
+            ActionSource actions,
+            Executor executor,
+            ScheduledExecutorService timer) {
         this.dispatch = dispatch;
         this.key = dispatch.key();
         this.settings = settings;
@@ -159,8 +165,10 @@ public final class JobExecution {
             return;
         }
         events.jobStarted();
-        log.system("forge: job " + key.jobId() + " (attempt " + key.attempt() + ") of run " + key.runId() + " on controller "
-                + settings.controllerId() + ": image " + settings.image() + ", isolation " + settings.isolation().label() + ", "
+        log.system("forge: job " + key.jobId() + " (attempt " + key.attempt() + ") of run " + key.runId()
+                + " on controller "
+                + settings.controllerId() + ": image " + settings.image() + ", isolation "
+                + settings.isolation().label() + ", "
                 + settings.cpus() + " CPU, " + (settings.memoryBytes() >> 20) + " MiB memory");
         RunnerSpec spec = prepare();
         long creating = System.nanoTime();
@@ -177,13 +185,35 @@ public final class JobExecution {
             return;
         }
         CompletionStage<Void> output = attachment.ended();
-        Log.debugf("Run %s: job %s: runner %s created in %d ms, started in %d ms", key.runId(), key, runner.containerId(),
-                (starting - creating) / 1_000_000, (System.nanoTime() - starting) / 1_000_000);
+        Log.debugf(
+                "Run %s: job %s: runner %s created in %d ms, started in %d ms",
+                key.runId(),
+                key,
+                runner.containerId(),
+                (starting - creating) / 1_000_000,
+                (System.nanoTime() - starting) / 1_000_000);
         Duration limit = timeoutOf(dispatch.job());
-        timeout = timer.schedule(() -> requestStop(new Stop("failure", "timeout", "the job exceeded its timeout of "
-                + limit.toMinutes() + " minutes; stopping the runner")), limit.toMillis(), TimeUnit.MILLISECONDS);
-        result = new StepDriver(dispatch, engine, runner, attachment, steps, log, masker, injectedSecrets, secretsContext, runnerName(),
-                () -> stopRequested() != null, actions).run();
+        timeout = timer.schedule(
+                () -> requestStop(new Stop(
+                        "failure",
+                        "timeout",
+                        "the job exceeded its timeout of " + limit.toMinutes() + " minutes; stopping the runner")),
+                limit.toMillis(),
+                TimeUnit.MILLISECONDS);
+        result = new StepDriver(
+                        dispatch,
+                        engine,
+                        runner,
+                        attachment,
+                        steps,
+                        log,
+                        masker,
+                        injectedSecrets,
+                        secretsContext,
+                        runnerName(),
+                        () -> stopRequested() != null,
+                        actions)
+                .run();
         awaitOutput(output);
         RunnerExit exit = engine.awaitExit(runner);
         stdout.finish();
@@ -202,11 +232,15 @@ public final class JobExecution {
         Set<String> names = new LinkedHashSet<>(job.secretsOrEmpty());
         names.addAll(referencedSecrets(job));
         Map<String, String> stored = storedNames(job, names);
-        SecretStore.Resolved resolved = secrets.resolve(dispatch.repositoryId(), List.copyOf(new LinkedHashSet<>(stored.values())));
-        resolved.missing().forEach(name -> log.system("forge: secret " + name + " is not defined for this repository; it is empty"));
+        SecretStore.Resolved resolved =
+                secrets.resolve(dispatch.repositoryId(), List.copyOf(new LinkedHashSet<>(stored.values())));
+        resolved.missing()
+                .forEach(name ->
+                        log.system("forge: secret " + name + " is not defined for this repository; it is empty"));
         if (!dispatch.trusted() && !resolved.values().isEmpty()) {
-            log.system("forge: this run is not trusted (e.g. a patch from a non-delegate); secrets are not given to it: "
-                    + String.join(", ", resolved.values().keySet()));
+            log.system(
+                    "forge: this run is not trusted (e.g. a patch from a non-delegate); secrets are not given to it: "
+                            + String.join(", ", resolved.values().keySet()));
         }
         secretsContext.put("GITHUB_TOKEN", "");
         if (dispatch.trusted()) {
@@ -218,7 +252,9 @@ public final class JobExecution {
             });
             given.forEach(secretsContext::put);
             Map<String, String> injected = new LinkedHashMap<>();
-            job.secretsOrEmpty().stream().filter(given::containsKey).forEach(name -> injected.put(name, given.get(name)));
+            job.secretsOrEmpty().stream()
+                    .filter(given::containsKey)
+                    .forEach(name -> injected.put(name, given.get(name)));
             injectedSecrets = injected;
         }
         Map<String, RunnerSpec.RunnerFile> registryAuth = registryAuth();
@@ -228,12 +264,19 @@ public final class JobExecution {
         masker = SecretMasker.of(masked);
         // GitHub shows ::debug:: lines when the configuration variable ACTIONS_STEP_DEBUG is true.
         boolean debug = dispatch.context() != null
-                && "true".equalsIgnoreCase(dispatch.context().path("vars").path("ACTIONS_STEP_DEBUG").asText());
+                && "true"
+                        .equalsIgnoreCase(dispatch.context()
+                                .path("vars")
+                                .path("ACTIONS_STEP_DEBUG")
+                                .asText());
         WorkflowCommands commands = new WorkflowCommands(debug);
         stdout = splitter(Stream.STDOUT, LogChunk.STDOUT, commands);
         stderr = splitter(Stream.STDERR, LogChunk.STDERR, commands);
-        JsonNode event = dispatch.context() == null ? null : dispatch.context().path("github").get("event");
-        Map<String, RunnerSpec.RunnerFile> files = new LinkedHashMap<>(StepFiles.initial(nonce, event == null ? "{}" : event.toString()));
+        JsonNode event = dispatch.context() == null
+                ? null
+                : dispatch.context().path("github").get("event");
+        Map<String, RunnerSpec.RunnerFile> files =
+                new LinkedHashMap<>(StepFiles.initial(nonce, event == null ? "{}" : event.toString()));
         files.putAll(registryAuth);
         return new RunnerSpec(runnerName(), labels(), environment(), files);
     }
@@ -250,7 +293,8 @@ public final class JobExecution {
             if (source != null) {
                 stored.put(name, source);
             } else {
-                log.system("forge: secret " + name + " is not passed to the workflow job " + job.call().job() + " calls; it is empty");
+                log.system("forge: secret " + name + " is not passed to the workflow job "
+                        + job.call().job() + " calls; it is empty");
             }
         }
         return stored;
@@ -262,10 +306,14 @@ public final class JobExecution {
             return Map.of();
         }
         try {
-            return Map.of(RegistryAuth.RUNNER_PATH, new RunnerSpec.RunnerFile(Files.readAllBytes(settings.registryAuth()), 0600));
+            return Map.of(
+                    RegistryAuth.RUNNER_PATH,
+                    new RunnerSpec.RunnerFile(Files.readAllBytes(settings.registryAuth()), 0600));
         } catch (IOException e) {
             log.system("forge: the registry credentials could not be read; images are pulled without them");
-            Log.warnf("Run %s: job %s: %s could not be read: %s", key.runId(), key, settings.registryAuth(), e.getMessage());
+            Log.warnf(
+                    "Run %s: job %s: %s could not be read: %s",
+                    key.runId(), key, settings.registryAuth(), e.getMessage());
             return Map.of();
         }
     }
@@ -289,7 +337,8 @@ public final class JobExecution {
             try {
                 for (Template.Expression expression : Template.parse(text).expressions()) {
                     References.of(expression.expr()).contexts().stream()
-                            .filter(reference -> reference.context().equals("secrets") && !reference.path().isEmpty())
+                            .filter(reference -> reference.context().equals("secrets")
+                                    && !reference.path().isEmpty())
                             .forEach(reference -> names.add(reference.path().get(0)));
                 }
             } catch (RuntimeException unreadable) {
@@ -300,24 +349,32 @@ public final class JobExecution {
     }
 
     private LineSplitter splitter(Stream stream, String name, WorkflowCommands commands) {
-        return new LineSplitter("##forge[" + nonce + "] ", masker, settings.log().maxLineBytes(), new LineSplitter.Sink() {
-            @Override
-            public void line(String text, int bytes) {
-                Integer step = steps.current(stream);
-                if (step == null) {
-                    log.append(null, name, text, bytes);
-                    return;
-                }
-                for (String shown : steps.command(stream, text, commands, value -> masker.add(List.of(value)))) {
-                    log.append(step, name, shown, shown == text ? bytes : shown.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
-                }
-            }
+        return new LineSplitter(
+                "##forge[" + nonce + "] ", masker, settings.log().maxLineBytes(), new LineSplitter.Sink() {
+                    @Override
+                    public void line(String text, int bytes) {
+                        Integer step = steps.current(stream);
+                        if (step == null) {
+                            log.append(null, name, text, bytes);
+                            return;
+                        }
+                        for (String shown :
+                                steps.command(stream, text, commands, value -> masker.add(List.of(value)))) {
+                            log.append(
+                                    step,
+                                    name,
+                                    shown,
+                                    shown == text
+                                            ? bytes
+                                            : shown.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+                        }
+                    }
 
-            @Override
-            public void marker(String command) {
-                steps.marker(stream, command);
-            }
-        });
+                    @Override
+                    public void marker(String command) {
+                        steps.marker(stream, command);
+                    }
+                });
     }
 
     /** Starts the runner unless a stop came first; returns the attachment, or null when it did not start. */
@@ -327,8 +384,10 @@ public final class JobExecution {
             before = stop;
             if (before == null) {
                 try {
-                    Attachment attachment = engine.start(runner, (stream, data, offset, length) ->
-                            (stream == Stream.STDOUT ? stdout : stderr).feed(data, offset, length));
+                    Attachment attachment = engine.start(
+                            runner,
+                            (stream, data, offset, length) ->
+                                    (stream == Stream.STDOUT ? stdout : stderr).feed(data, offset, length));
                     started = true;
                     return attachment;
                 } catch (RunnerException e) {
@@ -345,7 +404,8 @@ public final class JobExecution {
         try {
             output.toCompletableFuture().get();
         } catch (ExecutionException e) {
-            log.system("forge: reading the runner's output failed: " + e.getCause().getMessage());
+            log.system(
+                    "forge: reading the runner's output failed: " + e.getCause().getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while the runner ran", e);
@@ -388,32 +448,63 @@ public final class JobExecution {
         }
         String memory = "the runner ran out of memory (limit " + (settings.memoryBytes() >> 20) + " MiB)";
         if (result == null) {
-            return exit.oomKilled() ? new Outcome("failure", exitCode, "out of memory", memory)
-                    : new Outcome("error", exitCode, "runner exited with code " + exit.exitCode() + " before reporting a result", null);
+            return exit.oomKilled()
+                    ? new Outcome("failure", exitCode, "out of memory", memory)
+                    : new Outcome(
+                            "error",
+                            exitCode,
+                            "runner exited with code " + exit.exitCode() + " before reporting a result",
+                            null);
         }
         return switch (result.status()) {
             case "success" -> new Outcome("success", 0, null, null);
-            case "error" -> new Outcome("error", exitCode, "docker engine did not start", "the runner's inner Docker engine did not start");
-            default -> exit.oomKilled() ? new Outcome("failure", exitCode, "out of memory", memory + "; "
-                    + steps.describe(result.step()) + " was killed") : failure(result);
+            case "error" ->
+                new Outcome(
+                        "error",
+                        exitCode,
+                        "docker engine did not start",
+                        "the runner's inner Docker engine did not start");
+            default ->
+                exit.oomKilled()
+                        ? new Outcome(
+                                "failure",
+                                exitCode,
+                                "out of memory",
+                                memory + "; " + steps.describe(result.step()) + " was killed")
+                        : failure(result);
         };
     }
 
     private Outcome failure(StepDriver.Result failed) {
         return switch (failed.cause()) {
-            case "checkout" -> new Outcome("failure", failed.exitCode(), "checkout failed", "checking out " + dispatch.commit() + " failed");
-            case "timeout" -> new Outcome("failure", failed.exitCode(), "timeout", steps.describe(failed.step()) + " exceeded its timeout");
+            case "checkout" ->
+                new Outcome(
+                        "failure",
+                        failed.exitCode(),
+                        "checkout failed",
+                        "checking out " + dispatch.commit() + " failed");
+            case "timeout" ->
+                new Outcome(
+                        "failure",
+                        failed.exitCode(),
+                        "timeout",
+                        steps.describe(failed.step()) + " exceeded its timeout");
             case "env" -> new Outcome("failure", failed.exitCode(), "the job's env could not be evaluated", null);
             case "action" -> new Outcome("failure", failed.exitCode(), "an action could not be set up", null);
             case "containers" -> new Outcome("failure", failed.exitCode(), "the job's containers did not start", null);
-            default -> new Outcome("failure", failed.exitCode(), steps.describe(failed.step()) + " failed with exit code " + failed.exitCode(),
-                    null);
+            default ->
+                new Outcome(
+                        "failure",
+                        failed.exitCode(),
+                        steps.describe(failed.step()) + " failed with exit code " + failed.exitCode(),
+                        null);
         };
     }
 
     /** Publishes the last lines, waits until every chunk is acknowledged, then job-finished. */
     private void finish(Outcome outcome) {
-        log.system("forge: job finished: " + outcome.status() + (outcome.reason() == null ? "" : " (" + outcome.reason() + ")")
+        log.system("forge: job finished: " + outcome.status()
+                + (outcome.reason() == null ? "" : " (" + outcome.reason() + ")")
                 + (outcome.detail() == null ? "" : ": " + outcome.detail()));
         try {
             log.close(PUBLISH_TIMEOUT);
@@ -421,16 +512,28 @@ public final class JobExecution {
             Log.errorf(e, "Run %s: job %s: its log is incomplete on the broker", key.runId(), key);
         }
         try {
-            events.jobFinished(outcome.status(), outcome.exitCode(), outcome.reason(), log.chunks(), log.lines(),
-                    result == null ? Map.of() : result.outputs())
-                    .toCompletableFuture().get(PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            events.jobFinished(
+                            outcome.status(),
+                            outcome.exitCode(),
+                            outcome.reason(),
+                            log.chunks(),
+                            log.lines(),
+                            result == null ? Map.of() : result.outputs())
+                    .toCompletableFuture()
+                    .get(PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             Log.errorf(e, "Run %s: job %s: job-finished was not published", key.runId(), key);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Log.infof("Run %s: job %s finished: %s%s (%d lines in %d chunks)", key.runId(), key, outcome.status(),
-                outcome.reason() == null ? "" : " (" + outcome.reason() + ")", log.lines(), log.chunks());
+        Log.infof(
+                "Run %s: job %s finished: %s%s (%d lines in %d chunks)",
+                key.runId(),
+                key,
+                outcome.status(),
+                outcome.reason() == null ? "" : " (" + outcome.reason() + ")",
+                log.lines(),
+                log.chunks());
     }
 
     private void removeRunner() {
@@ -440,14 +543,20 @@ public final class JobExecution {
         try {
             engine.remove(runner);
         } catch (RuntimeException e) {
-            Log.warnf(e, "Run %s: job %s: removing runner %s failed; the next start of the controller removes it", key.runId(), key,
+            Log.warnf(
+                    e,
+                    "Run %s: job %s: removing runner %s failed; the next start of the controller removes it",
+                    key.runId(),
+                    key,
                     runner.containerId());
         }
     }
 
     private Duration timeoutOf(JobDispatched.Job job) {
         Double minutes = job.timeoutMinutes();
-        return minutes == null || minutes <= 0 ? settings.defaultTimeout() : Duration.ofMillis(Math.round(minutes * 60_000));
+        return minutes == null || minutes <= 0
+                ? settings.defaultTimeout()
+                : Duration.ofMillis(Math.round(minutes * 60_000));
     }
 
     /** Container and volume name: readable in `docker ps`, unique per attempt. */
@@ -477,10 +586,14 @@ public final class JobExecution {
         env.put("FORGE_CLONE_URL", dispatch.cloneUrl());
         env.put("FORGE_WORKFLOW", dispatch.workflow());
         env.put("FORGE_WORKSPACE", StepFiles.WORKSPACE);
-        env.put("FORGE_DOCKERD_TIMEOUT", String.valueOf(settings.dockerdTimeout().toSeconds()));
+        env.put(
+                "FORGE_DOCKERD_TIMEOUT",
+                String.valueOf(settings.dockerdTimeout().toSeconds()));
         env.put("FORGE_STEP_KILL_GRACE", String.valueOf(settings.stepKillGrace().toSeconds()));
         env.put("FORGE_REGISTRY", settings.registry());
-        env.put("FORGE_REGISTRY_MIRRORS", settings.registryMirrors().isEmpty() ? null : String.join(" ", settings.registryMirrors()));
+        env.put(
+                "FORGE_REGISTRY_MIRRORS",
+                settings.registryMirrors().isEmpty() ? null : String.join(" ", settings.registryMirrors()));
         env.values().removeIf(value -> value == null);
         return env;
     }
@@ -492,6 +605,7 @@ public final class JobExecution {
     }
 
     private static JobDispatched.Job emptyJob() {
-        return new JobDispatched.Job(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new JobDispatched.Job(
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

@@ -13,8 +13,7 @@ public interface JobHistory {
      * @param lines    the number of the last log line (0 when none)
      * @param finished whether a job-finished was published
      */
-    record Progress(long events, long chunks, long lines, boolean finished) {
-    }
+    record Progress(long events, long chunks, long lines, boolean finished) {}
 
     /** Reads the attempt's records published since {@code since}. */
     Progress progress(JobKey job, Instant since);

@@ -23,7 +23,13 @@ public interface JobLedger {
 
     /** The ledger is shared state: while it is away a job waits, rather than running unguarded or being dropped. */
     static <T> Uni<T> retried(Uni<T> operation, JobKey job, String what) {
-        return operation.onFailure().invoke(e -> Log.warnf("Run %s: %s job %s failed (%s); retrying", job.runId(), what, job, e.getMessage()))
-                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).indefinitely();
+        return operation
+                .onFailure()
+                .invoke(e ->
+                        Log.warnf("Run %s: %s job %s failed (%s); retrying", job.runId(), what, job, e.getMessage()))
+                .onFailure()
+                .retry()
+                .withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5))
+                .indefinitely();
     }
 }

@@ -39,9 +39,15 @@ public class Jobs {
     private final Capacity capacity;
     private final Map<JobKey, JobExecution> tracked = new ConcurrentHashMap<>();
     private final ExecutorService executor = Executors.newCachedThreadPool(threads("forge-job"));
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(threads("forge-job-timer"));
+    private final ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(threads("forge-job-timer"));
 
-    public Jobs(ControllerConfig config, RunnerEngine engine, Publisher publisher, SecretStore secrets, ActionSource actions) {
+    public Jobs(
+            ControllerConfig config,
+            RunnerEngine engine,
+            Publisher publisher,
+            SecretStore secrets,
+            ActionSource actions) {
         this.settings = JobSettings.from(config);
         this.engine = engine;
         this.publisher = publisher;
@@ -65,7 +71,8 @@ public class Jobs {
 
     /** Tracks the job from now on, so neither the orphan sweep nor a duplicate can touch its runner. */
     public JobExecution track(JobDispatched dispatch) {
-        JobExecution execution = new JobExecution(dispatch, settings, engine, publisher, secrets, actions, executor, timer);
+        JobExecution execution =
+                new JobExecution(dispatch, settings, engine, publisher, secrets, actions, executor, timer);
         tracked.put(execution.key(), execution);
         return execution;
     }
@@ -107,10 +114,12 @@ public class Jobs {
         }
         Log.infof("Stopping %d running job(s) before the controller stops", executions.size());
         executions.forEach(execution -> execution.abort("controller stopped"));
-        CompletableFuture<?>[] ended = executions.stream().map(execution -> execution.ended().toCompletableFuture())
+        CompletableFuture<?>[] ended = executions.stream()
+                .map(execution -> execution.ended().toCompletableFuture())
                 .toArray(CompletableFuture[]::new);
         try {
-            CompletableFuture.allOf(ended).get(settings.stopGracePeriod().plusSeconds(20).toMillis(), TimeUnit.MILLISECONDS);
+            CompletableFuture.allOf(ended)
+                    .get(settings.stopGracePeriod().plusSeconds(20).toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             Log.warnf("Not every job ended before the controller stopped; the next start removes their runners");
         } catch (InterruptedException e) {

@@ -31,6 +31,7 @@ public class OrphanSweeper {
 
     /** Clocks of the Docker host and the broker may differ a little. */
     private static final Duration CLOCK_SLACK = Duration.ofMinutes(1);
+
     private static final Duration RETRY = Duration.ofSeconds(30);
 
     private final RunnerEngine engine;
@@ -44,7 +45,8 @@ public class OrphanSweeper {
         return thread;
     });
 
-    public OrphanSweeper(RunnerEngine engine, Jobs jobs, JobHistory history, Publisher publisher, ControllerConfig config) {
+    public OrphanSweeper(
+            RunnerEngine engine, Jobs jobs, JobHistory history, Publisher publisher, ControllerConfig config) {
         this.engine = engine;
         this.jobs = jobs;
         this.history = history;
@@ -68,8 +70,12 @@ public class OrphanSweeper {
             if (orphan.job() != null && jobs.tracks(orphan.job())) {
                 continue;
             }
-            Log.infof("Run %s: removing runner %s (volume %s) that controller %s left behind",
-                    orphan.job() == null ? "-" : orphan.job().runId(), orphan.containerId(), orphan.volume(), controllerId);
+            Log.infof(
+                    "Run %s: removing runner %s (volume %s) that controller %s left behind",
+                    orphan.job() == null ? "-" : orphan.job().runId(),
+                    orphan.containerId(),
+                    orphan.volume(),
+                    controllerId);
             engine.remove(new Runner(orphan.containerId(), orphan.volume()));
             if (orphan.containerId() != null && orphan.job() != null && reportLost(orphan.job(), orphan.createdAt())) {
                 lost.add(orphan.job());
@@ -82,8 +88,9 @@ public class OrphanSweeper {
         try {
             sweep();
         } catch (RuntimeException e) {
-            Log.warnf("Looking for runners that controller %s left behind failed (%s); trying again in %ss", controllerId,
-                    e.getMessage(), RETRY.toSeconds());
+            Log.warnf(
+                    "Looking for runners that controller %s left behind failed (%s); trying again in %ss",
+                    controllerId, e.getMessage(), RETRY.toSeconds());
             sweeper.schedule(this::sweepUntilDone, RETRY.toSeconds(), TimeUnit.SECONDS);
         }
     }
@@ -98,10 +105,21 @@ public class OrphanSweeper {
         long line = progress.lines() + 1;
         String text = "forge: the runner of this job was lost: controller " + controllerId
                 + " stopped while the job ran, and removed its runner when it started again";
-        publisher.publish(new LogChunk(job.runId(), job.jobId(), job.attempt(), chunk, line,
-                List.of(new LogChunk.Line(null, LogChunk.SYSTEM, text)), Instant.now())).toCompletableFuture().join();
-        new JobEvents(job, controllerId, publisher, progress.events()).jobFinished("error", null, "runner lost", chunk, line, null)
-                .toCompletableFuture().join();
+        publisher
+                .publish(new LogChunk(
+                        job.runId(),
+                        job.jobId(),
+                        job.attempt(),
+                        chunk,
+                        line,
+                        List.of(new LogChunk.Line(null, LogChunk.SYSTEM, text)),
+                        Instant.now()))
+                .toCompletableFuture()
+                .join();
+        new JobEvents(job, controllerId, publisher, progress.events())
+                .jobFinished("error", null, "runner lost", chunk, line, null)
+                .toCompletableFuture()
+                .join();
         Log.infof("Run %s: job %s reported error (runner lost)", job.runId(), job);
         return true;
     }

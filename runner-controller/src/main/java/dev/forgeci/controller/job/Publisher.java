@@ -4,7 +4,6 @@ import java.util.concurrent.CompletionStage;
 
 import dev.forgeci.controller.events.ControllerHeartbeat;
 import dev.forgeci.controller.events.JobEvent;
-import dev.forgeci.controller.events.LogChunk;
 import dev.forgeci.controller.log.ChunkPublisher;
 
 /** Where the controller's events go; each stage completes when the broker acknowledged the record. */

@@ -21,8 +21,7 @@ final class RegistryAuth {
     static final String RUNNER_PATH = "root/.docker/config.json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private RegistryAuth() {
-    }
+    private RegistryAuth() {}
 
     static List<String> secrets(Map<String, RunnerSpec.RunnerFile> files) {
         RunnerSpec.RunnerFile file = files.get(RUNNER_PATH);

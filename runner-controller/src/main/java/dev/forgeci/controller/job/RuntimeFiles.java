@@ -19,8 +19,7 @@ final class RuntimeFiles {
         }
     }
 
-    private RuntimeFiles() {
-    }
+    private RuntimeFiles() {}
 
     /** The names and values of a {@code NAME=value} / heredoc file, in order (a later one wins). */
     static Map<String, String> values(String file, String text) {
@@ -49,8 +48,8 @@ final class RuntimeFiles {
                     end++;
                 }
                 if (end >= lines.length) {
-                    throw new FormatException("Unable to process file command '" + file + "' successfully: matching delimiter `"
-                            + delimiter + "` of `" + name + "` not found");
+                    throw new FormatException("Unable to process file command '" + file
+                            + "' successfully: matching delimiter `" + delimiter + "` of `" + name + "` not found");
                 }
                 values.put(name, String.join("\n", body));
                 i = end;

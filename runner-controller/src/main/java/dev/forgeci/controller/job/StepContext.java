@@ -41,13 +41,21 @@ final class StepContext {
     /** {@code job.container} and {@code job.services}, once they run. */
     private ObjectNode containers = noContainers();
 
-    StepContext(JobDispatched dispatch, ObjectNode secrets, String runnerName, BooleanSupplier cancelling,
+    StepContext(
+            JobDispatched dispatch,
+            ObjectNode secrets,
+            String runnerName,
+            BooleanSupplier cancelling,
             Function<List<String>, String> hashFiles) {
         this.dispatch = dispatch;
         this.cancelling = cancelling;
         this.hashFiles = hashFiles;
-        ObjectNode given = dispatch.context() == null ? JSON.objectNode() : dispatch.context().deepCopy();
-        ObjectNode github = given.has("github") && given.get("github").isObject() ? (ObjectNode) given.get("github") : given.putObject("github");
+        ObjectNode given = dispatch.context() == null
+                ? JSON.objectNode()
+                : dispatch.context().deepCopy();
+        ObjectNode github = given.has("github") && given.get("github").isObject()
+                ? (ObjectNode) given.get("github")
+                : given.putObject("github");
         github.put("job", dispatch.job().idInItsWorkflow());
         github.put("workspace", WORKSPACE);
         github.put("event_path", EVENT_PATH);
@@ -61,8 +69,14 @@ final class StepContext {
                 .put("job-total", strategy == null || strategy.jobTotal() == null ? 1 : strategy.jobTotal())
                 .put("max-parallel", strategy == null || strategy.maxParallel() == null ? 1 : strategy.maxParallel());
         given.set("secrets", secrets);
-        given.putObject("runner").put("os", "Linux").put("arch", "X64").put("name", runnerName).put("temp", TEMP)
-                .put("tool_cache", TOOL_CACHE).put("environment", "self-hosted").put("debug", "");
+        given.putObject("runner")
+                .put("os", "Linux")
+                .put("arch", "X64")
+                .put("name", runnerName)
+                .put("temp", TEMP)
+                .put("tool_cache", TOOL_CACHE)
+                .put("environment", "self-hosted")
+                .put("debug", "");
         if (!given.has("needs")) {
             given.putObject("needs");
         }
@@ -149,7 +163,8 @@ final class StepContext {
     Scope scope(Map<String, String> visibleEnv, Map<String, JsonNode> overrides, BooleanSupplier actionFailed) {
         ObjectNode envNode = JSON.objectNode();
         visibleEnv.forEach(envNode::put);
-        ObjectNode job = JSON.objectNode().put("status", actionFailed.getAsBoolean() && status().equals("success") ? "failure" : status());
+        ObjectNode job = JSON.objectNode()
+                .put("status", actionFailed.getAsBoolean() && status().equals("success") ? "failure" : status());
         job.set("container", containers.path("container").deepCopy());
         job.set("services", containers.path("services").deepCopy());
         return new Scope() {

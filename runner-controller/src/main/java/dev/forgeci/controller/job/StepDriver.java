@@ -50,13 +50,13 @@ import dev.forgeci.language.expr.Values;
 final class StepDriver {
 
     /** How the steps left the job: {@code status} success, failure or error, with the failing step's exit code and cause. */
-    record Result(String status, Integer exitCode, String cause, Integer step, Map<String, String> outputs) {
-    }
+    record Result(String status, Integer exitCode, String cause, Integer step, Map<String, String> outputs) {}
 
     /** GitHub's limits: a job's outputs may hold 1 MiB; here they travel on one Kafka record, so 256 KiB. */
     static final int MAX_OUTPUT_BYTES = 256 * 1024;
     /** What a step's runtime files may hold together before the step fails. */
     static final long MAX_RUNTIME_BYTES = 2L << 20;
+
     static final int MAX_SUMMARY_CHARS = 64 * 1024;
     private static final long HASH_TIMEOUT_SECONDS = 120;
     /** GitHub refuses these in $GITHUB_ENV: they would change how every later program starts. */
@@ -81,8 +81,18 @@ final class StepDriver {
     /** What each step saved for its post phase ($GITHUB_STATE, ::save-state::), by step index. */
     private final Map<Integer, Map<String, String>> states = new LinkedHashMap<>();
 
-    StepDriver(JobDispatched dispatch, RunnerEngine engine, Runner runner, Attachment agent, StepTracker tracker, JobLog log,
-            SecretMasker masker, Map<String, String> injectedSecrets, ObjectNode secrets, String runnerName, BooleanSupplier cancelling,
+    StepDriver(
+            JobDispatched dispatch,
+            RunnerEngine engine,
+            Runner runner,
+            Attachment agent,
+            StepTracker tracker,
+            JobLog log,
+            SecretMasker masker,
+            Map<String, String> injectedSecrets,
+            ObjectNode secrets,
+            String runnerName,
+            BooleanSupplier cancelling,
             ActionSource actionSource) {
         this.dispatch = dispatch;
         this.engine = engine;
@@ -157,7 +167,8 @@ final class StepDriver {
                 return new Result("failure", started, "containers", null, Map.of());
             }
             inContainer = job.container() != null && !job.container().isNull();
-            context.containersStarted(JobContainers.context(job.container(), job.services(), context.scope(context.env())));
+            context.containersStarted(
+                    JobContainers.context(job.container(), job.services(), context.scope(context.env())));
         }
         List<ActionSteps.Phase> pres = pres(job);
         // before step 0, below the set-up's -1: -P-1 … -2, in the order of their steps
@@ -180,7 +191,11 @@ final class StepDriver {
             }
             failure.record(outcome, step.index());
         }
-        int next = job.stepsOrEmpty().stream().mapToInt(JobDispatched.Step::index).max().orElse(-1) + 1;
+        int next = job.stepsOrEmpty().stream()
+                        .mapToInt(JobDispatched.Step::index)
+                        .max()
+                        .orElse(-1)
+                + 1;
         for (int i = posts.size() - 1; i >= 0; i--, next++) {
             StepOutcome outcome = phase(posts.get(i), next);
             if (outcome == null) {
@@ -191,7 +206,8 @@ final class StepDriver {
         Map<String, String> outputs = outputs(job);
         int exitCode = failure.cause == null ? 0 : failure.exitCode;
         agent.send("exit " + (context.cancelling() ? 143 : exitCode));
-        return new Result(failure.cause == null ? "success" : "failure", exitCode, failure.cause, failure.step, outputs);
+        return new Result(
+                failure.cause == null ? "success" : "failure", exitCode, failure.cause, failure.step, outputs);
     }
 
     /** The pre phases of the job's actions, in step order; a step whose pre cannot be had is left to fail as itself. */
@@ -240,8 +256,11 @@ final class StepDriver {
     }
 
     /** A run step's files: its script, run in the runner or, in a container job, in the job container. */
-    private StepFiles.Rendered script(String key, Map<String, String> env, String shell, String workingDirectory, String run) {
-        return inContainer ? StepFiles.inContainer(key, env, context.paths(), shell, workingDirectory, run, JobContainers.CONTAINER)
+    private StepFiles.Rendered script(
+            String key, Map<String, String> env, String shell, String workingDirectory, String run) {
+        return inContainer
+                ? StepFiles.inContainer(
+                        key, env, context.paths(), shell, workingDirectory, run, JobContainers.CONTAINER)
                 : StepFiles.step(key, env, context.paths(), shell, workingDirectory, run);
     }
 
@@ -250,11 +269,13 @@ final class StepDriver {
      * job container under the runner's Node.js mounted there ({@link JobContainers#NODE}), as GitHub
      * runs it under its own.
      */
-    private StepFiles.Rendered program(String key, Map<String, String> env, String workingDirectory, List<String> command) {
+    private StepFiles.Rendered program(
+            String key, Map<String, String> env, String workingDirectory, List<String> command) {
         if (inContainer && ActionSteps.javaScript(command)) {
             List<String> inside = new ArrayList<>(JobContainers.NODE);
             inside.addAll(command.subList(1, command.size()));
-            return StepFiles.programInContainer(key, env, context.paths(), workingDirectory, inside, JobContainers.CONTAINER);
+            return StepFiles.programInContainer(
+                    key, env, context.paths(), workingDirectory, inside, JobContainers.CONTAINER);
         }
         return StepFiles.program(key, env, context.paths(), workingDirectory, command);
     }
@@ -280,7 +301,8 @@ final class StepDriver {
         Map<String, String> compositeEnv = null;
         int timeoutSeconds;
         try {
-            if (context.cancelling() && !Condition.runsAfterCancel(condition) || !Values.truthy(Evaluator.evaluate(condition, scope))) {
+            if (context.cancelling() && !Condition.runsAfterCancel(condition)
+                    || !Values.truthy(Evaluator.evaluate(condition, scope))) {
                 tracker.report(index, "skipped", null, null);
                 if (step.id() != null) {
                     context.stepEnded(step.id(), Map.of(), "skipped", "skipped");
@@ -302,7 +324,12 @@ final class StepDriver {
             env.putAll(injectedSecrets);
             env.putAll(all);
             if (step.uses() == null) {
-                rendered = script(String.valueOf(index), env, step.shell(), workingDirectory, Template.render(step.run(), runScope));
+                rendered = script(
+                        String.valueOf(index),
+                        env,
+                        step.shell(),
+                        workingDirectory,
+                        Template.render(step.run(), runScope));
             } else {
                 ActionSteps.Invocation invocation = actions.invocation(step, name, runScope);
                 String sha = actions.sha(step.uses());
@@ -322,13 +349,14 @@ final class StepDriver {
             }
         } catch (ExpressionException | ActionUnavailableException | ActionMetadata.InvalidMetadataException e) {
             tracker.failedBeforeRunning(index, name);
-            log.system("forge: " + tracker.describe(index) + (e instanceof ExpressionException ? " could not be evaluated: " : ": ")
-                    + e.getMessage());
+            log.system("forge: " + tracker.describe(index)
+                    + (e instanceof ExpressionException ? " could not be evaluated: " : ": ") + e.getMessage());
             tracker.report(index, "failure", null, null);
             return ended(step, continueOnError, "failure", Map.of(), false, null);
         }
         if (composite != null) {
-            CompositeResult result = composite(index, String.valueOf(index), name, composite, compositeEnv, timeoutSeconds, 1);
+            CompositeResult result =
+                    composite(index, String.valueOf(index), name, composite, compositeEnv, timeoutSeconds, 1);
             if (result == null) {
                 return null;
             }
@@ -340,13 +368,19 @@ final class StepDriver {
         if (executed == null) {
             return null;
         }
-        return ended(step, continueOnError, executed.outcome(), executed.outputs(), executed.end().timeout(), executed.end().exitCode())
+        return ended(
+                        step,
+                        continueOnError,
+                        executed.outcome(),
+                        executed.outputs(),
+                        executed.end().timeout(),
+                        executed.end().exitCode())
                 .withEngine(executed.end().engineFailed());
     }
 
     /** How a composite action's steps ended, for the step that uses it. */
-    private record CompositeResult(String outcome, Map<String, String> outputs, Integer exitCode, boolean timeout, boolean engineFailed) {
-    }
+    private record CompositeResult(
+            String outcome, Map<String, String> outputs, Integer exitCode, boolean timeout, boolean engineFailed) {}
 
     /**
      * A composite action's steps, one after another as parts of the job's step {@code index} (their
@@ -355,17 +389,24 @@ final class StepDriver {
      * their {@code if} says so. The action's outputs are its {@code outputs.*.value}, evaluated last.
      * Null when the runner went away.
      */
-    private CompositeResult composite(int index, String key, String name, ActionSteps.Composite composite, Map<String, String> outerEnv,
-            int timeoutSeconds, int depth) {
+    private CompositeResult composite(
+            int index,
+            String key,
+            String name,
+            ActionSteps.Composite composite,
+            Map<String, String> outerEnv,
+            int timeoutSeconds,
+            int depth) {
         if (depth > ActionSteps.MAX_COMPOSITE_DEPTH) {
-            log.system("forge: " + composite.display() + " nests composite actions deeper than " + ActionSteps.MAX_COMPOSITE_DEPTH);
+            log.system("forge: " + composite.display() + " nests composite actions deeper than "
+                    + ActionSteps.MAX_COMPOSITE_DEPTH);
             return new CompositeResult("failure", Map.of(), 1, false, false);
         }
         ObjectNode steps = JsonNodeFactory.instance.objectNode();
         ObjectNode inputs = JsonNodeFactory.instance.objectNode();
         composite.inputs().forEach(inputs::put);
         ObjectNode github = context.github().deepCopy().put("action_path", composite.directory());
-        boolean[] failed = { false };
+        boolean[] failed = {false};
         Map<String, JsonNode> overrides = Map.of("inputs", inputs, "steps", steps, "github", github);
         Integer exitCode = 0;
         boolean timeout = false;
@@ -381,7 +422,8 @@ final class StepDriver {
             boolean continueOnError = false;
             try {
                 String condition = Condition.fromWord(sub.condition());
-                if (context.cancelling() && !Condition.runsAfterCancel(condition) || !Values.truthy(Evaluator.evaluate(condition, scope))) {
+                if (context.cancelling() && !Condition.runsAfterCancel(condition)
+                        || !Values.truthy(Evaluator.evaluate(condition, scope))) {
                     if (sub.id() != null) {
                         steps.set(sub.id(), StepContext.stepNode(Map.of(), "skipped", "skipped"));
                     }
@@ -399,7 +441,8 @@ final class StepDriver {
                 String workingDirectory = Template.render(sub.workingDirectory(), runScope);
                 ActionSteps.Invocation invocation = sub.uses() == null ? null : actions.invocation(sub, name, runScope);
                 if (invocation != null && invocation.composite() != null) {
-                    CompositeResult nested = composite(index, subKey, name, invocation.composite(), visible, timeoutSeconds, depth + 1);
+                    CompositeResult nested =
+                            composite(index, subKey, name, invocation.composite(), visible, timeoutSeconds, depth + 1);
                     if (nested == null) {
                         return null;
                     }
@@ -409,7 +452,8 @@ final class StepDriver {
                 } else {
                     StepFiles.Rendered rendered;
                     if (invocation == null) {
-                        rendered = script(subKey, env, sub.shell(), workingDirectory, Template.render(sub.run(), runScope));
+                        rendered = script(
+                                subKey, env, sub.shell(), workingDirectory, Template.render(sub.run(), runScope));
                     } else {
                         env.putAll(invocation.env());
                         rendered = program(subKey, env, workingDirectory, invocation.program(env));
@@ -428,13 +472,17 @@ final class StepDriver {
                     exitCode = outcome.equals("failure") ? executed.end().exitCode() : exitCode;
                 }
             } catch (ExpressionException | ActionUnavailableException | ActionMetadata.InvalidMetadataException e) {
-                log.system("forge: " + composite.display() + ", " + (sub.name() == null ? "step " + position : "step \"" + sub.name() + "\"") + ": "
+                log.system("forge: " + composite.display() + ", "
+                        + (sub.name() == null ? "step " + position : "step \"" + sub.name() + "\"") + ": "
                         + e.getMessage());
                 outcome = "failure";
                 exitCode = 1;
             }
             if (sub.id() != null) {
-                steps.set(sub.id(), StepContext.stepNode(outputs, outcome, outcome.equals("failure") && continueOnError ? "success" : outcome));
+                steps.set(
+                        sub.id(),
+                        StepContext.stepNode(
+                                outputs, outcome, outcome.equals("failure") && continueOnError ? "success" : outcome));
             }
             if (outcome.equals("failure") && !continueOnError) {
                 failed[0] = true;
@@ -446,21 +494,25 @@ final class StepDriver {
             try {
                 outputs.put(output.getKey(), Template.render(output.getValue(), scope));
             } catch (ExpressionException e) {
-                log.system("forge: output '" + output.getKey() + "' of " + composite.display() + " could not be evaluated: " + e.getMessage());
+                log.system("forge: output '" + output.getKey() + "' of " + composite.display()
+                        + " could not be evaluated: " + e.getMessage());
             }
         }
-        return new CompositeResult(failed[0] ? "failure" : "success", outputs, failed[0] ? (exitCode == null || exitCode == 0 ? 1 : exitCode) : 0,
-                timeout, engineFailed);
+        return new CompositeResult(
+                failed[0] ? "failure" : "success",
+                outputs,
+                failed[0] ? (exitCode == null || exitCode == 0 ? 1 : exitCode) : 0,
+                timeout,
+                engineFailed);
     }
-
 
     /**
      * An action's pre or post phase, as a step of its own at {@code index}: when its condition holds;
      * a post phase with what its main step saved ({@code STATE_*}).
      */
     private StepOutcome phase(ActionSteps.Phase post, int index) {
-        JobDispatched.Step step = new JobDispatched.Step(index, null, post.name(), null, null, null, null, null, null, null, null,
-                post.condition());
+        JobDispatched.Step step = new JobDispatched.Step(
+                index, null, post.name(), null, null, null, null, null, null, null, null, post.condition());
         tracker.add(step);
         Map<String, String> visible = new LinkedHashMap<>(context.env());
         Scope scope = context.scope(visible);
@@ -487,23 +539,30 @@ final class StepDriver {
         if (executed == null) {
             return null;
         }
-        return ended(step, false, executed.outcome(), Map.of(), executed.end().timeout(), executed.end().exitCode());
+        return ended(
+                step,
+                false,
+                executed.outcome(),
+                Map.of(),
+                executed.end().timeout(),
+                executed.end().exitCode());
     }
 
     /** How the agent ran a step and what its runtime files and workflow commands made of it. */
-    private record Executed(String outcome, Map<String, String> outputs, StepTracker.StepEnd end) {
-    }
+    private record Executed(String outcome, Map<String, String> outputs, StepTracker.StepEnd end) {}
 
     /**
      * Writes the step's files (under {@code key}), has the agent run them as step {@code index},
      * reads back the runtime files and, when {@code report}, reports the step; null when the runner is gone.
      */
-    private Executed execute(int index, String key, String name, StepFiles.Rendered rendered, int timeoutSeconds, boolean report) {
+    private Executed execute(
+            int index, String key, String name, StepFiles.Rendered rendered, int timeoutSeconds, boolean report) {
         rendered.warnings().forEach(warning -> log.system("forge: " + warning));
         try {
             engine.copyIn(runner, rendered.files());
         } catch (RunnerException e) {
-            log.system("forge: the files of " + tracker.describe(index) + " could not be written into the runner: " + e.getMessage());
+            log.system("forge: the files of " + tracker.describe(index) + " could not be written into the runner: "
+                    + e.getMessage());
             return null;
         }
         CompletableFuture<StepTracker.StepEnd> ended = tracker.expect(index, name);
@@ -524,13 +583,17 @@ final class StepDriver {
                 Map<String, String> env = RuntimeFiles.values("env", text(files, "env"));
                 for (String refused : PROTECTED_ENV) {
                     if (env.remove(refused) != null) {
-                        failure = failure != null ? failure : "Can't store " + refused + " output parameter using '$GITHUB_ENV' command.";
+                        failure = failure != null
+                                ? failure
+                                : "Can't store " + refused + " output parameter using '$GITHUB_ENV' command.";
                     }
                 }
                 context.env().putAll(env);
                 context.addPaths(RuntimeFiles.paths(text(files, "path")));
                 String written = text(files, "summary");
-                summary = written.isEmpty() ? null : written.length() > MAX_SUMMARY_CHARS ? written.substring(0, MAX_SUMMARY_CHARS) : written;
+                summary = written.isEmpty()
+                        ? null
+                        : written.length() > MAX_SUMMARY_CHARS ? written.substring(0, MAX_SUMMARY_CHARS) : written;
             } catch (RuntimeFiles.FormatException | RunnerException e) {
                 failure = failure != null ? failure : e.getMessage();
             }
@@ -549,8 +612,13 @@ final class StepDriver {
         return new Executed(outcome, outputs, end);
     }
 
-    private StepOutcome ended(JobDispatched.Step step, boolean continueOnError, String outcome, Map<String, String> outputs,
-            boolean timeout, Integer exitCode) {
+    private StepOutcome ended(
+            JobDispatched.Step step,
+            boolean continueOnError,
+            String outcome,
+            Map<String, String> outputs,
+            boolean timeout,
+            Integer exitCode) {
         boolean failed = outcome.equals("failure");
         String conclusion = failed && continueOnError ? "success" : outcome;
         if (step.id() != null) {
@@ -595,12 +663,42 @@ final class StepDriver {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("CI", "true");
         env.put("GITHUB_ACTIONS", "true");
-        for (String name : List.of("sha", "ref", "ref_name", "ref_type", "ref_protected", "head_ref", "base_ref", "event_name", "event_path",
-                "repository", "repository_id", "repository_owner", "run_id", "run_number", "run_attempt", "actor", "triggering_actor",
-                "workflow", "workflow_ref", "workflow_sha", "job", "server_url", "api_url", "graphql_url", "retention_days", "workspace")) {
+        for (String name : List.of(
+                "sha",
+                "ref",
+                "ref_name",
+                "ref_type",
+                "ref_protected",
+                "head_ref",
+                "base_ref",
+                "event_name",
+                "event_path",
+                "repository",
+                "repository_id",
+                "repository_owner",
+                "run_id",
+                "run_number",
+                "run_attempt",
+                "actor",
+                "triggering_actor",
+                "workflow",
+                "workflow_ref",
+                "workflow_sha",
+                "job",
+                "server_url",
+                "api_url",
+                "graphql_url",
+                "retention_days",
+                "workspace")) {
             env.put("GITHUB_" + name.toUpperCase(java.util.Locale.ROOT), Values.toText(github.get(name)));
         }
-        env.put("GITHUB_ACTION", id != null ? id : uses != null ? "__" + uses.replaceFirst("@.*", "").replaceAll("[^A-Za-z0-9]+", "_") : "__run_" + key);
+        env.put(
+                "GITHUB_ACTION",
+                id != null
+                        ? id
+                        : uses != null
+                                ? "__" + uses.replaceFirst("@.*", "").replaceAll("[^A-Za-z0-9]+", "_")
+                                : "__run_" + key);
         String io = StepFiles.IO + key + "/";
         env.put("GITHUB_OUTPUT", io + "output");
         env.put("GITHUB_ENV", io + "env");
@@ -609,7 +707,9 @@ final class StepDriver {
         env.put("GITHUB_STATE", io + "state");
         env.put("RUNNER_OS", "Linux");
         env.put("RUNNER_ARCH", "X64");
-        env.put("RUNNER_NAME", context.scope(Map.of()).context("runner").path("name").asText());
+        env.put(
+                "RUNNER_NAME",
+                context.scope(Map.of()).context("runner").path("name").asText());
         env.put("RUNNER_TEMP", StepContext.TEMP);
         env.put("RUNNER_TOOL_CACHE", StepContext.TOOL_CACHE);
         env.put("RUNNER_ENVIRONMENT", "self-hosted");
@@ -626,7 +726,10 @@ final class StepDriver {
         }
         double value = Values.toNumber(value(minutes, scope));
         if (Double.isNaN(value) || value <= 0) {
-            throw new ExpressionException("`timeout-minutes` must be a positive number of minutes, not " + Values.toText(value(minutes, scope)), -1);
+            throw new ExpressionException(
+                    "`timeout-minutes` must be a positive number of minutes, not "
+                            + Values.toText(value(minutes, scope)),
+                    -1);
         }
         return (int) Math.ceil(value * 60);
     }
@@ -646,7 +749,8 @@ final class StepDriver {
     private String hashFiles(List<String> patterns) {
         String id = String.valueOf(hashes.incrementAndGet());
         CompletableFuture<String> answer = tracker.hash(id);
-        agent.send("hash " + id + " " + Base64.getEncoder().encodeToString(String.join("\n", patterns).getBytes(StandardCharsets.UTF_8)));
+        agent.send("hash " + id + " "
+                + Base64.getEncoder().encodeToString(String.join("\n", patterns).getBytes(StandardCharsets.UTF_8)));
         String value;
         try {
             CompletableFuture.anyOf(answer, outputEnded).get(HASH_TIMEOUT_SECONDS, TimeUnit.SECONDS);

@@ -28,8 +28,7 @@ import io.quarkus.logging.Log;
 final class StepTracker {
 
     /** What the agent reported at a step's end. */
-    record StepEnd(String status, int exitCode, boolean timeout, String files, boolean engineFailed) {
-    }
+    record StepEnd(String status, int exitCode, boolean timeout, String files, boolean engineFailed) {}
 
     private static final class StepState {
         final JobDispatched.Step step;
@@ -123,8 +122,12 @@ final class StepTracker {
                     }
                 }
                 case "step-start" -> started(stream, Integer.parseInt(words[1]));
-                case "step-end" -> ended(Integer.parseInt(words[1]), Arrays.asList(words).subList(2, words.length));
-                case "hash" -> hash(words[1]).complete(command.substring(("hash " + words[1]).length()).strip());
+                case "step-end" ->
+                    ended(Integer.parseInt(words[1]), Arrays.asList(words).subList(2, words.length));
+                case "hash" ->
+                    hash(words[1])
+                            .complete(command.substring(("hash " + words[1]).length())
+                                    .strip());
                 default -> Log.warnf("Run %s: job %s: unknown agent marker '%s'", job.runId(), job, command);
             }
         } catch (RuntimeException e) {
@@ -204,10 +207,21 @@ final class StepTracker {
         if (state.startedAt != null && state.finishedAt == null) {
             state.finishedAt = Instant.now();
         }
-        Long duration = state.startedAt == null || state.finishedAt == null ? null
+        Long duration = state.startedAt == null || state.finishedAt == null
+                ? null
                 : Duration.between(state.startedAt, state.finishedAt).toMillis();
-        events.step(JobEvent.Type.STEP_FINISHED, new JobEvent.StepReport(index, state.name, outcome, exitCode, state.startedAt,
-                state.finishedAt, duration, summary, state.action));
+        events.step(
+                JobEvent.Type.STEP_FINISHED,
+                new JobEvent.StepReport(
+                        index,
+                        state.name,
+                        outcome,
+                        exitCode,
+                        state.startedAt,
+                        state.finishedAt,
+                        duration,
+                        summary,
+                        state.action));
     }
 
     /** A step that ends without the agent running it (its templates could not be evaluated): started, then failed. */
@@ -215,8 +229,9 @@ final class StepTracker {
         StepState state = state(index);
         state.name = name;
         state.startedAt = Instant.now();
-        events.step(JobEvent.Type.STEP_STARTED, new JobEvent.StepReport(index, name, "running", null, state.startedAt, null, null, null,
-                state.action));
+        events.step(
+                JobEvent.Type.STEP_STARTED,
+                new JobEvent.StepReport(index, name, "running", null, state.startedAt, null, null, null, state.action));
     }
 
     /** The runner is gone: every step not reported yet is, as the job's end left it. */
@@ -226,7 +241,8 @@ final class StepTracker {
             if (state.reported) {
                 continue;
             }
-            String outcome = state.startedAt == null ? "skipped" : "cancelled".equals(jobStatus) ? "cancelled" : "failure";
+            String outcome =
+                    state.startedAt == null ? "skipped" : "cancelled".equals(jobStatus) ? "cancelled" : "failure";
             report(entry.getKey(), outcome, state.end == null ? null : state.end.exitCode(), null);
         }
     }
@@ -237,8 +253,10 @@ final class StepTracker {
         if (state.startedAt == null) {
             state.startedAt = Instant.now();
             Log.debugf("Run %s: job %s: step %d started", job.runId(), job, index);
-            events.step(JobEvent.Type.STEP_STARTED, new JobEvent.StepReport(index, state.name, "running", null, state.startedAt, null, null,
-                    null, state.action));
+            events.step(
+                    JobEvent.Type.STEP_STARTED,
+                    new JobEvent.StepReport(
+                            index, state.name, "running", null, state.startedAt, null, null, null, state.action));
         }
     }
 

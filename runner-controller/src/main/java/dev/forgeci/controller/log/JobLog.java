@@ -69,8 +69,13 @@ public final class JobLog {
             outputBytes += bytes;
             if (outputBytes > limits.maxJobBytes()) {
                 truncated = true;
-                add(new LogChunk.Line(null, LogChunk.SYSTEM, "forge: the log of this job exceeded " + size(limits.maxJobBytes())
-                        + "; further output is not kept (the job keeps running)"), 0);
+                add(
+                        new LogChunk.Line(
+                                null,
+                                LogChunk.SYSTEM,
+                                "forge: the log of this job exceeded " + size(limits.maxJobBytes())
+                                        + "; further output is not kept (the job keeps running)"),
+                        0);
                 publishBatch();
                 return;
             }
@@ -116,7 +121,8 @@ public final class JobLog {
         int all = limits.maxUnacknowledgedChunks();
         try {
             if (!inFlight.tryAcquire(all, timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new IllegalStateException("the broker did not acknowledge the log of " + job + " within " + timeout);
+                throw new IllegalStateException(
+                        "the broker did not acknowledge the log of " + job + " within " + timeout);
             }
             inFlight.release(all);
         } catch (InterruptedException e) {
@@ -125,7 +131,8 @@ public final class JobLog {
         }
         Throwable failed = failure.get();
         if (failed != null) {
-            throw new IllegalStateException("a log chunk of " + job + " could not be published: " + failed.getMessage(), failed);
+            throw new IllegalStateException(
+                    "a log chunk of " + job + " could not be published: " + failed.getMessage(), failed);
         }
     }
 
@@ -200,7 +207,8 @@ public final class JobLog {
     }
 
     private void publishAcquired() {
-        LogChunk chunk = new LogChunk(job.runId(), job.jobId(), job.attempt(), ++chunks, batchFirstLine, batch, Instant.now());
+        LogChunk chunk =
+                new LogChunk(job.runId(), job.jobId(), job.attempt(), ++chunks, batchFirstLine, batch, Instant.now());
         batch = new ArrayList<>();
         batchBytes = 0;
         lastPublished = System.nanoTime();

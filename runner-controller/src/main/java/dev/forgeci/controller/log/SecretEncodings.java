@@ -23,8 +23,7 @@ final class SecretEncodings {
     /** Encoded forms shorter than this would mask common text; the value itself is masked at any length. */
     static final int MIN_ENCODED_LENGTH = 6;
 
-    private SecretEncodings() {
-    }
+    private SecretEncodings() {}
 
     static Set<String> of(String value) {
         Set<String> forms = new LinkedHashSet<>();

@@ -23,8 +23,10 @@ public final class SecretMasker {
     private record Values(byte[][] secrets, boolean[] firstBytes) {
         static Values of(Set<String> pieces) {
             // Longest first, so a secret that contains another is masked whole.
-            byte[][] secrets = pieces.stream().map(p -> p.getBytes(StandardCharsets.UTF_8))
-                    .sorted(Comparator.comparingInt((byte[] b) -> b.length).reversed()).toArray(byte[][]::new);
+            byte[][] secrets = pieces.stream()
+                    .map(p -> p.getBytes(StandardCharsets.UTF_8))
+                    .sorted(Comparator.comparingInt((byte[] b) -> b.length).reversed())
+                    .toArray(byte[][]::new);
             boolean[] firstBytes = new boolean[256];
             for (byte[] secret : secrets) {
                 firstBytes[secret[0] & 0xff] = true;
@@ -36,8 +38,7 @@ public final class SecretMasker {
     private final Set<String> pieces = new LinkedHashSet<>();
     private volatile Values values = Values.of(Set.of());
 
-    private SecretMasker() {
-    }
+    private SecretMasker() {}
 
     public static SecretMasker none() {
         return new SecretMasker();

@@ -29,8 +29,22 @@ public final class WorkflowCommands {
         void fail(String message);
     }
 
-    private static final Set<String> COMMANDS = Set.of("set-output", "set-env", "add-path", "add-mask", "debug", "warning", "error",
-            "notice", "group", "endgroup", "echo", "save-state", "stop-commands", "add-matcher", "remove-matcher");
+    private static final Set<String> COMMANDS = Set.of(
+            "set-output",
+            "set-env",
+            "add-path",
+            "add-mask",
+            "debug",
+            "warning",
+            "error",
+            "notice",
+            "group",
+            "endgroup",
+            "echo",
+            "save-state",
+            "stop-commands",
+            "add-matcher",
+            "remove-matcher");
     private static final String RED = "\u001b[31m";
     private static final String YELLOW = "\u001b[33m";
     private static final String CYAN = "\u001b[36m";
@@ -48,8 +62,7 @@ public final class WorkflowCommands {
     }
 
     /** A parsed command: its name, properties and data, unescaped. */
-    record Command(String name, Map<String, String> properties, String data) {
-    }
+    record Command(String name, Map<String, String> properties, String data) {}
 
     /** The lines to show for an output line (none, itself, or what its command renders), after the command's effect. */
     public List<String> handle(String line, Effects effects) {
@@ -77,11 +90,15 @@ public final class WorkflowCommands {
                 String name = command.properties().get("name");
                 if (name == null || name.isBlank()) {
                     effects.fail("::set-output needs a name property");
-                    yield List.of(RED + "Error:" + RESET + " Unable to process command '::set-output' successfully: it needs `name=`");
+                    yield List.of(RED + "Error:" + RESET
+                            + " Unable to process command '::set-output' successfully: it needs `name=`");
                 }
                 effects.output(name, command.data());
-                yield concat(shown, YELLOW + "Warning:" + RESET + " The `set-output` command is deprecated and will be disabled soon. "
-                        + "Please upgrade to using Environment Files (write to $GITHUB_OUTPUT).");
+                yield concat(
+                        shown,
+                        YELLOW + "Warning:" + RESET
+                                + " The `set-output` command is deprecated and will be disabled soon. "
+                                + "Please upgrade to using Environment Files (write to $GITHUB_OUTPUT).");
             }
             case "save-state" -> {
                 String name = command.properties().get("name");
@@ -91,10 +108,12 @@ public final class WorkflowCommands {
                 yield shown;
             }
             case "set-env", "add-path" -> {
-                String message = "The `" + command.name() + "` command is disabled. Please upgrade to using Environment Files "
-                        + "(write to $GITHUB_" + (command.name().equals("set-env") ? "ENV" : "PATH") + ").";
+                String message =
+                        "The `" + command.name() + "` command is disabled. Please upgrade to using Environment Files "
+                                + "(write to $GITHUB_" + (command.name().equals("set-env") ? "ENV" : "PATH") + ").";
                 effects.fail(message);
-                yield List.of(RED + "Error:" + RESET + " Unable to process command '::" + command.name() + "' successfully.",
+                yield List.of(
+                        RED + "Error:" + RESET + " Unable to process command '::" + command.name() + "' successfully.",
                         RED + "Error:" + RESET + " " + message);
             }
             case "error" -> annotation(RED + "Error:", command);
@@ -175,6 +194,10 @@ public final class WorkflowCommands {
     }
 
     static String unescapeProperty(String value) {
-        return value.replace("%0D", "\r").replace("%0A", "\n").replace("%3A", ":").replace("%2C", ",").replace("%25", "%");
+        return value.replace("%0D", "\r")
+                .replace("%0A", "\n")
+                .replace("%3A", ":")
+                .replace("%2C", ",")
+                .replace("%25", "%");
     }
 }

@@ -47,7 +47,8 @@ public class DispatchConsumer {
     private final ControllerConfig.Runner runner;
     private final RunnerPool pool;
 
-    public DispatchConsumer(Jobs jobs, JobLedger ledger, ObjectMapper json, ControllerConfig config, DispatchVerifier verifier) {
+    public DispatchConsumer(
+            Jobs jobs, JobLedger ledger, ObjectMapper json, ControllerConfig config, DispatchVerifier verifier) {
         this.jobs = jobs;
         this.ledger = ledger;
         this.json = json;
@@ -66,8 +67,10 @@ public class DispatchConsumer {
             throw new IllegalStateException("Controller " + controllerId + " refuses to start: " + problem.get()
                     + " (or set forge.runner.unsafe-untrusted-isolation=true where no untrusted code will run)");
         }
-        problem.ifPresent(why -> Log.warnf("UNSAFE: controller %s runs the untrusted pool anyway, as "
-                + "forge.runner.unsafe-untrusted-isolation allows: %s", controllerId, why));
+        problem.ifPresent(why -> Log.warnf(
+                "UNSAFE: controller %s runs the untrusted pool anyway, as "
+                        + "forge.runner.unsafe-untrusted-isolation allows: %s",
+                controllerId, why));
         Log.infof("Controller %s serves the %s runner pool", controllerId, pool.label());
     }
 
@@ -83,13 +86,19 @@ public class DispatchConsumer {
         JobKey job = dispatch.key();
         if (!pool.serves(dispatch.trusted())) {
             throw new IllegalArgumentException("job-dispatched of run " + job.runId() + " is for a"
-                    + (dispatch.trusted() ? " trusted" : "n untrusted") + " run; the " + pool.label() + " runner pool refuses it");
+                    + (dispatch.trusted() ? " trusted" : "n untrusted") + " run; the " + pool.label()
+                    + " runner pool refuses it");
         }
-        if (repositories.isPresent() && (dispatch.repositoryId() == null || !repositories.get().matcher(dispatch.repositoryId()).matches())) {
-            Log.debugf("Run %s: job %s is for %s, which this controller does not serve", job.runId(), job, dispatch.repositoryId());
+        if (repositories.isPresent()
+                && (dispatch.repositoryId() == null
+                        || !repositories.get().matcher(dispatch.repositoryId()).matches())) {
+            Log.debugf(
+                    "Run %s: job %s is for %s, which this controller does not serve",
+                    job.runId(), job, dispatch.repositoryId());
             return Uni.createFrom().voidItem();
         }
-        return Uni.createFrom().completionStage(jobs::awaitSlot)
+        return Uni.createFrom()
+                .completionStage(jobs::awaitSlot)
                 .chain(() -> JobLedger.retried(ledger.take(job, controllerId, config.takenMemory()), job, "taking"))
                 .chain(taken -> {
                     if (!taken) {
@@ -99,13 +108,15 @@ public class DispatchConsumer {
                     }
                     // Tracked before the cancel check: a cancel arriving meanwhile finds the job either way.
                     JobExecution execution = jobs.track(dispatch);
-                    return JobLedger.retried(ledger.cancelReason(job), job, "reading cancels for").invoke(reason -> {
-                        if (reason != null) {
-                            execution.cancel(reason);
-                        }
-                        Log.infof("Run %s: job %s taken by controller %s", job.runId(), job, controllerId);
-                        jobs.launch(execution);
-                    }).replaceWithVoid();
+                    return JobLedger.retried(ledger.cancelReason(job), job, "reading cancels for")
+                            .invoke(reason -> {
+                                if (reason != null) {
+                                    execution.cancel(reason);
+                                }
+                                Log.infof("Run %s: job %s taken by controller %s", job.runId(), job, controllerId);
+                                jobs.launch(execution);
+                            })
+                            .replaceWithVoid();
                 });
     }
 }

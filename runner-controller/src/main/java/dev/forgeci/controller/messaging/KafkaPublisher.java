@@ -35,9 +35,12 @@ public class KafkaPublisher implements Publisher {
     private final MutinyEmitter<String> heartbeats;
     private final ObjectMapper json;
 
-    public KafkaPublisher(@Channel(Topics.JOB_EVENTS) @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) MutinyEmitter<String> events,
-            @Channel(Topics.JOB_LOG_CHUNKS) @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) MutinyEmitter<String> chunks,
-            @Channel(Topics.CONTROLLER_HEARTBEATS) @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) MutinyEmitter<String> heartbeats,
+    public KafkaPublisher(
+            @Channel(Topics.JOB_EVENTS) @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) MutinyEmitter<String> events,
+            @Channel(Topics.JOB_LOG_CHUNKS) @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
+                    MutinyEmitter<String> chunks,
+            @Channel(Topics.CONTROLLER_HEARTBEATS) @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
+                    MutinyEmitter<String> heartbeats,
             ObjectMapper json) {
         this.events = events;
         this.chunks = chunks;
@@ -67,7 +70,10 @@ public class KafkaPublisher implements Publisher {
         } catch (JsonProcessingException e) {
             return CompletableFuture.failedFuture(e);
         }
-        Message<String> message = Message.of(payload).addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).build());
+        Message<String> message = Message.of(payload)
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                        .withKey(key)
+                        .build());
         // Subscribing sends now, on the caller's thread, so records leave in the order they were sent.
         Uni<Void> acknowledged = emitter.sendMessage(message);
         return acknowledged.subscribeAsCompletionStage();

@@ -16,7 +16,8 @@ public enum Isolation {
         try {
             return valueOf(value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("forge.runner.isolation must be privileged, sysbox or capabilities, not " + value, e);
+            throw new IllegalArgumentException(
+                    "forge.runner.isolation must be privileged, sysbox or capabilities, not " + value, e);
         }
     }
 

@@ -1,5 +1,4 @@
 package dev.forgeci.controller.runner;
 
 /** How a runner container ended. */
-public record RunnerExit(int exitCode, boolean oomKilled) {
-}
+public record RunnerExit(int exitCode, boolean oomKilled) {}

@@ -8,6 +8,5 @@ public final class RunnerLabels {
     public static final String JOB_ID = "forge.job-id";
     public static final String ATTEMPT = "forge.attempt";
 
-    private RunnerLabels() {
-    }
+    private RunnerLabels() {}
 }

@@ -5,7 +5,8 @@ package dev.forgeci.controller.runner;
 public interface RunnerOutput {
 
     enum Stream {
-        STDOUT, STDERR
+        STDOUT,
+        STDERR
     }
 
     void output(Stream stream, byte[] data, int offset, int length);

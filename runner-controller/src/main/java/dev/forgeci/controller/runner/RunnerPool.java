@@ -19,7 +19,8 @@ public enum RunnerPool {
         return switch (value) {
             case "trusted" -> TRUSTED;
             case "untrusted" -> UNTRUSTED;
-            default -> throw new IllegalArgumentException("forge.controller.pool must be trusted or untrusted, not " + value);
+            default ->
+                throw new IllegalArgumentException("forge.controller.pool must be trusted or untrusted, not " + value);
         };
     }
 

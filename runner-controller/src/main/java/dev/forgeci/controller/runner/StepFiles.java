@@ -22,17 +22,16 @@ public final class StepFiles {
     public static final String IO = "/forge/io/";
     /** The real docker client, linked by a container job's init: execs into the job container need one that passes every variable on. */
     public static final String DOCKER_CLIENT = "/forge/docker-client";
+
     public static final List<String> RUNTIME_FILES = List.of("output", "env", "path", "summary", "state");
 
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final int PRIVATE = 0600;
 
-    private StepFiles() {
-    }
+    private StepFiles() {}
 
     /** What one step needs written: its script and the launch around it, and the variables that could not be set. */
-    public record Rendered(Map<String, RunnerSpec.RunnerFile> files, List<String> warnings) {
-    }
+    public record Rendered(Map<String, RunnerSpec.RunnerFile> files, List<String> warnings) {}
 
     /** The files before the runner starts: the marker nonce (read once and deleted by the agent) and the event payload. */
     public static Map<String, RunnerSpec.RunnerFile> initial(String nonce, String eventJson) {
@@ -47,9 +46,15 @@ public final class StepFiles {
      * steps): {@code env} in order (later entries win), {@code paths} put before the
      * runner's PATH, the step's evaluated {@code run}.
      */
-    public static Rendered step(String key, Map<String, String> env, List<String> paths, String shell, String workingDirectory,
+    public static Rendered step(
+            String key,
+            Map<String, String> env,
+            List<String> paths,
+            String shell,
+            String workingDirectory,
             String run) {
-        Rendered launch = launch(key, env, paths, workingDirectory, exec -> shellCommand(shell, "/forge/steps/" + key + "/run", exec));
+        Rendered launch = launch(
+                key, env, paths, workingDirectory, exec -> shellCommand(shell, "/forge/steps/" + key + "/run", exec));
         Map<String, RunnerSpec.RunnerFile> files = new LinkedHashMap<>();
         files.put("forge/steps/" + key + "/run", file(run == null ? "" : run));
         files.putAll(launch.files());
@@ -62,12 +67,22 @@ public final class StepFiles {
      * paths; every variable is passed on by name (never as a value on a command line), and its
      * shell is chosen inside the container (sh where it has no bash, as GitHub does).
      */
-    public static Rendered inContainer(String key, Map<String, String> env, List<String> paths, String shell, String workingDirectory,
-            String run, String container) {
+    public static Rendered inContainer(
+            String key,
+            Map<String, String> env,
+            List<String> paths,
+            String shell,
+            String workingDirectory,
+            String run,
+            String container) {
         String script = "/forge/steps/" + key + "/run";
         String inside = shellCommand(shell == null || shell.isBlank() ? "default" : shell, script, "exec ");
-        Rendered launch = launch(key, env, paths, workingDirectory, exec -> exec + dockerExec(container, workingDirectory, env)
-                + " sh -c " + quote(inside));
+        Rendered launch = launch(
+                key,
+                env,
+                paths,
+                workingDirectory,
+                exec -> exec + dockerExec(container, workingDirectory, env) + " sh -c " + quote(inside));
         Map<String, RunnerSpec.RunnerFile> files = new LinkedHashMap<>();
         files.put(script.substring(1), file(run == null ? "" : run));
         files.putAll(launch.files());
@@ -75,24 +90,44 @@ public final class StepFiles {
     }
 
     /** A program run in the job container (a JavaScript action of a container job), its arguments reaching no shell. */
-    public static Rendered programInContainer(String key, Map<String, String> env, List<String> paths, String workingDirectory,
-            List<String> command, String container) {
-        return launch(key, env, paths, workingDirectory, exec -> exec + dockerExec(container, workingDirectory, env) + " "
-                + String.join(" ", command.stream().map(StepFiles::quote).toList()));
+    public static Rendered programInContainer(
+            String key,
+            Map<String, String> env,
+            List<String> paths,
+            String workingDirectory,
+            List<String> command,
+            String container) {
+        return launch(
+                key,
+                env,
+                paths,
+                workingDirectory,
+                exec -> exec + dockerExec(container, workingDirectory, env) + " "
+                        + String.join(
+                                " ", command.stream().map(StepFiles::quote).toList()));
     }
 
     /** {@code docker exec} into the container, in the step's directory, every variable passed on by name (its value never on a command line). */
     private static String dockerExec(String container, String workingDirectory, Map<String, String> env) {
         StringBuilder names = new StringBuilder();
-        env.keySet().stream().filter(name -> !name.equals("PATH") && !name.isEmpty() && name.indexOf('=') < 0 && name.indexOf('\0') < 0)
+        env.keySet().stream()
+                .filter(name ->
+                        !name.equals("PATH") && !name.isEmpty() && name.indexOf('=') < 0 && name.indexOf('\0') < 0)
                 .forEach(name -> names.append(" -e ").append(quote(name)));
         return DOCKER_CLIENT + " exec -i -w " + quote(directory(workingDirectory)) + names + " " + quote(container);
     }
 
     /** A step that is a program rather than a script (an action's {@code node main.js}): its arguments reach no shell. */
-    public static Rendered program(String key, Map<String, String> env, List<String> paths, String workingDirectory, List<String> command) {
-        return launch(key, env, paths, workingDirectory,
-                exec -> exec + String.join(" ", command.stream().map(StepFiles::quote).toList()));
+    public static Rendered program(
+            String key, Map<String, String> env, List<String> paths, String workingDirectory, List<String> command) {
+        return launch(
+                key,
+                env,
+                paths,
+                workingDirectory,
+                exec -> exec
+                        + String.join(
+                                " ", command.stream().map(StepFiles::quote).toList()));
     }
 
     /**
@@ -100,15 +135,21 @@ public final class StepFiles {
      * Names a shell cannot export (GitHub's {@code INPUT_FETCH-DEPTH}; sh even drops them from the
      * environment it passes on) reach the program through {@code env}, on that last line.
      */
-    private static Rendered launch(String key, Map<String, String> env, List<String> paths, String workingDirectory,
+    private static Rendered launch(
+            String key,
+            Map<String, String> env,
+            List<String> paths,
+            String workingDirectory,
             java.util.function.UnaryOperator<String> execLine) {
         List<String> warnings = new ArrayList<>();
-        StringBuilder script = new StringBuilder("# Forge step ").append(key)
+        StringBuilder script = new StringBuilder("# Forge step ")
+                .append(key)
                 .append(": its environment, its runtime files and directory, then its program.\n");
         StringBuilder exec = new StringBuilder("exec ");
         env.forEach((name, value) -> {
             if (name.isEmpty() || name.indexOf('=') >= 0 || name.indexOf('\0') >= 0) {
-                warnings.add("step " + key + ": environment variable " + quote(name.replace('\0', '?')) + " is not a valid name and was not set");
+                warnings.add("step " + key + ": environment variable " + quote(name.replace('\0', '?'))
+                        + " is not a valid name and was not set");
             } else if (value != null && value.indexOf('\0') >= 0) {
                 warnings.add("step " + key + ": environment variable " + name + " contains a NUL byte and was not set");
             } else if (!ENV_NAME.matcher(name).matches()) {
@@ -117,18 +158,32 @@ public final class StepFiles {
                 }
                 exec.append(quote(name + "=" + (value == null ? "" : value))).append(' ');
             } else if (!name.equals("PATH")) {
-                script.append("export ").append(name).append('=').append(quote(value == null ? "" : value)).append('\n');
+                script.append("export ")
+                        .append(name)
+                        .append('=')
+                        .append(quote(value == null ? "" : value))
+                        .append('\n');
             }
         });
         if (!paths.isEmpty()) {
             script.append("export PATH=").append(quote(String.join(":", paths))).append(":\"$PATH\"\n");
         }
         String io = IO + key;
-        script.append("mkdir -p ").append(quote(io)).append(' ').append(quote("/forge/tmp")).append(" && : >")
-                .append(String.join(" && : >", RUNTIME_FILES.stream().map(f -> quote(io + "/" + f)).toList())).append('\n');
+        script.append("mkdir -p ")
+                .append(quote(io))
+                .append(' ')
+                .append(quote("/forge/tmp"))
+                .append(" && : >")
+                .append(String.join(
+                        " && : >",
+                        RUNTIME_FILES.stream().map(f -> quote(io + "/" + f)).toList()))
+                .append('\n');
         String directory = directory(workingDirectory);
-        script.append("cd -- ").append(quote(directory)).append(" || { echo ")
-                .append(quote("forge: the working directory " + directory + " does not exist")).append(" >&2; exit 1; }\n");
+        script.append("cd -- ")
+                .append(quote(directory))
+                .append(" || { echo ")
+                .append(quote("forge: the working directory " + directory + " does not exist"))
+                .append(" >&2; exit 1; }\n");
         script.append(execLine.apply(exec.toString())).append('\n');
         return new Rendered(Map.of("forge/steps/" + key + "/launch", file(script.toString())), warnings);
     }
@@ -149,12 +204,14 @@ public final class StepFiles {
         }
         return switch (shell) {
             case "sh" -> exec + "sh -e " + scriptPath;
-            case "default" -> "if command -v bash >/dev/null 2>&1; then " + exec + "bash -e " + scriptPath + "; else " + exec + "sh -e "
-                    + scriptPath + "; fi";
-            case "python" -> "if command -v python >/dev/null 2>&1; then " + exec + "python " + scriptPath + "; else " + exec + "python3 "
-                    + scriptPath + "; fi";
-            case "pwsh", "powershell", "cmd" -> "echo " + quote("forge: shell " + shell + " is not available in the runner image")
-                    + " >&2; exit 127";
+            case "default" ->
+                "if command -v bash >/dev/null 2>&1; then " + exec + "bash -e " + scriptPath + "; else " + exec
+                        + "sh -e " + scriptPath + "; fi";
+            case "python" ->
+                "if command -v python >/dev/null 2>&1; then " + exec + "python " + scriptPath + "; else " + exec
+                        + "python3 " + scriptPath + "; fi";
+            case "pwsh", "powershell", "cmd" ->
+                "echo " + quote("forge: shell " + shell + " is not available in the runner image") + " >&2; exit 127";
             // The template is the workflow author's own command line, like `run`; only {0} is ours.
             default -> exec + (shell.contains("{0}") ? shell.replace("{0}", scriptPath) : shell + " " + scriptPath);
         };

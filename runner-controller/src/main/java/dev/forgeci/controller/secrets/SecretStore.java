@@ -42,8 +42,7 @@ public class SecretStore {
     }
 
     /** What a job's secret names resolve to; {@code missing} are names found nowhere (or not valid names). */
-    public record Resolved(Map<String, String> values, List<String> missing) {
-    }
+    public record Resolved(Map<String, String> values, List<String> missing) {}
 
     public Resolved resolve(String repositoryId, List<String> names) {
         Map<String, String> values = new LinkedHashMap<>();

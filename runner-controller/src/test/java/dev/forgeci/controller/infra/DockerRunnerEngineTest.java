@@ -40,22 +40,36 @@ class DockerRunnerEngineTest {
     private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
 
     private static DockerRunnerEngine engine(Isolation isolation, String image) {
-        return new DockerRunnerEngine(DOCKER,
+        return new DockerRunnerEngine(
+                DOCKER,
                 new DockerRunnerEngine.Profile(image, isolation, List.of("SYS_RESOURCE"), 1, 256L << 20, 512, "none"));
     }
 
     private static RunnerSpec spec() {
         String name = "forge-engine-test-" + UUID.randomUUID();
-        Map<String, String> labels = Map.of(RunnerLabels.CONTROLLER_ID, CONTROLLER, RunnerLabels.RUN_ID, "01ENGINE",
-                RunnerLabels.JOB_ID, name, RunnerLabels.ATTEMPT, "3");
+        Map<String, String> labels = Map.of(
+                RunnerLabels.CONTROLLER_ID,
+                CONTROLLER,
+                RunnerLabels.RUN_ID,
+                "01ENGINE",
+                RunnerLabels.JOB_ID,
+                name,
+                RunnerLabels.ATTEMPT,
+                "3");
         return new RunnerSpec(name, labels, Map.of("FORGE_GREETING", "hi"), StepFiles.initial("n0nce", "{}"));
     }
 
     /** Writes a step's files into the running runner and asks its agent to run it. */
     private static void run(DockerRunnerEngine engine, Runner runner, Attachment agent, int index, String script) {
-        Map<String, String> env = Map.of("GITHUB_OUTPUT", StepFiles.IO + index + "/output", "GITHUB_STEP_SUMMARY",
+        Map<String, String> env = Map.of(
+                "GITHUB_OUTPUT",
+                StepFiles.IO + index + "/output",
+                "GITHUB_STEP_SUMMARY",
                 StepFiles.IO + index + "/summary");
-        engine.copyIn(runner, StepFiles.step(String.valueOf(index), env, List.of(), "bash", "", script).files());
+        engine.copyIn(
+                runner,
+                StepFiles.step(String.valueOf(index), env, List.of(), "bash", "", script)
+                        .files());
         agent.send("run " + index + " 0");
     }
 
@@ -75,8 +89,10 @@ class DockerRunnerEngineTest {
 
     @AfterEach
     void removeLeftovers() {
-        engine(Isolation.CAPABILITIES, TestInfra.runnerImage()).owned(CONTROLLER)
-                .forEach(owned -> engine(Isolation.CAPABILITIES, TestInfra.runnerImage()).remove(new Runner(owned.containerId(), owned.volume())));
+        engine(Isolation.CAPABILITIES, TestInfra.runnerImage())
+                .owned(CONTROLLER)
+                .forEach(owned -> engine(Isolation.CAPABILITIES, TestInfra.runnerImage())
+                        .remove(new Runner(owned.containerId(), owned.volume())));
     }
 
     @AfterAll
@@ -96,24 +112,37 @@ class DockerRunnerEngineTest {
 
         Attachment agent = engine.start(runner, this::collect);
         awaitOut("##forge[n0nce] setup-end 0");
-        run(engine, runner, agent, 1, "echo \"$FORGE_GREETING on stdout\"; echo 'on stderr' >&2; echo 'out=1' >> \"$GITHUB_OUTPUT\"; exit 4");
+        run(
+                engine,
+                runner,
+                agent,
+                1,
+                "echo \"$FORGE_GREETING on stdout\"; echo 'on stderr' >&2; echo 'out=1' >> \"$GITHUB_OUTPUT\"; exit 4");
         awaitOut("##forge[n0nce] step-end 1 failure 4 files=o");
-        assertThat(engine.copyOut(runner, StepFiles.IO + 1, 1024)).containsOnlyKeys("output", "env", "path", "summary", "state")
-                .hasEntrySatisfying("output", content -> assertThat(new String(content, StandardCharsets.UTF_8)).isEqualTo("out=1\n"));
+        assertThat(engine.copyOut(runner, StepFiles.IO + 1, 1024))
+                .containsOnlyKeys("output", "env", "path", "summary", "state")
+                .hasEntrySatisfying(
+                        "output",
+                        content -> assertThat(new String(content, StandardCharsets.UTF_8))
+                                .isEqualTo("out=1\n"));
         run(engine, runner, agent, 2, "head -c 4096 /dev/zero > \"$GITHUB_STEP_SUMMARY\"");
         awaitOut("##forge[n0nce] step-end 2 success 0 files=s");
-        assertThatThrownBy(() -> engine.copyOut(runner, StepFiles.IO + 2, 1024)).isInstanceOf(RunnerException.class)
+        assertThatThrownBy(() -> engine.copyOut(runner, StepFiles.IO + 2, 1024))
+                .isInstanceOf(RunnerException.class)
                 .hasMessageContaining("larger than 1 KiB");
         agent.send("exit 4");
         agent.ended().toCompletableFuture().get(60, TimeUnit.SECONDS);
         RunnerExit exit = engine.awaitExit(runner);
 
         assertThat(out()).contains("##forge[n0nce] step-start 1", "hi on stdout");
-        assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("on stderr").doesNotContain("on stdout");
+        assertThat(stderr.toString(StandardCharsets.UTF_8))
+                .contains("on stderr")
+                .doesNotContain("on stdout");
         assertThat(exit).isEqualTo(new RunnerExit(4, false));
         engine.remove(runner);
         assertThat(engine.owned(CONTROLLER)).isEmpty();
-        assertThat(DOCKER.listVolumesCmd().exec().getVolumes()).noneMatch(volume -> volume.getName().equals(runner.volume()));
+        assertThat(DOCKER.listVolumesCmd().exec().getVolumes())
+                .noneMatch(volume -> volume.getName().equals(runner.volume()));
     }
 
     @Test
@@ -144,8 +173,10 @@ class DockerRunnerEngineTest {
         // a name no registry serves: the pull is really attempted and really refused
         DockerRunnerEngine engine = engine(Isolation.CAPABILITIES, "forge-runner:does-not-exist");
 
-        assertThatThrownBy(() -> engine.create(spec())).isInstanceOf(RunnerException.class)
-                .hasMessageStartingWith("runner image forge-runner:does-not-exist is not on the engine and could not be pulled: ");
+        assertThatThrownBy(() -> engine.create(spec()))
+                .isInstanceOf(RunnerException.class)
+                .hasMessageStartingWith(
+                        "runner image forge-runner:does-not-exist is not on the engine and could not be pulled: ");
         assertThat(engine.owned(CONTROLLER)).isEmpty();
     }
 
@@ -154,11 +185,14 @@ class DockerRunnerEngineTest {
         // This machine's kernel refuses --privileged, and has no sysbox runtime.
         DockerRunnerEngine privileged = engine(Isolation.PRIVILEGED, TestInfra.runnerImage());
         Runner runner = privileged.create(spec());
-        assertThatThrownBy(() -> privileged.start(runner, this::collect)).isInstanceOf(RunnerException.class)
+        assertThatThrownBy(() -> privileged.start(runner, this::collect))
+                .isInstanceOf(RunnerException.class)
                 .hasMessageContaining("caps");
         privileged.remove(runner);
 
-        assertThatThrownBy(() -> engine(Isolation.SYSBOX, TestInfra.runnerImage()).create(spec()))
-                .isInstanceOf(RunnerException.class).hasMessageContaining("sysbox-runc");
+        assertThatThrownBy(
+                        () -> engine(Isolation.SYSBOX, TestInfra.runnerImage()).create(spec()))
+                .isInstanceOf(RunnerException.class)
+                .hasMessageContaining("sysbox-runc");
     }
 }

@@ -33,7 +33,8 @@ class GitActionSourceTest {
     }
 
     private GitActionSource source(long maxBytes) {
-        return new GitActionSource(Optional.of(mirror), List.of(upstream.toString()), cache, Duration.ofSeconds(30), maxBytes);
+        return new GitActionSource(
+                Optional.of(mirror), List.of(upstream.toString()), cache, Duration.ofSeconds(30), maxBytes);
     }
 
     private static ActionReference.Remote action(String uses) {
@@ -43,8 +44,15 @@ class GitActionSourceTest {
     @Test
     void aTagInTheMirrorIsFetchedAndItsTreeKeptByCommitWithItsExecutableBits() throws Exception {
         BareRepo greet = BareRepo.create(mirror.resolve("acme"), "greet");
-        greet.commit(Map.of("action.yml", "runs: {using: node20, main: index.js}\n", "index.js", "console.log('hi')\n",
-                "tools/run.sh", "#!/bin/sh\n"), "v1");
+        greet.commit(
+                Map.of(
+                        "action.yml",
+                        "runs: {using: node20, main: index.js}\n",
+                        "index.js",
+                        "console.log('hi')\n",
+                        "tools/run.sh",
+                        "#!/bin/sh\n"),
+                "v1");
         greet.makeExecutable("tools/run.sh");
         String v1 = greet.commit(Map.of("README.md", "greet\n"), "v1 readme");
         greet.tag("v1");
@@ -88,13 +96,13 @@ class GitActionSourceTest {
 
     @Test
     void aRadicleSeedIsAnUpstreamThroughItsTemplateOverSmartHttp() throws Exception {
-        try (dev.forgeci.testkit.GitGateway seed = dev.forgeci.testkit.GitGateway.start(Files.createTempDirectory("forge-seed"),
-                "127.0.0.1", 0)) {
+        try (dev.forgeci.testkit.GitGateway seed =
+                dev.forgeci.testkit.GitGateway.start(Files.createTempDirectory("forge-seed"), "127.0.0.1", 0)) {
             BareRepo action = BareRepo.create(seed.root(), "rad:z3gqcJUoA1n9HaHKufZs5FCSGazv5");
             String head = action.commit(Map.of("lint/action.yml", "from the seed\n"), "seed");
             action.tag("v1");
-            GitActionSource source = new GitActionSource(Optional.empty(), List.of(seed.url() + "/{repo}.git"), cache,
-                    Duration.ofSeconds(30), 1 << 20);
+            GitActionSource source = new GitActionSource(
+                    Optional.empty(), List.of(seed.url() + "/{repo}.git"), cache, Duration.ofSeconds(30), 1 << 20);
 
             FetchedAction fetched = source.fetch(action("rad/z3gqcJUoA1n9HaHKufZs5FCSGazv5/lint@v1"));
 
@@ -108,8 +116,10 @@ class GitActionSourceTest {
         BareRepo greet = BareRepo.create(mirror.resolve("acme"), "greet");
         greet.commit(Map.of("action.yml", "x\n"), "x");
 
-        assertThatThrownBy(() -> source(1 << 20).fetch(action("acme/greet@v9"))).isInstanceOf(ActionUnavailableException.class)
-                .hasMessageStartingWith("action acme/greet@v9 could not be fetched: tried " + mirror.resolve("acme/greet.git") + " (")
+        assertThatThrownBy(() -> source(1 << 20).fetch(action("acme/greet@v9")))
+                .isInstanceOf(ActionUnavailableException.class)
+                .hasMessageStartingWith(
+                        "action acme/greet@v9 could not be fetched: tried " + mirror.resolve("acme/greet.git") + " (")
                 .hasMessageContaining(upstream + "/acme/greet (");
         assertThatThrownBy(() -> source(1 << 20).fetch(action("nobody/nothing@v1")))
                 .hasMessageContaining("the mirror " + mirror + " (no nobody/nothing.git)");
@@ -120,7 +130,8 @@ class GitActionSourceTest {
         BareRepo big = BareRepo.create(mirror.resolve("acme"), "big");
         big.commit(Map.of("blob.txt", "x".repeat(200_000)), "big");
 
-        assertThatThrownBy(() -> source(100_000).fetch(action("acme/big@main"))).hasMessage("action acme/big@main is larger than 0 MiB");
+        assertThatThrownBy(() -> source(100_000).fetch(action("acme/big@main")))
+                .hasMessage("action acme/big@main is larger than 0 MiB");
         try (var left = Files.list(cache.resolve("trees/acme/big"))) {
             assertThat(left).isEmpty();
         }
@@ -128,13 +139,15 @@ class GitActionSourceTest {
 
     private static void deleteTree(Path directory) throws Exception {
         try (var paths = Files.walk(directory)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         }
     }
 
     @Test
     void anUpstreamThatAcceptsAndNeverAnswersIsGivenUpOnWithinTheTimeoutAndSaidSo() throws Exception {
-        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+        try (java.net.ServerSocket silent =
+                new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
             Thread acceptor = new Thread(() -> {
                 try {
@@ -147,12 +160,17 @@ class GitActionSourceTest {
             });
             acceptor.setDaemon(true);
             acceptor.start();
-            GitActionSource source = new GitActionSource(Optional.empty(), List.of("http://127.0.0.1:" + silent.getLocalPort()), cache,
-                    Duration.ofSeconds(2), 1 << 20);
+            GitActionSource source = new GitActionSource(
+                    Optional.empty(),
+                    List.of("http://127.0.0.1:" + silent.getLocalPort()),
+                    cache,
+                    Duration.ofSeconds(2),
+                    1 << 20);
 
-            assertThatThrownBy(() -> source.fetch(action("acme/stuck@v1"))).isInstanceOf(ActionUnavailableException.class)
-                    .hasMessage("action acme/stuck@v1 could not be fetched: tried http://127.0.0.1:" + silent.getLocalPort()
-                            + "/acme/stuck (no answer in 2 s)");
+            assertThatThrownBy(() -> source.fetch(action("acme/stuck@v1")))
+                    .isInstanceOf(ActionUnavailableException.class)
+                    .hasMessage("action acme/stuck@v1 could not be fetched: tried http://127.0.0.1:"
+                            + silent.getLocalPort() + "/acme/stuck (no answer in 2 s)");
             assertThat(held).isNotEmpty();
         }
     }

@@ -16,7 +16,8 @@ class DispatchVerifierTest {
 
     @Test
     void theSchedulersSignatureIsAccepted() {
-        assertThatCode(() -> verifier.check(SignedDispatch.RECORD_KEY, SignedDispatch.VALUE, bytes(SignedDispatch.SIGNATURE)))
+        assertThatCode(() -> verifier.check(
+                        SignedDispatch.RECORD_KEY, SignedDispatch.VALUE, bytes(SignedDispatch.SIGNATURE)))
                 .doesNotThrowAnyException();
     }
 
@@ -24,7 +25,8 @@ class DispatchVerifierTest {
     void anUnsignedATamperedOrAReboundRecordIsRefused() {
         assertThatThrownBy(() -> verifier.check(SignedDispatch.RECORD_KEY, SignedDispatch.VALUE, null))
                 .isInstanceOf(DispatchVerifier.ForgedDispatchException.class)
-                .hasMessage("job-dispatched for " + SignedDispatch.RECORD_KEY + " is not signed by the scheduler; refused");
+                .hasMessage(
+                        "job-dispatched for " + SignedDispatch.RECORD_KEY + " is not signed by the scheduler; refused");
         String tampered = SignedDispatch.VALUE.replace("\"trusted\":true", "\"trusted\":false");
         assertThatThrownBy(() -> verifier.check(SignedDispatch.RECORD_KEY, tampered, bytes(SignedDispatch.SIGNATURE)))
                 .hasMessageContaining("has a signature the scheduler did not make");
@@ -36,8 +38,10 @@ class DispatchVerifierTest {
 
     @Test
     void withoutAKeyEveryRecordPassesAndAShortKeyStopsTheService() {
-        assertThatCode(() -> new DispatchVerifier(Optional.empty()).check("r", "{}", null)).doesNotThrowAnyException();
-        assertThatThrownBy(() -> new DispatchVerifier(Optional.of("short"))).hasMessage("forge.dispatch.key must be at least 32 characters");
+        assertThatCode(() -> new DispatchVerifier(Optional.empty()).check("r", "{}", null))
+                .doesNotThrowAnyException();
+        assertThatThrownBy(() -> new DispatchVerifier(Optional.of("short")))
+                .hasMessage("forge.dispatch.key must be at least 32 characters");
     }
 
     private static byte[] bytes(String text) {

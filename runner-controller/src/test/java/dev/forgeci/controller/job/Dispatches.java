@@ -15,18 +15,47 @@ final class Dispatches {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    private Dispatches() {
-    }
+    private Dispatches() {}
 
     static JobDispatched dispatch(Double timeoutMinutes, JobDispatched.Step... steps) {
         return dispatch(context(), timeoutMinutes, Map.of(), Map.of(), steps);
     }
 
-    static JobDispatched dispatch(ObjectNode context, Double timeoutMinutes, Map<String, String> env, Map<String, String> outputs,
+    static JobDispatched dispatch(
+            ObjectNode context,
+            Double timeoutMinutes,
+            Map<String, String> env,
+            Map<String, String> outputs,
             JobDispatched.Step... steps) {
-        return new JobDispatched("01RUN", "build", 1, null, new JobDispatched.Repository("rad:z3gqcJUoA1n9HaHKufZs5FCSGazv5", "r"), null,
-                null, null, true, "w", context, new JobDispatched.Job("build", "build", "Build", "success()", timeoutMinutes, false, env,
-                        null, outputs, null, null, List.of(), List.of(steps), null, null, null));
+        return new JobDispatched(
+                "01RUN",
+                "build",
+                1,
+                null,
+                new JobDispatched.Repository("rad:z3gqcJUoA1n9HaHKufZs5FCSGazv5", "r"),
+                null,
+                null,
+                null,
+                true,
+                "w",
+                context,
+                new JobDispatched.Job(
+                        "build",
+                        "build",
+                        "Build",
+                        "success()",
+                        timeoutMinutes,
+                        false,
+                        env,
+                        null,
+                        outputs,
+                        null,
+                        null,
+                        List.of(),
+                        List.of(steps),
+                        null,
+                        null,
+                        null));
     }
 
     static JobDispatched.Step step(int index, String name) {
@@ -37,19 +66,44 @@ final class Dispatches {
         return step(index, name, id, run, condition, Map.of(), false);
     }
 
-    static JobDispatched.Step step(int index, String name, String id, String run, String condition, Map<String, String> env,
+    static JobDispatched.Step step(
+            int index,
+            String name,
+            String id,
+            String run,
+            String condition,
+            Map<String, String> env,
             boolean continueOnError) {
-        return new JobDispatched.Step(index, id, name, run, null, null, "bash", "", env, null, BooleanNode.valueOf(continueOnError),
+        return new JobDispatched.Step(
+                index,
+                id,
+                name,
+                run,
+                null,
+                null,
+                "bash",
+                "",
+                env,
+                null,
+                BooleanNode.valueOf(continueOnError),
                 condition);
     }
 
     static ObjectNode context() {
         ObjectNode context = JSON.createObjectNode();
-        context.putObject("github").put("sha", "0123456789abcdef0123456789abcdef01234567").put("ref", "refs/heads/main")
-                .put("event_name", "push").putObject("event").put("ref", "refs/heads/main");
+        context.putObject("github")
+                .put("sha", "0123456789abcdef0123456789abcdef01234567")
+                .put("ref", "refs/heads/main")
+                .put("event_name", "push")
+                .putObject("event")
+                .put("ref", "refs/heads/main");
         context.putObject("inputs");
         context.putObject("vars").put("REGION", "eu");
-        context.putObject("needs").putObject("setup").put("result", "success").putObject("outputs").put("flavour", "vanilla");
+        context.putObject("needs")
+                .putObject("setup")
+                .put("result", "success")
+                .putObject("outputs")
+                .put("flavour", "vanilla");
         return context;
     }
 

@@ -33,19 +33,33 @@ final class RecordingPublisher implements Publisher {
     }
 
     List<JobEvent> events() {
-        return sent.stream().filter(JobEvent.class::isInstance).map(JobEvent.class::cast).toList();
+        return sent.stream()
+                .filter(JobEvent.class::isInstance)
+                .map(JobEvent.class::cast)
+                .toList();
     }
 
     List<LogChunk.Line> lines() {
-        return sent.stream().filter(LogChunk.class::isInstance).map(LogChunk.class::cast).flatMap(chunk -> chunk.lines().stream()).toList();
+        return sent.stream()
+                .filter(LogChunk.class::isInstance)
+                .map(LogChunk.class::cast)
+                .flatMap(chunk -> chunk.lines().stream())
+                .toList();
     }
 
     JobEvent finished() {
-        return events().stream().filter(e -> JobEvent.Type.JOB_FINISHED.equals(e.type())).findFirst().orElseThrow();
+        return events().stream()
+                .filter(e -> JobEvent.Type.JOB_FINISHED.equals(e.type()))
+                .findFirst()
+                .orElseThrow();
     }
 
     JobEvent.StepReport step(int index) {
-        return events().stream().filter(e -> JobEvent.Type.STEP_FINISHED.equals(e.type()) && e.step().index() == index).map(JobEvent::step)
-                .findFirst().orElseThrow();
+        return events().stream()
+                .filter(e ->
+                        JobEvent.Type.STEP_FINISHED.equals(e.type()) && e.step().index() == index)
+                .map(JobEvent::step)
+                .findFirst()
+                .orElseThrow();
     }
 }

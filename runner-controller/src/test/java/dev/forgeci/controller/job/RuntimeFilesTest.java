@@ -12,7 +12,11 @@ class RuntimeFilesTest {
     @Test
     void nameValueLinesAndHeredocsAreReadInOrderWithTheLaterValueWinning() {
         assertThat(RuntimeFiles.values("output", "a=1\nb=x=y\n\nnotes<<EOF\nline 1\n\nline 3\nEOF\na=2\nempty=\n"))
-                .containsExactly(Map.entry("a", "2"), Map.entry("b", "x=y"), Map.entry("notes", "line 1\n\nline 3"), Map.entry("empty", ""));
+                .containsExactly(
+                        Map.entry("a", "2"),
+                        Map.entry("b", "x=y"),
+                        Map.entry("notes", "line 1\n\nline 3"),
+                        Map.entry("empty", ""));
         assertThat(RuntimeFiles.values("env", "A<<ghadelimiter_1\nuses = and << inside\nghadelimiter_1\r\n"))
                 .containsExactly(Map.entry("A", "uses = and << inside"));
     }

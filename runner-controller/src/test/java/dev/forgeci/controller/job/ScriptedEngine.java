@@ -31,8 +31,7 @@ import dev.forgeci.controller.runner.RunnerSpec;
  */
 final class ScriptedEngine implements RunnerEngine {
 
-    private record Frame(RunnerOutput.Stream stream, String text, boolean afterStop) {
-    }
+    private record Frame(RunnerOutput.Stream stream, String text, boolean afterStop) {}
 
     /** What one step does when it is run. */
     static final class StepScript {
@@ -83,6 +82,7 @@ final class ScriptedEngine implements RunnerEngine {
     private int setupExit;
     /** By the key of the step's files: its index, or INDEX.N for a composite action's steps. */
     private final Map<String, StepScript> steps = new HashMap<>();
+
     private final Map<String, String> hashes = new HashMap<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private RunnerExit exit;
@@ -160,7 +160,8 @@ final class ScriptedEngine implements RunnerEngine {
     @Override
     public Attachment start(Runner runner, RunnerOutput output) {
         calls.add("start");
-        String marker = "##forge[" + new String(spec.files().get("forge/nonce").content(), StandardCharsets.UTF_8).strip() + "] ";
+        String marker = "##forge["
+                + new String(spec.files().get("forge/nonce").content(), StandardCharsets.UTF_8).strip() + "] ";
         CompletableFuture<Void> ended = new CompletableFuture<>();
         LinkedBlockingQueue<String> input = new LinkedBlockingQueue<>();
         Thread agent = new Thread(() -> {
@@ -180,7 +181,8 @@ final class ScriptedEngine implements RunnerEngine {
                         continue;
                     }
                     if (words[0].equals("hash")) {
-                        String patterns = new String(java.util.Base64.getDecoder().decode(words[2]), StandardCharsets.UTF_8);
+                        String patterns =
+                                new String(java.util.Base64.getDecoder().decode(words[2]), StandardCharsets.UTF_8);
                         mark(output, marker, "hash " + words[1] + " " + hashes.getOrDefault(patterns, ""));
                         continue;
                     }

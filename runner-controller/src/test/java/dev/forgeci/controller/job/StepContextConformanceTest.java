@@ -36,19 +36,52 @@ class StepContextConformanceTest {
                 context.set(name, given.get(name));
             }
             JsonNode strategy = given.path("strategy");
-            JobDispatched.Job job = new JobDispatched.Job("build.2", "build", "build", "success()", null, false, Map.of(), null, null,
-                    given.get("matrix"), new JobDispatched.Strategy(strategy.path("fail-fast").asBoolean(), strategy.path("max-parallel").asInt(),
-                            strategy.path("job-index").asInt(), strategy.path("job-total").asInt()), null, null, null, null, null);
-            JobDispatched dispatch = new JobDispatched("01RUN", "build.2", 1, null, null, null, null, null, true, "w", context, job);
-            StepContext steps = new StepContext(dispatch, (ObjectNode) given.get("secrets"), "runner-1", () -> c.status("cancelled"),
+            JobDispatched.Job job = new JobDispatched.Job(
+                    "build.2",
+                    "build",
+                    "build",
+                    "success()",
+                    null,
+                    false,
+                    Map.of(),
+                    null,
+                    null,
+                    given.get("matrix"),
+                    new JobDispatched.Strategy(
+                            strategy.path("fail-fast").asBoolean(),
+                            strategy.path("max-parallel").asInt(),
+                            strategy.path("job-index").asInt(),
+                            strategy.path("job-total").asInt()),
+                    null,
+                    null,
+                    null,
+                    null,
+                    null);
+            JobDispatched dispatch =
+                    new JobDispatched("01RUN", "build.2", 1, null, null, null, null, null, true, "w", context, job);
+            StepContext steps = new StepContext(
+                    dispatch,
+                    (ObjectNode) given.get("secrets"),
+                    "runner-1",
+                    () -> c.status("cancelled"),
                     patterns -> "");
             given.path("steps").fields().forEachRemaining(step -> {
                 Map<String, String> outputs = new HashMap<>();
-                step.getValue().path("outputs").fields().forEachRemaining(o -> outputs.put(o.getKey(), o.getValue().asText()));
-                steps.stepEnded(step.getKey(), outputs, step.getValue().path("outcome").asText(), step.getValue().path("conclusion").asText());
+                step.getValue()
+                        .path("outputs")
+                        .fields()
+                        .forEachRemaining(
+                                o -> outputs.put(o.getKey(), o.getValue().asText()));
+                steps.stepEnded(
+                        step.getKey(),
+                        outputs,
+                        step.getValue().path("outcome").asText(),
+                        step.getValue().path("conclusion").asText());
             });
             Map<String, String> env = new HashMap<>();
-            given.path("env").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+            given.path("env")
+                    .fields()
+                    .forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
             Scope contexts = steps.scope(env);
             // the runner and job contexts are the controller's own; the case's are used where the controller has none
             Scope mixed = name -> switch (name) {
@@ -63,5 +96,4 @@ class StepContextConformanceTest {
             };
         });
     }
-
 }

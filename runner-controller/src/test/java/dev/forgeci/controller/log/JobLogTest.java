@@ -28,7 +28,8 @@ class JobLogTest {
 
     private final ChunkPublisher publisher = chunk -> {
         published.add(chunk);
-        CompletableFuture<Void> ack = acknowledgeAtOnce ? CompletableFuture.completedFuture(null) : new CompletableFuture<>();
+        CompletableFuture<Void> ack =
+                acknowledgeAtOnce ? CompletableFuture.completedFuture(null) : new CompletableFuture<>();
         acknowledgements.add(ack);
         return ack;
     };
@@ -39,7 +40,8 @@ class JobLogTest {
     }
 
     private JobLog log(long maxJobBytes, int batchBytes, Duration interval, int unacknowledged) {
-        return new JobLog(JOB, publisher, new LogLimits(64 * 1024, maxJobBytes, batchBytes, interval, unacknowledged), timer);
+        return new JobLog(
+                JOB, publisher, new LogLimits(64 * 1024, maxJobBytes, batchBytes, interval, unacknowledged), timer);
     }
 
     @Test
@@ -85,7 +87,10 @@ class JobLogTest {
         log.system("forge: job finished: success");
         log.close(Duration.ofSeconds(5));
 
-        List<String> texts = published.stream().flatMap(chunk -> chunk.lines().stream()).map(LogChunk.Line::text).toList();
+        List<String> texts = published.stream()
+                .flatMap(chunk -> chunk.lines().stream())
+                .map(LogChunk.Line::text)
+                .toList();
         assertThat(texts).filteredOn("0123456789"::equals).hasSize(10);
         assertThat(texts).anyMatch(text -> text.contains("exceeded 100 bytes"));
         assertThat(texts.get(texts.size() - 1)).isEqualTo("forge: job finished: success");

@@ -41,15 +41,22 @@ class LineSplitterTest {
         feed(splitter, "one\ntw", "o\n\n", "\u001b[32mgreen\u001b[0m\n", "10%\r50%\r100%\n", "no newline at the end");
         splitter.finish();
 
-        assertThat(seen).containsExactly("one", "two", "", "\u001b[32mgreen\u001b[0m", "10%\r50%\r100%", "no newline at the end");
+        assertThat(seen)
+                .containsExactly(
+                        "one", "two", "", "\u001b[32mgreen\u001b[0m", "10%\r50%\r100%", "no newline at the end");
     }
 
     @Test
     void aMarkerIsFoundAnywhereInALineAndAlsoWhenItArrivesInPieces() {
         LineSplitter splitter = splitter(SecretMasker.none(), 1024);
-        feed(splitter, "last words without newline" + MARKER + "step-end 1 success 0\n", "##forge[0123", "456789abcdef] step-start 2\nafter\n");
+        feed(
+                splitter,
+                "last words without newline" + MARKER + "step-end 1 success 0\n",
+                "##forge[0123",
+                "456789abcdef] step-start 2\nafter\n");
 
-        assertThat(seen).containsExactly("last words without newline", "<step-end 1 success 0>", "<step-start 2>", "after");
+        assertThat(seen)
+                .containsExactly("last words without newline", "<step-end 1 success 0>", "<step-start 2>", "after");
     }
 
     @Test
@@ -83,7 +90,11 @@ class LineSplitterTest {
     void aMarkerAfterAnOverlongUnterminatedLineIsStillFound() {
         LineSplitter splitter = splitter(SecretMasker.none(), 64);
         String text = "x".repeat(1000);
-        feed(splitter, text.substring(0, 500), text.substring(500) + "##forge[01234567", "89abcdef] step-end 1 success 0\n");
+        feed(
+                splitter,
+                text.substring(0, 500),
+                text.substring(500) + "##forge[01234567",
+                "89abcdef] step-end 1 success 0\n");
 
         assertThat(seen.get(seen.size() - 1)).isEqualTo("<step-end 1 success 0>");
         assertThat(String.join("", seen.subList(0, seen.size() - 1))).isEqualTo(text);

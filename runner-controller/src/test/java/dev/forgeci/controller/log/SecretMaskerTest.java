@@ -54,7 +54,10 @@ class SecretMaskerTest {
         for (String before : List.of("", "a", "ab", "abc")) {
             for (String after : List.of("", "z", "zz")) {
                 String encoded = base64(before + SECRET + after);
-                assertThat(mask(masker, encoded)).as("%s|%s", before, after).contains("***").isNotEqualTo(encoded);
+                assertThat(mask(masker, encoded))
+                        .as("%s|%s", before, after)
+                        .contains("***")
+                        .isNotEqualTo(encoded);
             }
         }
     }
@@ -71,10 +74,16 @@ class SecretMaskerTest {
     @Test
     void theSecretUrlEncodedJsonEscapedAndAsSetXQuotesItIsMasked() {
         SecretMasker masker = SecretMasker.of(List.of(SECRET));
-        assertThat(mask(masker, "https://x/?t=" + URLEncoder.encode(SECRET, StandardCharsets.UTF_8))).isEqualTo("https://x/?t=***");
-        assertThat(mask(masker, "t=" + URLEncoder.encode(SECRET, StandardCharsets.UTF_8).replace("+", "%20"))).isEqualTo("t=***");
-        assertThat(mask(masker, "{\"t\": \"p@ss w/rd\\\"it's\\\\ \u00e9-7f3a91\"}")).isEqualTo("{\"t\": \"***\"}");
-        assertThat(mask(masker, "{\"t\": \"p@ss w/rd\\\"it's\\\\ \\u00e9-7f3a91\"}")).as("python's json.dumps")
+        assertThat(mask(masker, "https://x/?t=" + URLEncoder.encode(SECRET, StandardCharsets.UTF_8)))
+                .isEqualTo("https://x/?t=***");
+        assertThat(mask(
+                        masker,
+                        "t=" + URLEncoder.encode(SECRET, StandardCharsets.UTF_8).replace("+", "%20")))
+                .isEqualTo("t=***");
+        assertThat(mask(masker, "{\"t\": \"p@ss w/rd\\\"it's\\\\ \u00e9-7f3a91\"}"))
+                .isEqualTo("{\"t\": \"***\"}");
+        assertThat(mask(masker, "{\"t\": \"p@ss w/rd\\\"it's\\\\ \\u00e9-7f3a91\"}"))
+                .as("python's json.dumps")
                 .isEqualTo("{\"t\": \"***\"}");
         assertThat(mask(masker, "+ echo 'p@ss w/rd\"it'\\''s\\ \u00e9-7f3a91'")).isEqualTo("+ echo '***'");
     }

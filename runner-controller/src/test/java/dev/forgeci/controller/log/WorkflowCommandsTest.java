@@ -39,9 +39,11 @@ class WorkflowCommandsTest {
 
     @Test
     void commandsAreParsedAsGitHubsRunnerParsesThemWithTheirEscapes() {
-        WorkflowCommands.Command command = WorkflowCommands.parse("::error file=a%3Ab.c,line=3,title=x%2Cy::50%25 done%0Anext");
+        WorkflowCommands.Command command =
+                WorkflowCommands.parse("::error file=a%3Ab.c,line=3,title=x%2Cy::50%25 done%0Anext");
         assertThat(command.name()).isEqualTo("error");
-        assertThat(command.properties()).containsExactly(Map.entry("file", "a:b.c"), Map.entry("line", "3"), Map.entry("title", "x,y"));
+        assertThat(command.properties())
+                .containsExactly(Map.entry("file", "a:b.c"), Map.entry("line", "3"), Map.entry("title", "x,y"));
         assertThat(command.data()).isEqualTo("50% done\nnext");
         assertThat(WorkflowCommands.parse("::unknown::x")).isNull();
         assertThat(WorkflowCommands.parse(":: error::x")).isNull();
@@ -52,7 +54,10 @@ class WorkflowCommandsTest {
     void eachCommandHasItsEffectAndNoneIsShownRaw() {
         WorkflowCommands commands = new WorkflowCommands(false);
         assertThat(commands.handle("  ::add-mask::s3cret", effects)).isEmpty();
-        assertThat(commands.handle("::set-output name=answer::42", effects)).singleElement().asString().contains("deprecated");
+        assertThat(commands.handle("::set-output name=answer::42", effects))
+                .singleElement()
+                .asString()
+                .contains("deprecated");
         assertThat(commands.handle("::save-state name=pid::7", effects)).isEmpty();
         assertThat(commands.handle("::debug::hidden", effects)).isEmpty();
         assertThat(commands.handle("::warning title=Careful::two%0Alines", effects))
@@ -64,7 +69,8 @@ class WorkflowCommandsTest {
         assertThat(outputs).containsExactly(Map.entry("answer", "42"));
         assertThat(state).containsExactly(Map.entry("pid", "7"));
         assertThat(failures).singleElement().asString().contains("The `add-path` command is disabled");
-        assertThat(new WorkflowCommands(true).handle("::debug::shown", effects)).containsExactly("\u001b[35mDebug:\u001b[0m shown");
+        assertThat(new WorkflowCommands(true).handle("::debug::shown", effects))
+                .containsExactly("\u001b[35mDebug:\u001b[0m shown");
     }
 
     @Test

@@ -25,7 +25,8 @@ import dev.forgeci.testkit.BareRepo;
 class ForgeCheckoutTest {
 
     private static final Path SCRIPT = Path.of("../runner-image/forge-checkout").toAbsolutePath();
-    private static final Path ACTION = Path.of("../runner-image/forge-checkout-action").toAbsolutePath();
+    private static final Path ACTION =
+            Path.of("../runner-image/forge-checkout-action").toAbsolutePath();
 
     private static BareRepo repo;
     private static final List<String> commits = new ArrayList<>();
@@ -42,8 +43,7 @@ class ForgeCheckoutTest {
         repo.commit("feature", Map.of("feature.txt", "on the branch\n"), "feature work");
     }
 
-    private record Result(int exit, String output) {
-    }
+    private record Result(int exit, String output) {}
 
     private static Result checkout(String commit, String ref, String protocol) throws Exception {
         return checkout(repo, commit, ref, protocol);
@@ -51,11 +51,15 @@ class ForgeCheckoutTest {
 
     private static Result checkout(BareRepo seed, String commit, String ref, String protocol) throws Exception {
         Path workspace = Files.createTempDirectory("forge-workspace").resolve("ws");
-        Result result = run(List.of("sh", SCRIPT.toString(), workspace.toString()), seed, commit, ref, protocol, Map.of());
-        return result.exit() == 0 ? new Result(0, result.output() + "HEAD=" + git(workspace, "rev-parse", "HEAD")) : result;
+        Result result =
+                run(List.of("sh", SCRIPT.toString(), workspace.toString()), seed, commit, ref, protocol, Map.of());
+        return result.exit() == 0
+                ? new Result(0, result.output() + "HEAD=" + git(workspace, "rev-parse", "HEAD"))
+                : result;
     }
 
-    private static Result run(List<String> command, BareRepo seed, String commit, String ref, String protocol, Map<String, String> more)
+    private static Result run(
+            List<String> command, BareRepo seed, String commit, String ref, String protocol, Map<String, String> more)
             throws Exception {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         Map<String, String> env = builder.environment();
@@ -80,12 +84,23 @@ class ForgeCheckoutTest {
         return action(repo, workspace, commits.get(119), inputs);
     }
 
-    private static Result action(BareRepo seed, Path workspace, String commit, Map<String, String> inputs) throws Exception {
+    private static Result action(BareRepo seed, Path workspace, String commit, Map<String, String> inputs)
+            throws Exception {
         if (!Files.exists(workspace)) {
-            assertThat(run(List.of("sh", SCRIPT.toString(), workspace.toString()), seed, commit, "refs/heads/main", "2", Map.of()).exit()).isZero();
+            assertThat(run(
+                                    List.of("sh", SCRIPT.toString(), workspace.toString()),
+                                    seed,
+                                    commit,
+                                    "refs/heads/main",
+                                    "2",
+                                    Map.of())
+                            .exit())
+                    .isZero();
         }
-        Map<String, String> env = new java.util.HashMap<>(Map.of("GITHUB_WORKSPACE", workspace.toString(), "GITHUB_REPOSITORY", "rad:z4CheckoutTest"));
-        inputs.forEach((name, value) -> env.put("INPUT_" + name.toUpperCase(java.util.Locale.ROOT).replace('-', '_'), value));
+        Map<String, String> env = new java.util.HashMap<>(
+                Map.of("GITHUB_WORKSPACE", workspace.toString(), "GITHUB_REPOSITORY", "rad:z4CheckoutTest"));
+        inputs.forEach((name, value) ->
+                env.put("INPUT_" + name.toUpperCase(java.util.Locale.ROOT).replace('-', '_'), value));
         return run(List.of("sh", ACTION.toString()), seed, commit, "refs/heads/main", "2", env);
     }
 
@@ -261,11 +276,16 @@ class ForgeCheckoutTest {
         action(workspace, Map.of());
 
         assertThat(action(workspace, Map.of("repository", "someone/else")).output())
-                .contains("repository 'someone/else' cannot be checked out here: Forge checks out the job's own repository, rad:z4CheckoutTest");
+                .contains(
+                        "repository 'someone/else' cannot be checked out here: Forge checks out the job's own repository, rad:z4CheckoutTest");
         assertThat(action(workspace, Map.of("lfs", "true")).output()).contains("lfs: true needs git-lfs");
-        assertThat(action(workspace, Map.of("fetch-depth", "$(id)")).output()).contains("input 'fetch-depth' must be a whole number of commits, not '$(id)'");
-        assertThat(action(workspace, Map.of("submodules", "yes")).output()).contains("input 'submodules' must be true, false or recursive");
-        assertThat(action(workspace, Map.of("ref", "no-such-branch")).output()).contains("ref 'no-such-branch' is not in");
-        assertThat(action(workspace, Map.of("repository", "rad:z4CheckoutTest")).exit()).isZero();
+        assertThat(action(workspace, Map.of("fetch-depth", "$(id)")).output())
+                .contains("input 'fetch-depth' must be a whole number of commits, not '$(id)'");
+        assertThat(action(workspace, Map.of("submodules", "yes")).output())
+                .contains("input 'submodules' must be true, false or recursive");
+        assertThat(action(workspace, Map.of("ref", "no-such-branch")).output())
+                .contains("ref 'no-such-branch' is not in");
+        assertThat(action(workspace, Map.of("repository", "rad:z4CheckoutTest")).exit())
+                .isZero();
     }
 }

@@ -18,9 +18,11 @@ class RunnerPoolTest {
     @Test
     void onlySysboxContainsAStrangersRootSoTheUntrustedPoolAcceptsNothingElse() {
         assertThat(RunnerPool.UNTRUSTED.isolationProblem(Isolation.SYSBOX)).isEmpty();
-        assertThat(RunnerPool.UNTRUSTED.isolationProblem(Isolation.PRIVILEGED)).hasValueSatisfying(
-                why -> assertThat(why).contains("privileged isolation gives a stranger's patch root"));
-        assertThat(RunnerPool.UNTRUSTED.isolationProblem(Isolation.CAPABILITIES)).isPresent();
+        assertThat(RunnerPool.UNTRUSTED.isolationProblem(Isolation.PRIVILEGED))
+                .hasValueSatisfying(
+                        why -> assertThat(why).contains("privileged isolation gives a stranger's patch root"));
+        assertThat(RunnerPool.UNTRUSTED.isolationProblem(Isolation.CAPABILITIES))
+                .isPresent();
         for (Isolation isolation : Isolation.values()) {
             assertThat(RunnerPool.TRUSTED.isolationProblem(isolation)).isEmpty();
         }
@@ -30,6 +32,7 @@ class RunnerPoolTest {
     void aPoolIsNamedInLowerCaseAsItsTopicKeyIs() {
         assertThat(RunnerPool.parse("untrusted")).isEqualTo(RunnerPool.UNTRUSTED);
         assertThat(RunnerPool.TRUSTED.label()).isEqualTo("trusted");
-        assertThatThrownBy(() -> RunnerPool.parse("Untrusted")).hasMessage("forge.controller.pool must be trusted or untrusted, not Untrusted");
+        assertThatThrownBy(() -> RunnerPool.parse("Untrusted"))
+                .hasMessage("forge.controller.pool must be trusted or untrusted, not Untrusted");
     }
 }

@@ -20,9 +20,11 @@ class StepFilesTest {
     void theFirstFilesAreTheNonceAndTheEvent() {
         Map<String, RunnerSpec.RunnerFile> files = StepFiles.initial("n0nce", "{\"ref\":\"refs/heads/main\"}");
 
-        assertThat(new String(files.get("forge/nonce").content(), StandardCharsets.UTF_8)).isEqualTo("n0nce\n");
+        assertThat(new String(files.get("forge/nonce").content(), StandardCharsets.UTF_8))
+                .isEqualTo("n0nce\n");
         assertThat(files.get("forge/nonce").mode()).isEqualTo(0600);
-        assertThat(new String(files.get("forge/event.json").content(), StandardCharsets.UTF_8)).isEqualTo("{\"ref\":\"refs/heads/main\"}");
+        assertThat(new String(files.get("forge/event.json").content(), StandardCharsets.UTF_8))
+                .isEqualTo("{\"ref\":\"refs/heads/main\"}");
     }
 
     @Test
@@ -33,7 +35,9 @@ class StepFilesTest {
                 .isEqualTo("if command -v bash >/dev/null 2>&1; then exec bash -e /s; else exec sh -e /s; fi");
         assertThat(StepFiles.shellCommand("python3 -u {0}", "/s")).isEqualTo("exec python3 -u /s");
         assertThat(StepFiles.shellCommand("node", "/s")).isEqualTo("exec node /s");
-        assertThat(StepFiles.shellCommand("pwsh", "/s")).contains("is not available in the runner image").endsWith("exit 127");
+        assertThat(StepFiles.shellCommand("pwsh", "/s"))
+                .contains("is not available in the runner image")
+                .endsWith("exit 127");
     }
 
     @Test
@@ -44,16 +48,24 @@ class StepFilesTest {
         env.put("INPUT_FETCH-DEPTH", "0");
         env.put("A=B", "x");
         env.put("NUL", "a\0b");
-        StepFiles.Rendered files = StepFiles.step("3", env, List.of("/opt/b", "/opt/a"), "bash", "sub dir", "make\nmake check\n");
+        StepFiles.Rendered files =
+                StepFiles.step("3", env, List.of("/opt/b", "/opt/a"), "bash", "sub dir", "make\nmake check\n");
 
         String launch = text(files, "forge/steps/3/launch");
-        assertThat(launch).contains("export A='first'\n", "export B='it'\\''s'\n", "export PATH='/opt/b:/opt/a':\"$PATH\"\n",
-                ": >'/forge/io/3/output' && : >'/forge/io/3/env'", "cd -- '/workspace/sub dir' || {",
-                "exec env 'INPUT_FETCH-DEPTH=0' bash --noprofile --norc -eo pipefail /forge/steps/3/run\n").doesNotContain("A=B", "NUL=");
+        assertThat(launch)
+                .contains(
+                        "export A='first'\n",
+                        "export B='it'\\''s'\n",
+                        "export PATH='/opt/b:/opt/a':\"$PATH\"\n",
+                        ": >'/forge/io/3/output' && : >'/forge/io/3/env'",
+                        "cd -- '/workspace/sub dir' || {",
+                        "exec env 'INPUT_FETCH-DEPTH=0' bash --noprofile --norc -eo pipefail /forge/steps/3/run\n")
+                .doesNotContain("A=B", "NUL=");
         assertThat(text(files, "forge/steps/3/run")).isEqualTo("make\nmake check\n");
         assertThat(files.warnings()).hasSize(2).anyMatch(w -> w.contains("A=B")).anyMatch(w -> w.contains("NUL"));
         assertThat(files.files().values()).allMatch(file -> file.mode() == 0600);
-        assertThat(text(StepFiles.step("1", Map.of(), List.of(), "sh", "/abs", "true"), "forge/steps/1/launch")).contains("cd -- '/abs'");
+        assertThat(text(StepFiles.step("1", Map.of(), List.of(), "sh", "/abs", "true"), "forge/steps/1/launch"))
+                .contains("cd -- '/abs'");
     }
 
     @Test
@@ -65,9 +77,12 @@ class StepFilesTest {
         assertThat(launch).endsWith("exec env 'INPUT_WHO-AM-I=it'\\''s $(id)' 'printenv' 'INPUT_WHO-AM-I'\n");
         assertThat(files.files()).doesNotContainKey("forge/steps/2/run");
         // the launch script's own sh: the variable survives it because env(1) sets it last
-        String withoutRuntimeFiles = launch.lines().filter(line -> !line.startsWith("mkdir")).collect(java.util.stream.Collectors.joining("\n"));
+        String withoutRuntimeFiles = launch.lines()
+                .filter(line -> !line.startsWith("mkdir"))
+                .collect(java.util.stream.Collectors.joining("\n"));
         Process sh = new ProcessBuilder("sh", "-c", withoutRuntimeFiles).start();
-        assertThat(new String(sh.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("it's $(id)\n");
+        assertThat(new String(sh.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                .isEqualTo("it's $(id)\n");
     }
 
     @Test

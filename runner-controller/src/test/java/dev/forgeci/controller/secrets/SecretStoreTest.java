@@ -19,6 +19,7 @@ class SecretStoreTest {
 
     @TempDir
     Path parent;
+
     private Path dir;
 
     @BeforeEach
@@ -34,7 +35,10 @@ class SecretStoreTest {
 
         SecretStore.Resolved resolved = new SecretStore(dir).resolve(RID, List.of("NPM_TOKEN", "REGISTRY", "ABSENT"));
 
-        assertThat(resolved.values()).containsEntry("NPM_TOKEN", "own").containsEntry("REGISTRY", "shared").hasSize(2);
+        assertThat(resolved.values())
+                .containsEntry("NPM_TOKEN", "own")
+                .containsEntry("REGISTRY", "shared")
+                .hasSize(2);
         assertThat(resolved.missing()).containsExactly("ABSENT");
     }
 
@@ -46,7 +50,8 @@ class SecretStoreTest {
         write("_global.DEPLOY_KEY", "deploy");
 
         SecretStore.Resolved resolved = new SecretStore(dir).resolve(RID, List.of("NPM_TOKEN", "DEPLOY_KEY"));
-        SecretStore.Resolved elsewhere = new SecretStore(dir).resolve("rad:z4V1sjrXqjvFdnCUbxPFqd5p4DtH5", List.of("NPM_TOKEN"));
+        SecretStore.Resolved elsewhere =
+                new SecretStore(dir).resolve("rad:z4V1sjrXqjvFdnCUbxPFqd5p4DtH5", List.of("NPM_TOKEN"));
 
         assertThat(resolved.values()).containsEntry("NPM_TOKEN", "own").containsEntry("DEPLOY_KEY", "deploy");
         assertThat(elsewhere.values()).containsEntry("NPM_TOKEN", "global");

@@ -29,22 +29,24 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response unavailable(StoreUnavailableException e, UriInfo uri) {
         Log.warnf("%s: %s", uri.getPath(), e.getMessage());
-        return new ProblemException(ProblemType.UNAVAILABLE, "The run store (Redis) cannot be reached; try again shortly.")
+        return new ProblemException(
+                        ProblemType.UNAVAILABLE, "The run store (Redis) cannot be reached; try again shortly.")
                 .response(uri.getPath());
     }
 
     @ServerExceptionMapper
     public Response web(WebApplicationException e, UriInfo uri) {
         int status = e.getResponse().getStatus();
-        String detail = status == 404 ? "There is nothing at " + uri.getPath() + "."
-                : status == 405 ? "This method is not allowed on " + uri.getPath() + "."
-                : e.getMessage();
+        String detail = status == 404
+                ? "There is nothing at " + uri.getPath() + "."
+                : status == 405 ? "This method is not allowed on " + uri.getPath() + "." : e.getMessage();
         return Problem.ofStatus(status, detail, uri.getPath()).response();
     }
 
     @ServerExceptionMapper
     public Response unexpected(RuntimeException e, UriInfo uri) {
         Log.errorf(e, "%s failed", uri.getPath());
-        return new ProblemException(ProblemType.INTERNAL, "The scheduler could not answer; the cause is in its log.").response(uri.getPath());
+        return new ProblemException(ProblemType.INTERNAL, "The scheduler could not answer; the cause is in its log.")
+                .response(uri.getPath());
     }
 }

@@ -16,32 +16,95 @@ import dev.forgeci.scheduler.runs.Run;
 import dev.forgeci.scheduler.runs.Step;
 
 /** A run as the API shows it; the list leaves out the jobs. */
-public record RunView(String runId, String status, String reason, Repository repository, String commit, String ref,
-        String workflow, String workflowFile, String runName, JsonNode trigger, String rerunOf, String concurrencyGroup, boolean cancelRequested,
-        Instant queuedAt, Instant startedAt, Instant finishedAt, Long queuedMs, Long durationMs,
+public record RunView(
+        String runId,
+        String status,
+        String reason,
+        Repository repository,
+        String commit,
+        String ref,
+        String workflow,
+        String workflowFile,
+        String runName,
+        JsonNode trigger,
+        String rerunOf,
+        String concurrencyGroup,
+        boolean cancelRequested,
+        Instant queuedAt,
+        Instant startedAt,
+        Instant finishedAt,
+        Long queuedMs,
+        Long durationMs,
         @JsonInclude(JsonInclude.Include.NON_NULL) RunEvent.Approval approval,
         @JsonInclude(JsonInclude.Include.NON_NULL) List<JobView> jobs) {
 
-    public record JobView(String jobId, String group, String name, List<String> needs, String condition, String status, String reason,
-            int attempt, Integer exitCode, String controllerId, boolean continueOnError, double timeoutMinutes,
-            Instant dispatchedAt, Instant startedAt, Instant finishedAt, Long durationMs, Long logChunks, Map<String, String> outputs,
+    public record JobView(
+            String jobId,
+            String group,
+            String name,
+            List<String> needs,
+            String condition,
+            String status,
+            String reason,
+            int attempt,
+            Integer exitCode,
+            String controllerId,
+            boolean continueOnError,
+            double timeoutMinutes,
+            Instant dispatchedAt,
+            Instant startedAt,
+            Instant finishedAt,
+            Long durationMs,
+            Long logChunks,
+            Map<String, String> outputs,
             List<StepView> steps) {
 
         static JobView of(Job job) {
-            return new JobView(job.jobId(), job.group(), job.name(), job.needs(), job.condition(), job.state().status(), job.reason(),
-                    job.attempt(), job.exitCode(), job.controllerId(), job.continueOnError(), job.timeoutMinutes(),
-                    job.dispatchedAt(), job.startedAt(), job.finishedAt(), millis(job.startedAt(), job.finishedAt()),
-                    job.logChunks(), job.outputs(), job.steps().stream().map(StepView::of).toList());
+            return new JobView(
+                    job.jobId(),
+                    job.group(),
+                    job.name(),
+                    job.needs(),
+                    job.condition(),
+                    job.state().status(),
+                    job.reason(),
+                    job.attempt(),
+                    job.exitCode(),
+                    job.controllerId(),
+                    job.continueOnError(),
+                    job.timeoutMinutes(),
+                    job.dispatchedAt(),
+                    job.startedAt(),
+                    job.finishedAt(),
+                    millis(job.startedAt(), job.finishedAt()),
+                    job.logChunks(),
+                    job.outputs(),
+                    job.steps().stream().map(StepView::of).toList());
         }
     }
 
-    public record StepView(int index, String name, String status, Integer exitCode, Instant startedAt, Instant finishedAt,
-            Long durationMs, @JsonInclude(JsonInclude.Include.NON_NULL) String summary,
+    public record StepView(
+            int index,
+            String name,
+            String status,
+            Integer exitCode,
+            Instant startedAt,
+            Instant finishedAt,
+            Long durationMs,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String summary,
             @JsonInclude(JsonInclude.Include.NON_NULL) JobEvent.Action action) {
 
         static StepView of(Step step) {
-            return new StepView(step.index(), step.name(), step.status(), step.exitCode(), step.startedAt(), step.finishedAt(),
-                    step.durationMs(), step.summary(), step.action());
+            return new StepView(
+                    step.index(),
+                    step.name(),
+                    step.status(),
+                    step.exitCode(),
+                    step.startedAt(),
+                    step.finishedAt(),
+                    step.durationMs(),
+                    step.summary(),
+                    step.action());
         }
     }
 
@@ -54,10 +117,27 @@ public record RunView(String runId, String status, String reason, Repository rep
     }
 
     private static RunView of(Run run, List<JobView> jobs) {
-        return new RunView(run.runId(), run.status().word(), run.reason(), run.repository(), run.commit(), run.ref(), run.workflow(),
-                run.workflowFile(), run.runName(), run.trigger(), run.rerunOf(), run.concurrencyGroup(), run.cancelRequested(), run.queuedAt(),
-                run.startedAt(), run.finishedAt(), millis(run.queuedAt(), run.startedAt()),
-                millis(run.startedAt(), run.finishedAt()), run.approval(), jobs);
+        return new RunView(
+                run.runId(),
+                run.status().word(),
+                run.reason(),
+                run.repository(),
+                run.commit(),
+                run.ref(),
+                run.workflow(),
+                run.workflowFile(),
+                run.runName(),
+                run.trigger(),
+                run.rerunOf(),
+                run.concurrencyGroup(),
+                run.cancelRequested(),
+                run.queuedAt(),
+                run.startedAt(),
+                run.finishedAt(),
+                millis(run.queuedAt(), run.startedAt()),
+                millis(run.startedAt(), run.finishedAt()),
+                run.approval(),
+                jobs);
     }
 
     private static Long millis(Instant from, Instant to) {

@@ -60,22 +60,27 @@ public class RunsResource {
         this.caller = caller;
     }
 
-    public record RunPage(List<RunView> runs, int page, int size, long total) {
-    }
+    public record RunPage(List<RunView> runs, int page, int size, long total) {}
 
-    public record Rerun(String runId, String rerunOf, String run) {
-    }
+    public record Rerun(String runId, String rerunOf, String run) {}
 
     @GET
     @RolesAllowed(Scope.READ_ROLE)
-    @Operation(summary = "Runs, newest first", description = "Optionally of one repository (rad:…), one status and one commit "
-            + "(the viewer's page of a commit's runs; the latest " + MAX_COMMIT_RUNS + " of a commit are listed); paged from page 0. "
-            + "A token limited to one repository lists that one's; one limited to several must name one.")
-    public RunPage list(@QueryParam("repository") String repository, @QueryParam("status") String status,
+    @Operation(
+            summary = "Runs, newest first",
+            description = "Optionally of one repository (rad:…), one status and one commit "
+                    + "(the viewer's page of a commit's runs; the latest " + MAX_COMMIT_RUNS
+                    + " of a commit are listed); paged from page 0. "
+                    + "A token limited to one repository lists that one's; one limited to several must name one.")
+    public RunPage list(
+            @QueryParam("repository") String repository,
+            @QueryParam("status") String status,
             @QueryParam("commit") String commit,
-            @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("20") int size) {
+            @QueryParam("page") @DefaultValue("0") int page,
+            @QueryParam("size") @DefaultValue("20") int size) {
         if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
-            throw new ProblemException(ProblemType.BAD_REQUEST, "page must be 0 or more and size between 1 and " + MAX_PAGE_SIZE + ".");
+            throw new ProblemException(
+                    ProblemType.BAD_REQUEST, "page must be 0 or more and size between 1 and " + MAX_PAGE_SIZE + ".");
         }
         RunStatus wanted = null;
         if (status != null && !status.isBlank()) {
@@ -88,13 +93,20 @@ public class RunsResource {
         String oneRepository = readable(repository == null || repository.isBlank() ? null : repository);
         if (commit != null && !commit.isBlank()) {
             if (!COMMIT.matcher(commit).matches()) {
-                throw new ProblemException(ProblemType.BAD_REQUEST, "commit must be a full commit id (40 or 64 hexadecimal digits), not `" + commit + "`.");
+                throw new ProblemException(
+                        ProblemType.BAD_REQUEST,
+                        "commit must be a full commit id (40 or 64 hexadecimal digits), not `" + commit + "`.");
             }
             RunStatus only = wanted;
             List<Run> runs = store.ofCommit(commit, MAX_COMMIT_RUNS).stream()
                     .filter(run -> oneRepository == null || oneRepository.equals(run.repositoryId()))
-                    .filter(run -> only == null || only == run.status()).toList();
-            List<RunView> shown = runs.stream().skip((long) page * size).limit(size).map(RunView::summary).toList();
+                    .filter(run -> only == null || only == run.status())
+                    .toList();
+            List<RunView> shown = runs.stream()
+                    .skip((long) page * size)
+                    .limit(size)
+                    .map(RunView::summary)
+                    .toList();
             return new RunPage(shown, page, size, runs.size());
         }
         RunStore.Page found = store.list(oneRepository, wanted, page, size);
@@ -111,8 +123,10 @@ public class RunsResource {
 
     @POST
     @Path("{runId}/cancel")
-    @Operation(summary = "Cancel a run", description = "Queued jobs end cancelled at once; running ones are asked to stop, "
-            + "and the run ends cancelled when they have. 409 when the run has already ended.")
+    @Operation(
+            summary = "Cancel a run",
+            description = "Queued jobs end cancelled at once; running ones are asked to stop, "
+                    + "and the run ends cancelled when they have. 409 when the run has already ended.")
     @RolesAllowed(Scope.WRITE_ROLE)
     public RestResponse<RunView> cancel(@PathParam("runId") String runId) {
         allowed(Scope.WRITE, runId);
@@ -125,15 +139,23 @@ public class RunsResource {
 
     @POST
     @Path("{runId}/approve")
-    @Operation(summary = "Approve a run that waits", description = "An untrusted run (a patch from someone who is not a delegate) "
-            + "waits for approval where the operator says so; approving it queues it, still without secrets. The approval is "
-            + "recorded by the token's name and, where configured, its holder's Radicle DID. 409 unless the run is waiting.")
+    @Operation(
+            summary = "Approve a run that waits",
+            description =
+                    "An untrusted run (a patch from someone who is not a delegate) "
+                            + "waits for approval where the operator says so; approving it queues it, still without secrets. The approval is "
+                            + "recorded by the token's name and, where configured, its holder's Radicle DID. 409 unless the run is waiting.")
     @RolesAllowed(Scope.WRITE_ROLE)
     public RestResponse<RunView> approve(@PathParam("runId") String runId) {
         allowed(Scope.WRITE, runId);
         Caller approver = caller.get();
         apply(changes -> {
-            engine.scheduler().approve(runId, new RunEvent.Approval(approver.name(), approver.did().orElse(null), changes.now()), changes);
+            engine.scheduler()
+                    .approve(
+                            runId,
+                            new RunEvent.Approval(
+                                    approver.name(), approver.did().orElse(null), changes.now()),
+                            changes);
             return null;
         });
         return RestResponse.accepted(get(runId));
@@ -141,8 +163,9 @@ public class RunsResource {
 
     @POST
     @Path("{runId}/rerun")
-    @Operation(summary = "Run the same commit and workflow again", description = "The new run links to this one (rerunOf). "
-            + "409 while this run has not ended.")
+    @Operation(
+            summary = "Run the same commit and workflow again",
+            description = "The new run links to this one (rerunOf). " + "409 while this run has not ended.")
     @RolesAllowed(Scope.WRITE_ROLE)
     public RestResponse<Rerun> rerun(@PathParam("runId") String runId) {
         allowed(Scope.WRITE, runId);
@@ -173,8 +196,10 @@ public class RunsResource {
         if (who.repositories().size() == 1) {
             return who.repositories().iterator().next();
         }
-        throw new ProblemException(ProblemType.BAD_REQUEST, "The token `" + who.name() + "` reads " + who.repositories().size()
-                + " repositories; name one with ?repository=.");
+        throw new ProblemException(
+                ProblemType.BAD_REQUEST,
+                "The token `" + who.name() + "` reads " + who.repositories().size()
+                        + " repositories; name one with ?repository=.");
     }
 
     private <T> T apply(Function<Changes, T> action) {
@@ -186,8 +211,10 @@ public class RunsResource {
             }
             throw new IllegalStateException(e.getCause());
         } catch (TimeoutException e) {
-            throw new ProblemException(ProblemType.UNAVAILABLE,
-                    "The scheduler did not apply the request within " + config.apiTimeout().toSeconds() + " s; Redis may be unreachable.");
+            throw new ProblemException(
+                    ProblemType.UNAVAILABLE,
+                    "The scheduler did not apply the request within "
+                            + config.apiTimeout().toSeconds() + " s; Redis may be unreachable.");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

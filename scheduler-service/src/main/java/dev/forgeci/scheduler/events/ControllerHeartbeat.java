@@ -7,7 +7,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
 /** A runner-controller's periodic "I am alive, and this is what I run"; one without its controller cannot be read. */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record ControllerHeartbeat(String controllerId, Instant at, Integer capacity, List<RunningJob> running, Instant startedAt) {
+public record ControllerHeartbeat(
+        String controllerId, Instant at, Integer capacity, List<RunningJob> running, Instant startedAt) {
 
     public ControllerHeartbeat {
         if (controllerId == null || controllerId.isBlank()) {
@@ -16,8 +17,7 @@ public record ControllerHeartbeat(String controllerId, Instant at, Integer capac
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record RunningJob(String runId, String jobId, Integer attempt) {
-    }
+    public record RunningJob(String runId, String jobId, Integer attempt) {}
 
     public List<RunningJob> runningJobs() {
         return running == null ? List.of() : running;

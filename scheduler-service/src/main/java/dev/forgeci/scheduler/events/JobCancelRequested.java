@@ -9,7 +9,9 @@ public record JobCancelRequested(String runId, String jobId, int attempt, Reason
 
     /** Why the attempt stops: on request (or a failed matrix sibling), a newer run of its concurrency group, or a new attempt. */
     public enum Reason {
-        CANCELLED("cancelled"), SUPERSEDED("superseded"), REDISPATCHED("redispatched");
+        CANCELLED("cancelled"),
+        SUPERSEDED("superseded"),
+        REDISPATCHED("redispatched");
 
         private final String wire;
 

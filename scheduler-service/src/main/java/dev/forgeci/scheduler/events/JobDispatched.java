@@ -9,6 +9,16 @@ import com.fasterxml.jackson.databind.JsonNode;
  * job as requested; {@code context} the run's contexts with {@code needs} (each needed job's result
  * and outputs) added for this job.
  */
-public record JobDispatched(String runId, String jobId, int attempt, Instant dispatchedAt, RunRequested.Repository repository,
-        String commit, String ref, String cloneUrl, boolean trusted, String workflow, JsonNode context, JsonNode job) {
-}
+public record JobDispatched(
+        String runId,
+        String jobId,
+        int attempt,
+        Instant dispatchedAt,
+        RunRequested.Repository repository,
+        String commit,
+        String ref,
+        String cloneUrl,
+        boolean trusted,
+        String workflow,
+        JsonNode context,
+        JsonNode job) {}

@@ -13,8 +13,21 @@ import com.fasterxml.jackson.annotation.JsonValue;
  * events; {@code outputs} (job-finished) are the job's outputs as they evaluated.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record JobEvent(Type type, String runId, String jobId, Integer attempt, Long seq, String controllerId, Instant at,
-        StepReport step, String status, Integer exitCode, String reason, Long logChunks, Long logLines, Map<String, String> outputs) {
+public record JobEvent(
+        Type type,
+        String runId,
+        String jobId,
+        Integer attempt,
+        Long seq,
+        String controllerId,
+        Instant at,
+        StepReport step,
+        String status,
+        Integer exitCode,
+        String reason,
+        Long logChunks,
+        Long logLines,
+        Map<String, String> outputs) {
 
     /** What makes the record a job event at all; anything less cannot be read (and goes to dead-letters). */
     public JobEvent {
@@ -25,7 +38,11 @@ public record JobEvent(Type type, String runId, String jobId, Integer attempt, L
 
     /** What happened to the attempt; a type this service does not know (a newer controller's) reads as {@link #OTHER}. */
     public enum Type {
-        JOB_STARTED("job-started"), STEP_STARTED("step-started"), STEP_FINISHED("step-finished"), JOB_FINISHED("job-finished"), OTHER(null);
+        JOB_STARTED("job-started"),
+        STEP_STARTED("step-started"),
+        STEP_FINISHED("step-finished"),
+        JOB_FINISHED("job-finished"),
+        OTHER(null);
 
         private final String wire;
 
@@ -35,7 +52,10 @@ public record JobEvent(Type type, String runId, String jobId, Integer attempt, L
 
         @JsonCreator
         public static Type of(String wire) {
-            return Arrays.stream(values()).filter(type -> type.wire != null && type.wire.equals(wire)).findFirst().orElse(OTHER);
+            return Arrays.stream(values())
+                    .filter(type -> type.wire != null && type.wire.equals(wire))
+                    .findFirst()
+                    .orElse(OTHER);
         }
 
         @JsonValue
@@ -45,13 +65,18 @@ public record JobEvent(Type type, String runId, String jobId, Integer attempt, L
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record StepReport(Integer index, String name, String status, Integer exitCode, Instant startedAt,
-            Instant finishedAt, Long durationMs, String summary, Action action) {
-    }
+    public record StepReport(
+            Integer index,
+            String name,
+            String status,
+            Integer exitCode,
+            Instant startedAt,
+            Instant finishedAt,
+            Long durationMs,
+            String summary,
+            Action action) {}
 
     /** The action from a repository a step uses, and the commit it ran at. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Action(String uses, String sha) {
-    }
-
+    public record Action(String uses, String sha) {}
 }

@@ -13,8 +13,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * run event, the contexts (github, inputs, vars, forge) and each job into its job-dispatched.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record RunRequested(String runId, Instant requestedAt, ObjectNode trigger, Repository repository, String commit,
-        String ref, String cloneUrl, ObjectNode context, Workflow workflow) {
+public record RunRequested(
+        String runId,
+        Instant requestedAt,
+        ObjectNode trigger,
+        Repository repository,
+        String commit,
+        String ref,
+        String cloneUrl,
+        ObjectNode context,
+        Workflow workflow) {
 
     /** What makes the record a run request at all; anything less cannot be read (and goes to dead-letters). */
     public RunRequested {
@@ -30,14 +38,11 @@ public record RunRequested(String runId, Instant requestedAt, ObjectNode trigger
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Repository(String id, String name) {
-    }
+    public record Repository(String id, String name) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Workflow(String name, String file, String runName, Concurrency concurrency, List<JsonNode> jobs) {
-    }
+    public record Workflow(String name, String file, String runName, Concurrency concurrency, List<JsonNode> jobs) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Concurrency(String group, Boolean cancelInProgress) {
-    }
+    public record Concurrency(String group, Boolean cancelInProgress) {}
 }

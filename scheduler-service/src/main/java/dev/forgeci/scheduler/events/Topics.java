@@ -12,6 +12,7 @@ public final class Topics {
     public static final String JOB_DISPATCHED = "job-dispatched";
     /** An untrusted run's jobs (a non-delegate's patch), taken only by the untrusted runner pool. */
     public static final String JOB_DISPATCHED_UNTRUSTED = "job-dispatched-untrusted";
+
     public static final String JOB_CANCEL_REQUESTED = "job-cancel-requested";
     public static final String RUN_EVENTS = "run-events";
     public static final String DEAD_LETTERS = "dead-letters";
@@ -28,6 +29,5 @@ public final class Topics {
         return JOB_DISPATCHED_TOPICS.contains(topic);
     }
 
-    private Topics() {
-    }
+    private Topics() {}
 }

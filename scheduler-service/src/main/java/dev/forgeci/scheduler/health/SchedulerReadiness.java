@@ -21,6 +21,8 @@ public class SchedulerReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("Scheduler state").status(engine.restored()).build();
+        return HealthCheckResponse.named("Scheduler state")
+                .status(engine.restored())
+                .build();
     }
 }

@@ -44,7 +44,9 @@ public class DispatchSigner {
             try {
                 Mac mac = Mac.getInstance("HmacSHA256");
                 mac.init(k);
-                return "v1=" + HexFormat.of().formatHex(mac.doFinal((recordKey + "\n" + value).getBytes(StandardCharsets.UTF_8)));
+                return "v1="
+                        + HexFormat.of()
+                                .formatHex(mac.doFinal((recordKey + "\n" + value).getBytes(StandardCharsets.UTF_8)));
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
             }

@@ -56,7 +56,10 @@ public class KafkaRebuild {
     private final ObjectMapper json;
     private final String bootstrap;
 
-    public KafkaRebuild(SchedulerConfig config, RunStore store, ObjectMapper json,
+    public KafkaRebuild(
+            SchedulerConfig config,
+            RunStore store,
+            ObjectMapper json,
             @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
         this.config = config;
         this.store = store;
@@ -79,8 +82,25 @@ public class KafkaRebuild {
             }
             if (isTerminal(event.status())) {
                 // Only what a stored run needs; the trigger and repository come with the request.
-                ended.put(event.runId(), new RunEvent(event.runId(), event.seq(), event.status(), event.reason(), event.at(), null,
-                        null, null, null, null, null, null, event.startedAt(), event.finishedAt(), event.jobs(), event.approval()));
+                ended.put(
+                        event.runId(),
+                        new RunEvent(
+                                event.runId(),
+                                event.seq(),
+                                event.status(),
+                                event.reason(),
+                                event.at(),
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                event.startedAt(),
+                                event.finishedAt(),
+                                event.jobs(),
+                                event.approval()));
             }
         });
         Batch batch = new Batch();
@@ -115,7 +135,8 @@ public class KafkaRebuild {
         scheduler.finishReplay(seqs, batch.replayedRunEvents, last);
         batch.flush();
         store.commit(last);
-        Log.infof("rebuilt %d runs from the topics (%d had ended); %d run events that were lost with the outbox published again",
+        Log.infof(
+                "rebuilt %d runs from the topics (%d had ended); %d run events that were lost with the outbox published again",
                 batch.runs, ended.size(), last.outbox().size());
     }
 
@@ -127,7 +148,9 @@ public class KafkaRebuild {
 
         void add(Changes changes) {
             runs += changes.requests().size();
-            changes.outbox().stream().filter(message -> Topics.RUN_EVENTS.equals(message.topic())).forEach(replayedRunEvents::add);
+            changes.outbox().stream()
+                    .filter(message -> Topics.RUN_EVENTS.equals(message.topic()))
+                    .forEach(replayedRunEvents::add);
             pending.absorb(changes);
             if (pending.runs().size() >= FLUSH_EVERY) {
                 flush();
@@ -166,7 +189,8 @@ public class KafkaRebuild {
         long skipped = 0;
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             Map<TopicPartition, Long> from = new HashMap<>();

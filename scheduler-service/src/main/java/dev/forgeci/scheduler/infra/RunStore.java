@@ -62,11 +62,9 @@ public class RunStore implements RunHistory {
     }
 
     /** The active runs and, by run id, the request each came from (its jobs and contexts). */
-    public record ActiveState(List<Run> runs, Map<String, JsonNode> requests) {
-    }
+    public record ActiveState(List<Run> runs, Map<String, JsonNode> requests) {}
 
-    public record Page(List<Run> runs, long total) {
-    }
+    public record Page(List<Run> runs, long total) {}
 
     /** Every active run with the request it came from. */
     public ActiveState loadActive() {
@@ -77,7 +75,8 @@ public class RunStore implements RunHistory {
         for (int from = 0; from < ids.size(); from += CHUNK) {
             List<String> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
             List<String> docs = mget(chunk.stream().map(id -> key("run:" + id)).toList());
-            List<String> requests = mget(chunk.stream().map(id -> key("request:" + id)).toList());
+            List<String> requests =
+                    mget(chunk.stream().map(id -> key("request:" + id)).toList());
             for (int i = 0; i < chunk.size(); i++) {
                 if (docs.get(i) == null || requests.get(i) == null) {
                     // Cannot happen with MULTI/EXEC; a hand-edited Redis is told about rather than fatal.
@@ -110,7 +109,9 @@ public class RunStore implements RunHistory {
         commands.add(Request.cmd(Command.MULTI));
         long retentionMs = config.retention().toMillis();
         for (Map.Entry<String, String> request : changes.requests().entrySet()) {
-            commands.add(Request.cmd(Command.SET).arg(key("request:" + request.getKey())).arg(request.getValue()));
+            commands.add(Request.cmd(Command.SET)
+                    .arg(key("request:" + request.getKey()))
+                    .arg(request.getValue()));
         }
         for (Run run : changes.runs()) {
             String id = run.runId();
@@ -119,25 +120,48 @@ public class RunStore implements RunHistory {
             Request set = Request.cmd(Command.SET).arg(key("run:" + id)).arg(write(run));
             commands.add(run.status().terminal() ? set.arg("PX").arg(retentionMs) : set);
             if (run.storedStatus() == null) {
-                commands.add(Request.cmd(Command.ZADD).arg(key("index:all")).arg(score).arg(id));
-                commands.add(Request.cmd(Command.ZADD).arg(key("index:repo:" + repository)).arg(score).arg(id));
+                commands.add(Request.cmd(Command.ZADD)
+                        .arg(key("index:all"))
+                        .arg(score)
+                        .arg(id));
+                commands.add(Request.cmd(Command.ZADD)
+                        .arg(key("index:repo:" + repository))
+                        .arg(score)
+                        .arg(id));
                 commands.add(Request.cmd(Command.SADD).arg(key("repos")).arg(repository));
                 if (run.commit() != null) {
                     // one key per commit: it expires a retention after its latest run instead of being trimmed
-                    commands.add(Request.cmd(Command.ZADD).arg(commitKey(run.commit())).arg(score).arg(id));
-                    commands.add(Request.cmd(Command.PEXPIRE).arg(commitKey(run.commit())).arg(retentionMs));
+                    commands.add(Request.cmd(Command.ZADD)
+                            .arg(commitKey(run.commit()))
+                            .arg(score)
+                            .arg(id));
+                    commands.add(Request.cmd(Command.PEXPIRE)
+                            .arg(commitKey(run.commit()))
+                            .arg(retentionMs));
                 }
             }
             if (run.storedStatus() != run.status()) {
                 if (run.storedStatus() != null) {
-                    commands.add(Request.cmd(Command.ZREM).arg(key("index:status:" + run.storedStatus().word())).arg(id));
-                    commands.add(Request.cmd(Command.ZREM).arg(repositoryStatusKey(repository, run.storedStatus())).arg(id));
+                    commands.add(Request.cmd(Command.ZREM)
+                            .arg(key("index:status:" + run.storedStatus().word()))
+                            .arg(id));
+                    commands.add(Request.cmd(Command.ZREM)
+                            .arg(repositoryStatusKey(repository, run.storedStatus()))
+                            .arg(id));
                 }
-                commands.add(Request.cmd(Command.ZADD).arg(key("index:status:" + run.status().word())).arg(score).arg(id));
-                commands.add(Request.cmd(Command.ZADD).arg(repositoryStatusKey(repository, run.status())).arg(score).arg(id));
+                commands.add(Request.cmd(Command.ZADD)
+                        .arg(key("index:status:" + run.status().word()))
+                        .arg(score)
+                        .arg(id));
+                commands.add(Request.cmd(Command.ZADD)
+                        .arg(repositoryStatusKey(repository, run.status()))
+                        .arg(score)
+                        .arg(id));
                 if (run.status().terminal()) {
                     commands.add(Request.cmd(Command.SREM).arg(key("active")).arg(id));
-                    commands.add(Request.cmd(Command.PEXPIRE).arg(key("request:" + id)).arg(retentionMs));
+                    commands.add(Request.cmd(Command.PEXPIRE)
+                            .arg(key("request:" + id))
+                            .arg(retentionMs));
                 } else if (run.storedStatus() == null) {
                     commands.add(Request.cmd(Command.SADD).arg(key("active")).arg(id));
                 }
@@ -170,47 +194,61 @@ public class RunStore implements RunHistory {
      * because Redis is down.
      */
     public CompletionStage<Boolean> isKnown(String runId, BooleanSupplier keepTrying) {
-        return redis.send(Request.cmd(Command.EXISTS).arg(key("run:" + runId))).map(found -> found.toInteger() > 0)
-                .onFailure().invoke(e -> Log.warnf("run %s: Redis unavailable (%s); retrying", runId, e.getMessage()))
-                .onFailure(e -> keepTrying.getAsBoolean()).retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(5)).indefinitely()
+        return redis.send(Request.cmd(Command.EXISTS).arg(key("run:" + runId)))
+                .map(found -> found.toInteger() > 0)
+                .onFailure()
+                .invoke(e -> Log.warnf("run %s: Redis unavailable (%s); retrying", runId, e.getMessage()))
+                .onFailure(e -> keepTrying.getAsBoolean())
+                .retry()
+                .withBackOff(Duration.ofMillis(100), Duration.ofSeconds(5))
+                .indefinitely()
                 .subscribeAsCompletionStage();
     }
 
     @Override
     public Optional<Run> find(String runId) {
-        return Optional.ofNullable(send(Request.cmd(Command.GET).arg(key("run:" + runId)))).map(doc -> read(doc.toString()));
+        return Optional.ofNullable(send(Request.cmd(Command.GET).arg(key("run:" + runId))))
+                .map(doc -> read(doc.toString()));
     }
 
     @Override
     public Optional<String> request(String runId) {
-        return Optional.ofNullable(send(Request.cmd(Command.GET).arg(key("request:" + runId)))).map(Response::toString);
+        return Optional.ofNullable(send(Request.cmd(Command.GET).arg(key("request:" + runId))))
+                .map(Response::toString);
     }
 
     /** The runs of one commit, newest first, at most {@code max}. */
     public List<Run> ofCommit(String commit, int max) {
         List<String> ids = new ArrayList<>();
-        send(Request.cmd(Command.ZREVRANGE).arg(commitKey(commit)).arg(0).arg(max - 1)).forEach(id -> ids.add(id.toString()));
+        send(Request.cmd(Command.ZREVRANGE).arg(commitKey(commit)).arg(0).arg(max - 1))
+                .forEach(id -> ids.add(id.toString()));
         List<Run> runs = new ArrayList<>();
         if (!ids.isEmpty()) {
-            mget(ids.stream().map(id -> key("run:" + id)).toList()).stream().filter(doc -> doc != null).forEach(doc -> runs.add(read(doc)));
+            mget(ids.stream().map(id -> key("run:" + id)).toList()).stream()
+                    .filter(doc -> doc != null)
+                    .forEach(doc -> runs.add(read(doc)));
         }
         return runs;
     }
 
     /** Newest first, optionally of one repository and one status. */
     public Page list(String repository, RunStatus status, int page, int size) {
-        String index = repository != null && status != null ? repositoryStatusKey(repository, status)
-                : repository != null ? key("index:repo:" + repository)
-                : status != null ? key("index:status:" + status.word())
-                : key("index:all");
+        String index = repository != null && status != null
+                ? repositoryStatusKey(repository, status)
+                : repository != null
+                        ? key("index:repo:" + repository)
+                        : status != null ? key("index:status:" + status.word()) : key("index:all");
         long total = send(Request.cmd(Command.ZCARD).arg(index)).toLong();
         long start = (long) page * size;
         List<String> ids = new ArrayList<>();
-        send(Request.cmd(Command.ZREVRANGE).arg(index).arg(start).arg(start + size - 1)).forEach(id -> ids.add(id.toString()));
+        send(Request.cmd(Command.ZREVRANGE).arg(index).arg(start).arg(start + size - 1))
+                .forEach(id -> ids.add(id.toString()));
         List<Run> runs = new ArrayList<>();
         if (!ids.isEmpty()) {
             // A run past its retention may linger in an index until the next trim; it is left out.
-            mget(ids.stream().map(id -> key("run:" + id)).toList()).stream().filter(doc -> doc != null).forEach(doc -> runs.add(read(doc)));
+            mget(ids.stream().map(id -> key("run:" + id)).toList()).stream()
+                    .filter(doc -> doc != null)
+                    .forEach(doc -> runs.add(read(doc)));
         }
         return new Page(runs, total);
     }
@@ -246,7 +284,12 @@ public class RunStore implements RunHistory {
                 indexes.add(repositoryStatusKey(repository.toString(), status));
             }
         });
-        List<Request> trims = indexes.stream().map(index -> Request.cmd(Command.ZREMRANGEBYSCORE).arg(index).arg("-inf").arg(cutoff)).toList();
+        List<Request> trims = indexes.stream()
+                .map(index -> Request.cmd(Command.ZREMRANGEBYSCORE)
+                        .arg(index)
+                        .arg("-inf")
+                        .arg(cutoff))
+                .toList();
         try {
             redis.batch(trims).await().atMost(TIMEOUT);
         } catch (RuntimeException e) {

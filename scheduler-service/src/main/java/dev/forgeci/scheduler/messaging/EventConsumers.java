@@ -41,34 +41,47 @@ public class EventConsumers {
 
     @Incoming(Topics.RUN_REQUESTED)
     public CompletionStage<Void> runRequested(Message<String> message) {
-        return decode(Topics.RUN_REQUESTED, message, RunRequested.class,
-                request -> store.isKnown(request.runId(), engine::running).handle((known, failure) -> {
-                    if (failure != null) {
-                        return notApplied();
-                    }
-                    if (known) {
-                        Log.infof("run %s: already known, redelivery ignored", request.runId());
-                        return message.ack();
-                    }
-                    return apply(message, changes -> engine.scheduler().accept(request, message.getPayload(), changes));
-                }).thenCompose(stage -> stage));
+        return decode(
+                Topics.RUN_REQUESTED,
+                message,
+                RunRequested.class,
+                request -> store.isKnown(request.runId(), engine::running)
+                        .handle((known, failure) -> {
+                            if (failure != null) {
+                                return notApplied();
+                            }
+                            if (known) {
+                                Log.infof("run %s: already known, redelivery ignored", request.runId());
+                                return message.ack();
+                            }
+                            return apply(
+                                    message,
+                                    changes -> engine.scheduler().accept(request, message.getPayload(), changes));
+                        })
+                        .thenCompose(stage -> stage));
     }
 
     @Incoming(Topics.JOB_EVENTS)
     public CompletionStage<Void> jobEvent(Message<String> message) {
-        return decode(Topics.JOB_EVENTS, message, JobEvent.class,
+        return decode(
+                Topics.JOB_EVENTS,
+                message,
+                JobEvent.class,
                 event -> apply(message, changes -> engine.scheduler().onJobEvent(event, changes)));
     }
 
     @Incoming(Topics.CONTROLLER_HEARTBEATS)
     public CompletionStage<Void> heartbeat(Message<String> message) {
-        return decode(Topics.CONTROLLER_HEARTBEATS, message, ControllerHeartbeat.class,
+        return decode(
+                Topics.CONTROLLER_HEARTBEATS,
+                message,
+                ControllerHeartbeat.class,
                 heartbeat -> apply(message, changes -> engine.scheduler().onHeartbeat(heartbeat, changes.now())));
     }
 
     /** Reads the record (its compact constructor checks it), or sends it to the dead-letter topic when it cannot be read. */
-    private <T> CompletionStage<Void> decode(String topic, Message<String> message, Class<T> type,
-            Function<T, CompletionStage<Void>> then) {
+    private <T> CompletionStage<Void> decode(
+            String topic, Message<String> message, Class<T> type, Function<T, CompletionStage<Void>> then) {
         T value;
         try {
             value = json.readValue(message.getPayload(), type);
@@ -81,17 +94,20 @@ public class EventConsumers {
 
     private CompletionStage<Void> apply(Message<String> message, Consumer<Changes> action) {
         return engine.submit(changes -> {
-            action.accept(changes);
-            return null;
-        }).handle((ignored, failure) -> {
-            if (failure == null) {
-                return message.ack();
-            }
-            if (failure instanceof SchedulerStoppedException || failure.getCause() instanceof SchedulerStoppedException) {
-                return notApplied();
-            }
-            return message.nack(failure);
-        }).thenCompose(stage -> stage);
+                    action.accept(changes);
+                    return null;
+                })
+                .handle((ignored, failure) -> {
+                    if (failure == null) {
+                        return message.ack();
+                    }
+                    if (failure instanceof SchedulerStoppedException
+                            || failure.getCause() instanceof SchedulerStoppedException) {
+                        return notApplied();
+                    }
+                    return message.nack(failure);
+                })
+                .thenCompose(stage -> stage);
     }
 
     /** The scheduler is stopping: not applied, not acknowledged, read again after the restart; not a dead letter. */

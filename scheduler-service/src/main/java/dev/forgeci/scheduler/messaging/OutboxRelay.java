@@ -103,15 +103,21 @@ public class OutboxRelay {
             if (Topics.isJobDispatched(message.topic())) {
                 // Signed as it leaves, so the key is needed here alone and the outbox in Redis holds no signature.
                 signer.sign(message.key(), message.value())
-                        .ifPresent(signature -> headers.add(DispatchSigner.HEADER, signature.getBytes(StandardCharsets.UTF_8)));
+                        .ifPresent(signature ->
+                                headers.add(DispatchSigner.HEADER, signature.getBytes(StandardCharsets.UTF_8)));
             }
-            OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String> builder()
-                    .withTopic(message.topic()).withKey(message.key()).withHeaders(headers).build();
+            OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
+                    .withTopic(message.topic())
+                    .withKey(message.key())
+                    .withHeaders(headers)
+                    .build();
             // Subscribing sends now, in the outbox's order; the stage completes once Kafka acknowledged it.
-            acks.add(emitter.sendMessage(Message.of(message.value()).addMetadata(metadata)).subscribeAsCompletionStage());
+            acks.add(emitter.sendMessage(Message.of(message.value()).addMetadata(metadata))
+                    .subscribeAsCompletionStage());
         }
         try {
-            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
+                    .get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("the broker did not take " + messages.size() + " records: " + e, e);
         }

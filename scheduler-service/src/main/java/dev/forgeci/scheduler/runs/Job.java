@@ -22,7 +22,10 @@ import dev.forgeci.scheduler.events.JobEvent.StepReport;
  * job id, which {@code needs} names); a template job (its matrix or other job-level fields read
  * {@code needs}) stands for its group until the scheduler instantiates it.
  */
-@JsonAutoDetect(fieldVisibility = Visibility.ANY, getterVisibility = Visibility.NONE, isGetterVisibility = Visibility.NONE)
+@JsonAutoDetect(
+        fieldVisibility = Visibility.ANY,
+        getterVisibility = Visibility.NONE,
+        isGetterVisibility = Visibility.NONE)
 public final class Job {
 
     private String jobId;
@@ -33,12 +36,14 @@ public final class Job {
     /** The expression that decides whether the job runs (Forge's first documents hold a word: success, always, …). */
     @JsonProperty("if")
     private String condition = "success()";
+
     private boolean continueOnError;
     private boolean failFast = true;
     private int maxParallel;
     private boolean template;
     /** Of a job of a called workflow: the calling job, its needs and its condition. */
     private String caller;
+
     private List<String> callerNeeds = List.of();
     private String callerCondition;
     /** The calling job itself, which the scheduler ends when the called jobs have. */
@@ -47,6 +52,7 @@ public final class Job {
     private Map<String, String> outputs = Map.of();
     /** The normalized job of an instance the scheduler made from a template (it is in no stored request). */
     private JsonNode instanceSpec;
+
     private double timeoutMinutes;
     private JobState state = JobState.WAITING;
     private int attempt;
@@ -60,6 +66,7 @@ public final class Job {
     private Long logChunks;
     /** The last event seq applied for the current attempt: redeliveries carry one at or below it. */
     private long lastSeq;
+
     private List<Step> steps = new ArrayList<>();
 
     /** The normalized job as requested, sent with every dispatch; restored from the stored request. */
@@ -69,14 +76,14 @@ public final class Job {
     @JsonIgnore
     private Instant lastSeen;
 
-    Job() {
-    }
+    Job() {}
 
     static Job of(JobSpec spec, JsonNode raw, int index, double defaultTimeoutMinutes) {
         Job job = new Job();
         job.jobId = spec.id();
         job.group = spec.groupOrId();
-        job.name = spec.name() != null ? spec.name() : plainName(spec.deferred()).orElse(spec.id());
+        job.name =
+                spec.name() != null ? spec.name() : plainName(spec.deferred()).orElse(spec.id());
         job.index = index;
         job.needs = List.copyOf(spec.needsOrEmpty());
         job.condition = Condition.fromWord(spec.condition());
@@ -84,15 +91,20 @@ public final class Job {
         job.template = spec.isTemplate();
         if (spec.call() != null) {
             job.caller = spec.call().job();
-            job.callerNeeds = spec.call().needs() == null ? List.of() : List.copyOf(spec.call().needs());
+            job.callerNeeds = spec.call().needs() == null
+                    ? List.of()
+                    : List.copyOf(spec.call().needs());
             job.callerCondition = Condition.fromWord(spec.call().condition());
         }
         job.collects = Boolean.TRUE.equals(spec.collect());
         if (spec.strategy() != null) {
             job.failFast = !Boolean.FALSE.equals(spec.strategy().failFast());
-            job.maxParallel = spec.strategy().maxParallel() == null ? 0 : spec.strategy().maxParallel();
+            job.maxParallel =
+                    spec.strategy().maxParallel() == null ? 0 : spec.strategy().maxParallel();
         }
-        job.timeoutMinutes = spec.timeoutMinutes() != null && spec.timeoutMinutes() > 0 ? spec.timeoutMinutes() : defaultTimeoutMinutes;
+        job.timeoutMinutes = spec.timeoutMinutes() != null && spec.timeoutMinutes() > 0
+                ? spec.timeoutMinutes()
+                : defaultTimeoutMinutes;
         job.spec = raw;
         int position = 0;
         for (JobSpec.StepSpec step : spec.stepsOrEmpty()) {
@@ -105,7 +117,8 @@ public final class Job {
     /** A template's name, when it needs no evaluating: what a template skipped before it was instantiated is shown as. */
     private static Optional<String> plainName(JsonNode deferred) {
         JsonNode name = deferred == null ? null : deferred.get("name");
-        return name != null && name.isTextual() && !Template.hasExpressions(name.textValue()) ? Optional.of(name.textValue())
+        return name != null && name.isTextual() && !Template.hasExpressions(name.textValue())
+                ? Optional.of(name.textValue())
                 : Optional.empty();
     }
 
@@ -279,7 +292,8 @@ public final class Job {
 
     /** A clean-up job (always(), cancelled()) still runs in a cancelled run; a called job only when its caller would too. */
     boolean runsAfterCancel() {
-        return Condition.runsAfterCancel(condition()) && (callerCondition == null || Condition.runsAfterCancel(callerCondition));
+        return Condition.runsAfterCancel(condition())
+                && (callerCondition == null || Condition.runsAfterCancel(callerCondition));
     }
 
     public Map<String, String> outputs() {

@@ -18,8 +18,7 @@ import dev.forgeci.language.expr.Parser;
  */
 final class JobGraph {
 
-    private JobGraph() {
-    }
+    private JobGraph() {}
 
     static Optional<String> problem(List<JobSpec> jobs) {
         if (jobs.isEmpty()) {
@@ -37,14 +36,18 @@ final class JobGraph {
             try {
                 Parser.parse(Condition.fromWord(job.condition()));
             } catch (ExpressionException e) {
-                return Optional.of("job " + job.id() + " has an `if` that cannot be read (" + e.getMessage() + "): " + job.condition());
+                return Optional.of("job " + job.id() + " has an `if` that cannot be read (" + e.getMessage() + "): "
+                        + job.condition());
             }
-            needsByGroup.computeIfAbsent(job.groupOrId(), group -> new HashSet<>()).addAll(job.needsOrEmpty());
+            needsByGroup
+                    .computeIfAbsent(job.groupOrId(), group -> new HashSet<>())
+                    .addAll(job.needsOrEmpty());
         }
         for (Map.Entry<String, Set<String>> group : needsByGroup.entrySet()) {
             for (String need : group.getValue()) {
                 if (!needsByGroup.containsKey(need)) {
-                    return Optional.of("job " + group.getKey() + " needs " + need + ", which is not a job of this workflow");
+                    return Optional.of(
+                            "job " + group.getKey() + " needs " + need + ", which is not a job of this workflow");
                 }
             }
         }
@@ -58,7 +61,8 @@ final class JobGraph {
         return Optional.empty();
     }
 
-    private static Optional<String> cycleFrom(String group, Map<String, Set<String>> needs, Set<String> path, Set<String> done) {
+    private static Optional<String> cycleFrom(
+            String group, Map<String, Set<String>> needs, Set<String> path, Set<String> done) {
         if (done.contains(group)) {
             return Optional.empty();
         }

@@ -49,7 +49,10 @@ final class JobScope implements Scope {
         return switch (name) {
             case "needs" -> needs(run, job, needs());
             case "jobs" -> job.collects() && !asCaller ? needs(run, job, job.needs()) : null;
-            case "inputs" -> job.caller() != null && !asCaller ? inputs(run, job) : run.context().get(name);
+            case "inputs" ->
+                job.caller() != null && !asCaller
+                        ? inputs(run, job)
+                        : run.context().get(name);
             default -> run.context().get(name);
         };
     }
@@ -82,7 +85,9 @@ final class JobScope implements Scope {
             ObjectNode entry = needs.putObject(job.localName(need));
             entry.put("result", result(group));
             ObjectNode outputs = entry.putObject("outputs");
-            group.stream().filter(j -> j.finishedAt() != null).sorted(Comparator.comparing(Job::finishedAt))
+            group.stream()
+                    .filter(j -> j.finishedAt() != null)
+                    .sorted(Comparator.comparing(Job::finishedAt))
                     .forEach(j -> j.outputs().forEach(outputs::put));
         }
         return needs;

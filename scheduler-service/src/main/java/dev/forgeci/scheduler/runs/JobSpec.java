@@ -15,8 +15,18 @@ import com.fasterxml.jackson.databind.JsonNode;
  * called ones) and its outputs evaluated over them.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record JobSpec(String id, String group, String name, List<String> needs, @JsonProperty("if") String condition,
-        Double timeoutMinutes, Boolean continueOnError, Strategy strategy, JsonNode deferred, List<StepSpec> steps, Call call,
+public record JobSpec(
+        String id,
+        String group,
+        String name,
+        List<String> needs,
+        @JsonProperty("if") String condition,
+        Double timeoutMinutes,
+        Boolean continueOnError,
+        Strategy strategy,
+        JsonNode deferred,
+        List<StepSpec> steps,
+        Call call,
         Boolean collect) {
 
     /**
@@ -24,17 +34,19 @@ public record JobSpec(String id, String group, String name, List<String> needs, 
      * first, over those needs), its {@code with} and the inputs the called workflow declares.
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Call(String job, List<String> needs, @JsonProperty("if") String condition, JsonNode with, JsonNode inputs) {
-    }
+    public record Call(
+            String job,
+            List<String> needs,
+            @JsonProperty("if") String condition,
+            JsonNode with,
+            JsonNode inputs) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record StepSpec(Integer index, String name) {
-    }
+    public record StepSpec(Integer index, String name) {}
 
     /** A matrix job's strategy: stop the others when one fails, run at most so many at once. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Strategy(Boolean failFast, Integer maxParallel, Integer jobIndex, Integer jobTotal) {
-    }
+    public record Strategy(Boolean failFast, Integer maxParallel, Integer jobIndex, Integer jobTotal) {}
 
     public List<String> needsOrEmpty() {
         return needs == null ? List.of() : needs;

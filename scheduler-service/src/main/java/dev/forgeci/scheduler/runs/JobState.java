@@ -7,7 +7,15 @@ import java.util.Locale;
  * `needs`, READY for a free slot, DISPATCHED to a controller that has not started it yet.
  */
 public enum JobState {
-    WAITING, READY, DISPATCHED, RUNNING, SUCCESS, FAILURE, CANCELLED, SKIPPED, ERROR;
+    WAITING,
+    READY,
+    DISPATCHED,
+    RUNNING,
+    SUCCESS,
+    FAILURE,
+    CANCELLED,
+    SKIPPED,
+    ERROR;
 
     public boolean terminal() {
         return ordinal() >= SUCCESS.ordinal();

@@ -14,10 +14,10 @@ import java.util.TreeSet;
  */
 final class ReadyQueue {
 
-    record Entry(Run run, Job job) {
-    }
+    record Entry(Run run, Job job) {}
 
-    private static final Comparator<Entry> FIFO = Comparator.<Entry, java.time.Instant> comparing(e -> e.run().requestOrder())
+    private static final Comparator<Entry> FIFO = Comparator.<Entry, java.time.Instant>comparing(
+                    e -> e.run().requestOrder())
             .thenComparing(e -> e.run().queuedAt())
             .thenComparingInt(e -> e.job().index())
             // the jobs a template made share its place in the workflow
@@ -29,7 +29,8 @@ final class ReadyQueue {
     private int queued;
 
     void add(Run run, Job job) {
-        if (byPriority.computeIfAbsent(run.priority(), p -> new HashMap<>())
+        if (byPriority
+                .computeIfAbsent(run.priority(), p -> new HashMap<>())
                 .computeIfAbsent(run.repositoryId(), r -> new TreeSet<>(FIFO))
                 .add(new Entry(run, job))) {
             queued++;
@@ -55,7 +56,7 @@ final class ReadyQueue {
         if (inFlight >= globalLimit) {
             return null;
         }
-        for (Iterator<Map<String, TreeSet<Entry>>> level = byPriority.values().iterator(); level.hasNext();) {
+        for (Iterator<Map<String, TreeSet<Entry>>> level = byPriority.values().iterator(); level.hasNext(); ) {
             Map<String, TreeSet<Entry>> repositories = level.next();
             String best = null;
             int bestInFlight = Integer.MAX_VALUE;
@@ -66,7 +67,8 @@ final class ReadyQueue {
                     continue;
                 }
                 Entry head = candidate.getValue().first();
-                if (repositoryInFlight < bestInFlight || repositoryInFlight == bestInFlight && FIFO.compare(head, bestHead) < 0) {
+                if (repositoryInFlight < bestInFlight
+                        || repositoryInFlight == bestInFlight && FIFO.compare(head, bestHead) < 0) {
                     best = candidate.getKey();
                     bestInFlight = repositoryInFlight;
                     bestHead = head;

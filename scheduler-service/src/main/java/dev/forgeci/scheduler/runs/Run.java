@@ -17,10 +17,14 @@ import dev.forgeci.scheduler.events.RunRequested;
 import dev.forgeci.scheduler.events.RunRequested.Repository;
 
 /** A run and its jobs: the document the scheduler keeps in Redis for every run. */
-@JsonAutoDetect(fieldVisibility = Visibility.ANY, getterVisibility = Visibility.NONE, isGetterVisibility = Visibility.NONE)
+@JsonAutoDetect(
+        fieldVisibility = Visibility.ANY,
+        getterVisibility = Visibility.NONE,
+        isGetterVisibility = Visibility.NONE)
 public final class Run {
 
-    public static final String WAITING_REASON = "Waiting for approval by a delegate: the author is not a delegate of the repository.";
+    public static final String WAITING_REASON =
+            "Waiting for approval by a delegate: the author is not a delegate of the repository.";
 
     private String runId;
     private Repository repository;
@@ -31,6 +35,7 @@ public final class Run {
     private String workflowFile;
     /** The workflow's {@code run-name}, as it evaluated; null when it has none. */
     private String runName;
+
     private ObjectNode trigger;
     private String rerunOf;
     private String concurrencyGroup;
@@ -43,10 +48,12 @@ public final class Run {
     private Instant finishedAt;
     /** The seq of the last run event emitted. */
     private long seq;
+
     private boolean cancelRequested;
     private String cancelReason;
     /** Set when an untrusted run that waited was approved. */
     private RunEvent.Approval approval;
+
     private List<Job> jobs = new ArrayList<>();
 
     /** The contexts the run started with (github, inputs, vars, forge), from its stored request; never stored twice. */
@@ -58,11 +65,11 @@ public final class Run {
     /** The status the stored indexes know, so a change moves the run between them. */
     @JsonIgnore
     private RunStatus storedStatus;
+
     @JsonIgnore
     private Map<String, Job> jobsById;
 
-    Run() {
-    }
+    Run() {}
 
     static Run create(RunRequested request, Instant queuedAt, List<Job> jobs) {
         Run run = new Run();
@@ -77,7 +84,9 @@ public final class Run {
         run.trigger = request.trigger();
         run.rerunOf = run.triggerText("rerunOf");
         RunRequested.Concurrency concurrency = request.workflow().concurrency();
-        if (concurrency != null && concurrency.group() != null && !concurrency.group().isBlank()) {
+        if (concurrency != null
+                && concurrency.group() != null
+                && !concurrency.group().isBlank()) {
             run.concurrencyGroup = concurrency.group();
             run.cancelInProgress = Boolean.TRUE.equals(concurrency.cancelInProgress());
         }
@@ -93,11 +102,27 @@ public final class Run {
         List<RunEvent.JobOutcome> outcomes = null;
         if (status.terminal()) {
             outcomes = jobs.stream()
-                    .map(job -> new RunEvent.JobOutcome(job.jobId(), job.attempt(), job.state().status(), job.logChunks()))
+                    .map(job -> new RunEvent.JobOutcome(
+                            job.jobId(), job.attempt(), job.state().status(), job.logChunks()))
                     .toList();
         }
-        return new RunEvent(runId, seq, status.word(), reason, at, repository, commit, ref, workflow, trigger, rerunOf, queuedAt,
-                startedAt, finishedAt, outcomes, approval);
+        return new RunEvent(
+                runId,
+                seq,
+                status.word(),
+                reason,
+                at,
+                repository,
+                commit,
+                ref,
+                workflow,
+                trigger,
+                rerunOf,
+                queuedAt,
+                startedAt,
+                finishedAt,
+                outcomes,
+                approval);
     }
 
     /** Whether its request asks it to wait for approval; only an untrusted run can. */
@@ -152,7 +177,9 @@ public final class Run {
     }
 
     boolean needsEnded(Job job) {
-        return job.needs().stream().allMatch(need -> group(need).stream().allMatch(needed -> needed.state().terminal()));
+        return job.needs().stream()
+                .allMatch(need ->
+                        group(need).stream().allMatch(needed -> needed.state().terminal()));
     }
 
     boolean needsSucceeded(List<String> needs) {

@@ -9,8 +9,7 @@ public final class RunIds {
     private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private RunIds() {
-    }
+    private RunIds() {}
 
     public static String next(Instant at) {
         char[] id = new char[26];

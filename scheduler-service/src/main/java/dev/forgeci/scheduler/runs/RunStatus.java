@@ -7,7 +7,13 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 /** A run's status; {@code waiting}: an untrusted run that nothing dispatches until it is approved. */
 public enum RunStatus {
-    WAITING, QUEUED, RUNNING, SUCCESS, FAILURE, CANCELLED, ERROR;
+    WAITING,
+    QUEUED,
+    RUNNING,
+    SUCCESS,
+    FAILURE,
+    CANCELLED,
+    ERROR;
 
     @JsonValue
     public String word() {
@@ -30,6 +36,8 @@ public enum RunStatus {
 
     /** The words, as an error message lists them. */
     public static String words() {
-        return java.util.Arrays.stream(values()).map(RunStatus::word).collect(java.util.stream.Collectors.joining(", "));
+        return java.util.Arrays.stream(values())
+                .map(RunStatus::word)
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 }

@@ -19,7 +19,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.forgeci.language.expr.Condition;
 import dev.forgeci.language.expr.Evaluator;
 import dev.forgeci.language.expr.ExpressionException;
 import dev.forgeci.language.expr.Template;
@@ -43,7 +42,8 @@ import io.quarkus.logging.Log;
  */
 public final class Scheduler {
 
-    private static final Comparator<Run> ARRIVAL = Comparator.comparing(Run::queuedAt).thenComparing(Run::runId);
+    private static final Comparator<Run> ARRIVAL =
+            Comparator.comparing(Run::queuedAt).thenComparing(Run::runId);
 
     private final SchedulerConfig config;
     private final RunHistory history;
@@ -52,6 +52,7 @@ public final class Scheduler {
     private final Map<String, Run> active = new HashMap<>();
     /** Active runs of each concurrency group in arrival order; only the first may run jobs. */
     private final Map<String, TreeSet<Run>> groups = new HashMap<>();
+
     private final ReadyQueue ready = new ReadyQueue();
     private Instant lastQueuedAt = Instant.EPOCH;
     /** Watchdogs count from here at the earliest, so a restart gives controllers time to be heard. */
@@ -61,7 +62,10 @@ public final class Scheduler {
         this.config = config;
         this.history = history;
         this.json = json;
-        this.served = config.repositoryFilter().map(Pattern::compile).map(Pattern::asMatchPredicate).orElse(id -> true);
+        this.served = config.repositoryFilter()
+                .map(Pattern::compile)
+                .map(Pattern::asMatchPredicate)
+                .orElse(id -> true);
     }
 
     /** Replaces the in-memory state with the active runs as stored, each with the request it came from. */
@@ -92,7 +96,8 @@ public final class Scheduler {
             run.jobs().stream().filter(job -> job.state().holdsSlot()).forEach(job -> ready.occupy(run.repositoryId()));
         }
         runs.stream().filter(this::isHead).forEach(this::enqueueReady);
-        Log.infof("restored %d active runs: %d jobs in flight, %d ready", runs.size(), ready.inFlight(), ready.queued());
+        Log.infof(
+                "restored %d active runs: %d jobs in flight, %d ready", runs.size(), ready.inFlight(), ready.queued());
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -112,11 +117,21 @@ public final class Scheduler {
         }
         active.put(runId, run);
         if (run.status() == RunStatus.WAITING) {
-            Log.infof("run %s: waiting for approval (%s of %s, %s, %d jobs)", runId, run.workflow(), run.repositoryId(),
-                    run.triggerKind(), run.jobs().size());
+            Log.infof(
+                    "run %s: waiting for approval (%s of %s, %s, %d jobs)",
+                    runId,
+                    run.workflow(),
+                    run.repositoryId(),
+                    run.triggerKind(),
+                    run.jobs().size());
             return;
         }
-        Log.infof("run %s: queued (%s of %s, %s, %d jobs)", runId, run.workflow(), run.repositoryId(), run.triggerKind(),
+        Log.infof(
+                "run %s: queued (%s of %s, %s, %d jobs)",
+                runId,
+                run.workflow(),
+                run.repositoryId(),
+                run.triggerKind(),
                 run.jobs().size());
         enter(run, changes);
     }
@@ -128,12 +143,15 @@ public final class Scheduler {
     public void approve(String runId, RunEvent.Approval approval, Changes changes) {
         Run run = activeFor(runId, "approve");
         if (run.status() != RunStatus.WAITING) {
-            throw new RunConflictException("Run " + runId + " is " + run.status().word() + "; only a waiting run can be approved.");
+            throw new RunConflictException(
+                    "Run " + runId + " is " + run.status().word() + "; only a waiting run can be approved.");
         }
         // Queued from now on: it takes its turn in its concurrency group after the runs already there.
         run.approve(approval, nextQueuedAt(approval.at()));
         publish(run, changes);
-        Log.infof("run %s: approved by %s%s", runId, approval.by(), approval.did() == null ? "" : " (" + approval.did() + ")");
+        Log.infof(
+                "run %s: approved by %s%s",
+                runId, approval.by(), approval.did() == null ? "" : " (" + approval.did() + ")");
         enter(run, changes);
     }
 
@@ -147,8 +165,14 @@ public final class Scheduler {
     private void enter(Run run, Changes changes) {
         String runId = run.runId();
         if (run.cancelInProgress()) {
-            group(run).map(List::copyOf).orElse(List.of()).forEach(older -> cancel(older, JobCancelRequested.Reason.SUPERSEDED,
-                    "Superseded by run " + runId + " in concurrency group " + run.concurrencyGroup() + ".", changes));
+            group(run)
+                    .map(List::copyOf)
+                    .orElse(List.of())
+                    .forEach(older -> cancel(
+                            older,
+                            JobCancelRequested.Reason.SUPERSEDED,
+                            "Superseded by run " + runId + " in concurrency group " + run.concurrencyGroup() + ".",
+                            changes));
         }
         // Looked up again: cancelling the older runs may have emptied and dropped the group.
         group(run).ifPresent(group -> group.add(run));
@@ -165,7 +189,9 @@ public final class Scheduler {
     private boolean isNew(RunRequested request, Changes changes) {
         String runId = request.runId();
         if (!served.test(request.repository().id())) {
-            Log.debugf("run %s: repository %s is not served by this scheduler", runId, request.repository().id());
+            Log.debugf(
+                    "run %s: repository %s is not served by this scheduler",
+                    runId, request.repository().id());
             return false;
         }
         // The consumer has already asked the store about runs that ended; these are the ones in flight.
@@ -181,7 +207,9 @@ public final class Scheduler {
         List<Job> jobs = new ArrayList<>();
         String problem = null;
         try {
-            List<JsonNode> rawJobs = request.workflow().jobs() == null ? List.of() : request.workflow().jobs();
+            List<JsonNode> rawJobs = request.workflow().jobs() == null
+                    ? List.of()
+                    : request.workflow().jobs();
             List<JobSpec> specs = new ArrayList<>();
             for (JsonNode rawJob : rawJobs) {
                 specs.add(json.treeToValue(rawJob, JobSpec.class));
@@ -219,17 +247,22 @@ public final class Scheduler {
             return;
         }
         if (event.attempt() != job.attempt() || !job.state().holdsSlot()) {
-            Log.debugf("run %s: job %s: %s of attempt %d while attempt %d is %s, ignored", run.runId(), job.jobId(),
-                    event.type(), event.attempt(), job.attempt(), job.state());
+            Log.debugf(
+                    "run %s: job %s: %s of attempt %d while attempt %d is %s, ignored",
+                    run.runId(), job.jobId(), event.type(), event.attempt(), job.attempt(), job.state());
             return;
         }
         if (event.seq() != null && event.seq() <= job.lastSeq()) {
-            Log.debugf("run %s: job %s: %s seq %d already applied", run.runId(), job.jobId(), event.type(), event.seq());
+            Log.debugf(
+                    "run %s: job %s: %s seq %d already applied", run.runId(), job.jobId(), event.type(), event.seq());
             return;
         }
-        if (job.controllerId() != null && event.controllerId() != null && !job.controllerId().equals(event.controllerId())) {
-            Log.warnf("run %s: job %s attempt %d runs on %s; %s from %s ignored", run.runId(), job.jobId(), job.attempt(),
-                    job.controllerId(), event.type(), event.controllerId());
+        if (job.controllerId() != null
+                && event.controllerId() != null
+                && !job.controllerId().equals(event.controllerId())) {
+            Log.warnf(
+                    "run %s: job %s attempt %d runs on %s; %s from %s ignored",
+                    run.runId(), job.jobId(), job.attempt(), job.controllerId(), event.type(), event.controllerId());
             return;
         }
         Instant at = event.at() != null ? event.at() : changes.now();
@@ -247,8 +280,15 @@ public final class Scheduler {
             }
             case JOB_FINISHED -> {
                 job.outputs(event.outputs());
-                finish(run, job, JobState.ofOutcome(event.status()), event.reason(), event.exitCode(),
-                        event.logChunks() != null ? event.logChunks() : 0L, at, changes);
+                finish(
+                        run,
+                        job,
+                        JobState.ofOutcome(event.status()),
+                        event.reason(),
+                        event.exitCode(),
+                        event.logChunks() != null ? event.logChunks() : 0L,
+                        at,
+                        changes);
             }
             default -> Log.debugf("run %s: job %s: event type %s ignored", run.runId(), job.jobId(), event.type());
         }
@@ -262,7 +302,10 @@ public final class Scheduler {
         for (ControllerHeartbeat.RunningJob running : heartbeat.runningJobs()) {
             Run run = active.get(running.runId());
             Job job = run == null ? null : run.job(running.jobId());
-            if (job != null && running.attempt() != null && running.attempt() == job.attempt() && job.state().holdsSlot()) {
+            if (job != null
+                    && running.attempt() != null
+                    && running.attempt() == job.attempt()
+                    && job.state().holdsSlot()) {
                 job.seen(now);
             }
         }
@@ -277,8 +320,8 @@ public final class Scheduler {
         Run run = active.get(runId);
         if (run == null) {
             Run ended = history.find(runId).orElseThrow(() -> new RunNotFoundException(runId));
-            throw new RunConflictException("Run " + runId + " already ended with status " + ended.status().word()
-                    + "; there is nothing to " + verb + ".");
+            throw new RunConflictException("Run " + runId + " already ended with status "
+                    + ended.status().word() + "; there is nothing to " + verb + ".");
         }
         return run;
     }
@@ -287,8 +330,8 @@ public final class Scheduler {
     public String rerun(String runId, Changes changes) {
         Run run = active.get(runId);
         if (run != null) {
-            throw new RunConflictException("Run " + runId + " is still " + run.status().word()
-                    + "; cancel it or wait until it ends before running it again.");
+            throw new RunConflictException("Run " + runId + " is still "
+                    + run.status().word() + "; cancel it or wait until it ends before running it again.");
         }
         String raw = history.request(runId).orElseThrow(() -> new RunNotFoundException(runId));
         try {
@@ -296,8 +339,10 @@ public final class Scheduler {
             String newRunId = RunIds.next(changes.now());
             request.put("runId", newRunId);
             request.put("requestedAt", changes.now().toString());
-            ObjectNode trigger = request.has("trigger") && request.get("trigger").isObject() ? (ObjectNode) request.get("trigger")
-                    : request.putObject("trigger");
+            ObjectNode trigger =
+                    request.has("trigger") && request.get("trigger").isObject()
+                            ? (ObjectNode) request.get("trigger")
+                            : request.putObject("trigger");
             trigger.put("kind", "rerun");
             trigger.put("rerunOf", runId);
             // A re-run answers no broker request of its own.
@@ -305,7 +350,8 @@ public final class Scheduler {
             // GitHub's re-run is the next attempt of the run; here it is a run of its own, so both change.
             if (request.path("context").path("github") instanceof ObjectNode github) {
                 github.put("run_id", newRunId);
-                github.put("run_attempt", String.valueOf(github.path("run_attempt").asInt(1) + 1));
+                github.put(
+                        "run_attempt", String.valueOf(github.path("run_attempt").asInt(1) + 1));
             }
             if (request.path("context").path("forge") instanceof ObjectNode forge) {
                 forge.put("run_id", newRunId);
@@ -345,17 +391,33 @@ public final class Scheduler {
                 }
                 Instant began = latest(job.startedAt() != null ? job.startedAt() : job.dispatchedAt(), watchingSince);
                 Instant heard = latest(began, job.lastSeen());
-                Duration timeout = Duration.ofMillis((long) (job.timeoutMinutes() * 60_000)).plus(config.jobTimeoutGrace());
+                Duration timeout = Duration.ofMillis((long) (job.timeoutMinutes() * 60_000))
+                        .plus(config.jobTimeoutGrace());
                 if (now.isAfter(began.plus(timeout))) {
                     stop(run, job, JobCancelRequested.Reason.CANCELLED, changes);
-                    finish(run, job, JobState.ERROR, "Timed out: the runner did not report an end within the job's timeout of "
-                            + formatMinutes(job.timeoutMinutes()) + " minutes.", null, null, now, changes);
+                    finish(
+                            run,
+                            job,
+                            JobState.ERROR,
+                            "Timed out: the runner did not report an end within the job's timeout of "
+                                    + formatMinutes(job.timeoutMinutes()) + " minutes.",
+                            null,
+                            null,
+                            now,
+                            changes);
                 } else if (job.state() == JobState.DISPATCHED && now.isAfter(heard.plus(config.dispatchTimeout()))) {
                     notStarted(run, job, changes);
                 } else if (job.state() == JobState.RUNNING && now.isAfter(heard.plus(config.heartbeatTimeout()))) {
                     stop(run, job, JobCancelRequested.Reason.CANCELLED, changes);
-                    finish(run, job, JobState.ERROR, "Runner lost: controller " + job.controllerId() + " stopped reporting the job.",
-                            null, null, now, changes);
+                    finish(
+                            run,
+                            job,
+                            JobState.ERROR,
+                            "Runner lost: controller " + job.controllerId() + " stopped reporting the job.",
+                            null,
+                            null,
+                            now,
+                            changes);
                 }
             }
         }
@@ -378,7 +440,8 @@ public final class Scheduler {
         if (!job.state().holdsSlot()) {
             ready.occupy(run.repositoryId());
         }
-        job.replayDispatch(dispatched.attempt(), dispatched.dispatchedAt() != null ? dispatched.dispatchedAt() : changes.now());
+        job.replayDispatch(
+                dispatched.attempt(), dispatched.dispatchedAt() != null ? dispatched.dispatchedAt() : changes.now());
         changes.touch(run);
     }
 
@@ -403,7 +466,11 @@ public final class Scheduler {
                         ready.release(run.repositoryId());
                     }
                     ready.remove(run, job);
-                    job.end(JobState.ofOutcome(outcome.status()), null, null, outcome.logChunks(),
+                    job.end(
+                            JobState.ofOutcome(outcome.status()),
+                            null,
+                            null,
+                            outcome.logChunks(),
                             event.finishedAt() != null ? event.finishedAt() : changes.now());
                 }
             }
@@ -462,8 +529,9 @@ public final class Scheduler {
         if (job.cancelRequestedAt() != null) {
             finish(run, job, JobState.CANCELLED, run.cancelReason(), null, 0L, now, changes);
         } else if (job.attempt() < 2) {
-            Log.warnf("run %s: job %s attempt %d was not started within %s; dispatching it again", run.runId(), job.jobId(),
-                    job.attempt(), config.dispatchTimeout());
+            Log.warnf(
+                    "run %s: job %s attempt %d was not started within %s; dispatching it again",
+                    run.runId(), job.jobId(), job.attempt(), config.dispatchTimeout());
             stop(run, job, JobCancelRequested.Reason.REDISPATCHED, changes);
             job.dispatch(now);
             sendDispatch(run, job, changes);
@@ -471,7 +539,8 @@ public final class Scheduler {
         } else {
             stop(run, job, JobCancelRequested.Reason.CANCELLED, changes);
             // Only the untrusted pool takes an untrusted run's jobs; where none runs (no sysbox yet), say so.
-            String reason = run.trusted() ? "Runner lost: no runner started the job, dispatched " + job.attempt() + " times."
+            String reason = run.trusted()
+                    ? "Runner lost: no runner started the job, dispatched " + job.attempt() + " times."
                     : "Runner lost: no runner of the untrusted pool started the job, dispatched " + job.attempt()
                             + " times; is a runner-controller with forge.controller.pool=untrusted running?";
             finish(run, job, JobState.ERROR, reason, null, null, now, changes);
@@ -483,22 +552,31 @@ public final class Scheduler {
             return;
         }
         job.start(at);
-        Log.infof("run %s: job %s attempt %d started on %s", run.runId(), job.jobId(), job.attempt(), job.controllerId());
+        Log.infof(
+                "run %s: job %s attempt %d started on %s", run.runId(), job.jobId(), job.attempt(), job.controllerId());
         if (run.status() == RunStatus.QUEUED) {
             run.start(at);
             publish(run, changes);
         }
     }
 
-    private void finish(Run run, Job job, JobState outcome, String reason, Integer exitCode, Long logChunks, Instant at,
+    private void finish(
+            Run run,
+            Job job,
+            JobState outcome,
+            String reason,
+            Integer exitCode,
+            Long logChunks,
+            Instant at,
             Changes changes) {
         if (job.state().holdsSlot()) {
             ready.release(run.repositoryId());
         }
         job.end(outcome, reason, exitCode, logChunks, at);
         changes.touch(run);
-        Log.infof("run %s: job %s attempt %d ended %s%s", run.runId(), job.jobId(), job.attempt(), outcome.status(),
-                reason == null ? "" : " (" + reason + ")");
+        Log.infof(
+                "run %s: job %s attempt %d ended %s%s",
+                run.runId(), job.jobId(), job.attempt(), outcome.status(), reason == null ? "" : " (" + reason + ")");
         if (job.failed() && job.failFast()) {
             failFast(run, job, changes);
         }
@@ -518,8 +596,7 @@ public final class Scheduler {
                     sibling.end(JobState.CANCELLED, why, null, 0L, changes.now());
                 }
                 case DISPATCHED, RUNNING -> stop(run, sibling, JobCancelRequested.Reason.CANCELLED, changes);
-                default -> {
-                }
+                default -> {}
             }
         }
     }
@@ -542,8 +619,7 @@ public final class Scheduler {
                     }
                 }
                 case DISPATCHED, RUNNING -> stop(run, job, why, changes);
-                default -> {
-                }
+                default -> {}
             }
         }
         advance(run, changes);
@@ -555,8 +631,11 @@ public final class Scheduler {
             return;
         }
         job.cancelRequested(changes.now());
-        send(Topics.JOB_CANCEL_REQUESTED, run.runId(),
-                new JobCancelRequested(run.runId(), job.jobId(), job.attempt(), why, changes.now()), changes);
+        send(
+                Topics.JOB_CANCEL_REQUESTED,
+                run.runId(),
+                new JobCancelRequested(run.runId(), job.jobId(), job.attempt(), why, changes.now()),
+                changes);
     }
 
     /**
@@ -600,13 +679,14 @@ public final class Scheduler {
         if (job.maxParallel() <= 0) {
             return false;
         }
-        long inFlight = run.group(job.group()).stream().filter(j -> j.state() == JobState.READY || j.state().holdsSlot()).count();
+        long inFlight = run.group(job.group()).stream()
+                .filter(j -> j.state() == JobState.READY || j.state().holdsSlot())
+                .count();
         return inFlight >= job.maxParallel();
     }
 
     /** A job's fate once its needs ended, and why when it does not run. */
-    private record Decision(JobState state, String reason) {
-    }
+    private record Decision(JobState state, String reason) {}
 
     /** A job of a called workflow runs only where its caller would: the caller's {@code if} first, then its own with the caller's inputs. */
     private Decision decide(Run run, Job job) {
@@ -617,13 +697,18 @@ public final class Scheduler {
         if (job.caller() != null) {
             try {
                 if (!Values.truthy(Evaluator.evaluate(job.callerCondition(), JobScope.ofCaller(run, job)))) {
-                    return new Decision(JobState.SKIPPED, skipReason(job.callerCondition()) + " (job " + job.caller() + ", which calls it)");
+                    return new Decision(
+                            JobState.SKIPPED,
+                            skipReason(job.callerCondition()) + " (job " + job.caller() + ", which calls it)");
                 }
                 JobScope.inputs(run, job);
             } catch (ExpressionException e) {
-                return new Decision(JobState.FAILURE, "The `if` of job " + job.caller() + " could not be evaluated: " + e.getMessage());
+                return new Decision(
+                        JobState.FAILURE,
+                        "The `if` of job " + job.caller() + " could not be evaluated: " + e.getMessage());
             } catch (JobInstances.InstantiationException e) {
-                return new Decision(JobState.FAILURE, "Job " + job.caller() + " cannot call its workflow: " + e.getMessage());
+                return new Decision(
+                        JobState.FAILURE, "Job " + job.caller() + " cannot call its workflow: " + e.getMessage());
             }
         }
         try {
@@ -631,7 +716,8 @@ public final class Scheduler {
                 return new Decision(JobState.READY, null);
             }
         } catch (ExpressionException e) {
-            return new Decision(JobState.FAILURE, "The `if` of job " + job.jobId() + " could not be evaluated: " + e.getMessage());
+            return new Decision(
+                    JobState.FAILURE, "The `if` of job " + job.jobId() + " could not be evaluated: " + e.getMessage());
         }
         return new Decision(JobState.SKIPPED, skipReason(condition));
     }
@@ -641,7 +727,9 @@ public final class Scheduler {
      * skipped if all were — with the outputs the called workflow maps from them; it runs nowhere.
      */
     private void collect(Run run, Job caller, Changes changes) {
-        List<Job> called = caller.needs().stream().flatMap(need -> run.group(need).stream()).toList();
+        List<Job> called = caller.needs().stream()
+                .flatMap(need -> run.group(need).stream())
+                .toList();
         JobState state = JobState.SUCCESS;
         String reason = null;
         Optional<Job> failed = called.stream().filter(Job::failed).findFirst();
@@ -662,7 +750,8 @@ public final class Scheduler {
                 outputs.put(output.getKey(), Template.render(output.getValue().asText(), scope));
             } catch (ExpressionException e) {
                 state = JobState.FAILURE;
-                reason = "Output " + output.getKey() + " of the called workflow could not be evaluated: " + e.getMessage();
+                reason = "Output " + output.getKey() + " of the called workflow could not be evaluated: "
+                        + e.getMessage();
             }
         }
         caller.outputs(outputs);
@@ -688,10 +777,19 @@ public final class Scheduler {
         List<Job> instances = new ArrayList<>();
         try {
             for (ObjectNode spec : JobInstances.instantiate((ObjectNode) template.spec(), JobScope.of(run, template))) {
-                instances.add(Job.instance(json.treeToValue(spec, JobSpec.class), spec, template.index(), config.defaultJobTimeoutMinutes()));
+                instances.add(Job.instance(
+                        json.treeToValue(spec, JobSpec.class),
+                        spec,
+                        template.index(),
+                        config.defaultJobTimeoutMinutes()));
             }
         } catch (JobInstances.InstantiationException | JsonProcessingException | IllegalArgumentException e) {
-            template.end(JobState.FAILURE, "Job " + template.jobId() + " could not be set up: " + e.getMessage(), null, 0L, changes.now());
+            template.end(
+                    JobState.FAILURE,
+                    "Job " + template.jobId() + " could not be set up: " + e.getMessage(),
+                    null,
+                    0L,
+                    changes.now());
             return;
         }
         run.replace(template, instances);
@@ -705,9 +803,15 @@ public final class Scheduler {
             status = RunStatus.CANCELLED;
             reason = run.cancelReason();
         } else {
-            Optional<Job> errored = run.jobs().stream().filter(j -> j.state() == JobState.ERROR && !j.continueOnError()).findFirst();
-            Optional<Job> failed = run.jobs().stream().filter(j -> j.state() == JobState.FAILURE && !j.continueOnError()).findFirst();
-            Optional<Job> cancelled = run.jobs().stream().filter(j -> j.state() == JobState.CANCELLED).findFirst();
+            Optional<Job> errored = run.jobs().stream()
+                    .filter(j -> j.state() == JobState.ERROR && !j.continueOnError())
+                    .findFirst();
+            Optional<Job> failed = run.jobs().stream()
+                    .filter(j -> j.state() == JobState.FAILURE && !j.continueOnError())
+                    .findFirst();
+            Optional<Job> cancelled = run.jobs().stream()
+                    .filter(j -> j.state() == JobState.CANCELLED)
+                    .findFirst();
             if (errored.isPresent()) {
                 status = RunStatus.ERROR;
                 reason = "Job " + errored.get().jobId() + ": " + errored.get().reason();
@@ -776,8 +880,23 @@ public final class Scheduler {
             // Decided when the job became ready, over jobs that have ended: it cannot fail now.
             context.set("inputs", JobScope.inputs(run, job));
         }
-        send(Topics.jobDispatched(run.trusted()), run.runId(), new JobDispatched(run.runId(), job.jobId(), job.attempt(), job.dispatchedAt(),
-                run.repository(), run.commit(), run.ref(), run.cloneUrl(), run.trusted(), run.workflow(), context, job.spec()), changes);
+        send(
+                Topics.jobDispatched(run.trusted()),
+                run.runId(),
+                new JobDispatched(
+                        run.runId(),
+                        job.jobId(),
+                        job.attempt(),
+                        job.dispatchedAt(),
+                        run.repository(),
+                        run.commit(),
+                        run.ref(),
+                        run.cloneUrl(),
+                        run.trusted(),
+                        run.workflow(),
+                        context,
+                        job.spec()),
+                changes);
     }
 
     private void publish(Run run, Changes changes) {

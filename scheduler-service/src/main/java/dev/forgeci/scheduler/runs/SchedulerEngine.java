@@ -61,7 +61,12 @@ public class SchedulerEngine {
     private Instant nextTrim = Instant.EPOCH;
     private Thread thread;
 
-    public SchedulerEngine(SchedulerConfig config, RunStore store, OutboxRelay relay, KafkaRebuild rebuild, ObjectMapper json,
+    public SchedulerEngine(
+            SchedulerConfig config,
+            RunStore store,
+            OutboxRelay relay,
+            KafkaRebuild rebuild,
+            ObjectMapper json,
             MeterRegistry metrics) {
         this.config = config;
         this.store = store;
@@ -128,10 +133,11 @@ public class SchedulerEngine {
     private void tick() {
         try {
             submit(changes -> {
-                scheduler.watch(changes);
-                trimNowAndThen(changes.now());
-                return null;
-            }).get(config.apiTimeout().toMillis() * 6, TimeUnit.MILLISECONDS);
+                        scheduler.watch(changes);
+                        trimNowAndThen(changes.now());
+                        return null;
+                    })
+                    .get(config.apiTimeout().toMillis() * 6, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
@@ -185,7 +191,7 @@ public class SchedulerEngine {
             boolean stored = false;
             boolean faulty = false;
             try {
-                for (Iterator<Command<?>> it = pending.iterator(); it.hasNext() && !faulty;) {
+                for (Iterator<Command<?>> it = pending.iterator(); it.hasNext() && !faulty; ) {
                     Command<?> command = it.next();
                     try {
                         command.apply(changes);
@@ -208,7 +214,9 @@ public class SchedulerEngine {
                     stored = true;
                 }
             } catch (StoreUnavailableException e) {
-                Log.warnf("Redis is unavailable (%s); the scheduler waits, reloads its state and tries again", e.getMessage());
+                Log.warnf(
+                        "Redis is unavailable (%s); the scheduler waits, reloads its state and tries again",
+                        e.getMessage());
             }
             if (stored) {
                 pending.forEach(Command::complete);

@@ -10,7 +10,10 @@ import dev.forgeci.scheduler.events.JobEvent;
 import dev.forgeci.scheduler.events.JobEvent.StepReport;
 
 /** One step of a job as the controller reported it; listed from the workflow before the job starts. */
-@JsonAutoDetect(fieldVisibility = Visibility.ANY, getterVisibility = Visibility.NONE, isGetterVisibility = Visibility.NONE)
+@JsonAutoDetect(
+        fieldVisibility = Visibility.ANY,
+        getterVisibility = Visibility.NONE,
+        isGetterVisibility = Visibility.NONE)
 public final class Step {
 
     private int index;
@@ -25,8 +28,7 @@ public final class Step {
     /** The action from a repository the step uses, at the commit that ran. */
     private JobEvent.Action action;
 
-    Step() {
-    }
+    Step() {}
 
     Step(int index, String name) {
         this.index = index;
@@ -48,8 +50,11 @@ public final class Step {
             startedAt = report.startedAt();
         }
         finishedAt = report.finishedAt() != null ? report.finishedAt() : at;
-        durationMs = report.durationMs() != null ? report.durationMs()
-                : startedAt == null ? null : Duration.between(startedAt, finishedAt).toMillis();
+        durationMs = report.durationMs() != null
+                ? report.durationMs()
+                : startedAt == null
+                        ? null
+                        : Duration.between(startedAt, finishedAt).toMillis();
     }
 
     /** The job ended around this step: a step never reached was skipped, one in progress ended with the job. */
@@ -59,7 +64,8 @@ public final class Step {
         } else if ("running".equals(status)) {
             status = job == JobState.SUCCESS ? "success" : job.status();
             finishedAt = at;
-            durationMs = startedAt == null ? null : Duration.between(startedAt, at).toMillis();
+            durationMs =
+                    startedAt == null ? null : Duration.between(startedAt, at).toMillis();
         }
     }
 

@@ -17,13 +17,17 @@ class DispatchSignerTest {
 
         assertThat(signer.sign(SignedDispatch.RECORD_KEY, SignedDispatch.VALUE)).contains(SignedDispatch.SIGNATURE);
         assertThat(signer.sign(SignedDispatch.RECORD_KEY, SignedDispatch.VALUE.replace("true", "false")))
-                .isPresent().get().isNotEqualTo(SignedDispatch.SIGNATURE);
+                .isPresent()
+                .get()
+                .isNotEqualTo(SignedDispatch.SIGNATURE);
         assertThat(signer.sign("another-run", SignedDispatch.VALUE)).get().isNotEqualTo(SignedDispatch.SIGNATURE);
     }
 
     @Test
     void withoutAKeyNothingIsSignedAndAShortKeyStopsTheService() {
-        assertThat(new DispatchSigner(Optional.empty()).sign(SignedDispatch.RECORD_KEY, SignedDispatch.VALUE)).isEmpty();
-        assertThatThrownBy(() -> new DispatchSigner(Optional.of("short"))).hasMessage("forge.dispatch.key must be at least 32 characters");
+        assertThat(new DispatchSigner(Optional.empty()).sign(SignedDispatch.RECORD_KEY, SignedDispatch.VALUE))
+                .isEmpty();
+        assertThatThrownBy(() -> new DispatchSigner(Optional.of("short")))
+                .hasMessage("forge.dispatch.key must be at least 32 characters");
     }
 }

@@ -26,7 +26,8 @@ class ReadyQueueTest {
         Run pushA2 = run("a", "push", 20);
         Run pushB = run("b", "push", 20);
         Run manual = run("c", "manual", 30);
-        List.of(patch, pushA1, pushA2, pushB, manual).forEach(run -> queue.add(run, run.jobs().get(0)));
+        List.of(patch, pushA1, pushA2, pushB, manual)
+                .forEach(run -> queue.add(run, run.jobs().get(0)));
         queue.occupy("rad:za");
 
         List<String> order = new ArrayList<>();
@@ -59,9 +60,18 @@ class ReadyQueueTest {
         ObjectMapper json = new ObjectMapper();
         ObjectNode trigger = json.createObjectNode().put("kind", kind);
         Instant at = Instant.EPOCH.plusSeconds(++clock);
-        RunRequested request = new RunRequested(RunIds.next(at), at, trigger, new RunRequested.Repository("rad:z" + repository, repository),
-                "c", "r", "u", null, new RunRequested.Workflow("w", "f", null, null, List.of()));
-        JobSpec spec = new JobSpec("build", "build", "build", List.of(), "success", 10.0, false, null, null, List.of(), null, null);
+        RunRequested request = new RunRequested(
+                RunIds.next(at),
+                at,
+                trigger,
+                new RunRequested.Repository("rad:z" + repository, repository),
+                "c",
+                "r",
+                "u",
+                null,
+                new RunRequested.Workflow("w", "f", null, null, List.of()));
+        JobSpec spec = new JobSpec(
+                "build", "build", "build", List.of(), "success", 10.0, false, null, null, List.of(), null, null);
         Run run = Run.create(request, at, List.of(Job.of(spec, json.createObjectNode(), 0, 360)));
         run.prioritize(priority);
         return run;

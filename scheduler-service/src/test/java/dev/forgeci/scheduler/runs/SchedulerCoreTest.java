@@ -63,8 +63,14 @@ class SchedulerCoreTest {
 
         assertThat(dispatched()).containsExactly("build.1", "build.2", "report");
         JsonNode needs = lastDispatch("report").path("context").path("needs");
-        assertThat(needs.toString()).isEqualTo("{\"build\":{\"result\":\"success\",\"outputs\":{\"version\":\"2\",\"other\":\"x\"}}}");
-        assertThat(lastDispatch("report").path("context").path("github").path("ref").asText()).isEqualTo("refs/heads/main");
+        assertThat(needs.toString())
+                .isEqualTo("{\"build\":{\"result\":\"success\",\"outputs\":{\"version\":\"2\",\"other\":\"x\"}}}");
+        assertThat(lastDispatch("report")
+                        .path("context")
+                        .path("github")
+                        .path("ref")
+                        .asText())
+                .isEqualTo("refs/heads/main");
     }
 
     @Test
@@ -79,13 +85,17 @@ class SchedulerCoreTest {
 
         assertThat(dispatched()).containsExactly("build");
         assertThat(lastDispatch("build").path("trusted").asBoolean()).isFalse();
-        assertThat(records(Topics.JOB_DISPATCHED_UNTRUSTED)).as("only the untrusted pool reads it").hasSize(1);
+        assertThat(records(Topics.JOB_DISPATCHED_UNTRUSTED))
+                .as("only the untrusted pool reads it")
+                .hasSize(1);
         assertThat(records(Topics.JOB_DISPATCHED)).isEmpty();
         JsonNode queued = runEvents(runId).get(1);
         assertThat(queued.path("status").asText()).isEqualTo("queued");
         assertThat(queued.path("approval").path("by").asText()).isEqualTo("maintainer");
-        assertThat(queued.path("approval").path("did").asText()).isEqualTo("did:key:z6MksFqXN3Yhqk8pTJdUGLwATkRfQvwZXPqR2qMEhbS9wzpT");
-        assertThatThrownBy(() -> approve(runId, "maintainer", null)).isInstanceOf(RunConflictException.class)
+        assertThat(queued.path("approval").path("did").asText())
+                .isEqualTo("did:key:z6MksFqXN3Yhqk8pTJdUGLwATkRfQvwZXPqR2qMEhbS9wzpT");
+        assertThatThrownBy(() -> approve(runId, "maintainer", null))
+                .isInstanceOf(RunConflictException.class)
                 .hasMessage("Run " + runId + " is queued; only a waiting run can be approved.");
     }
 
@@ -98,42 +108,68 @@ class SchedulerCoreTest {
         assertThat(dispatched()).containsExactly("build");
         JsonNode build = lastDispatch("build");
         assertThat(records(Topics.JOB_DISPATCHED_UNTRUSTED)).hasSize(1);
-        assertThat(build.path("cloneUrl").asText()).isEqualTo("http://seed.example.org/z3gqcJUoA1n9HaHKufZs5FCSGazv5.git");
+        assertThat(build.path("cloneUrl").asText())
+                .isEqualTo("http://seed.example.org/z3gqcJUoA1n9HaHKufZs5FCSGazv5.git");
         assertThat(build.path("context").path("vars").path("REGION").asText()).isEqualTo("eu");
         assertThat(build.path("job").path("steps")).hasSize(2);
 
         finish(runId, "build", "success", Map.of("version", "1.2.3"));
         assertThat(dispatched()).containsExactly("build", "test");
-        assertThat(lastDispatch("test").path("context").at("/needs/build/outputs/version").asText()).isEqualTo("1.2.3");
+        assertThat(lastDispatch("test")
+                        .path("context")
+                        .at("/needs/build/outputs/version")
+                        .asText())
+                .isEqualTo("1.2.3");
         assertThat(lastDispatch("test").path("job").path("env").path("VERSION").asText())
-                .as("the runner evaluates job env").isEqualTo("${{ needs.build.outputs.version }}");
+                .as("the runner evaluates job env")
+                .isEqualTo("${{ needs.build.outputs.version }}");
     }
 
     @Test
-    void onAFakeClockAJobNoRunnerStartsIsDispatchedAgainAfterTheDispatchTimeoutThenEndsErrorAfterTheSecond() throws Exception {
+    void onAFakeClockAJobNoRunnerStartsIsDispatchedAgainAfterTheDispatchTimeoutThenEndsErrorAfterTheSecond()
+            throws Exception {
         String runId = accept(request(job("build", List.of(), "success()")));
         watchAfter(Duration.ofSeconds(119));
         assertThat(dispatched()).containsExactly("build");
 
         watchAfter(Duration.ofSeconds(2));
         assertThat(dispatches()).extracting(d -> d.path("attempt").asInt()).containsExactly(1, 2);
-        assertThat(records(Topics.JOB_CANCEL_REQUESTED)).extracting(c -> c.path("reason").asText()).containsExactly("redispatched");
+        assertThat(records(Topics.JOB_CANCEL_REQUESTED))
+                .extracting(c -> c.path("reason").asText())
+                .containsExactly("redispatched");
 
         watchAfter(Duration.ofSeconds(121));
         JsonNode end = runEvents(runId).get(runEvents(runId).size() - 1);
         assertThat(end.path("status").asText()).isEqualTo("error");
-        assertThat(end.path("reason").asText()).isEqualTo("Job build: Runner lost: no runner started the job, dispatched 2 times.");
+        assertThat(end.path("reason").asText())
+                .isEqualTo("Job build: Runner lost: no runner started the job, dispatched 2 times.");
         assertThat(scheduler.activeRun(runId)).isNull();
     }
 
     @Test
     void onAFakeClockHeartbeatsKeepAStartedJobAliveAndTheirSilenceEndsItRunnerLost() throws Exception {
         String runId = accept(request(job("build", List.of(), "success()")));
-        report(new JobEvent(JobEvent.Type.JOB_STARTED, runId, "build", 1, 1L, "c1", clock, null, null, null, null, null, null, null));
+        report(new JobEvent(
+                JobEvent.Type.JOB_STARTED,
+                runId,
+                "build",
+                1,
+                1L,
+                "c1",
+                clock,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null));
         for (int beat = 0; beat < 4; beat++) {
             watchAfter(Duration.ofSeconds(25));
-            scheduler.onHeartbeat(new ControllerHeartbeat("c1", clock, 5, List.of(new ControllerHeartbeat.RunningJob(runId, "build", 1)),
-                    T0), clock);
+            scheduler.onHeartbeat(
+                    new ControllerHeartbeat(
+                            "c1", clock, 5, List.of(new ControllerHeartbeat.RunningJob(runId, "build", 1)), T0),
+                    clock);
         }
         assertThat(scheduler.activeRun(runId).job("build").state()).isEqualTo(JobState.RUNNING);
 
@@ -142,21 +178,43 @@ class SchedulerCoreTest {
         watchAfter(Duration.ofSeconds(2));
         JsonNode end = runEvents(runId).get(runEvents(runId).size() - 1);
         assertThat(end.path("status").asText()).isEqualTo("error");
-        assertThat(end.path("reason").asText()).isEqualTo("Job build: Runner lost: controller c1 stopped reporting the job.");
-        assertThat(records(Topics.JOB_CANCEL_REQUESTED)).extracting(c -> c.path("reason").asText()).containsExactly("cancelled");
+        assertThat(end.path("reason").asText())
+                .isEqualTo("Job build: Runner lost: controller c1 stopped reporting the job.");
+        assertThat(records(Topics.JOB_CANCEL_REQUESTED))
+                .extracting(c -> c.path("reason").asText())
+                .containsExactly("cancelled");
     }
 
     @Test
-    void onAFakeClockAJobStillRunningPastItsTimeoutAndTheGraceEndsErrorTimedOutEvenWhileHeartbeatsGoOn() throws Exception {
+    void onAFakeClockAJobStillRunningPastItsTimeoutAndTheGraceEndsErrorTimedOutEvenWhileHeartbeatsGoOn()
+            throws Exception {
         ObjectNode build = job("build", List.of(), "success()").put("timeoutMinutes", 1);
         String runId = accept(request(build));
-        report(new JobEvent(JobEvent.Type.JOB_STARTED, runId, "build", 1, 1L, "c1", clock, null, null, null, null, null, null, null));
+        report(new JobEvent(
+                JobEvent.Type.JOB_STARTED,
+                runId,
+                "build",
+                1,
+                1L,
+                "c1",
+                clock,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null));
         for (int beat = 0; beat < 14; beat++) {
             watchAfter(Duration.ofSeconds(25));
-            scheduler.onHeartbeat(new ControllerHeartbeat("c1", clock, 5, List.of(new ControllerHeartbeat.RunningJob(runId, "build", 1)),
-                    T0), clock);
+            scheduler.onHeartbeat(
+                    new ControllerHeartbeat(
+                            "c1", clock, 5, List.of(new ControllerHeartbeat.RunningJob(runId, "build", 1)), T0),
+                    clock);
         }
-        assertThat(scheduler.activeRun(runId).job("build").state()).as("5 min 50 s: within 1 min + 5 min grace").isEqualTo(JobState.RUNNING);
+        assertThat(scheduler.activeRun(runId).job("build").state())
+                .as("5 min 50 s: within 1 min + 5 min grace")
+                .isEqualTo(JobState.RUNNING);
 
         watchAfter(Duration.ofSeconds(15));
         JsonNode end = runEvents(runId).get(runEvents(runId).size() - 1);
@@ -170,14 +228,18 @@ class SchedulerCoreTest {
         ((ObjectNode) trustedButFlagged.path("trigger")).put("trusted", true);
         accept(trustedButFlagged);
         assertThat(dispatched()).containsExactly("build");
-        assertThat(records(Topics.JOB_DISPATCHED)).as("the trusted pool's topic").hasSize(1);
+        assertThat(records(Topics.JOB_DISPATCHED))
+                .as("the trusted pool's topic")
+                .hasSize(1);
 
         String waiting = accept(untrusted(request(job("build", List.of(), "success()"))));
         Changes changes = new Changes(tick());
         scheduler.cancelOnRequest(waiting, changes);
         published.addAll(changes.outbox());
 
-        assertThat(runEvents(waiting)).extracting(e -> e.path("status").asText()).containsExactly("waiting", "cancelled");
+        assertThat(runEvents(waiting))
+                .extracting(e -> e.path("status").asText())
+                .containsExactly("waiting", "cancelled");
         assertThat(dispatched()).containsExactly("build");
         assertThat(scheduler.activeRun(waiting)).isNull();
     }
@@ -206,19 +268,31 @@ class SchedulerCoreTest {
         oneSlot.accept(JSON.treeToValue(queued, RunRequested.class), queued.toString(), changes);
         oneSlot.dispatchReady(changes);
         List<Run> stored = new ArrayList<>();
-        for (Run run : List.of(oneSlot.activeRun(first.path("runId").asText()), oneSlot.activeRun(queued.path("runId").asText()))) {
+        for (Run run : List.of(
+                oneSlot.activeRun(first.path("runId").asText()),
+                oneSlot.activeRun(queued.path("runId").asText()))) {
             stored.add(JSON.readValue(JSON.writeValueAsString(run), Run.class));
         }
 
-        scheduler.restore(stored, Map.of(first.path("runId").asText(), JSON.readTree(first.toString()),
-                queued.path("runId").asText(), JSON.readTree(queued.toString())), tick());
+        scheduler.restore(
+                stored,
+                Map.of(
+                        first.path("runId").asText(),
+                        JSON.readTree(first.toString()),
+                        queued.path("runId").asText(),
+                        JSON.readTree(queued.toString())),
+                tick());
         finish(first.path("runId").asText(), "build", "success", Map.of());
 
         JsonNode dispatch = lastDispatch("build");
-        assertThat(dispatch.path("runId").asText()).isEqualTo(queued.path("runId").asText());
-        assertThat(dispatch.path("commit").asText()).isEqualTo(queued.path("commit").asText());
-        assertThat(dispatch.path("cloneUrl").asText()).isEqualTo(queued.path("cloneUrl").asText());
-        assertThat(dispatch.path("job")).isEqualTo(queued.path("workflow").path("jobs").get(0));
+        assertThat(dispatch.path("runId").asText())
+                .isEqualTo(queued.path("runId").asText());
+        assertThat(dispatch.path("commit").asText())
+                .isEqualTo(queued.path("commit").asText());
+        assertThat(dispatch.path("cloneUrl").asText())
+                .isEqualTo(queued.path("cloneUrl").asText());
+        assertThat(dispatch.path("job"))
+                .isEqualTo(queued.path("workflow").path("jobs").get(0));
         assertThat(dispatch.path("context").path("github").path("ref").asText()).isEqualTo("refs/heads/main");
     }
 
@@ -239,7 +313,9 @@ class SchedulerCoreTest {
         finish(relaxed, "lint.1", "failure", Map.of());
         assertThat(cancelled()).isEmpty();
         finish(relaxed, "lint.2", "success", Map.of());
-        assertThat(runEvents(relaxed)).last().satisfies(e -> assertThat(e.path("status").asText()).isEqualTo("failure"));
+        assertThat(runEvents(relaxed))
+                .last()
+                .satisfies(e -> assertThat(e.path("status").asText()).isEqualTo("failure"));
     }
 
     @Test
@@ -267,20 +343,26 @@ class SchedulerCoreTest {
         assertThat(dispatched()).containsExactly("setup", "deploy", "notify");
         Job docs = scheduler.activeRun(runId).job("docs");
         assertThat(docs.state()).isEqualTo(JobState.SKIPPED);
-        assertThat(docs.reason()).isEqualTo("Skipped: its `if` is false: success() && (needs.setup.outputs.docs == 'true')");
+        assertThat(docs.reason())
+                .isEqualTo("Skipped: its `if` is false: success() && (needs.setup.outputs.docs == 'true')");
     }
 
     @Test
     void aTemplateBecomesItsMatrixOnceTheJobItNeedsReportedIt() throws Exception {
         ObjectNode template = job("build", List.of("setup"), "success()");
-        template.putObject("deferred").put("name", "build ${{ matrix.target }}")
-                .putObject("strategy").putObject("matrix").put("target", "${{ fromJSON(needs.setup.outputs.targets) }}");
-        String runId = accept(request(job("setup", List.of(), "success()"), template, job("ship", List.of("build"), "success()")));
+        template.putObject("deferred")
+                .put("name", "build ${{ matrix.target }}")
+                .putObject("strategy")
+                .putObject("matrix")
+                .put("target", "${{ fromJSON(needs.setup.outputs.targets) }}");
+        String runId = accept(
+                request(job("setup", List.of(), "success()"), template, job("ship", List.of("build"), "success()")));
         assertThat(dispatched()).containsExactly("setup");
 
         finish(runId, "setup", "success", Map.of("targets", "[\"arm\",\"x86\"]"));
         assertThat(dispatched()).containsExactly("setup", "build.1", "build.2");
-        assertThat(lastDispatch("build.2").path("job").path("matrix").toString()).isEqualTo("{\"target\":\"x86\"}");
+        assertThat(lastDispatch("build.2").path("job").path("matrix").toString())
+                .isEqualTo("{\"target\":\"x86\"}");
         assertThat(lastDispatch("build.2").path("job").path("name").asText()).isEqualTo("build x86");
 
         finish(runId, "build.1", "success", Map.of());
@@ -291,37 +373,53 @@ class SchedulerCoreTest {
     @Test
     void aTemplateThatCannotBeInstantiatedFailsWithTheReasonAndItsDependantsAreSkipped() throws Exception {
         ObjectNode template = job("build", List.of("setup"), "success()");
-        template.putObject("deferred").putObject("strategy").put("matrix", "${{ fromJSON(needs.setup.outputs.targets) }}");
-        String runId = accept(request(job("setup", List.of(), "success()"), template, job("ship", List.of("build"), "success()")));
+        template.putObject("deferred")
+                .putObject("strategy")
+                .put("matrix", "${{ fromJSON(needs.setup.outputs.targets) }}");
+        String runId = accept(
+                request(job("setup", List.of(), "success()"), template, job("ship", List.of("build"), "success()")));
         finish(runId, "setup", "success", Map.of("targets", "not json"));
 
         JsonNode end = runEvents(runId).get(runEvents(runId).size() - 1);
         assertThat(end.path("status").asText()).isEqualTo("failure");
-        assertThat(end.path("reason").asText()).startsWith("Job build failed: Job build could not be set up: `strategy`: fromJSON(): the "
-                + "text is not JSON");
+        assertThat(end.path("reason").asText())
+                .startsWith("Job build failed: Job build could not be set up: `strategy`: fromJSON(): the "
+                        + "text is not JSON");
         assertThat(end.path("jobs").findValuesAsText("status")).containsExactly("success", "failure", "skipped");
     }
 
     @Test
-    void calledJobsKnowEachOtherByTheirOwnIdsGetTheirInputsFromTheCallerAndTheCallerCollectsTheirOutputs() throws Exception {
-        String runId = accept(request(job("setup", List.of(), "success()"),
+    void calledJobsKnowEachOtherByTheirOwnIdsGetTheirInputsFromTheCallerAndTheCallerCollectsTheirOutputs()
+            throws Exception {
+        String runId = accept(request(
+                job("setup", List.of(), "success()"),
                 called(job("call.hello", List.of("setup"), "success()"), "success()"),
-                called(job("call.shout", List.of("call.hello", "setup"), "success() && (needs.hello.outputs.word == 'moon')"), "success()"),
+                called(
+                        job(
+                                "call.shout",
+                                List.of("call.hello", "setup"),
+                                "success() && (needs.hello.outputs.word == 'moon')"),
+                        "success()"),
                 caller("call", List.of("call.hello", "call.shout"), "${{ jobs.shout.outputs.said }}"),
                 job("after", List.of("call"), "success() && (needs.call.outputs.said == 'moon!')")));
         finish(runId, "setup", "success", Map.of("word", "moon"));
 
         assertThat(dispatched()).containsExactly("setup", "call.hello");
-        assertThat(lastDispatch("call.hello").path("context").path("inputs").toString()).isEqualTo("{\"greeting\":\"to moon\",\"loud\":false}");
+        assertThat(lastDispatch("call.hello").path("context").path("inputs").toString())
+                .isEqualTo("{\"greeting\":\"to moon\",\"loud\":false}");
         finish(runId, "call.hello", "success", Map.of("word", "moon"));
         assertThat(dispatched()).containsExactly("setup", "call.hello", "call.shout");
-        assertThat(lastDispatch("call.shout").path("context").path("needs").fieldNames()).toIterable().containsExactly("hello", "setup");
+        assertThat(lastDispatch("call.shout").path("context").path("needs").fieldNames())
+                .toIterable()
+                .containsExactly("hello", "setup");
         finish(runId, "call.shout", "success", Map.of("said", "moon!"));
 
         Job call = scheduler.activeRun(runId).job("call");
         assertThat(call.state()).isEqualTo(JobState.SUCCESS);
         assertThat(call.outputs()).containsExactly(Map.entry("said", "moon!"));
-        assertThat(dispatched()).as("the caller runs nowhere").containsExactly("setup", "call.hello", "call.shout", "after");
+        assertThat(dispatched())
+                .as("the caller runs nowhere")
+                .containsExactly("setup", "call.hello", "call.shout", "after");
         assertThat(lastDispatch("after").path("context").path("needs").toString())
                 .isEqualTo("{\"call\":{\"result\":\"success\",\"outputs\":{\"said\":\"moon!\"}}}");
     }
@@ -329,28 +427,32 @@ class SchedulerCoreTest {
     @Test
     void whenTheCallersIfIsFalseEveryCalledJobIsSkippedEvenOneThatRunsAlwaysAndSoIsTheCaller() throws Exception {
         String condition = "success() && (needs.setup.outputs.go == 'yes')";
-        String runId = accept(request(job("setup", List.of(), "success()"),
+        String runId = accept(request(
+                job("setup", List.of(), "success()"),
                 template(called(job("call.hello", List.of("setup"), "success()"), condition), "call / hello"),
                 called(job("call.cleanup", List.of("call.hello", "setup"), "always()"), condition),
                 caller("call", List.of("call.hello", "call.cleanup"), "x"),
-                job("after", List.of("call"), "success()"), job("slow", List.of(), "success()")));
+                job("after", List.of("call"), "success()"),
+                job("slow", List.of(), "success()")));
         finish(runId, "setup", "success", Map.of("go", "no"));
 
         assertThat(dispatched()).containsExactly("setup", "slow");
-        assertThat(scheduler.activeRun(runId).job("call.cleanup").reason()).isEqualTo("Skipped: its `if` is false: " + condition
-                + " (job call, which calls it)");
-        assertThat(scheduler.activeRun(runId).job("call.hello").name()).as("a template skipped before it was made keeps its plain name")
+        assertThat(scheduler.activeRun(runId).job("call.cleanup").reason())
+                .isEqualTo("Skipped: its `if` is false: " + condition + " (job call, which calls it)");
+        assertThat(scheduler.activeRun(runId).job("call.hello").name())
+                .as("a template skipped before it was made keeps its plain name")
                 .isEqualTo("call / hello");
         finish(runId, "slow", "success", Map.of());
         JsonNode end = runEvents(runId).get(runEvents(runId).size() - 1);
         assertThat(end.path("status").asText()).isEqualTo("success");
-        assertThat(end.path("jobs").findValuesAsText("status")).containsExactly("success", "skipped", "skipped", "skipped", "skipped",
-                "success");
+        assertThat(end.path("jobs").findValuesAsText("status"))
+                .containsExactly("success", "skipped", "skipped", "skipped", "skipped", "success");
     }
 
     @Test
     void aCalledJobThatFailsFailsItsCallerAndTheRunAndAnInputOfTheWrongTypeFailsTheCalledJob() throws Exception {
-        String runId = accept(request(called(job("call.hello", List.of(), "success()"), "success()"),
+        String runId = accept(request(
+                called(job("call.hello", List.of(), "success()"), "success()"),
                 caller("call", List.of("call.hello"), "x")));
         finish(runId, "call.hello", "failure", Map.of());
         JsonNode end = runEvents(runId).get(runEvents(runId).size() - 1);
@@ -361,8 +463,9 @@ class SchedulerCoreTest {
         ((ObjectNode) wrong.path("call").path("with")).put("loud", "very");
         String typed = accept(request(wrong, caller("call", List.of("call.hello"), "x")));
         JsonNode failed = runEvents(typed).get(runEvents(typed).size() - 1);
-        assertThat(failed.path("reason").asText()).isEqualTo("Job call.hello failed: Job call cannot call its workflow: input `loud` must be "
-                + "true or false, not `very`");
+        assertThat(failed.path("reason").asText())
+                .isEqualTo("Job call.hello failed: Job call cannot call its workflow: input `loud` must be "
+                        + "true or false, not `very`");
     }
 
     @TestFactory
@@ -415,7 +518,10 @@ class SchedulerCoreTest {
 
     /** A patch from someone who is not a delegate, on a server that makes such runs wait. */
     private static ObjectNode untrusted(ObjectNode request) {
-        ((ObjectNode) request.path("trigger")).put("kind", "patch").put("trusted", false).put("awaitsApproval", true);
+        ((ObjectNode) request.path("trigger"))
+                .put("kind", "patch")
+                .put("trusted", false)
+                .put("awaitsApproval", true);
         return request;
     }
 
@@ -426,9 +532,36 @@ class SchedulerCoreTest {
 
     private void finish(String runId, String jobId, String status, Map<String, String> outputs) {
         int attempt = scheduler.activeRun(runId).job(jobId).attempt();
-        report(new JobEvent(JobEvent.Type.JOB_STARTED, runId, jobId, attempt, 1L, "c1", clock, null, null, null, null, null, null, null));
-        report(new JobEvent(JobEvent.Type.JOB_FINISHED, runId, jobId, attempt, 2L, "c1", clock, null, status, status.equals("success") ? 0 : 1,
-                null, 3L, 3L, outputs));
+        report(new JobEvent(
+                JobEvent.Type.JOB_STARTED,
+                runId,
+                jobId,
+                attempt,
+                1L,
+                "c1",
+                clock,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null));
+        report(new JobEvent(
+                JobEvent.Type.JOB_FINISHED,
+                runId,
+                jobId,
+                attempt,
+                2L,
+                "c1",
+                clock,
+                null,
+                status,
+                status.equals("success") ? 0 : 1,
+                null,
+                3L,
+                3L,
+                outputs));
     }
 
     private void report(JobEvent event) {
@@ -457,16 +590,22 @@ class SchedulerCoreTest {
     }
 
     private List<String> cancelled() {
-        return records(Topics.JOB_CANCEL_REQUESTED).stream().map(r -> r.path("jobId").asText()).toList();
+        return records(Topics.JOB_CANCEL_REQUESTED).stream()
+                .map(r -> r.path("jobId").asText())
+                .toList();
     }
 
     private JsonNode lastDispatch(String jobId) {
-        List<JsonNode> matching = dispatches().stream().filter(r -> r.path("jobId").asText().equals(jobId)).toList();
+        List<JsonNode> matching = dispatches().stream()
+                .filter(r -> r.path("jobId").asText().equals(jobId))
+                .toList();
         return matching.get(matching.size() - 1);
     }
 
     private List<JsonNode> runEvents(String runId) {
-        return records(Topics.RUN_EVENTS).stream().filter(r -> r.path("runId").asText().equals(runId)).toList();
+        return records(Topics.RUN_EVENTS).stream()
+                .filter(r -> r.path("runId").asText().equals(runId))
+                .toList();
     }
 
     /** Of both runner pools, in the order they were published. */
@@ -494,7 +633,14 @@ class SchedulerCoreTest {
 
     private static ObjectNode request(ObjectNode... jobs) {
         ObjectNode request = JSON.createObjectNode();
-        request.put("runId", "01JZ" + UUID.randomUUID().toString().replace("-", "").substring(0, 22).toUpperCase());
+        request.put(
+                "runId",
+                "01JZ"
+                        + UUID.randomUUID()
+                                .toString()
+                                .replace("-", "")
+                                .substring(0, 22)
+                                .toUpperCase());
         request.put("requestedAt", T0.toString());
         request.putObject("trigger").put("kind", "push").put("trusted", true);
         request.putObject("repository").put("id", "rad:zCore").put("name", "core");
@@ -548,10 +694,15 @@ class SchedulerCoreTest {
         return job;
     }
 
-    private static ObjectNode matrixJob(String group, String id, int index, int total, List<String> needs, String condition) {
+    private static ObjectNode matrixJob(
+            String group, String id, int index, int total, List<String> needs, String condition) {
         ObjectNode job = job(id, needs, condition);
         job.put("group", group);
-        job.putObject("strategy").put("failFast", true).put("jobIndex", index).put("jobTotal", total).put("maxParallel", total);
+        job.putObject("strategy")
+                .put("failFast", true)
+                .put("jobIndex", index)
+                .put("jobTotal", total)
+                .put("maxParallel", total);
         return job;
     }
 

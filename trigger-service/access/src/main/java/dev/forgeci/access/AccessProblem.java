@@ -2,7 +2,6 @@ package dev.forgeci.access;
 
 /** The refusals every public service answers with, the same in each. */
 public enum AccessProblem implements ProblemKind {
-
     UNAUTHORIZED(401, "unauthorized", "Authentication required"),
     FORBIDDEN(403, "forbidden", "Forbidden");
 

@@ -38,7 +38,10 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
     public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identities) {
         String token = presented(context);
         if (token == null) {
-            return Uni.createFrom().item(tokens.withoutToken().map(TokenIdentityProvider::identity).orElse(null));
+            return Uni.createFrom()
+                    .item(tokens.withoutToken()
+                            .map(TokenIdentityProvider::identity)
+                            .orElse(null));
         }
         return identities.authenticate(new TokenAuthenticationRequest(new TokenCredential(token, TYPE)));
     }
@@ -54,8 +57,9 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
 
     @Override
     public Uni<ChallengeData> getChallenge(RoutingContext context) {
-        return Uni.createFrom().item(new ChallengeData(HttpResponseStatus.UNAUTHORIZED.code(), HttpHeaderNames.WWW_AUTHENTICATE,
-                Refusal.CHALLENGE));
+        return Uni.createFrom()
+                .item(new ChallengeData(
+                        HttpResponseStatus.UNAUTHORIZED.code(), HttpHeaderNames.WWW_AUTHENTICATE, Refusal.CHALLENGE));
     }
 
     @Override

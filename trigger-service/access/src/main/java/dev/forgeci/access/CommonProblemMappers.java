@@ -25,11 +25,14 @@ public class CommonProblemMappers {
     }
 
     /** The types are named so the mappers Quarkus brings for them do not answer instead. */
-    @ServerExceptionMapper({ UnauthorizedException.class, ForbiddenException.class, AuthenticationFailedException.class })
+    @ServerExceptionMapper({UnauthorizedException.class, ForbiddenException.class, AuthenticationFailedException.class})
     public Response refused(SecurityException failure, RoutingContext request, UriInfo uri) {
         Refusal refusal = Refusal.of(failure, request);
-        return new ProblemException(refusal.kind(), refusal.detail(), null,
-                refusal.challenges() ? Map.of(HttpHeaders.WWW_AUTHENTICATE, Refusal.CHALLENGE) : Map.of())
+        return new ProblemException(
+                        refusal.kind(),
+                        refusal.detail(),
+                        null,
+                        refusal.challenges() ? Map.of(HttpHeaders.WWW_AUTHENTICATE, Refusal.CHALLENGE) : Map.of())
                 .response(uri.getPath());
     }
 }

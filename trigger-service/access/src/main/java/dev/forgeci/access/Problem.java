@@ -25,7 +25,12 @@ public record Problem(String type, String title, int status, String detail, Stri
     public static Problem ofStatus(int status, String detail, String instance) {
         Response.Status known = Response.Status.fromStatusCode(status);
         String title = known == null ? (status < 500 ? "Client error" : "Server error") : known.getReasonPhrase();
-        return new Problem("urn:forge-ci:problem:" + title.toLowerCase(Locale.ROOT).replace(' ', '-'), title, status, detail, instance,
+        return new Problem(
+                "urn:forge-ci:problem:" + title.toLowerCase(Locale.ROOT).replace(' ', '-'),
+                title,
+                status,
+                detail,
+                instance,
                 null);
     }
 

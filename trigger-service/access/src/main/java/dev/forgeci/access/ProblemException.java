@@ -32,7 +32,8 @@ public class ProblemException extends RuntimeException {
     }
 
     public Response response(String instance) {
-        Response.ResponseBuilder response = Response.status(kind.status()).type(Problem.MEDIA_TYPE).entity(problem(instance));
+        Response.ResponseBuilder response =
+                Response.status(kind.status()).type(Problem.MEDIA_TYPE).entity(problem(instance));
         headers.forEach(response::header);
         return response.build();
     }

@@ -7,8 +7,7 @@ package dev.forgeci.access;
 public interface ProblemKind {
 
     /** What a kind is: its HTTP status, the last part of its {@code type} and its title. */
-    record Definition(int status, String slug, String title) {
-    }
+    record Definition(int status, String slug, String title) {}
 
     Definition definition();
 

@@ -21,11 +21,14 @@ public record Refusal(AccessProblem kind, String detail) {
     }
 
     static Refusal of(SecurityException failure, SecurityIdentity identity) {
-        boolean token = TokenIdentityProvider.caller(identity).filter(c -> !Caller.ANONYMOUS.equals(c.name())).isPresent();
+        boolean token = TokenIdentityProvider.caller(identity)
+                .filter(c -> !Caller.ANONYMOUS.equals(c.name()))
+                .isPresent();
         if (failure instanceof ForbiddenException forbidden && token) {
-            String why = forbidden.getMessage() == null || forbidden.getMessage().isBlank()
-                    ? "the token `" + identity.getPrincipal().getName() + "` lacks the scope this needs"
-                    : forbidden.getMessage();
+            String why =
+                    forbidden.getMessage() == null || forbidden.getMessage().isBlank()
+                            ? "the token `" + identity.getPrincipal().getName() + "` lacks the scope this needs"
+                            : forbidden.getMessage();
             return new Refusal(AccessProblem.FORBIDDEN, why + ".");
         }
         String detail = failure instanceof AuthenticationFailedException

@@ -11,7 +11,10 @@ import java.util.stream.Collectors;
  * The lowercase name is the role that {@code @RolesAllowed} names.
  */
 public enum Scope {
-    READ, RUN, WRITE, ADMIN;
+    READ,
+    RUN,
+    WRITE,
+    ADMIN;
 
     public static final String READ_ROLE = "read";
     public static final String RUN_ROLE = "run";
@@ -28,7 +31,9 @@ public enum Scope {
 
     /** The roles of the scopes {@code granted} include. */
     public static Set<String> roles(Set<Scope> granted) {
-        return Arrays.stream(values()).filter(s -> granted.stream().anyMatch(g -> g.includes(s))).map(Scope::role)
+        return Arrays.stream(values())
+                .filter(s -> granted.stream().anyMatch(g -> g.includes(s)))
+                .map(Scope::role)
                 .collect(Collectors.toUnmodifiableSet());
     }
 }

@@ -27,9 +27,13 @@ public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticati
     }
 
     @Override
-    public Uni<SecurityIdentity> authenticate(TokenAuthenticationRequest request, AuthenticationRequestContext context) {
-        return tokens.caller(request.getToken().getToken()).map(TokenIdentityProvider::identity).map(Uni.createFrom()::item)
-                .orElseGet(() -> Uni.createFrom().failure(new AuthenticationFailedException("not a token this server accepts")));
+    public Uni<SecurityIdentity> authenticate(
+            TokenAuthenticationRequest request, AuthenticationRequestContext context) {
+        return tokens.caller(request.getToken().getToken())
+                .map(TokenIdentityProvider::identity)
+                .map(Uni.createFrom()::item)
+                .orElseGet(() ->
+                        Uni.createFrom().failure(new AuthenticationFailedException("not a token this server accepts")));
     }
 
     static SecurityIdentity identity(Caller caller) {
@@ -42,6 +46,7 @@ public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticati
 
     /** The caller behind an identity this library made; empty for the anonymous identity. */
     public static java.util.Optional<Caller> caller(SecurityIdentity identity) {
-        return java.util.Optional.ofNullable(identity == null ? null : identity.<Caller> getAttribute(Caller.class.getName()));
+        return java.util.Optional.ofNullable(
+                identity == null ? null : identity.<Caller>getAttribute(Caller.class.getName()));
     }
 }

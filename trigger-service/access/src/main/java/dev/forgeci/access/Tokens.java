@@ -70,26 +70,34 @@ public class Tokens {
         tokens.forEach((name, token) -> {
             String property = "forge.auth.tokens." + name;
             if (!NAME.matcher(name).matches()) {
-                throw new IllegalArgumentException(property + ": a token's name is 1 to 64 letters, digits, '.', '_' or '-'");
+                throw new IllegalArgumentException(
+                        property + ": a token's name is 1 to 64 letters, digits, '.', '_' or '-'");
             }
             String digest = token.sha256().strip().toLowerCase(java.util.Locale.ROOT);
             if (!DIGEST.matcher(digest).matches()) {
-                throw new IllegalArgumentException(property + ".sha256 must be the token's SHA-256 as 64 hexadecimal digits");
+                throw new IllegalArgumentException(
+                        property + ".sha256 must be the token's SHA-256 as 64 hexadecimal digits");
             }
             if (token.scopes().isEmpty()) {
-                throw new IllegalArgumentException(property + ".scopes must name at least one of read, run, write, admin");
+                throw new IllegalArgumentException(
+                        property + ".scopes must name at least one of read, run, write, admin");
             }
-            token.repositories().stream().filter(r -> !REPOSITORY.matcher(r).matches()).findFirst().ifPresent(r -> {
-                throw new IllegalArgumentException(property + ".repositories: `" + r + "` is neither a repository id (rad:z…) nor *");
-            });
+            token.repositories().stream()
+                    .filter(r -> !REPOSITORY.matcher(r).matches())
+                    .findFirst()
+                    .ifPresent(r -> {
+                        throw new IllegalArgumentException(
+                                property + ".repositories: `" + r + "` is neither a repository id (rad:z…) nor *");
+                    });
             token.did().filter(did -> !DID.matcher(did).matches()).ifPresent(did -> {
                 throw new IllegalArgumentException(property + ".did must be a Radicle identity (did:key:z6Mk…)");
             });
-            known.add(new Known(HexFormat.of().parseHex(digest), new Caller(name, token.scopes(), token.repositories(), token.did())));
+            known.add(new Known(
+                    HexFormat.of().parseHex(digest),
+                    new Caller(name, token.scopes(), token.repositories(), token.did())));
         });
         return List.copyOf(known);
     }
 
-    private record Known(byte[] digest, Caller caller) {
-    }
+    private record Known(byte[] digest, Caller caller) {}
 }

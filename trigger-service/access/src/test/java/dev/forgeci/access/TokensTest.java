@@ -55,24 +55,35 @@ class TokensTest {
 
     @Test
     void aMisconfiguredTokenStopsTheServiceNamingTheProperty() {
-        assertThatThrownBy(() -> new Tokens(config(false, Map.of("ide", new Token("abc", Set.of(Scope.READ), Set.of("*"))))))
+        assertThatThrownBy(() ->
+                        new Tokens(config(false, Map.of("ide", new Token("abc", Set.of(Scope.READ), Set.of("*"))))))
                 .hasMessage("forge.auth.tokens.ide.sha256 must be the token's SHA-256 as 64 hexadecimal digits");
-        assertThatThrownBy(() -> new Tokens(config(false, Map.of("ide", token("t", Set.of(Scope.READ), Set.of("github.com/x"))))))
-                .hasMessage("forge.auth.tokens.ide.repositories: `github.com/x` is neither a repository id (rad:z…) nor *");
+        assertThatThrownBy(() -> new Tokens(config(
+                        false, Map.of("ide", token("t", Set.of(Scope.READ), Set.of("github.com/x"))))))
+                .hasMessage(
+                        "forge.auth.tokens.ide.repositories: `github.com/x` is neither a repository id (rad:z…) nor *");
         assertThatThrownBy(() -> new Tokens(config(false, Map.of("ide", token("t", Set.of(), Set.of("*"))))))
                 .hasMessageContaining("forge.auth.tokens.ide.scopes must name at least one");
         assertThatThrownBy(() -> new Tokens(config(false, Map.of("a b", token("t", Set.of(Scope.READ), Set.of("*"))))))
                 .hasMessageContaining("forge.auth.tokens.a b: a token's name");
-        assertThatThrownBy(() -> new Tokens(config(false, Map.of("ide", new Token(digest("t"), Set.of(Scope.READ), Set.of("*"),
-                Optional.of("cloudhead"))))))
+        assertThatThrownBy(() -> new Tokens(config(
+                        false,
+                        Map.of(
+                                "ide",
+                                new Token(digest("t"), Set.of(Scope.READ), Set.of("*"), Optional.of("cloudhead"))))))
                 .hasMessage("forge.auth.tokens.ide.did must be a Radicle identity (did:key:z6Mk…)");
     }
 
     @Test
     void aTokenHeldByAKnownRadicleIdentityCarriesItsDid() {
         String did = "did:key:z6MksFqXN3Yhqk8pTJdUGLwATkRfQvwZXPqR2qMEhbS9wzpT";
-        Tokens tokens = new Tokens(config(false, Map.of("cloudhead", new Token(digest("t"), Set.of(Scope.WRITE), Set.of(REPO),
-                Optional.of(did)), "ci", token("u", Set.of(Scope.WRITE), Set.of(REPO)))));
+        Tokens tokens = new Tokens(config(
+                false,
+                Map.of(
+                        "cloudhead",
+                        new Token(digest("t"), Set.of(Scope.WRITE), Set.of(REPO), Optional.of(did)),
+                        "ci",
+                        token("u", Set.of(Scope.WRITE), Set.of(REPO)))));
 
         assertThat(tokens.caller("t").orElseThrow().did()).contains(did);
         assertThat(tokens.caller("u").orElseThrow().did()).isEmpty();
@@ -85,7 +96,8 @@ class TokensTest {
         assertThatThrownBy(() -> reader.require(Scope.WRITE, REPO))
                 .isInstanceOf(io.quarkus.security.ForbiddenException.class)
                 .hasMessage("the token `dashboard` may not write in " + REPO);
-        assertThatThrownBy(() -> reader.require(Scope.READ, OTHER)).hasMessage("the token `dashboard` may not read in " + OTHER);
+        assertThatThrownBy(() -> reader.require(Scope.READ, OTHER))
+                .hasMessage("the token `dashboard` may not read in " + OTHER);
     }
 
     private static Token token(String text, Set<Scope> scopes, Set<String> repositories) {

@@ -29,22 +29,27 @@ public class BodyLimit {
     }
 
     static ProblemException tooLarge(ForgeConfig config) {
-        return new ProblemException(ProblemType.PAYLOAD_TOO_LARGE, "a request body may be at most " + config.maxBodyBytes().asLongValue() + " bytes");
+        return new ProblemException(
+                ProblemType.PAYLOAD_TOO_LARGE,
+                "a request body may be at most " + config.maxBodyBytes().asLongValue() + " bytes");
     }
 
     void register(@Observes Filters filters) throws JsonProcessingException {
         byte[] answer = json.writeValueAsBytes(tooLarge(config).problem(null));
-        filters.register(context -> {
-            String length = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
-            if (length != null && context.request().path().startsWith("/api/") && exceeds(length)) {
-                context.response().setStatusCode(ProblemType.PAYLOAD_TOO_LARGE.status())
-                        .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
-                        .putHeader(HttpHeaders.CONNECTION, "close")
-                        .end(Buffer.buffer(answer));
-                return;
-            }
-            context.next();
-        }, 100);
+        filters.register(
+                context -> {
+                    String length = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+                    if (length != null && context.request().path().startsWith("/api/") && exceeds(length)) {
+                        context.response()
+                                .setStatusCode(ProblemType.PAYLOAD_TOO_LARGE.status())
+                                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                                .putHeader(HttpHeaders.CONNECTION, "close")
+                                .end(Buffer.buffer(answer));
+                        return;
+                    }
+                    context.next();
+                },
+                100);
     }
 
     private boolean exceeds(String length) {

@@ -54,7 +54,12 @@ public class BrokerResource {
     private final ForgeConfig config;
     private final CurrentCaller caller;
 
-    public BrokerResource(RadicleTriggers triggers, RunStarter starter, RunStatusStore store, RunWatch watch, ForgeConfig config,
+    public BrokerResource(
+            RadicleTriggers triggers,
+            RunStarter starter,
+            RunStatusStore store,
+            RunWatch watch,
+            ForgeConfig config,
             CurrentCaller caller) {
         this.caller = caller;
         this.triggers = triggers;
@@ -68,13 +73,26 @@ public class BrokerResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @RolesAllowed(Scope.RUN_ROLE)
-    @Operation(operationId = "startBrokerRun", summary = "Start the runs of a radicle-ci-broker request",
-            description = "The body is the broker's request line (adapter protocol v1), unchanged. `runId` in the answer is the "
-                    + "run the adapter reports to the broker and waits on; it stands for all runs the request started.")
-    @APIResponse(responseCode = "202", description = "runs started",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TriggerResponse.class)))
-    @APIResponse(responseCode = "200", description = "nothing to run (the reason is in `ignored`)",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TriggerResponse.class)))
+    @Operation(
+            operationId = "startBrokerRun",
+            summary = "Start the runs of a radicle-ci-broker request",
+            description =
+                    "The body is the broker's request line (adapter protocol v1), unchanged. `runId` in the answer is the "
+                            + "run the adapter reports to the broker and waits on; it stands for all runs the request started.")
+    @APIResponse(
+            responseCode = "202",
+            description = "runs started",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = TriggerResponse.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "nothing to run (the reason is in `ignored`)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = TriggerResponse.class)))
     public Response trigger(Payloads.BrokerRequest body) {
         if (body == null) {
             throw new TriggerRejected(List.of(new FieldError("body", "send radicle-ci-broker's request line")));
@@ -89,36 +107,56 @@ public class BrokerResource {
         if (!outcome.started()) {
             return Response.ok(TriggerResponse.of(outcome)).build();
         }
-        List<String> runIds = outcome.runs().stream().map(Outcome.StartedRun::runId).toList();
+        List<String> runIds =
+                outcome.runs().stream().map(Outcome.StartedRun::runId).toList();
         try {
             store.group(runIds);
         } catch (RuntimeException e) {
-            Log.warnf("run %s: could not record its sibling runs %s; the adapter will wait for this run only: %s",
+            Log.warnf(
+                    "run %s: could not record its sibling runs %s; the adapter will wait for this run only: %s",
                     runIds.get(0), runIds, e.getMessage());
         }
-        return Response.accepted(TriggerResponse.of(outcome).withRunId(runIds.get(0))).build();
+        return Response.accepted(TriggerResponse.of(outcome).withRunId(runIds.get(0)))
+                .build();
     }
 
     @GET
     @Path("/runs/{runId}")
     @Produces(MediaType.APPLICATION_JSON)
     @RolesAllowed(Scope.READ_ROLE)
-    @Operation(operationId = "awaitBrokerRun", summary = "Wait until the runs of a broker request finished",
-            description = "A long poll: answers as soon as every run of the group reached a terminal status, or after `wait` "
-                    + "seconds (at most forge.broker.max-wait) with `finished: false`; the adapter then asks again.")
-    @APIResponse(responseCode = "200", description = "the runs' state",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunWaitResponse.class)))
-    public Uni<RunWaitResponse> await(@Parameter(description = "the runId the trigger answered with") @PathParam("runId") String runId,
-            @Parameter(description = "seconds to wait at most") @QueryParam("wait") @DefaultValue("30") int waitSeconds) {
+    @Operation(
+            operationId = "awaitBrokerRun",
+            summary = "Wait until the runs of a broker request finished",
+            description =
+                    "A long poll: answers as soon as every run of the group reached a terminal status, or after `wait` "
+                            + "seconds (at most forge.broker.max-wait) with `finished: false`; the adapter then asks again.")
+    @APIResponse(
+            responseCode = "200",
+            description = "the runs' state",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = RunWaitResponse.class)))
+    public Uni<RunWaitResponse> await(
+            @Parameter(description = "the runId the trigger answered with") @PathParam("runId") String runId,
+            @Parameter(description = "seconds to wait at most") @QueryParam("wait") @DefaultValue("30")
+                    int waitSeconds) {
         if (!Ulid.isValid(runId)) {
-            throw new TriggerRejected(List.of(new FieldError("runId", "must be a run id (a 26-character ULID), not `" + runId + "`")));
+            throw new TriggerRejected(
+                    List.of(new FieldError("runId", "must be a run id (a 26-character ULID), not `" + runId + "`")));
         }
         Duration wait = Duration.ofSeconds(Math.max(0, waitSeconds));
         if (wait.compareTo(config.broker().maxWait()) > 0) {
             wait = config.broker().maxWait();
         }
-        return watch.await(runId, wait).map(state -> new RunWaitResponse(runId, state.finished(),
-                state.finished() ? state.result() : null,
-                state.runIds().stream().map(id -> new RunWaitResponse.RunState(id, state.statuses().get(id))).toList()));
+        return watch.await(runId, wait)
+                .map(state -> new RunWaitResponse(
+                        runId,
+                        state.finished(),
+                        state.finished() ? state.result() : null,
+                        state.runIds().stream()
+                                .map(id -> new RunWaitResponse.RunState(
+                                        id, state.statuses().get(id)))
+                                .toList()));
     }
 }

@@ -52,36 +52,50 @@ public class ManualTriggerResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @RolesAllowed(Scope.RUN_ROLE)
-    @Operation(operationId = "startManualRun", summary = "Start a manual run",
-            description = "Reads the workflows at the commit (or uses the inline one), validates them and records one run per "
-                    + "workflow. Answers only after Kafka acknowledged every run.")
-    @APIResponse(responseCode = "202", description = "runs started; watch each on its WebSocket path",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TriggerResponse.class)))
+    @Operation(
+            operationId = "startManualRun",
+            summary = "Start a manual run",
+            description =
+                    "Reads the workflows at the commit (or uses the inline one), validates them and records one run per "
+                            + "workflow. Answers only after Kafka acknowledged every run.")
+    @APIResponse(
+            responseCode = "202",
+            description = "runs started; watch each on its WebSocket path",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = TriggerResponse.class)))
     public Response trigger(ManualTrigger body) {
-        return Response.accepted(TriggerResponse.of(starter.start(validated(body)))).build();
+        return Response.accepted(TriggerResponse.of(starter.start(validated(body))))
+                .build();
     }
 
     private TriggerRequest validated(ManualTrigger body) {
         if (body == null) {
-            throw new TriggerRejected(List.of(new FieldError("body", "send a JSON object with repository and commit or ref")));
+            throw new TriggerRejected(
+                    List.of(new FieldError("body", "send a JSON object with repository and commit or ref")));
         }
         List<FieldError> errors = new ArrayList<>();
         if (!Identifiers.isRepositoryId(body.repository())) {
-            errors.add(new FieldError("repository", "must be a Radicle repository id (rad:z…), not `" + body.repository() + "`"));
+            errors.add(new FieldError(
+                    "repository", "must be a Radicle repository id (rad:z…), not `" + body.repository() + "`"));
         }
         String commit = body.commit() == null ? null : body.commit().toLowerCase(Locale.ROOT);
         if (commit != null && !Identifiers.isCommit(commit)) {
-            errors.add(new FieldError("commit", "must be a commit id (40 hexadecimal digits), not `" + body.commit() + "`"));
+            errors.add(new FieldError(
+                    "commit", "must be a commit id (40 hexadecimal digits), not `" + body.commit() + "`"));
         }
         String ref = body.ref();
         if (ref != null && !ref.startsWith("refs/")) {
             String branch = ref;
-            Identifiers.branchProblem(branch).ifPresent(p -> errors.add(new FieldError("ref",
-                    "`" + branch + "` is not a valid branch name: " + p)));
+            Identifiers.branchProblem(branch)
+                    .ifPresent(p ->
+                            errors.add(new FieldError("ref", "`" + branch + "` is not a valid branch name: " + p)));
             ref = "refs/heads/" + ref;
         } else if (ref != null) {
             String full = ref;
-            Identifiers.refProblem(full).ifPresent(p -> errors.add(new FieldError("ref", "`" + full + "` is not a valid ref: " + p)));
+            Identifiers.refProblem(full)
+                    .ifPresent(p -> errors.add(new FieldError("ref", "`" + full + "` is not a valid ref: " + p)));
         }
         if (commit == null && ref == null) {
             errors.add(new FieldError("commit", "give a commit or a ref to run"));
@@ -89,11 +103,15 @@ public class ManualTriggerResource {
         if (body.workflow() != null && body.workflow().isBlank()) {
             errors.add(new FieldError("workflow", "is empty; leave it out to run the repository's workflows"));
         }
-        if (body.workflowFile() != null && (!WORKFLOW_FILE.matcher(body.workflowFile()).matches() || body.workflowFile().contains(".."))) {
+        if (body.workflowFile() != null
+                && (!WORKFLOW_FILE.matcher(body.workflowFile()).matches()
+                        || body.workflowFile().contains(".."))) {
             errors.add(new FieldError("workflowFile", "must be a relative path such as .forge/workflows/build.yaml"));
         }
         if (body.inputs() != null && body.inputs().size() > 100) {
-            errors.add(new FieldError("inputs", "at most 100 inputs may be given, not " + body.inputs().size()));
+            errors.add(new FieldError(
+                    "inputs",
+                    "at most 100 inputs may be given, not " + body.inputs().size()));
         }
         if (!errors.isEmpty()) {
             throw new TriggerRejected(errors);
@@ -104,13 +122,40 @@ public class ManualTriggerResource {
         seeds.refusal(seed).ifPresent(reason -> {
             throw new TriggerRejected(TriggerRejected.Reason.SEED_NOT_ALLOWED, "seed: " + reason);
         });
-        TriggerRequest.InlineWorkflow inline = body.workflow() == null ? null
-                : new TriggerRequest.InlineWorkflow(body.workflowFile() == null ? INLINE_FILE : body.workflowFile(), body.workflow());
+        TriggerRequest.InlineWorkflow inline = body.workflow() == null
+                ? null
+                : new TriggerRequest.InlineWorkflow(
+                        body.workflowFile() == null ? INLINE_FILE : body.workflowFile(), body.workflow());
         String branch = ref != null && ref.startsWith("refs/heads/") ? ref.substring("refs/heads/".length()) : null;
         String tag = ref != null && ref.startsWith("refs/tags/") ? ref.substring("refs/tags/".length()) : null;
-        TriggerRequest.Event event = new TriggerRequest.Event(null, tag, null, null, null, null, null, body.inputs(),
-                body.workflow() == null ? body.workflowFile() : null, null, null);
-        return new TriggerRequest(Kind.MANUAL, actor, true, UUID.randomUUID().toString(), null, null, null, null, body.repository(), body.repository(),
-                seeds.cloneUrl(seed, body.repository()), commit, ref, branch, inline, event);
+        TriggerRequest.Event event = new TriggerRequest.Event(
+                null,
+                tag,
+                null,
+                null,
+                null,
+                null,
+                null,
+                body.inputs(),
+                body.workflow() == null ? body.workflowFile() : null,
+                null,
+                null);
+        return new TriggerRequest(
+                Kind.MANUAL,
+                actor,
+                true,
+                UUID.randomUUID().toString(),
+                null,
+                null,
+                null,
+                null,
+                body.repository(),
+                body.repository(),
+                seeds.cloneUrl(seed, body.repository()),
+                commit,
+                ref,
+                branch,
+                inline,
+                event);
     }
 }

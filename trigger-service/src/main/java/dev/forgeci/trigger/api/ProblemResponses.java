@@ -40,13 +40,48 @@ public class ProblemResponses implements OASFilter {
     private static final String SCHEMA = "#/components/schemas/Problem";
 
     private static final Map<String, List<ProblemKind>> ERRORS = Map.of(
-            "startManualRun", List.of(MALFORMED_BODY, UNAUTHORIZED, FORBIDDEN, SEED_NOT_ALLOWED, NOT_FOUND, INVALID_REQUEST,
-                    WORKFLOW_INVALID, NO_WORKFLOWS, SOURCE_TOO_LARGE, SEED_UNREACHABLE, KAFKA_UNAVAILABLE, INTERNAL),
-            "receiveRadicleWebhook", List.of(MALFORMED_BODY, INVALID_SIGNATURE, SEED_NOT_ALLOWED, NOT_FOUND,
-                    DELIVERY_IN_PROGRESS, PAYLOAD_TOO_LARGE, INVALID_REQUEST, WORKFLOW_INVALID, SOURCE_TOO_LARGE,
-                    SEED_UNREACHABLE, KAFKA_UNAVAILABLE, STORE_UNAVAILABLE, INTERNAL),
-            "startBrokerRun", List.of(MALFORMED_BODY, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, INVALID_REQUEST, WORKFLOW_INVALID,
-                    NO_WORKFLOWS, SOURCE_TOO_LARGE, SEED_UNREACHABLE, KAFKA_UNAVAILABLE, INTERNAL),
+            "startManualRun",
+                    List.of(
+                            MALFORMED_BODY,
+                            UNAUTHORIZED,
+                            FORBIDDEN,
+                            SEED_NOT_ALLOWED,
+                            NOT_FOUND,
+                            INVALID_REQUEST,
+                            WORKFLOW_INVALID,
+                            NO_WORKFLOWS,
+                            SOURCE_TOO_LARGE,
+                            SEED_UNREACHABLE,
+                            KAFKA_UNAVAILABLE,
+                            INTERNAL),
+            "receiveRadicleWebhook",
+                    List.of(
+                            MALFORMED_BODY,
+                            INVALID_SIGNATURE,
+                            SEED_NOT_ALLOWED,
+                            NOT_FOUND,
+                            DELIVERY_IN_PROGRESS,
+                            PAYLOAD_TOO_LARGE,
+                            INVALID_REQUEST,
+                            WORKFLOW_INVALID,
+                            SOURCE_TOO_LARGE,
+                            SEED_UNREACHABLE,
+                            KAFKA_UNAVAILABLE,
+                            STORE_UNAVAILABLE,
+                            INTERNAL),
+            "startBrokerRun",
+                    List.of(
+                            MALFORMED_BODY,
+                            UNAUTHORIZED,
+                            FORBIDDEN,
+                            NOT_FOUND,
+                            INVALID_REQUEST,
+                            WORKFLOW_INVALID,
+                            NO_WORKFLOWS,
+                            SOURCE_TOO_LARGE,
+                            SEED_UNREACHABLE,
+                            KAFKA_UNAVAILABLE,
+                            INTERNAL),
             "awaitBrokerRun", List.of(UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST, INTERNAL));
 
     @Override
@@ -55,13 +90,22 @@ public class ProblemResponses implements OASFilter {
         if (errors == null) {
             return operation;
         }
-        Map<Integer, List<ProblemKind>> byStatus = errors.stream()
-                .collect(Collectors.groupingBy(ProblemKind::status, TreeMap::new, Collectors.toList()));
-        byStatus.forEach((status, types) -> operation.getResponses().addAPIResponse(String.valueOf(status),
-                OASFactory.createAPIResponse()
-                        .description(types.stream().map(t -> t.title() + " (" + t.uri() + ")").collect(Collectors.joining("; ")))
-                        .content(OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE,
-                                OASFactory.createMediaType().schema(OASFactory.createSchema().ref(SCHEMA))))));
+        Map<Integer, List<ProblemKind>> byStatus =
+                errors.stream().collect(Collectors.groupingBy(ProblemKind::status, TreeMap::new, Collectors.toList()));
+        byStatus.forEach((status, types) -> operation
+                .getResponses()
+                .addAPIResponse(
+                        String.valueOf(status),
+                        OASFactory.createAPIResponse()
+                                .description(types.stream()
+                                        .map(t -> t.title() + " (" + t.uri() + ")")
+                                        .collect(Collectors.joining("; ")))
+                                .content(OASFactory.createContent()
+                                        .addMediaType(
+                                                Problem.MEDIA_TYPE,
+                                                OASFactory.createMediaType()
+                                                        .schema(OASFactory.createSchema()
+                                                                .ref(SCHEMA))))));
         return operation;
     }
 
@@ -71,16 +115,23 @@ public class ProblemResponses implements OASFilter {
             openAPI.setComponents(OASFactory.createComponents());
         }
         Schema text = OASFactory.createSchema().addType(Schema.SchemaType.STRING);
-        openAPI.getComponents().addSchema("Problem", OASFactory.createSchema()
-                .addType(Schema.SchemaType.OBJECT)
-                .description("RFC 9457 problem details (application/problem+json)")
-                .addProperty("type", text)
-                .addProperty("title", text)
-                .addProperty("status", OASFactory.createSchema().addType(Schema.SchemaType.INTEGER))
-                .addProperty("detail", text)
-                .addProperty("instance", text)
-                .addProperty("errors", OASFactory.createSchema().addType(Schema.SchemaType.ARRAY)
-                        .description("workflow errors {file, line, column, message} or invalid fields {field, message}")
-                        .items(OASFactory.createSchema().addType(Schema.SchemaType.OBJECT))));
+        openAPI.getComponents()
+                .addSchema(
+                        "Problem",
+                        OASFactory.createSchema()
+                                .addType(Schema.SchemaType.OBJECT)
+                                .description("RFC 9457 problem details (application/problem+json)")
+                                .addProperty("type", text)
+                                .addProperty("title", text)
+                                .addProperty("status", OASFactory.createSchema().addType(Schema.SchemaType.INTEGER))
+                                .addProperty("detail", text)
+                                .addProperty("instance", text)
+                                .addProperty(
+                                        "errors",
+                                        OASFactory.createSchema()
+                                                .addType(Schema.SchemaType.ARRAY)
+                                                .description(
+                                                        "workflow errors {file, line, column, message} or invalid fields {field, message}")
+                                                .items(OASFactory.createSchema().addType(Schema.SchemaType.OBJECT))));
     }
 }

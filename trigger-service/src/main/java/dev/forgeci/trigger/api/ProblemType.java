@@ -4,7 +4,6 @@ import dev.forgeci.access.ProblemKind;
 
 /** The kinds of problem this service answers with, besides the refusals of {@link dev.forgeci.access.AccessProblem}. */
 public enum ProblemType implements ProblemKind {
-
     MALFORMED_BODY(400, "malformed-body", "Malformed request body"),
     INVALID_SIGNATURE(401, "invalid-signature", "Invalid webhook signature"),
     SEED_NOT_ALLOWED(403, "seed-not-allowed", "Seed not allowed"),

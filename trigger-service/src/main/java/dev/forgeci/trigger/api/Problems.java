@@ -41,14 +41,20 @@ public class Problems {
             return problem;
         }
         if (failure instanceof WorkflowInvalidException invalid) {
-            return new ProblemException(ProblemType.WORKFLOW_INVALID, invalid.errors().size() == 1
-                    ? "the workflow has a problem: " + invalid.errors().get(0).message()
-                    : "the workflows have " + invalid.errors().size() + " problems; see errors",
-                    invalid.errors(), Map.of());
+            return new ProblemException(
+                    ProblemType.WORKFLOW_INVALID,
+                    invalid.errors().size() == 1
+                            ? "the workflow has a problem: "
+                                    + invalid.errors().get(0).message()
+                            : "the workflows have " + invalid.errors().size() + " problems; see errors",
+                    invalid.errors(),
+                    Map.of());
         }
         if (failure instanceof TriggerRejected rejected) {
             return switch (rejected.reason()) {
-                case INVALID_REQUEST -> new ProblemException(ProblemType.INVALID_REQUEST, rejected.getMessage(), rejected.errors(), Map.of());
+                case INVALID_REQUEST ->
+                    new ProblemException(
+                            ProblemType.INVALID_REQUEST, rejected.getMessage(), rejected.errors(), Map.of());
                 case SEED_NOT_ALLOWED -> new ProblemException(ProblemType.SEED_NOT_ALLOWED, rejected.getMessage());
                 case NOT_FOUND -> new ProblemException(ProblemType.NOT_FOUND, rejected.getMessage());
                 case SEED_UNREACHABLE -> new ProblemException(ProblemType.SEED_UNREACHABLE, rejected.getMessage());
@@ -59,14 +65,20 @@ public class Problems {
             };
         }
         if (failure instanceof WebhookDeliveries.InProgress) {
-            return new ProblemException(ProblemType.DELIVERY_IN_PROGRESS,
+            return new ProblemException(
+                    ProblemType.DELIVERY_IN_PROGRESS,
                     "this delivery (X-Request-UUID) is still being processed; its answer will be replayed once it is done",
-                    null, Map.of("Retry-After", "5"));
+                    null,
+                    Map.of("Retry-After", "5"));
         }
         if (failure instanceof JsonProcessingException json) {
-            return new ProblemException(ProblemType.MALFORMED_BODY, "the body is not the JSON object this endpoint expects"
-                    + (json.getLocation() == null ? "" : " (line " + json.getLocation().getLineNr() + ", column "
-                            + json.getLocation().getColumnNr() + ")"));
+            return new ProblemException(
+                    ProblemType.MALFORMED_BODY,
+                    "the body is not the JSON object this endpoint expects"
+                            + (json.getLocation() == null
+                                    ? ""
+                                    : " (line " + json.getLocation().getLineNr() + ", column "
+                                            + json.getLocation().getColumnNr() + ")"));
         }
         if (failure instanceof WebApplicationException web && web.getResponse().getStatus() == 404) {
             return new ProblemException(ProblemType.NOT_FOUND, "there is nothing at this path");
@@ -81,17 +93,29 @@ public class Problems {
 
     /** A 503 that tells the client when to try again. */
     public ProblemException retryLater(ProblemType type, String detail) {
-        return new ProblemException(type, detail, null, Map.of("Retry-After", String.valueOf(config.publish().retryAfterSeconds())));
+        return new ProblemException(
+                type,
+                detail,
+                null,
+                Map.of("Retry-After", String.valueOf(config.publish().retryAfterSeconds())));
     }
 
     /** Named types too, so the mappers Quarkus REST brings for them do not answer instead. */
-    @ServerExceptionMapper({ Throwable.class, WebApplicationException.class, JsonProcessingException.class,
-            MismatchedInputException.class, JsonParseException.class })
+    @ServerExceptionMapper({
+        Throwable.class,
+        WebApplicationException.class,
+        JsonProcessingException.class,
+        MismatchedInputException.class,
+        JsonParseException.class
+    })
     public Response map(Throwable failure, UriInfo uri) {
-        if (failure instanceof WebApplicationException web && web.getResponse().getStatus() > 400
-                && web.getResponse().getStatus() < 500 && web.getResponse().getStatus() != 404) {
+        if (failure instanceof WebApplicationException web
+                && web.getResponse().getStatus() > 400
+                && web.getResponse().getStatus() < 500
+                && web.getResponse().getStatus() != 404) {
             // 405, 406, 415 …: keep the status JAX-RS chose, in problem form.
-            return Problem.ofStatus(web.getResponse().getStatus(), web.getMessage(), uri.getPath()).response();
+            return Problem.ofStatus(web.getResponse().getStatus(), web.getMessage(), uri.getPath())
+                    .response();
         }
         return of(failure).response(uri.getPath());
     }

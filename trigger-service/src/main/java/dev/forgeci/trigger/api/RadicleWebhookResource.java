@@ -55,8 +55,14 @@ public class RadicleWebhookResource {
     private final ObjectMapper json;
     private final ForgeConfig config;
 
-    public RadicleWebhookResource(WebhookSecrets secrets, WebhookDeliveries deliveries, RadicleTriggers triggers, RunStarter starter,
-            Problems problems, ObjectMapper json, ForgeConfig config) {
+    public RadicleWebhookResource(
+            WebhookSecrets secrets,
+            WebhookDeliveries deliveries,
+            RadicleTriggers triggers,
+            RunStarter starter,
+            Problems problems,
+            ObjectMapper json,
+            ForgeConfig config) {
         this.secrets = secrets;
         this.deliveries = deliveries;
         this.triggers = triggers;
@@ -69,42 +75,67 @@ public class RadicleWebhookResource {
     @POST
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "receiveRadicleWebhook", summary = "Receive a Radicle webhook (push or patch)",
-            description = "Signed with HMAC-SHA256 of the raw body (X-Hub-Signature-256 or x-radicle-signature: sha256=<hex>), "
-                    + "with the repository's secret or the global one; X-Request-UUID is required. A redelivery (the same signed body, "
-                    + "whatever its X-Request-UUID) gets the first answer again.")
-    @APIResponse(responseCode = "202", description = "runs started",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TriggerResponse.class)))
-    @APIResponse(responseCode = "200", description = "acknowledged; nothing to run (the reason is in `ignored`)",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TriggerResponse.class)))
-    public Response receive(byte[] body,
-            @Parameter(description = "sha256=<hex HMAC of the body>") @HeaderParam("X-Hub-Signature-256") String hubSignature,
-            @Parameter(description = "the same signature, Radicle's name") @HeaderParam("x-radicle-signature") String radicleSignature,
+    @Operation(
+            operationId = "receiveRadicleWebhook",
+            summary = "Receive a Radicle webhook (push or patch)",
+            description =
+                    "Signed with HMAC-SHA256 of the raw body (X-Hub-Signature-256 or x-radicle-signature: sha256=<hex>), "
+                            + "with the repository's secret or the global one; X-Request-UUID is required. A redelivery (the same signed body, "
+                            + "whatever its X-Request-UUID) gets the first answer again.")
+    @APIResponse(
+            responseCode = "202",
+            description = "runs started",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = TriggerResponse.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "acknowledged; nothing to run (the reason is in `ignored`)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = TriggerResponse.class)))
+    public Response receive(
+            byte[] body,
+            @Parameter(description = "sha256=<hex HMAC of the body>") @HeaderParam("X-Hub-Signature-256")
+                    String hubSignature,
+            @Parameter(description = "the same signature, Radicle's name") @HeaderParam("x-radicle-signature")
+                    String radicleSignature,
             @Parameter(description = "push or patch") @HeaderParam("x-radicle-event-type") String eventType,
-            @Parameter(description = "delivery id; a redelivery carries the same") @HeaderParam("X-Request-UUID") String requestId) {
+            @Parameter(description = "delivery id; a redelivery carries the same") @HeaderParam("X-Request-UUID")
+                    String requestId) {
         if (body.length > config.maxBodyBytes().asLongValue()) {
             throw BodyLimit.tooLarge(config);
         }
         Optional<Payloads.Webhook> hook = parse(body);
-        String rid = hook.map(Payloads.Webhook::repository).map(Payloads.Repository::id).orElse(null);
+        String rid = hook.map(Payloads.Webhook::repository)
+                .map(Payloads.Repository::id)
+                .orElse(null);
         if (!secrets.verify(hubSignature != null ? hubSignature : radicleSignature, body, rid)) {
             Log.warnf("webhook %s for %s refused: missing or wrong signature", requestId, rid);
-            throw new ProblemException(ProblemType.INVALID_SIGNATURE, "the X-Hub-Signature-256 (or x-radicle-signature) header "
-                    + "is missing or is not the HMAC-SHA256 of the body with this repository's webhook secret");
+            throw new ProblemException(
+                    ProblemType.INVALID_SIGNATURE,
+                    "the X-Hub-Signature-256 (or x-radicle-signature) header "
+                            + "is missing or is not the HMAC-SHA256 of the body with this repository's webhook secret");
         }
         if (hook.isEmpty()) {
             throw new ProblemException(ProblemType.MALFORMED_BODY, "the body is not a Radicle webhook JSON object");
         }
         if (requestId == null || !REQUEST_ID.matcher(requestId).matches()) {
-            throw new ProblemException(ProblemType.MALFORMED_BODY, "the X-Request-UUID header is missing or is not a delivery id "
-                    + "(letters, digits and '-', at most 100): it is how a redelivery is told from a new event");
+            throw new ProblemException(
+                    ProblemType.MALFORMED_BODY,
+                    "the X-Request-UUID header is missing or is not a delivery id "
+                            + "(letters, digits and '-', at most 100): it is how a redelivery is told from a new event");
         }
         String deliveryId = requestId;
         // The delivery id is not signed, so a captured delivery resent under a new id is known by its signed body.
         String delivery = WebhookDeliveries.digest(eventType, body);
         Optional<Answer> replay = claim(delivery);
         if (replay.isPresent()) {
-            Log.infof("webhook %s: this body was delivered before; replaying its first answer (%d)", deliveryId, replay.get().status());
+            Log.infof(
+                    "webhook %s: this body was delivered before; replaying its first answer (%d)",
+                    deliveryId, replay.get().status());
             return toResponse(replay.get());
         }
         Answer answer = handle(hook.get(), eventType, deliveryId);
@@ -128,7 +159,10 @@ public class RadicleWebhookResource {
                 return answer(Response.Status.OK.getStatusCode(), TriggerResponse.ignored(ignore.reason()));
             }
             TriggerResponse response = TriggerResponse.of(starter.start(((Admission.Admit) admission).request()));
-            return answer(response.ignored() == null ? Response.Status.ACCEPTED.getStatusCode() : Response.Status.OK.getStatusCode(),
+            return answer(
+                    response.ignored() == null
+                            ? Response.Status.ACCEPTED.getStatusCode()
+                            : Response.Status.OK.getStatusCode(),
                     response);
         } catch (TriggerRejected rejected) {
             if (rejected.reason() == TriggerRejected.Reason.NO_WORKFLOWS) {
@@ -147,7 +181,8 @@ public class RadicleWebhookResource {
             throw inProgress;
         } catch (RuntimeException e) {
             Log.warnf("webhook %s: de-duplication store unavailable: %s", deliveryId, e.getMessage());
-            throw problems.retryLater(ProblemType.STORE_UNAVAILABLE,
+            throw problems.retryLater(
+                    ProblemType.STORE_UNAVAILABLE,
                     "redeliveries cannot be recognised right now, so nothing was started; try again later");
         }
     }
@@ -155,7 +190,10 @@ public class RadicleWebhookResource {
     private Answer problem(RuntimeException failure) {
         ProblemException problem = problems.of(failure);
         try {
-            return new Answer(problem.kind().status(), Problem.MEDIA_TYPE, json.writeValueAsString(problem.problem("/api/hooks/radicle")));
+            return new Answer(
+                    problem.kind().status(),
+                    Problem.MEDIA_TYPE,
+                    json.writeValueAsString(problem.problem("/api/hooks/radicle")));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -170,7 +208,8 @@ public class RadicleWebhookResource {
     }
 
     private Response toResponse(Answer answer) {
-        Response.ResponseBuilder response = Response.status(answer.status()).type(answer.contentType()).entity(answer.body());
+        Response.ResponseBuilder response =
+                Response.status(answer.status()).type(answer.contentType()).entity(answer.body());
         if (answer.status() == 503) {
             response.header("Retry-After", String.valueOf(config.publish().retryAfterSeconds()));
         }

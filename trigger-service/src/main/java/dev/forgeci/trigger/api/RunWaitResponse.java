@@ -9,10 +9,17 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * success when every run succeeded, else failure.
  */
 @Schema(description = "Whether the runs of a broker request are finished, and how they ended")
-public record RunWaitResponse(String runId, boolean finished,
-        @Schema(enumeration = { "success", "failure" }, nullable = true) String result, List<RunState> runs) {
+public record RunWaitResponse(
+        String runId,
+        boolean finished,
+
+        @Schema(
+                enumeration = {"success", "failure"},
+                nullable = true)
+        String result,
+
+        List<RunState> runs) {
 
     /** {@code status} is null while no run-event was seen yet. */
-    public record RunState(String runId, String status) {
-    }
+    public record RunState(String runId, String status) {}
 }

@@ -16,14 +16,27 @@ import dev.forgeci.trigger.run.Outcome;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @Schema(description = "The runs a trigger started")
-public record TriggerResponse(String runId, String commit, List<Outcome.StartedRun> runs,
-        @Schema(description = "the viewer's page of the run, or of the commit's runs when several started") String infoUrl,
+public record TriggerResponse(
+        String runId,
+        String commit,
+        List<Outcome.StartedRun> runs,
+
+        @Schema(description = "the viewer's page of the run, or of the commit's runs when several started")
+        String infoUrl,
+
         List<Outcome.SkippedWorkflow> skipped,
-        @Schema(description = "why nothing started, when nothing did") String ignored) {
+
+        @Schema(description = "why nothing started, when nothing did")
+        String ignored) {
 
     public static TriggerResponse of(Outcome outcome) {
-        return new TriggerResponse(null, outcome.commit(), outcome.runs(), outcome.infoUrl(),
-                outcome.skipped().isEmpty() ? null : outcome.skipped(), outcome.started() ? null : outcome.reason());
+        return new TriggerResponse(
+                null,
+                outcome.commit(),
+                outcome.runs(),
+                outcome.infoUrl(),
+                outcome.skipped().isEmpty() ? null : outcome.skipped(),
+                outcome.started() ? null : outcome.reason());
     }
 
     public static TriggerResponse ignored(String reason) {

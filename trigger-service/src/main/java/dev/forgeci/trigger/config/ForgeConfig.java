@@ -17,7 +17,6 @@ public interface ForgeConfig {
     @WithDefault("1M")
     MemorySize maxBodyBytes();
 
-
     Webhook webhook();
 
     Seed seed();

@@ -6,8 +6,17 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
 /** The part of a {@code run-events} record this service reads; everything else is ignored. */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record RunEvent(String runId, long seq, String status, String reason, String at, RunRequested.Repository repository,
-        String commit, String ref, String workflow, RunRequested.Trigger trigger) {
+public record RunEvent(
+        String runId,
+        long seq,
+        String status,
+        String reason,
+        String at,
+        RunRequested.Repository repository,
+        String commit,
+        String ref,
+        String workflow,
+        RunRequested.Trigger trigger) {
 
     /** Without its run and status an event cannot be read (and goes to dead-letters). */
     public RunEvent {

@@ -14,8 +14,16 @@ import dev.forgeci.trigger.workflow.Concurrency;
  * {@code vars}, {@code forge}), which every later evaluation reads; each job is a normalized job,
  * or a template the scheduler instantiates (it has {@code deferred}).
  */
-public record RunRequested(String runId, Instant requestedAt, Trigger trigger, Repository repository, String commit, String ref,
-        String cloneUrl, ObjectNode context, Workflow workflow) {
+public record RunRequested(
+        String runId,
+        Instant requestedAt,
+        Trigger trigger,
+        Repository repository,
+        String commit,
+        String ref,
+        String cloneUrl,
+        ObjectNode context,
+        Workflow workflow) {
 
     /**
      * What started the run. {@code kind} is push, patch, manual or schedule; {@code trusted} is false
@@ -27,22 +35,47 @@ public record RunRequested(String runId, Instant requestedAt, Trigger trigger, R
      * approves it.
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Trigger(String kind, String actor, boolean trusted, boolean awaitsApproval, String requestId, String rerunOf,
-            String patchId, String statusUrl, String statusContext, String nodeId, String infoUrl) {
-    }
+    public record Trigger(
+            String kind,
+            String actor,
+            boolean trusted,
+            boolean awaitsApproval,
+            String requestId,
+            String rerunOf,
+            String patchId,
+            String statusUrl,
+            String statusContext,
+            String nodeId,
+            String infoUrl) {}
 
     public RunRequested withInfoUrl(String url) {
         Trigger t = trigger;
-        return new RunRequested(runId, requestedAt, new Trigger(t.kind(), t.actor(), t.trusted(), t.awaitsApproval(), t.requestId(),
-                t.rerunOf(), t.patchId(), t.statusUrl(), t.statusContext(), t.nodeId(), url), repository, commit, ref, cloneUrl, context,
+        return new RunRequested(
+                runId,
+                requestedAt,
+                new Trigger(
+                        t.kind(),
+                        t.actor(),
+                        t.trusted(),
+                        t.awaitsApproval(),
+                        t.requestId(),
+                        t.rerunOf(),
+                        t.patchId(),
+                        t.statusUrl(),
+                        t.statusContext(),
+                        t.nodeId(),
+                        url),
+                repository,
+                commit,
+                ref,
+                cloneUrl,
+                context,
                 workflow);
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Repository(String id, String name) {
-    }
+    public record Repository(String id, String name) {}
 
     /** {@code concurrency} is null when the workflow sets none; {@code runName} when it has no {@code run-name}. */
-    public record Workflow(String name, String file, String runName, Concurrency concurrency, List<ObjectNode> jobs) {
-    }
+    public record Workflow(String name, String file, String runName, Concurrency concurrency, List<ObjectNode> jobs) {}
 }

@@ -10,6 +10,5 @@ public final class Topics {
     /** Where a run-event that cannot be decoded goes, so the consumer never stops. */
     public static final String DEAD_LETTERS = "dead-letters";
 
-    private Topics() {
-    }
+    private Topics() {}
 }

@@ -31,7 +31,10 @@ public class ActionLookup {
 
     @Inject
     public ActionLookup(ForgeConfig config) {
-        this(config.actions().mirror(), config.actions().upstreams(), config.actions().lookupTimeout());
+        this(
+                config.actions().mirror(),
+                config.actions().upstreams(),
+                config.actions().lookupTimeout());
     }
 
     public ActionLookup(Optional<Path> mirror, List<String> upstreams, Duration timeout) {
@@ -66,16 +69,34 @@ public class ActionLookup {
 
     /** The source answers and has the ref (a tag or branch by name; a full SHA is taken on trust from a source that answers). */
     private boolean has(String source, ActionReference.Remote action) {
-        List<String> args = action.pinned() ? List.of("ls-remote", "--", source, "HEAD")
-                : List.of("ls-remote", "--exit-code", "--", source, "refs/tags/" + action.ref(), "refs/heads/" + action.ref());
+        List<String> args = action.pinned()
+                ? List.of("ls-remote", "--", source, "HEAD")
+                : List.of(
+                        "ls-remote",
+                        "--exit-code",
+                        "--",
+                        source,
+                        "refs/tags/" + action.ref(),
+                        "refs/heads/" + action.ref());
         return git(args);
     }
 
     private boolean git(List<String> args) {
-        List<String> command = new ArrayList<>(List.of("git", "-c", "protocol.allow=never", "-c", "protocol.file.allow=always",
-                "-c", "protocol.http.allow=always", "-c", "protocol.https.allow=always", "-c", "credential.helper="));
+        List<String> command = new ArrayList<>(List.of(
+                "git",
+                "-c",
+                "protocol.allow=never",
+                "-c",
+                "protocol.file.allow=always",
+                "-c",
+                "protocol.http.allow=always",
+                "-c",
+                "protocol.https.allow=always",
+                "-c",
+                "credential.helper="));
         command.addAll(args);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.DISCARD);
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(name -> name.startsWith("GIT_") || name.endsWith("_ASKPASS"));

@@ -23,6 +23,9 @@ public class CommitStatusLedger {
 
     /** True for the first claim of this run event, false for every later one. */
     public boolean claim(String runId, long seq) {
-        return values.setAndChanged(PREFIX + runId + ":" + seq, "posted", new SetArgs().nx().ex(config.status().dedupRetention()));
+        return values.setAndChanged(
+                PREFIX + runId + ":" + seq,
+                "posted",
+                new SetArgs().nx().ex(config.status().dedupRetention()));
     }
 }

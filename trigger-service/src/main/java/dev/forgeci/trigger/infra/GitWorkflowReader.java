@@ -52,12 +52,10 @@ public class GitWorkflowReader {
     }
 
     /** One workflow file; {@code text} is null when the file is larger than a workflow may be. */
-    public record WorkflowFile(String path, String text, long size) {
-    }
+    public record WorkflowFile(String path, String text, long size) {}
 
     /** The resolved commit and its workflow files, sorted by path. */
-    public record Snapshot(String commit, List<WorkflowFile> files) {
-    }
+    public record Snapshot(String commit, List<WorkflowFile> files) {}
 
     /**
      * Fetches {@code commit} (or, when it is null, the tip of {@code ref}) from {@code cloneUrl} and
@@ -89,12 +87,23 @@ public class GitWorkflowReader {
         return withScratch(cloneUrl, session -> {
             Path repo = bareRepository(session, cloneUrl);
             for (String commit : List.of(to, from)) {
-                if (!session.run(repo, List.of("fetch", "--quiet", "--no-tags", "--depth=1", "--filter=blob:none", "origin", commit), null)
+                if (!session.run(
+                                repo,
+                                List.of(
+                                        "fetch",
+                                        "--quiet",
+                                        "--no-tags",
+                                        "--depth=1",
+                                        "--filter=blob:none",
+                                        "origin",
+                                        commit),
+                                null)
                         .ok()) {
                     return null;
                 }
             }
-            Result diff = session.run(repo, List.of("diff-tree", "-r", "-z", "--name-only", "--no-commit-id", from, to), null);
+            Result diff = session.run(
+                    repo, List.of("diff-tree", "-r", "-z", "--name-only", "--no-commit-id", from, to), null);
             if (!diff.ok()) {
                 return null;
             }
@@ -111,51 +120,81 @@ public class GitWorkflowReader {
     /** The commit {@code ref} points at on the seed, asked with {@code git ls-remote}. */
     public String resolve(String cloneUrl, String ref) {
         return withScratch(cloneUrl, session -> {
-            Result result = session.run(session.scratch, List.of("ls-remote", cloneUrl, ref), null).orFail("ref " + ref, cloneUrl);
-            return result.text().lines()
+            Result result = session.run(session.scratch, List.of("ls-remote", cloneUrl, ref), null)
+                    .orFail("ref " + ref, cloneUrl);
+            return result.text()
+                    .lines()
                     .map(line -> line.split("\t"))
                     .filter(parts -> parts.length == 2 && parts[1].equals(ref))
                     .map(parts -> parts[0])
                     .findFirst()
-                    .orElseThrow(() -> new TriggerRejected(Reason.NOT_FOUND, "ref " + ref + " was not found at " + cloneUrl));
+                    .orElseThrow(() ->
+                            new TriggerRejected(Reason.NOT_FOUND, "ref " + ref + " was not found at " + cloneUrl));
         });
     }
 
     /** An empty bare repository whose origin is the seed, a promisor: blobs a blob-less fetch left out come on demand. */
     private static Path bareRepository(Session session, String cloneUrl) throws IOException {
         Path repo = session.scratch.resolve("repo.git");
-        session.run(session.scratch, List.of("init", "--bare", "--quiet", repo.toString()), null).orFail("init", cloneUrl);
-        Files.writeString(repo.resolve("config"), "[remote \"origin\"]\n\turl = \"" + cloneUrl
-                + "\"\n\tpromisor = true\n\tpartialclonefilter = blob:none\n", StandardOpenOption.APPEND);
+        session.run(session.scratch, List.of("init", "--bare", "--quiet", repo.toString()), null)
+                .orFail("init", cloneUrl);
+        Files.writeString(
+                repo.resolve("config"),
+                "[remote \"origin\"]\n\turl = \"" + cloneUrl
+                        + "\"\n\tpromisor = true\n\tpartialclonefilter = blob:none\n",
+                StandardOpenOption.APPEND);
         return repo;
     }
 
     private String fetch(Session session, Path repo, String cloneUrl, String commit, String ref) {
         String target = commit != null ? commit : ref;
-        Result first = session.run(repo, List.of("fetch", "--quiet", "--no-tags", "--depth=1", "--filter=blob:none", "origin", target), null);
+        Result first = session.run(
+                repo,
+                List.of("fetch", "--quiet", "--no-tags", "--depth=1", "--filter=blob:none", "origin", target),
+                null);
         if (first.ok()) {
             // A commit fetched by id is there (ls-tree would fail on anything else); a ref is resolved.
-            return commit != null ? commit
+            return commit != null
+                    ? commit
                     : session.run(repo, List.of("rev-parse", "--verify", "--quiet", "FETCH_HEAD^{commit}"), null)
-                            .orFail("ref " + ref, cloneUrl).text().strip();
+                            .orFail("ref " + ref, cloneUrl)
+                            .text()
+                            .strip();
         }
         if (commit == null || ref == null || !refusedById(first.stderr())) {
             throw first.failure(commit != null ? "commit " + commit : "ref " + ref, cloneUrl);
         }
         Log.debugf("%s refused commit %s by id; fetching %s and deepening", cloneUrl, commit, ref);
-        session.run(repo, List.of("fetch", "--quiet", "--no-tags", "--depth=1", "--filter=blob:none", "origin", ref), null)
+        session.run(
+                        repo,
+                        List.of("fetch", "--quiet", "--no-tags", "--depth=1", "--filter=blob:none", "origin", ref),
+                        null)
                 .orFail("ref " + ref, cloneUrl);
         int depth = 1;
-        while (!session.run(repo, List.of("cat-file", "-e", commit + "^{commit}"), null).ok()) {
+        while (!session.run(repo, List.of("cat-file", "-e", commit + "^{commit}"), null)
+                .ok()) {
             if (!Files.exists(repo.resolve("shallow"))) {
-                throw new TriggerRejected(Reason.NOT_FOUND, "commit " + commit + " is not in the history of " + ref + " at " + cloneUrl);
+                throw new TriggerRejected(
+                        Reason.NOT_FOUND, "commit " + commit + " is not in the history of " + ref + " at " + cloneUrl);
             }
             if (depth >= config.maxDeepen()) {
-                throw new TriggerRejected(Reason.NOT_FOUND, "commit " + commit + " is not among the last " + depth
-                        + " commits of " + ref + " at " + cloneUrl);
+                throw new TriggerRejected(
+                        Reason.NOT_FOUND,
+                        "commit " + commit + " is not among the last " + depth + " commits of " + ref + " at "
+                                + cloneUrl);
             }
             int more = Math.min(config.maxDeepen() - depth, Math.max(10, depth * 4));
-            session.run(repo, List.of("fetch", "--quiet", "--no-tags", "--deepen=" + more, "--filter=blob:none", "origin", ref), null)
+            session.run(
+                            repo,
+                            List.of(
+                                    "fetch",
+                                    "--quiet",
+                                    "--no-tags",
+                                    "--deepen=" + more,
+                                    "--filter=blob:none",
+                                    "origin",
+                                    ref),
+                            null)
                     .orFail("ref " + ref, cloneUrl);
             depth += more;
         }
@@ -171,14 +210,18 @@ public class GitWorkflowReader {
             int tab = entry.indexOf('\t');
             String[] meta = tab < 0 ? new String[0] : entry.substring(0, tab).split(" ");
             String path = tab < 0 ? "" : entry.substring(tab + 1);
-            boolean regularFile = meta.length == 3 && meta[1].equals("blob") && (meta[0].equals("100644") || meta[0].equals("100755"));
+            boolean regularFile = meta.length == 3
+                    && meta[1].equals("blob")
+                    && (meta[0].equals("100644") || meta[0].equals("100755"));
             if (regularFile && (path.endsWith(".yaml") || path.endsWith(".yml"))) {
-                blobs.add(new String[] { meta[2], path });
+                blobs.add(new String[] {meta[2], path});
             }
         }
         if (blobs.size() > config.maxWorkflowFiles()) {
-            throw new TriggerRejected(Reason.SOURCE_TOO_LARGE, "commit " + commit + " has " + blobs.size() + " files in "
-                    + String.join(" and ", DIRECTORIES) + "; at most " + config.maxWorkflowFiles() + " are read");
+            throw new TriggerRejected(
+                    Reason.SOURCE_TOO_LARGE,
+                    "commit " + commit + " has " + blobs.size() + " files in " + String.join(" and ", DIRECTORIES)
+                            + "; at most " + config.maxWorkflowFiles() + " are read");
         }
         if (blobs.isEmpty()) {
             return List.of();
@@ -186,7 +229,9 @@ public class GitWorkflowReader {
         blobs.sort(Comparator.comparing(b -> b[1]));
         StringBuilder ids = new StringBuilder();
         blobs.forEach(b -> ids.append(b[0]).append('\n'));
-        byte[] batch = session.run(repo, List.of("cat-file", "--batch"), ids.toString()).orFail("commit " + commit, cloneUrl).stdout();
+        byte[] batch = session.run(repo, List.of("cat-file", "--batch"), ids.toString())
+                .orFail("commit " + commit, cloneUrl)
+                .stdout();
         return parseBatch(batch, blobs);
     }
 
@@ -198,11 +243,14 @@ public class GitWorkflowReader {
             int newline = indexOf(batch, (byte) '\n', position);
             String[] header = new String(batch, position, newline - position, StandardCharsets.UTF_8).split(" ");
             if (header.length != 3) {
-                throw new IllegalStateException("git cat-file answered `" + String.join(" ", header) + "` for " + blob[1]);
+                throw new IllegalStateException(
+                        "git cat-file answered `" + String.join(" ", header) + "` for " + blob[1]);
             }
             long size = Long.parseLong(header[2]);
             int start = newline + 1;
-            String text = size > WorkflowCompiler.MAX_FILE_BYTES ? null : new String(batch, start, (int) size, StandardCharsets.UTF_8);
+            String text = size > WorkflowCompiler.MAX_FILE_BYTES
+                    ? null
+                    : new String(batch, start, (int) size, StandardCharsets.UTF_8);
             files.add(new WorkflowFile(blob[1], text, size));
             position = (int) (start + size + 1);
         }
@@ -220,7 +268,8 @@ public class GitWorkflowReader {
 
     /** Whether git's answer means the seed would not serve an object by id (older protocols, strict servers). */
     private static boolean refusedById(String stderr) {
-        return stderr.contains("not our ref") || stderr.contains("unadvertised object")
+        return stderr.contains("not our ref")
+                || stderr.contains("unadvertised object")
                 || stderr.contains("couldn't find remote ref");
     }
 
@@ -263,7 +312,9 @@ public class GitWorkflowReader {
 
     private static long size(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
-            return paths.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+            return paths.filter(Files::isRegularFile)
+                    .mapToLong(p -> p.toFile().length())
+                    .sum();
         } catch (IOException | UncheckedIOException raced) {
             return 0; // git renamed a file under us; the next look counts it
         }
@@ -286,16 +337,22 @@ public class GitWorkflowReader {
         }
 
         TriggerRejected failure(String what, String cloneUrl) {
-            String detail = stderr.lines().filter(l -> l.startsWith("fatal:") || l.startsWith("error:")).findFirst()
-                    .orElse(stderr.lines().findFirst().orElse("git exited with " + exit)).strip();
+            String detail = stderr.lines()
+                    .filter(l -> l.startsWith("fatal:") || l.startsWith("error:"))
+                    .findFirst()
+                    .orElse(stderr.lines().findFirst().orElse("git exited with " + exit))
+                    .strip();
             if (stderr.contains("not found") && stderr.contains("repository '")) {
                 return new TriggerRejected(Reason.NOT_FOUND, "the seed has no repository at " + cloneUrl);
             }
-            if (refusedById(stderr) || stderr.contains("bad object") || stderr.contains("Not a valid object")
+            if (refusedById(stderr)
+                    || stderr.contains("bad object")
+                    || stderr.contains("Not a valid object")
                     || stderr.contains("Needed a single revision")) {
                 return new TriggerRejected(Reason.NOT_FOUND, what + " was not found at " + cloneUrl);
             }
-            return new TriggerRejected(Reason.SEED_UNREACHABLE, "reading " + what + " from " + cloneUrl + " failed: " + detail);
+            return new TriggerRejected(
+                    Reason.SEED_UNREACHABLE, "reading " + what + " from " + cloneUrl + " failed: " + detail);
         }
     }
 
@@ -321,9 +378,20 @@ public class GitWorkflowReader {
         }
 
         private Result start(Path dir, List<String> args, String stdin) throws IOException {
-            List<String> command = new ArrayList<>(List.of("git",
-                    "-c", "protocol.allow=never", "-c", "protocol.http.allow=always", "-c", "protocol.https.allow=always",
-                    "-c", "http.followRedirects=false", "-c", "credential.helper=", "-c", "core.hooksPath=/dev/null"));
+            List<String> command = new ArrayList<>(List.of(
+                    "git",
+                    "-c",
+                    "protocol.allow=never",
+                    "-c",
+                    "protocol.http.allow=always",
+                    "-c",
+                    "protocol.https.allow=always",
+                    "-c",
+                    "http.followRedirects=false",
+                    "-c",
+                    "credential.helper=",
+                    "-c",
+                    "core.hooksPath=/dev/null"));
             config.protocolVersion().ifPresent(v -> command.addAll(List.of("-c", "protocol.version=" + v)));
             if (local) {
                 command.addAll(List.of("-c", "protocol.file.allow=always"));
@@ -332,8 +400,10 @@ public class GitWorkflowReader {
             int n = outputs.incrementAndGet();
             Path out = scratch.resolve("out-" + n);
             Path err = scratch.resolve("err-" + n);
-            ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
-                    .redirectOutput(out.toFile()).redirectError(err.toFile());
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .directory(dir.toFile())
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile());
             Map<String, String> env = builder.environment();
             env.keySet().removeIf(k -> k.startsWith("GIT_") || k.endsWith("_ASKPASS"));
             env.put("HOME", scratch.toString());
@@ -351,8 +421,10 @@ public class GitWorkflowReader {
                 while (!process.waitFor(50, TimeUnit.MILLISECONDS)) {
                     if (Instant.now().isAfter(deadline)) {
                         kill(process);
-                        throw new TriggerRejected(Reason.SEED_UNREACHABLE, "reading workflows from the seed took longer than "
-                                + config.timeout().toSeconds() + " s");
+                        throw new TriggerRejected(
+                                Reason.SEED_UNREACHABLE,
+                                "reading workflows from the seed took longer than "
+                                        + config.timeout().toSeconds() + " s");
                     }
                     if (size(scratch) > config.maxBytes().asLongValue()) {
                         kill(process);
@@ -375,8 +447,10 @@ public class GitWorkflowReader {
         }
 
         private TriggerRejected tooLarge() {
-            return new TriggerRejected(Reason.SOURCE_TOO_LARGE, "the commit's snapshot is larger than the "
-                    + config.maxBytes().asLongValue() / 1024 + " KiB this server fetches to read workflows");
+            return new TriggerRejected(
+                    Reason.SOURCE_TOO_LARGE,
+                    "the commit's snapshot is larger than the "
+                            + config.maxBytes().asLongValue() / 1024 + " KiB this server fetches to read workflows");
         }
 
         private void kill(Process process) {

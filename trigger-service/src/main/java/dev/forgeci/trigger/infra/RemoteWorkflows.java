@@ -47,7 +47,8 @@ public class RemoteWorkflows {
         if (mirror.isPresent()) {
             Path repository = workflow.in(mirror.get());
             if (Files.isDirectory(repository)) {
-                Optional<CalledWorkflows.Lookup> found = file(workflow, "the mirror", () -> git.readLocal(repository, commit, ref), tried);
+                Optional<CalledWorkflows.Lookup> found =
+                        file(workflow, "the mirror", () -> git.readLocal(repository, commit, ref), tried);
                 if (found.isPresent()) {
                     return found.get();
                 }
@@ -69,7 +70,8 @@ public class RemoteWorkflows {
         Snapshot snapshot();
     }
 
-    private static Optional<CalledWorkflows.Lookup> file(ActionReference.Remote workflow, String source, Read read, List<String> tried) {
+    private static Optional<CalledWorkflows.Lookup> file(
+            ActionReference.Remote workflow, String source, Read read, List<String> tried) {
         Snapshot snapshot;
         try {
             snapshot = read.snapshot();
@@ -78,11 +80,14 @@ public class RemoteWorkflows {
             tried.add(source + " (" + e.getMessage() + ")");
             return Optional.empty();
         }
-        Optional<WorkflowFile> file = snapshot.files().stream().filter(f -> f.path().equals(workflow.path())).findFirst();
+        Optional<WorkflowFile> file = snapshot.files().stream()
+                .filter(f -> f.path().equals(workflow.path()))
+                .findFirst();
         if (file.isEmpty()) {
             tried.add(source + " (no " + workflow.path() + " at " + workflow.ref() + ")");
             return Optional.empty();
         }
-        return Optional.of(new CalledWorkflows.Found(workflow.display(), file.get().text()));
+        return Optional.of(
+                new CalledWorkflows.Found(workflow.display(), file.get().text()));
     }
 }

@@ -22,7 +22,8 @@ public class RunNumbers {
         try {
             return counters.incr(PREFIX + repositoryId + ":" + workflowFile);
         } catch (RuntimeException e) {
-            throw new TriggerRejected(TriggerRejected.Reason.STORE_UNAVAILABLE,
+            throw new TriggerRejected(
+                    TriggerRejected.Reason.STORE_UNAVAILABLE,
                     "runs cannot be numbered right now (Redis is unavailable), so nothing was started; try again later");
         }
     }

@@ -45,7 +45,8 @@ public class RunStatusStore {
 
     /** The known statuses of these runs (absent ones are missing from the map). */
     public Uni<Map<String, String>> statuses(List<String> runIds) {
-        return reactiveValues.mget(runIds.stream().map(id -> STATUS + id).toArray(String[]::new))
+        return reactiveValues
+                .mget(runIds.stream().map(id -> STATUS + id).toArray(String[]::new))
                 .map(found -> runIds.stream()
                         .filter(id -> found.get(STATUS + id) != null)
                         .collect(java.util.stream.Collectors.toMap(id -> id, id -> found.get(STATUS + id))));
@@ -53,11 +54,16 @@ public class RunStatusStore {
 
     /** Remembers that these runs answer one request, under the first one's id. */
     public void group(List<String> runIds) {
-        values.set(GROUP + runIds.get(0), String.join(",", runIds), new SetArgs().ex(config.broker().retention()));
+        values.set(
+                GROUP + runIds.get(0),
+                String.join(",", runIds),
+                new SetArgs().ex(config.broker().retention()));
     }
 
     /** The runs of the group led by {@code runId}, or just that run. */
     public Uni<List<String>> members(String runId) {
-        return reactiveValues.get(GROUP + runId).map(group -> group == null ? List.of(runId) : Arrays.asList(group.split(",")));
+        return reactiveValues
+                .get(GROUP + runId)
+                .map(group -> group == null ? List.of(runId) : Arrays.asList(group.split(",")));
     }
 }

@@ -22,6 +22,7 @@ public class WebhookDeliveries {
     private static final String PREFIX = "forge:trigger:webhook:";
     /** Longer than the slowest first delivery may take (reading workflows, then Kafka's acknowledgement). */
     private static final Duration CLAIM = Duration.ofSeconds(90);
+
     private static final Answer PENDING = new Answer(0, null, null);
 
     private final ValueCommands<String, Answer> answers;
@@ -60,7 +61,8 @@ public class WebhookDeliveries {
 
     /** Empty when this is the id's first delivery (go on, then {@link #remember} or {@link #forget}); else the stored answer. */
     public Optional<Answer> claim(String requestId) {
-        if (answers.setAndChanged(PREFIX + requestId, PENDING, new SetArgs().nx().ex(CLAIM))) {
+        if (answers.setAndChanged(
+                PREFIX + requestId, PENDING, new SetArgs().nx().ex(CLAIM))) {
             return Optional.empty();
         }
         Answer stored = answers.get(PREFIX + requestId);
@@ -74,7 +76,8 @@ public class WebhookDeliveries {
     }
 
     public void remember(String requestId, Answer answer) {
-        answers.set(PREFIX + requestId, answer, new SetArgs().ex(config.webhook().dedupRetention()));
+        answers.set(
+                PREFIX + requestId, answer, new SetArgs().ex(config.webhook().dedupRetention()));
     }
 
     /** Drops the claim, so a redelivery is processed afresh (after a transient failure). */

@@ -28,7 +28,8 @@ public class RunEventsConsumer {
     private final RunWaiters waiters;
     private final CommitStatusReporter reporter;
 
-    public RunEventsConsumer(ObjectMapper json, RunStatusStore store, RunWaiters waiters, CommitStatusReporter reporter) {
+    public RunEventsConsumer(
+            ObjectMapper json, RunStatusStore store, RunWaiters waiters, CommitStatusReporter reporter) {
         this.json = json;
         this.store = store;
         this.waiters = waiters;

@@ -30,7 +30,8 @@ public class RunRequestedPublisher {
     private final MutinyEmitter<RunRequested> emitter;
     private final ForgeConfig config;
 
-    public RunRequestedPublisher(@Channel(Topics.RUN_REQUESTED) MutinyEmitter<RunRequested> emitter, ForgeConfig config) {
+    public RunRequestedPublisher(
+            @Channel(Topics.RUN_REQUESTED) MutinyEmitter<RunRequested> emitter, ForgeConfig config) {
         this.emitter = emitter;
         this.config = config;
     }
@@ -56,14 +57,19 @@ public class RunRequestedPublisher {
 
     /** Completes when Kafka acknowledged the record, fails when it refused it. */
     private CompletableFuture<Void> send(RunRequested run) {
-        Message<RunRequested> message = Message.of(run).addMetadata(OutgoingKafkaRecordMetadata.<String> builder().withKey(run.runId()).build());
+        Message<RunRequested> message = Message.of(run)
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                        .withKey(run.runId())
+                        .build());
         return emitter.sendMessage(message).subscribeAsCompletionStage();
     }
 
     private static TriggerRejected unavailable(List<RunRequested> runs, Throwable cause) {
-        Log.warnf("run %s not requested: Kafka did not acknowledge run-requested (%s)",
+        Log.warnf(
+                "run %s not requested: Kafka did not acknowledge run-requested (%s)",
                 runs.isEmpty() ? "-" : runs.get(0).runId(), String.valueOf(cause));
-        return new TriggerRejected(TriggerRejected.Reason.KAFKA_UNAVAILABLE,
+        return new TriggerRejected(
+                TriggerRejected.Reason.KAFKA_UNAVAILABLE,
                 "the run could not be recorded because Kafka is unavailable; nothing was started, try again later");
     }
 }

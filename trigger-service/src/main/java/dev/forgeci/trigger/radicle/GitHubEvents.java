@@ -23,10 +23,14 @@ public final class GitHubEvents {
     private static final int MAX_TEXT = 4096;
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
-    private GitHubEvents() {
-    }
+    private GitHubEvents() {}
 
-    static ObjectNode push(Payloads.Repository repository, Payloads.Person pusher, String ref, String before, String after,
+    static ObjectNode push(
+            Payloads.Repository repository,
+            Payloads.Person pusher,
+            String ref,
+            String before,
+            String after,
             List<Payloads.Commit> commits) {
         ObjectNode event = JSON.objectNode();
         event.put("ref", ref);
@@ -46,7 +50,8 @@ public final class GitHubEvents {
         return event;
     }
 
-    static ObjectNode pullRequest(Payloads.Repository repository, Payloads.Patch patch, String action, String base, String head) {
+    static ObjectNode pullRequest(
+            Payloads.Repository repository, Payloads.Patch patch, String action, String base, String head) {
         ObjectNode event = JSON.objectNode();
         event.put("action", action);
         event.putNull("number");
@@ -57,13 +62,20 @@ public final class GitHubEvents {
         Payloads.Revision latest = latest(patch);
         pr.put("body", latest == null ? null : cap(latest.description()));
         pr.put("state", "open");
-        pr.put("draft", patch.state() != null && "draft".equalsIgnoreCase(patch.state().status()));
+        pr.put(
+                "draft",
+                patch.state() != null && "draft".equalsIgnoreCase(patch.state().status()));
         pr.putObject("head").put("sha", patch.after()).put("ref", head).put("label", head);
-        pr.putObject("base").put("sha", base).put("ref", defaultBranch(repository)).put("label", defaultBranch(repository));
+        pr.putObject("base")
+                .put("sha", base)
+                .put("ref", defaultBranch(repository))
+                .put("label", defaultBranch(repository));
         pr.set("user", person(patch.author()));
         ArrayNode labels = pr.putArray("labels");
         if (patch.labels() != null) {
-            patch.labels().stream().limit(50).forEach(label -> labels.addObject().put("name", cap(label)));
+            patch.labels().stream()
+                    .limit(50)
+                    .forEach(label -> labels.addObject().put("name", cap(label)));
         }
         event.set("sender", person(patch.author()));
         event.set("repository", repository(repository));
@@ -72,7 +84,9 @@ public final class GitHubEvents {
 
     /** The revision a patch is at now; its base is what the patch is compared with. */
     static Payloads.Revision latest(Payloads.Patch patch) {
-        return patch.revisions() == null || patch.revisions().isEmpty() ? null : patch.revisions().get(patch.revisions().size() - 1);
+        return patch.revisions() == null || patch.revisions().isEmpty()
+                ? null
+                : patch.revisions().get(patch.revisions().size() - 1);
     }
 
     /** GitHub's activity of a patch event: a patch with one revision was opened, with more it was updated. */
@@ -96,7 +110,8 @@ public final class GitHubEvents {
         }
         Set<String> files = new LinkedHashSet<>();
         for (Payloads.Commit commit : commits) {
-            for (List<String> list : new ArrayList<>(java.util.Arrays.asList(commit.added(), commit.modified(), commit.removed()))) {
+            for (List<String> list :
+                    new ArrayList<>(java.util.Arrays.asList(commit.added(), commit.modified(), commit.removed()))) {
                 if (list != null) {
                     files.addAll(list);
                 }
@@ -106,7 +121,10 @@ public final class GitHubEvents {
     }
 
     static String defaultBranch(Payloads.Repository repository) {
-        return repository == null || repository.defaultBranch() == null || repository.defaultBranch().isBlank() ? "main"
+        return repository == null
+                        || repository.defaultBranch() == null
+                        || repository.defaultBranch().isBlank()
+                ? "main"
                 : repository.defaultBranch();
     }
 
@@ -117,10 +135,14 @@ public final class GitHubEvents {
         node.put("timestamp", commit.timestamp());
         node.put("url", commit.url());
         if (commit.author() != null) {
-            node.putObject("author").put("name", cap(commit.author().name())).put("email", cap(commit.author().email()));
+            node.putObject("author")
+                    .put("name", cap(commit.author().name()))
+                    .put("email", cap(commit.author().email()));
         }
         for (String kind : List.of("added", "modified", "removed")) {
-            List<String> files = kind.equals("added") ? commit.added() : kind.equals("modified") ? commit.modified() : commit.removed();
+            List<String> files = kind.equals("added")
+                    ? commit.added()
+                    : kind.equals("modified") ? commit.modified() : commit.removed();
             ArrayNode list = node.putArray(kind);
             if (files != null) {
                 files.stream().limit(300).forEach(list::add);

@@ -14,14 +14,14 @@ public final class Identifiers {
      * node ids are only held to letters and digits, which is what keeps them safe to pass on.
      */
     private static final String BASE58 = "[1-9A-HJ-NP-Za-km-z]";
+
     private static final String ALPHANUMERIC = "[0-9A-Za-z]";
     private static final Pattern RID = Pattern.compile("rad:z" + BASE58 + "{20,60}");
     private static final Pattern NID = Pattern.compile("z" + ALPHANUMERIC + "{40,60}");
     private static final Pattern OBJECT_ID = Pattern.compile("[0-9a-f]{40}");
     private static final Pattern ZERO_ID = Pattern.compile("0{40}");
 
-    private Identifiers() {
-    }
+    private Identifiers() {}
 
     public static boolean isRepositoryId(String rid) {
         return rid != null && RID.matcher(rid).matches();

@@ -12,8 +12,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  */
 public final class Payloads {
 
-    private Payloads() {
-    }
+    private Payloads() {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Person(String id, String alias, String name, String email) {
@@ -24,19 +23,26 @@ public final class Payloads {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record PatchState(String status) {
-    }
+    public record PatchState(String status) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Revision(String id, String base, String oid, String description) {
-    }
+    public record Revision(String id, String base, String oid, String description) {}
 
     /** A commit as a webhook describes it; the broker sends the id alone (read as a plain string). */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Commit(String id, String title, String message, String timestamp, String url, Person author, List<String> added,
-            List<String> modified, List<String> removed) {
+    public record Commit(
+            String id,
+            String title,
+            String message,
+            String timestamp,
+            String url,
+            Person author,
+            List<String> added,
+            List<String> modified,
+            List<String> removed) {
 
-        @com.fasterxml.jackson.annotation.JsonCreator(mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.DELEGATING)
+        @com.fasterxml.jackson.annotation.JsonCreator(
+                mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.DELEGATING)
         static Commit ofId(String id) {
             return new Commit(id, null, null, null, null, null, null, null, null);
         }
@@ -48,13 +54,27 @@ public final class Payloads {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Patch(String id, Person author, String title, PatchState state, String before, String after, List<Commit> commits,
-            List<String> labels, List<Revision> revisions, String target) {
-    }
+    public record Patch(
+            String id,
+            Person author,
+            String title,
+            PatchState state,
+            String before,
+            String after,
+            List<Commit> commits,
+            List<String> labels,
+            List<Revision> revisions,
+            String target) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Repository(String id, String name, String description, @JsonProperty("clone_url") String cloneUrl, String seeder,
-            @JsonProperty("default_branch") String defaultBranch, List<String> delegates) {
+    public record Repository(
+            String id,
+            String name,
+            String description,
+            @JsonProperty("clone_url") String cloneUrl,
+            String seeder,
+            @JsonProperty("default_branch") String defaultBranch,
+            List<String> delegates) {
 
         public boolean isDelegate(Person person) {
             return person != null && person.id() != null && delegates != null && delegates.contains(person.id());
@@ -66,14 +86,31 @@ public final class Payloads {
      * names its {@code branch}, or its full {@code ref} ({@code refs/tags/v1} for a tag).
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Webhook(Person author, String before, String after, String branch, String ref, List<Commit> commits, Patch patch,
-            Repository repository, String context, @JsonProperty("commit_status_url") String commitStatusUrl) {
-    }
+    public record Webhook(
+            Person author,
+            String before,
+            String after,
+            String branch,
+            String ref,
+            List<Commit> commits,
+            Patch patch,
+            Repository repository,
+            String context,
+            @JsonProperty("commit_status_url") String commitStatusUrl) {}
 
     /** The one line radicle-ci-broker writes to its adapter's stdin. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record BrokerRequest(String request, @JsonProperty("event_type") String eventType, Integer version, String action,
-            Person pusher, String before, String after, String branch, String ref, List<Commit> commits, Patch patch,
-            Repository repository) {
-    }
+    public record BrokerRequest(
+            String request,
+            @JsonProperty("event_type") String eventType,
+            Integer version,
+            String action,
+            Person pusher,
+            String before,
+            String after,
+            String branch,
+            String ref,
+            List<Commit> commits,
+            Patch patch,
+            Repository repository) {}
 }

@@ -34,8 +34,7 @@ public class RadicleTriggers {
     }
 
     /** Where a Radicle event came from: what a webhook adds (status callback, clone URL) or not. */
-    private record Origin(String requestId, String statusUrl, String statusContext, String nodeId, String cloneUrl) {
-    }
+    private record Origin(String requestId, String statusUrl, String statusContext, String nodeId, String cloneUrl) {}
 
     public Admission fromWebhook(Payloads.Webhook hook, String eventType, String requestId) {
         Payloads.Repository repository = hook.repository();
@@ -52,29 +51,57 @@ public class RadicleTriggers {
             cloneUrl = seeds.cloneUrl(seeds.defaultUrl(), rid);
         }
         String statusUrl = hook.commitStatusUrl() == null ? null : allowed(hook.commitStatusUrl(), "commit_status_url");
-        Origin origin = new Origin(requestId, statusUrl, hook.context() == null ? DEFAULT_CONTEXT : hook.context(),
-                repository == null ? null : repository.seeder(), cloneUrl);
+        Origin origin = new Origin(
+                requestId,
+                statusUrl,
+                hook.context() == null ? DEFAULT_CONTEXT : hook.context(),
+                repository == null ? null : repository.seeder(),
+                cloneUrl);
         return type.equals("push")
-                ? push(repository, rid, hook.author(), hook.branch(), hook.ref(), hook.before(), hook.after(), hook.commits(), origin, errors)
+                ? push(
+                        repository,
+                        rid,
+                        hook.author(),
+                        hook.branch(),
+                        hook.ref(),
+                        hook.before(),
+                        hook.after(),
+                        hook.commits(),
+                        origin,
+                        errors)
                 : patch(repository, rid, hook.patch(), null, origin, errors);
     }
 
     public Admission fromBroker(Payloads.BrokerRequest request) {
         List<FieldError> errors = new ArrayList<>();
         if (!"trigger".equals(request.request())) {
-            errors.add(new FieldError("request", "only `trigger` requests are understood, not `" + request.request() + "`"));
+            errors.add(new FieldError(
+                    "request", "only `trigger` requests are understood, not `" + request.request() + "`"));
         }
         if (request.version() == null || request.version() != 1) {
             errors.add(new FieldError("version", "only version 1 of the adapter protocol is understood"));
         }
         String rid = repositoryId(request.repository(), errors);
-        Origin origin = new Origin(UUID.randomUUID().toString(), null, null, null,
+        Origin origin = new Origin(
+                UUID.randomUUID().toString(),
+                null,
+                null,
+                null,
                 rid == null ? null : seeds.cloneUrl(seeds.defaultUrl(), rid));
         // Read as leniently as the broker writes: its documentation says "push", live messages have said "Push".
         String type = request.eventType() == null ? null : request.eventType().toLowerCase(Locale.ROOT);
         if ("push".equals(type)) {
-            return push(request.repository(), rid, request.pusher(), request.branch(), request.ref(), request.before(), request.after(),
-                    request.commits(), origin, errors);
+            return push(
+                    request.repository(),
+                    rid,
+                    request.pusher(),
+                    request.branch(),
+                    request.ref(),
+                    request.before(),
+                    request.after(),
+                    request.commits(),
+                    origin,
+                    errors);
         }
         if ("patch".equals(type)) {
             return patch(request.repository(), rid, request.patch(), request.action(), origin, errors);
@@ -88,8 +115,17 @@ public class RadicleTriggers {
      * (in {@code ref}, or in {@code branch} where a sender has only that field), also as a peer's
      * {@code refs/namespaces/<nid>/refs/…}: Radicle's canonical tags (1.3+) are pushed that way.
      */
-    private Admission push(Payloads.Repository repository, String rid, Payloads.Person pusher, String branch, String ref, String before,
-            String after, List<Payloads.Commit> commits, Origin origin, List<FieldError> errors) {
+    private Admission push(
+            Payloads.Repository repository,
+            String rid,
+            Payloads.Person pusher,
+            String branch,
+            String ref,
+            String before,
+            String after,
+            List<Payloads.Commit> commits,
+            Origin origin,
+            List<FieldError> errors) {
         if (ref == null && branch != null && branch.startsWith("refs/")) {
             ref = branch;
             branch = null;
@@ -99,18 +135,22 @@ public class RadicleTriggers {
         if (ref != null && ref.startsWith("refs/tags/")) {
             tag = ref.substring("refs/tags/".length());
             String shown = tag;
-            Identifiers.refProblem(ref).ifPresent(problem -> errors.add(new FieldError("ref", "`" + shown + "` is not a valid tag: " + problem)));
+            Identifiers.refProblem(ref)
+                    .ifPresent(problem ->
+                            errors.add(new FieldError("ref", "`" + shown + "` is not a valid tag: " + problem)));
             branch = null;
         } else {
             if (branch == null && ref != null && ref.startsWith("refs/heads/")) {
                 branch = ref.substring("refs/heads/".length());
             }
             String named = branch;
-            Identifiers.branchProblem(branch).ifPresent(problem -> errors.add(new FieldError("branch",
-                    "`" + named + "` is not a valid branch name: " + problem)));
+            Identifiers.branchProblem(branch)
+                    .ifPresent(problem -> errors.add(
+                            new FieldError("branch", "`" + named + "` is not a valid branch name: " + problem)));
         }
         if (Identifiers.isZero(after) && errors.isEmpty()) {
-            return new Admission.Ignore("the push deleted " + (tag != null ? "tag " + tag : "branch " + branch) + "; there is nothing to run");
+            return new Admission.Ignore("the push deleted " + (tag != null ? "tag " + tag : "branch " + branch)
+                    + "; there is nothing to run");
         }
         if (!Identifiers.isCommit(after)) {
             errors.add(new FieldError("after", "must be a commit id (40 hexadecimal digits), not `" + after + "`"));
@@ -122,24 +162,55 @@ public class RadicleTriggers {
             throw new TriggerRejected(errors);
         }
         String fullRef = tag != null ? "refs/tags/" + tag : "refs/heads/" + branch;
-        TriggerRequest.Event event = new TriggerRequest.Event(GitHubEvents.push(repository, pusher, fullRef, before, after, commits), tag,
-                null, null, before, null, GitHubEvents.changedFiles(commits), null, null, null, null);
-        return new Admission.Admit(new TriggerRequest(Kind.PUSH, pusher == null ? null : pusher.display(),
-                repository.isDelegate(pusher), origin.requestId(), null, origin.statusUrl(), origin.statusContext(),
-                origin.nodeId(), rid, repository.name(), origin.cloneUrl(), after, fullRef, branch, null, event));
+        TriggerRequest.Event event = new TriggerRequest.Event(
+                GitHubEvents.push(repository, pusher, fullRef, before, after, commits),
+                tag,
+                null,
+                null,
+                before,
+                null,
+                GitHubEvents.changedFiles(commits),
+                null,
+                null,
+                null,
+                null);
+        return new Admission.Admit(new TriggerRequest(
+                Kind.PUSH,
+                pusher == null ? null : pusher.display(),
+                repository.isDelegate(pusher),
+                origin.requestId(),
+                null,
+                origin.statusUrl(),
+                origin.statusContext(),
+                origin.nodeId(),
+                rid,
+                repository.name(),
+                origin.cloneUrl(),
+                after,
+                fullRef,
+                branch,
+                null,
+                event));
     }
 
-    private Admission patch(Payloads.Repository repository, String rid, Payloads.Patch patch, String action, Origin origin,
+    private Admission patch(
+            Payloads.Repository repository,
+            String rid,
+            Payloads.Patch patch,
+            String action,
+            Origin origin,
             List<FieldError> errors) {
         if (patch == null) {
             errors.add(new FieldError("patch", "a patch event needs its patch"));
             throw new TriggerRejected(errors);
         }
         if (!Identifiers.isPatchId(patch.id())) {
-            errors.add(new FieldError("patch.id", "must be a patch id (40 hexadecimal digits), not `" + patch.id() + "`"));
+            errors.add(
+                    new FieldError("patch.id", "must be a patch id (40 hexadecimal digits), not `" + patch.id() + "`"));
         }
         if (!Identifiers.isCommit(patch.after())) {
-            errors.add(new FieldError("patch.after", "must be a commit id (40 hexadecimal digits), not `" + patch.after() + "`"));
+            errors.add(new FieldError(
+                    "patch.after", "must be a commit id (40 hexadecimal digits), not `" + patch.after() + "`"));
         }
         String author = patch.author() == null ? null : patch.author().id();
         String nid = Identifiers.nodeId(author).orElse(null);
@@ -149,24 +220,51 @@ public class RadicleTriggers {
         if (!errors.isEmpty()) {
             throw new TriggerRejected(errors);
         }
-        String status = patch.state() == null || patch.state().status() == null ? "open" : patch.state().status().toLowerCase(Locale.ROOT);
+        String status = patch.state() == null || patch.state().status() == null
+                ? "open"
+                : patch.state().status().toLowerCase(Locale.ROOT);
         if (CLOSED_PATCH_STATES.contains(status)) {
             return new Admission.Ignore("patch " + patch.id() + " is " + status + "; only open patches start runs");
         }
         String ref = "refs/namespaces/" + nid + "/refs/heads/patches/" + patch.id();
         Payloads.Revision latest = GitHubEvents.latest(patch);
         // The base: the revision's, else the broker's `target` where it is a commit (live messages), else `before`.
-        String base = latest != null && Identifiers.isCommit(latest.base()) ? latest.base()
-                : Identifiers.isCommit(patch.target()) ? patch.target()
-                : Identifiers.isCommit(patch.before()) ? patch.before() : null;
+        String base = latest != null && Identifiers.isCommit(latest.base())
+                ? latest.base()
+                : Identifiers.isCommit(patch.target())
+                        ? patch.target()
+                        : Identifiers.isCommit(patch.before()) ? patch.before() : null;
         String activity = GitHubEvents.activity(action, patch);
         String head = "patches/" + patch.id();
-        TriggerRequest.Event event = new TriggerRequest.Event(GitHubEvents.pullRequest(repository, patch, activity, base, head), null,
-                GitHubEvents.defaultBranch(repository), activity, patch.before(), base, GitHubEvents.changedFiles(patch.commits()), null,
-                null, null, null);
-        return new Admission.Admit(new TriggerRequest(Kind.PATCH, patch.author().display(), repository.isDelegate(patch.author()),
-                origin.requestId(), patch.id(), origin.statusUrl(), origin.statusContext(), origin.nodeId(), rid,
-                repository.name(), origin.cloneUrl(), patch.after(), ref, null, null, event));
+        TriggerRequest.Event event = new TriggerRequest.Event(
+                GitHubEvents.pullRequest(repository, patch, activity, base, head),
+                null,
+                GitHubEvents.defaultBranch(repository),
+                activity,
+                patch.before(),
+                base,
+                GitHubEvents.changedFiles(patch.commits()),
+                null,
+                null,
+                null,
+                null);
+        return new Admission.Admit(new TriggerRequest(
+                Kind.PATCH,
+                patch.author().display(),
+                repository.isDelegate(patch.author()),
+                origin.requestId(),
+                patch.id(),
+                origin.statusUrl(),
+                origin.statusContext(),
+                origin.nodeId(),
+                rid,
+                repository.name(),
+                origin.cloneUrl(),
+                patch.after(),
+                ref,
+                null,
+                null,
+                event));
     }
 
     private static String repositoryId(Payloads.Repository repository, List<FieldError> errors) {

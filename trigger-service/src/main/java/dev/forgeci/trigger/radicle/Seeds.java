@@ -27,8 +27,9 @@ public class Seeds {
         this.defaultUrl = stripTrailingSlash(config.seed().defaultUrl());
         List<String> allowed = config.seed().allowed().orElse(List.of(defaultUrl));
         for (String seed : allowed) {
-            allowedOrigins.add(origin(seed).orElseThrow(() -> new IllegalArgumentException(
-                    "forge.seed.allowed: `" + seed + "` is not an http(s) URL")));
+            allowedOrigins.add(origin(seed)
+                    .orElseThrow(() ->
+                            new IllegalArgumentException("forge.seed.allowed: `" + seed + "` is not an http(s) URL")));
         }
     }
 
@@ -61,7 +62,9 @@ public class Seeds {
         try {
             URI uri = new URI(url);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || uri.getRawUserInfo() != null) {
+            if (!(scheme.equals("http") || scheme.equals("https"))
+                    || uri.getHost() == null
+                    || uri.getRawUserInfo() != null) {
                 return Optional.empty();
             }
             int port = uri.getPort() != -1 ? uri.getPort() : scheme.equals("https") ? 443 : 80;

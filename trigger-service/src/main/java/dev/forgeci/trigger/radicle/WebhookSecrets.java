@@ -56,7 +56,8 @@ public class WebhookSecrets {
         }
         byte[] presented;
         try {
-            presented = HexFormat.of().parseHex(header.substring(PREFIX.length()).strip());
+            presented =
+                    HexFormat.of().parseHex(header.substring(PREFIX.length()).strip());
         } catch (IllegalArgumentException notHex) {
             return false;
         }

@@ -24,11 +24,9 @@ final class DispatchInputs {
     static final int MAX_VALUE_LENGTH = 65_536;
 
     /** The inputs context and its strings-only twin for {@code github.event.inputs}. */
-    record Resolved(ObjectNode typed, ObjectNode strings) {
-    }
+    record Resolved(ObjectNode typed, ObjectNode strings) {}
 
-    private DispatchInputs() {
-    }
+    private DispatchInputs() {}
 
     static Resolved resolve(List<DispatchInput> declared, ObjectNode given, List<FieldError> errors) {
         ObjectNode typed = JsonNodeFactory.instance.objectNode();
@@ -37,7 +35,8 @@ final class DispatchInputs {
             JsonNode value = given == null ? null : given.get(input.name());
             String field = "inputs." + input.name();
             if (value == null || value.isNull()) {
-                boolean noDefault = input.defaultValue() == null || input.defaultValue().isEmpty();
+                boolean noDefault =
+                        input.defaultValue() == null || input.defaultValue().isEmpty();
                 if (input.required() && noDefault) {
                     errors.add(new FieldError(field, "is required by the workflow"));
                     continue;
@@ -82,7 +81,8 @@ final class DispatchInputs {
                 }
                 case "choice" -> {
                     if (!input.options().contains(text)) {
-                        errors.add(new FieldError(field, "must be one of " + input.options() + ", not `" + abbreviate(text) + "`"));
+                        errors.add(new FieldError(
+                                field, "must be one of " + input.options() + ", not `" + abbreviate(text) + "`"));
                         continue;
                     }
                     typed.put(input.name(), text);
@@ -98,7 +98,7 @@ final class DispatchInputs {
     static List<String> unexpected(ObjectNode given, Set<String> declared) {
         List<String> names = new ArrayList<>();
         if (given != null) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = given.fields(); it.hasNext();) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = given.fields(); it.hasNext(); ) {
                 String name = it.next().getKey();
                 if (!declared.contains(name)) {
                     names.add(name);

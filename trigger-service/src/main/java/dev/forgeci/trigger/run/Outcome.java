@@ -6,7 +6,8 @@ import java.util.List;
  * What became of a trigger: the runs started and the viewer link to them ({@code infoUrl}), the
  * workflows that did not match and why.
  */
-public record Outcome(String commit, List<StartedRun> runs, String infoUrl, List<SkippedWorkflow> skipped, String reason) {
+public record Outcome(
+        String commit, List<StartedRun> runs, String infoUrl, List<SkippedWorkflow> skipped, String reason) {
 
     public static Outcome ignored(String reason) {
         return new Outcome(null, List.of(), null, List.of(), reason);
@@ -23,6 +24,5 @@ public record Outcome(String commit, List<StartedRun> runs, String infoUrl, List
         }
     }
 
-    public record SkippedWorkflow(String workflow, String file, String reason) {
-    }
+    public record SkippedWorkflow(String workflow, String file, String reason) {}
 }

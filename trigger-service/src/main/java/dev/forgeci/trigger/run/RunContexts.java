@@ -20,10 +20,14 @@ final class RunContexts {
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
-    private RunContexts() {
-    }
+    private RunContexts() {}
 
-    static ObjectNode github(TriggerRequest request, String commit, String runId, long runNumber, CompiledWorkflow workflow,
+    static ObjectNode github(
+            TriggerRequest request,
+            String commit,
+            String runId,
+            long runNumber,
+            CompiledWorkflow workflow,
             ObjectNode inputStrings) {
         ObjectNode github = JSON.objectNode();
         TriggerRequest.Event event = request.event();
@@ -32,8 +36,13 @@ final class RunContexts {
         github.set("event", payload(request, inputStrings));
         github.put("sha", commit);
         github.put("ref", request.ref());
-        github.put("ref_name", tag != null ? tag : request.kind() == TriggerRequest.Kind.PATCH ? "patches/" + request.patchId()
-                : request.branch() != null ? request.branch() : "");
+        github.put(
+                "ref_name",
+                tag != null
+                        ? tag
+                        : request.kind() == TriggerRequest.Kind.PATCH
+                                ? "patches/" + request.patchId()
+                                : request.branch() != null ? request.branch() : "");
         github.put("ref_type", tag != null ? "tag" : "branch");
         github.put("ref_protected", false);
         github.put("head_ref", request.kind() == TriggerRequest.Kind.PATCH ? "patches/" + request.patchId() : "");
@@ -48,7 +57,10 @@ final class RunContexts {
         github.put("run_number", String.valueOf(runNumber));
         github.put("run_attempt", "1");
         github.put("workflow", workflow.name());
-        github.put("workflow_ref", request.repositoryId() + "/" + workflow.file() + "@" + (request.ref() == null ? commit : request.ref()));
+        github.put(
+                "workflow_ref",
+                request.repositoryId() + "/" + workflow.file() + "@"
+                        + (request.ref() == null ? commit : request.ref()));
         github.put("workflow_sha", commit);
         github.put("server_url", origin(request.cloneUrl()));
         github.put("api_url", "");

@@ -59,8 +59,15 @@ public class RunStarter {
     private final RunLinks links;
     private final RemoteWorkflows remoteWorkflows;
 
-    public RunStarter(GitWorkflowReader git, RunRequestedPublisher publisher, RunNumbers runNumbers, ScheduleStore schedules,
-            ObjectMapper json, ForgeConfig config, RunLinks links, RemoteWorkflows remoteWorkflows) {
+    public RunStarter(
+            GitWorkflowReader git,
+            RunRequestedPublisher publisher,
+            RunNumbers runNumbers,
+            ScheduleStore schedules,
+            ObjectMapper json,
+            ForgeConfig config,
+            RunLinks links,
+            RemoteWorkflows remoteWorkflows) {
         this.links = links;
         this.remoteWorkflows = remoteWorkflows;
         this.git = git;
@@ -74,9 +81,12 @@ public class RunStarter {
     public Outcome start(TriggerRequest request) {
         NonDelegatePolicy policy = config.patches().nonDelegateIn(request.repositoryId());
         if (!request.trusted() && policy == NonDelegatePolicy.IGNORE) {
-            Log.infof("%s of %s not run: its author is not a delegate", request.kind().wire(), request.repositoryId());
-            return Outcome.ignored("the " + request.kind().wire() + "'s author is not a delegate of " + request.repositoryId()
-                    + ", and this server does not run " + request.kind().wire() + "es from non-delegates");
+            Log.infof(
+                    "%s of %s not run: its author is not a delegate",
+                    request.kind().wire(), request.repositoryId());
+            return Outcome.ignored(
+                    "the " + request.kind().wire() + "'s author is not a delegate of " + request.repositoryId()
+                            + ", and this server does not run " + request.kind().wire() + "es from non-delegates");
         }
         String commit = request.commit();
         List<WorkflowFile> files;
@@ -96,8 +106,10 @@ public class RunStarter {
             called = new CalledFiles(snapshot::files, remoteWorkflows);
             files = named(snapshot.files(), request);
             if (files.isEmpty()) {
-                throw new TriggerRejected(TriggerRejected.Reason.NO_WORKFLOWS, request.repositoryId() + " has no workflow at commit "
-                        + commit + ": add a file " + String.join("<name>.yml or ", GitWorkflowReader.DIRECTORIES) + "<name>.yml");
+                throw new TriggerRejected(
+                        TriggerRejected.Reason.NO_WORKFLOWS,
+                        request.repositoryId() + " has no workflow at commit " + commit + ": add a file "
+                                + String.join("<name>.yml or ", GitWorkflowReader.DIRECTORIES) + "<name>.yml");
             }
         }
         request = request.withCommit(commit);
@@ -116,15 +128,28 @@ public class RunStarter {
             }
         }
         if (running.isEmpty()) {
-            return new Outcome(commit, List.of(), null, skipped, "no workflow runs on this " + request.kind().wire());
+            return new Outcome(
+                    commit,
+                    List.of(),
+                    null,
+                    skipped,
+                    "no workflow runs on this " + request.kind().wire());
         }
         List<RunRequested> runs = requests(request, running, !request.trusted() && policy == NonDelegatePolicy.APPROVE);
         publisher.publish(runs);
         List<StartedRun> started = new ArrayList<>();
         for (RunRequested run : runs) {
-            started.add(new StartedRun(run.runId(), run.workflow().name(), run.workflow().file()));
-            Log.infof("run %s requested: workflow %s of %s at %s (%s by %s, %s)", run.runId(), run.workflow().name(),
-                    request.repositoryId(), commit, request.kind().wire(), request.actor(), request.trusted() ? "trusted" : "untrusted");
+            started.add(new StartedRun(
+                    run.runId(), run.workflow().name(), run.workflow().file()));
+            Log.infof(
+                    "run %s requested: workflow %s of %s at %s (%s by %s, %s)",
+                    run.runId(),
+                    run.workflow().name(),
+                    request.repositoryId(),
+                    commit,
+                    request.kind().wire(),
+                    request.actor(),
+                    request.trusted() ? "trusted" : "untrusted");
         }
         return new Outcome(commit, started, runs.get(0).trigger().infoUrl(), skipped, null);
     }
@@ -135,10 +160,14 @@ public class RunStarter {
         if (file == null) {
             return files;
         }
-        List<WorkflowFile> named = files.stream().filter(f -> f.path().equals(file)).toList();
+        List<WorkflowFile> named =
+                files.stream().filter(f -> f.path().equals(file)).toList();
         if (named.isEmpty()) {
-            throw new TriggerRejected(TriggerRejected.Reason.NOT_FOUND, "the commit has no workflow file " + file + "; it has "
-                    + String.join(", ", files.stream().map(WorkflowFile::path).toList()));
+            throw new TriggerRejected(
+                    TriggerRejected.Reason.NOT_FOUND,
+                    "the commit has no workflow file " + file + "; it has "
+                            + String.join(
+                                    ", ", files.stream().map(WorkflowFile::path).toList()));
         }
         return named;
     }
@@ -168,17 +197,27 @@ public class RunStarter {
     private Optional<String> rejection(TriggerRequest request, Triggers on, Changes changes) {
         return switch (request.kind()) {
             case PUSH -> {
-                Optional<String> without = on.rejectsPush(request.branch(), request.event().tag(), null);
-                yield without.isPresent() ? without : on.rejectsPush(request.branch(), request.event().tag(), changes.files(on));
+                Optional<String> without =
+                        on.rejectsPush(request.branch(), request.event().tag(), null);
+                yield without.isPresent()
+                        ? without
+                        : on.rejectsPush(request.branch(), request.event().tag(), changes.files(on));
             }
             case PATCH -> {
                 TriggerRequest.Event event = request.event();
                 Optional<String> without = on.rejectsPatch(event.baseBranch(), event.type(), null);
-                yield without.isPresent() ? without : on.rejectsPatch(event.baseBranch(), event.type(), changes.files(on));
+                yield without.isPresent()
+                        ? without
+                        : on.rejectsPatch(event.baseBranch(), event.type(), changes.files(on));
             }
             case MANUAL -> Optional.empty();
-            case SCHEDULE -> on.schedules().stream().anyMatch(cron -> cron.expression().equals(request.event().cron())) ? Optional.empty()
-                    : Optional.of("its `on.schedule` no longer has `" + request.event().cron() + "`");
+            case SCHEDULE ->
+                on.schedules().stream()
+                                .anyMatch(cron ->
+                                        cron.expression().equals(request.event().cron()))
+                        ? Optional.empty()
+                        : Optional.of("its `on.schedule` no longer has `"
+                                + request.event().cron() + "`");
         };
     }
 
@@ -187,19 +226,35 @@ public class RunStarter {
      * of its workflows the repository's schedules. A store that cannot be reached loses no push.
      */
     private void registerSchedules(TriggerRequest request, List<CompiledWorkflow> workflows) {
-        if (request.kind() != Kind.PUSH || request.inline() != null || request.branch() == null || request.event().payload() == null
-                || !request.branch().equals(request.event().payload().path("repository").path("default_branch").asText(null))) {
+        if (request.kind() != Kind.PUSH
+                || request.inline() != null
+                || request.branch() == null
+                || request.event().payload() == null
+                || !request.branch()
+                        .equals(request.event()
+                                .payload()
+                                .path("repository")
+                                .path("default_branch")
+                                .asText(null))) {
             return;
         }
-        List<ScheduleEntry> entries = workflows.stream().filter(w -> !w.on().schedules().isEmpty())
-                .map(w -> new ScheduleEntry(request.repositoryId(), request.repositoryName(), request.cloneUrl(), request.branch(), w.file(),
-                        w.on().schedules().stream().map(Cron::expression).toList(), Instant.now()))
+        List<ScheduleEntry> entries = workflows.stream()
+                .filter(w -> !w.on().schedules().isEmpty())
+                .map(w -> new ScheduleEntry(
+                        request.repositoryId(),
+                        request.repositoryName(),
+                        request.cloneUrl(),
+                        request.branch(),
+                        w.file(),
+                        w.on().schedules().stream().map(Cron::expression).toList(),
+                        Instant.now()))
                 .toList();
         try {
             schedules.replace(request.repositoryId(), entries);
         } catch (RuntimeException e) {
-            Log.warnf("the schedules of %s could not be recorded (%s); the next push to %s records them", request.repositoryId(),
-                    e.getMessage(), request.branch());
+            Log.warnf(
+                    "the schedules of %s could not be recorded (%s); the next push to %s records them",
+                    request.repositoryId(), e.getMessage(), request.branch());
         }
     }
 
@@ -217,14 +272,20 @@ public class RunStarter {
         }
 
         List<String> files(Triggers on) {
-            boolean filtered = request.kind() == Kind.PUSH ? on.push() != null && (!on.push().paths().isEmpty()
-                    || !on.push().pathsIgnore().isEmpty())
-                    : on.pullRequest() != null && (!on.pullRequest().paths().isEmpty() || !on.pullRequest().pathsIgnore().isEmpty());
+            boolean filtered = request.kind() == Kind.PUSH
+                    ? on.push() != null
+                            && (!on.push().paths().isEmpty()
+                                    || !on.push().pathsIgnore().isEmpty())
+                    : on.pullRequest() != null
+                            && (!on.pullRequest().paths().isEmpty()
+                                    || !on.pullRequest().pathsIgnore().isEmpty());
             if (!filtered || known) {
                 return files;
             }
             known = true;
-            String from = request.kind() == Kind.PUSH ? request.event().before() : request.event().base();
+            String from = request.kind() == Kind.PUSH
+                    ? request.event().before()
+                    : request.event().base();
             if (from != null && !from.chars().allMatch(c -> c == '0')) {
                 files = git.changedFiles(request.cloneUrl(), from, request.commit(), 3000);
             }
@@ -232,38 +293,71 @@ public class RunStarter {
         }
     }
 
-    private List<RunRequested> requests(TriggerRequest request, List<CompiledWorkflow> workflows, boolean awaitsApproval) {
+    private List<RunRequested> requests(
+            TriggerRequest request, List<CompiledWorkflow> workflows, boolean awaitsApproval) {
         ObjectNode given = request.event() == null ? null : request.event().inputs();
         List<FieldError> inputErrors = new ArrayList<>();
         if (request.kind() == Kind.MANUAL && given != null) {
             Set<String> declared = new LinkedHashSet<>();
             workflows.forEach(w -> declared.addAll(w.inputNames()));
             for (String name : DispatchInputs.unexpected(given, declared)) {
-                inputErrors.add(new FieldError("inputs." + name, "is not an input of " + (workflows.size() == 1 ? "the workflow"
-                        : "any of the workflows") + (declared.isEmpty() ? " (they declare none)" : "; they have " + String.join(", ", declared))));
+                inputErrors.add(new FieldError(
+                        "inputs." + name,
+                        "is not an input of " + (workflows.size() == 1 ? "the workflow" : "any of the workflows")
+                                + (declared.isEmpty()
+                                        ? " (they declare none)"
+                                        : "; they have " + String.join(", ", declared))));
             }
         }
         List<RunRequested> runs = new ArrayList<>();
         List<WorkflowError> errors = new ArrayList<>();
         for (CompiledWorkflow workflow : workflows) {
-            DispatchInputs.Resolved inputs = DispatchInputs.resolve(request.kind() == Kind.MANUAL ? workflow.on().inputs() : List.of(),
-                    given, inputErrors);
-            String runId = request.event() != null && request.event().runId() != null ? request.event().runId() : Ulid.next();
+            DispatchInputs.Resolved inputs = DispatchInputs.resolve(
+                    request.kind() == Kind.MANUAL ? workflow.on().inputs() : List.of(), given, inputErrors);
+            String runId = request.event() != null && request.event().runId() != null
+                    ? request.event().runId()
+                    : Ulid.next();
             ObjectNode context = JsonNodeFactory.instance.objectNode();
-            context.set("github", RunContexts.github(request, request.commit(), runId, runNumbers.next(request.repositoryId(),
-                    workflow.file()), workflow, inputs.strings()));
+            context.set(
+                    "github",
+                    RunContexts.github(
+                            request,
+                            request.commit(),
+                            runId,
+                            runNumbers.next(request.repositoryId(), workflow.file()),
+                            workflow,
+                            inputs.strings()));
             context.set("inputs", inputs.typed());
             context.set("vars", RunContexts.vars(config.variables().orElse(List.of()), request.repositoryId()));
             context.set("forge", RunContexts.forge(request, request.commit(), runId, workflow));
             try {
-                RunPlan.Planned plan = RunPlan.plan(workflow, RunContexts.scope(context), request.trusted(),
+                RunPlan.Planned plan = RunPlan.plan(
+                        workflow,
+                        RunContexts.scope(context),
+                        request.trusted(),
                         new LinkedHashSet<>(config.runners().labels()));
-                RunRequested run = new RunRequested(runId, Instant.now(),
-                        new RunRequested.Trigger(request.kind().wire(), request.actor(), request.trusted(), awaitsApproval, request.requestId(), null,
-                                request.patchId(), request.statusUrl(), request.statusContext(), request.nodeId(), null),
+                RunRequested run = new RunRequested(
+                        runId,
+                        Instant.now(),
+                        new RunRequested.Trigger(
+                                request.kind().wire(),
+                                request.actor(),
+                                request.trusted(),
+                                awaitsApproval,
+                                request.requestId(),
+                                null,
+                                request.patchId(),
+                                request.statusUrl(),
+                                request.statusContext(),
+                                request.nodeId(),
+                                null),
                         new RunRequested.Repository(request.repositoryId(), request.repositoryName()),
-                        request.commit(), request.ref(), request.cloneUrl(), context,
-                        new RunRequested.Workflow(workflow.name(), workflow.file(), plan.runName(), plan.concurrency(), plan.jobs()));
+                        request.commit(),
+                        request.ref(),
+                        request.cloneUrl(),
+                        context,
+                        new RunRequested.Workflow(
+                                workflow.name(), workflow.file(), plan.runName(), plan.concurrency(), plan.jobs()));
                 checkSize(run, workflow);
                 runs.add(run);
             } catch (WorkflowInvalidException e) {
@@ -276,7 +370,8 @@ public class RunStarter {
         if (!errors.isEmpty()) {
             throw new WorkflowInvalidException(errors);
         }
-        String infoUrl = links.of(request.commit(), runs.stream().map(RunRequested::runId).toList());
+        String infoUrl = links.of(
+                request.commit(), runs.stream().map(RunRequested::runId).toList());
         return runs.stream().map(run -> run.withInfoUrl(infoUrl)).toList();
     }
 
@@ -284,9 +379,14 @@ public class RunStarter {
         try {
             int bytes = json.writeValueAsBytes(run).length;
             if (bytes > MAX_RECORD_BYTES) {
-                throw new WorkflowInvalidException(List.of(new WorkflowError(workflow.file(), 1, 1, "the normalized workflow takes "
-                        + bytes / 1024 + " KiB, more than the " + MAX_RECORD_BYTES / 1024 + " KiB a run request may carry; "
-                        + "use fewer jobs, steps or env entries")));
+                throw new WorkflowInvalidException(List.of(new WorkflowError(
+                        workflow.file(),
+                        1,
+                        1,
+                        "the normalized workflow takes "
+                                + bytes / 1024 + " KiB, more than the " + MAX_RECORD_BYTES / 1024
+                                + " KiB a run request may carry; "
+                                + "use fewer jobs, steps or env entries")));
             }
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a run request could not be serialized", e);

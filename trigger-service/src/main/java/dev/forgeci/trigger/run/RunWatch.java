@@ -46,35 +46,43 @@ public class RunWatch {
 
     public Uni<GroupState> await(String runId, Duration maxWait) {
         Instant deadline = Instant.now().plus(maxWait);
-        return store.members(runId)
-                .onFailure().recoverWithItem(List.of(runId))
-                .flatMap(ids -> poll(ids, deadline));
+        return store.members(runId).onFailure().recoverWithItem(List.of(runId)).flatMap(ids -> poll(ids, deadline));
     }
 
     private Uni<GroupState> poll(List<String> ids, Instant deadline) {
         return store.statuses(ids)
-                .onFailure().invoke(e -> Log.warnf("run %s: status view unavailable (%s); using what this replica saw", ids.get(0), e.getMessage()))
-                .onFailure().recoverWithItem(Map.of())
+                .onFailure()
+                .invoke(e -> Log.warnf(
+                        "run %s: status view unavailable (%s); using what this replica saw",
+                        ids.get(0), e.getMessage()))
+                .onFailure()
+                .recoverWithItem(Map.of())
                 .flatMap(stored -> {
                     Map<String, String> statuses = new HashMap<>(stored);
-                    ids.forEach(id -> waiters.lastSeen(id).ifPresent(s -> statuses.merge(id, s,
-                            (a, b) -> RunEvent.isTerminal(a) ? a : b)));
+                    ids.forEach(id -> waiters.lastSeen(id)
+                            .ifPresent(s -> statuses.merge(id, s, (a, b) -> RunEvent.isTerminal(a) ? a : b)));
                     GroupState state = new GroupState(ids, statuses);
                     Duration left = Duration.between(Instant.now(), deadline);
                     if (state.finished() || left.isNegative() || left.isZero()) {
                         return Uni.createFrom().item(state);
                     }
-                    return wake(ids, left.compareTo(RECHECK) < 0 ? left : RECHECK).flatMap(x -> poll(ids, deadline));
+                    return wake(ids, left.compareTo(RECHECK) < 0 ? left : RECHECK)
+                            .flatMap(x -> poll(ids, deadline));
                 });
     }
 
     /** Completes on the first status change of any of the runs, or after {@code within}. */
     private Uni<Boolean> wake(List<String> ids, Duration within) {
-        List<CompletableFuture<String>> futures = ids.stream().map(waiters::next).toList();
-        return Uni.createFrom().completionStage(CompletableFuture.anyOf(futures.toArray(CompletableFuture[]::new)))
+        List<CompletableFuture<String>> futures =
+                ids.stream().map(waiters::next).toList();
+        return Uni.createFrom()
+                .completionStage(CompletableFuture.anyOf(futures.toArray(CompletableFuture[]::new)))
                 .map(x -> true)
-                .ifNoItem().after(within).recoverWithItem(false)
-                .onTermination().invoke(() -> {
+                .ifNoItem()
+                .after(within)
+                .recoverWithItem(false)
+                .onTermination()
+                .invoke(() -> {
                     for (int i = 0; i < ids.size(); i++) {
                         waiters.cancel(ids.get(i), futures.get(i));
                     }

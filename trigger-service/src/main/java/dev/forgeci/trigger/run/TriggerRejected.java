@@ -34,8 +34,13 @@ public class TriggerRejected extends RuntimeException {
     }
 
     public TriggerRejected(List<FieldError> errors) {
-        super(errors.size() == 1 ? errors.get(0).field() + ": " + errors.get(0).message()
-                : errors.size() + " fields are invalid; see errors", null, false, false);
+        super(
+                errors.size() == 1
+                        ? errors.get(0).field() + ": " + errors.get(0).message()
+                        : errors.size() + " fields are invalid; see errors",
+                null,
+                false,
+                false);
         this.reason = Reason.INVALID_REQUEST;
         this.errors = List.copyOf(errors);
     }

@@ -11,12 +11,29 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * seed); {@code branch} is the short branch name filters are matched against (null for a tag
  * push); {@code inline} is the IDE's unsaved workflow, used instead of the repository's files.
  */
-public record TriggerRequest(Kind kind, String actor, boolean trusted, String requestId, String patchId, String statusUrl,
-        String statusContext, String nodeId, String repositoryId, String repositoryName, String cloneUrl, String commit,
-        String ref, String branch, InlineWorkflow inline, Event event) {
+public record TriggerRequest(
+        Kind kind,
+        String actor,
+        boolean trusted,
+        String requestId,
+        String patchId,
+        String statusUrl,
+        String statusContext,
+        String nodeId,
+        String repositoryId,
+        String repositoryName,
+        String cloneUrl,
+        String commit,
+        String ref,
+        String branch,
+        InlineWorkflow inline,
+        Event event) {
 
     public enum Kind {
-        PUSH, PATCH, MANUAL, SCHEDULE;
+        PUSH,
+        PATCH,
+        MANUAL,
+        SCHEDULE;
 
         /** The word on the wire: push, patch, manual, schedule. */
         public String wire() {
@@ -34,8 +51,7 @@ public record TriggerRequest(Kind kind, String actor, boolean trusted, String re
         }
     }
 
-    public record InlineWorkflow(String file, String text) {
-    }
+    public record InlineWorkflow(String file, String text) {}
 
     /**
      * What the event was, in GitHub's terms: {@code payload} is {@code github.event}; {@code tag} the
@@ -46,12 +62,36 @@ public record TriggerRequest(Kind kind, String actor, boolean trusted, String re
      * a manual run or a schedule names; {@code cron} the schedule that fired; {@code runId} the id a
      * schedule's tick gives its run (null: a new one), so a tick fired twice is one run.
      */
-    public record Event(ObjectNode payload, String tag, String baseBranch, String type, String before, String base,
-            List<String> changedFiles, ObjectNode inputs, String workflowFile, String cron, String runId) {
-    }
+    public record Event(
+            ObjectNode payload,
+            String tag,
+            String baseBranch,
+            String type,
+            String before,
+            String base,
+            List<String> changedFiles,
+            ObjectNode inputs,
+            String workflowFile,
+            String cron,
+            String runId) {}
 
     public TriggerRequest withCommit(String resolved) {
-        return new TriggerRequest(kind, actor, trusted, requestId, patchId, statusUrl, statusContext, nodeId, repositoryId,
-                repositoryName, cloneUrl, resolved, ref, branch, inline, event);
+        return new TriggerRequest(
+                kind,
+                actor,
+                trusted,
+                requestId,
+                patchId,
+                statusUrl,
+                statusContext,
+                nodeId,
+                repositoryId,
+                repositoryName,
+                cloneUrl,
+                resolved,
+                ref,
+                branch,
+                inline,
+                event);
     }
 }

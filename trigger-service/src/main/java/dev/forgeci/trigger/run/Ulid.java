@@ -10,8 +10,7 @@ public final class Ulid {
     private static final Pattern FORMAT = Pattern.compile("[0-7][0-9A-HJKMNP-TV-Z]{25}");
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private Ulid() {
-    }
+    private Ulid() {}
 
     public static String next() {
         byte[] random = new byte[10];
@@ -25,7 +24,8 @@ public final class Ulid {
      */
     public static String derived(long millis, String name) {
         try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             return of(millis, java.util.Arrays.copyOf(digest, 10));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

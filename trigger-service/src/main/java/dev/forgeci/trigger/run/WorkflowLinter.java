@@ -42,8 +42,7 @@ public class WorkflowLinter {
     }
 
     /** The answer: {@code jobs} are the normalized jobs after matrix expansion (a job whose matrix reads needs stays one). */
-    public record Lint(boolean valid, List<WorkflowError> errors, List<WorkflowError> warnings, List<JsonNode> jobs) {
-    }
+    public record Lint(boolean valid, List<WorkflowError> errors, List<WorkflowError> warnings, List<JsonNode> jobs) {}
 
     public Lint lint(String file, String text, String repository, String ref, String event) {
         WorkflowCompiler.Result result = compiler.check(file, text);
@@ -53,10 +52,18 @@ public class WorkflowLinter {
         CompiledWorkflow workflow = result.workflow();
         ObjectNode context = sampleContext(workflow, repository, ref, event);
         try {
-            RunPlan.Planned plan = RunPlan.plan(workflow, RunContexts.scope(context), true, new LinkedHashSet<>(config.runners().labels()));
+            RunPlan.Planned plan = RunPlan.plan(
+                    workflow,
+                    RunContexts.scope(context),
+                    true,
+                    new LinkedHashSet<>(config.runners().labels()));
             List<WorkflowError> warnings = new ArrayList<>(result.warnings());
             warnings.addAll(actionWarnings(workflow));
-            return new Lint(true, List.of(), warnings, plan.jobs().stream().map(WorkflowLinter::summary).toList());
+            return new Lint(
+                    true,
+                    List.of(),
+                    warnings,
+                    plan.jobs().stream().map(WorkflowLinter::summary).toList());
         } catch (WorkflowInvalidException e) {
             return new Lint(false, e.errors(), result.warnings(), List.of());
         }
@@ -74,9 +81,13 @@ public class WorkflowLinter {
             if (!(ActionReference.parse(use.uses()) instanceof ActionReference.Remote remote)) {
                 continue;
             }
-            if (!looked.containsKey(use.uses()) && looked.size() >= config.actions().maxLookups()) {
-                warnings.add(use.location().error(workflow.file(), "more than " + config.actions().maxLookups()
-                        + " actions: " + remote.display() + " was not looked up"));
+            if (!looked.containsKey(use.uses())
+                    && looked.size() >= config.actions().maxLookups()) {
+                warnings.add(use.location()
+                        .error(
+                                workflow.file(),
+                                "more than " + config.actions().maxLookups() + " actions: " + remote.display()
+                                        + " was not looked up"));
                 looked.put(use.uses(), Optional.empty());
                 continue;
             }
@@ -97,7 +108,9 @@ public class WorkflowLinter {
             shown.set("matrix", job.get("matrix"));
         }
         if (job.has("deferred")) {
-            shown.put("deferred", "its matrix or other job-level fields read `needs`; it is expanded when the jobs it needs have ended");
+            shown.put(
+                    "deferred",
+                    "its matrix or other job-level fields read `needs`; it is expanded when the jobs it needs have ended");
         }
         ArrayNode steps = shown.putArray("steps");
         for (JsonNode step : job.path("steps")) {

@@ -8,8 +8,14 @@ import java.util.List;
  * its cron expressions, as the last push to that branch had them; {@code since} is when it was
  * seen, so no tick from before it is fired.
  */
-public record ScheduleEntry(String repositoryId, String repositoryName, String cloneUrl, String branch, String file,
-        List<String> crons, Instant since) {
+public record ScheduleEntry(
+        String repositoryId,
+        String repositoryName,
+        String cloneUrl,
+        String branch,
+        String file,
+        List<String> crons,
+        Instant since) {
 
     String key() {
         return repositoryId + " " + file;

@@ -46,7 +46,8 @@ public class ScheduleStore {
     /** A push to the default branch: these are now the repository's schedules (files without one are dropped). */
     public void replace(String repositoryId, List<ScheduleEntry> current) {
         for (String field : entries.hkeys(ENTRIES)) {
-            if (field.startsWith(repositoryId + " ") && current.stream().noneMatch(e -> e.key().equals(field))) {
+            if (field.startsWith(repositoryId + " ")
+                    && current.stream().noneMatch(e -> e.key().equals(field))) {
                 entries.hdel(ENTRIES, field);
             }
         }
@@ -54,8 +55,17 @@ public class ScheduleStore {
             ScheduleEntry known = entries.hget(ENTRIES, entry.key());
             // a schedule that stays keeps the time it was first seen, so an unchanged push skips no tick
             Instant since = known != null && known.crons().containsAll(entry.crons()) ? known.since() : entry.since();
-            entries.hset(ENTRIES, entry.key(), new ScheduleEntry(entry.repositoryId(), entry.repositoryName(), entry.cloneUrl(),
-                    entry.branch(), entry.file(), entry.crons(), since));
+            entries.hset(
+                    ENTRIES,
+                    entry.key(),
+                    new ScheduleEntry(
+                            entry.repositoryId(),
+                            entry.repositoryName(),
+                            entry.cloneUrl(),
+                            entry.branch(),
+                            entry.file(),
+                            entry.crons(),
+                            since));
         }
     }
 
@@ -75,7 +85,10 @@ public class ScheduleStore {
 
     /** True for the first caller of this tick, who fires it. */
     public boolean claim(ScheduleEntry entry, String cron, Instant tick, String runId) {
-        return values.setAndChanged(FIRED + entry.key() + " " + cron + " " + tick, runId, new SetArgs().nx().ex(CLAIM_RETENTION));
+        return values.setAndChanged(
+                FIRED + entry.key() + " " + cron + " " + tick,
+                runId,
+                new SetArgs().nx().ex(CLAIM_RETENTION));
     }
 
     /** Gives a tick back (its run could not be started), so the next round fires it. */

@@ -40,7 +40,10 @@ public class ScheduleTicker {
         this.fired = metrics.counter("forge.schedule.ticks.fired");
     }
 
-    @Scheduled(every = "${forge.schedule.tick}", delayed = "${forge.schedule.tick}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(
+            every = "${forge.schedule.tick}",
+            delayed = "${forge.schedule.tick}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
         try {
             fire(Instant.now());
@@ -74,8 +77,10 @@ public class ScheduleTicker {
             int missed = cron.ticks(from, window, 100_000).size();
             if (missed > 0) {
                 skipped.increment(missed);
-                Log.warnf("schedule `%s` of %s in %s: %d tick(s) before %s were missed (older than the catch-up window of %s) and "
-                        + "are not fired", expression, entry.file(), entry.repositoryId(), missed, window, config.catchUp());
+                Log.warnf(
+                        "schedule `%s` of %s in %s: %d tick(s) before %s were missed (older than the catch-up window of %s) and "
+                                + "are not fired",
+                        expression, entry.file(), entry.repositoryId(), missed, window, config.catchUp());
             }
             from = window;
         }
@@ -91,12 +96,14 @@ public class ScheduleTicker {
                 } catch (TriggerRejected e) {
                     if (transientFailure(e)) {
                         store.release(entry, expression, tick);
-                        Log.warnf("schedule `%s` of %s in %s: the tick of %s could not start (%s); it is fired again next round",
+                        Log.warnf(
+                                "schedule `%s` of %s in %s: the tick of %s could not start (%s); it is fired again next round",
                                 expression, entry.file(), entry.repositoryId(), tick, e.getMessage());
                         break;
                     }
-                    Log.warnf("schedule `%s` of %s in %s: the tick of %s does not run: %s", expression, entry.file(),
-                            entry.repositoryId(), tick, e.getMessage());
+                    Log.warnf(
+                            "schedule `%s` of %s in %s: the tick of %s does not run: %s",
+                            expression, entry.file(), entry.repositoryId(), tick, e.getMessage());
                 }
             }
             upTo = tick;
@@ -106,15 +113,34 @@ public class ScheduleTicker {
     }
 
     private boolean run(ScheduleEntry entry, String expression, Instant tick, String runId) {
-        TriggerRequest request = new TriggerRequest(TriggerRequest.Kind.SCHEDULE, "schedule", true, runId, null, null, null, null,
-                entry.repositoryId(), entry.repositoryName(), entry.cloneUrl(), null, "refs/heads/" + entry.branch(), entry.branch(), null,
-                new TriggerRequest.Event(null, null, null, null, null, null, null, null, entry.file(), expression, runId));
+        TriggerRequest request = new TriggerRequest(
+                TriggerRequest.Kind.SCHEDULE,
+                "schedule",
+                true,
+                runId,
+                null,
+                null,
+                null,
+                null,
+                entry.repositoryId(),
+                entry.repositoryName(),
+                entry.cloneUrl(),
+                null,
+                "refs/heads/" + entry.branch(),
+                entry.branch(),
+                null,
+                new TriggerRequest.Event(
+                        null, null, null, null, null, null, null, null, entry.file(), expression, runId));
         boolean started = starter.start(request).started();
         if (started) {
             fired.increment();
-            Log.infof("run %s: schedule `%s` of %s in %s fired for %s", runId, expression, entry.file(), entry.repositoryId(), tick);
+            Log.infof(
+                    "run %s: schedule `%s` of %s in %s fired for %s",
+                    runId, expression, entry.file(), entry.repositoryId(), tick);
         } else {
-            Log.infof("schedule `%s` of %s in %s: the default branch no longer has it; dropped", expression, entry.file(), entry.repositoryId());
+            Log.infof(
+                    "schedule `%s` of %s in %s: the default branch no longer has it; dropped",
+                    expression, entry.file(), entry.repositoryId());
             store.drop(entry);
         }
         return started;

@@ -40,7 +40,16 @@ public class CommitStatusReporter {
 
     public static final String SIGNATURE_HEADER = "X-Garden-Signature-256";
     private static final Map<String, String> STATES = Map.of(
-            "running", "running", "success", "success", "failure", "failure", "cancelled", "failure", "error", "failure");
+            "running",
+            "running",
+            "success",
+            "success",
+            "failure",
+            "failure",
+            "cancelled",
+            "failure",
+            "error",
+            "failure");
 
     private final Seeds seeds;
     private final WebhookSecrets secrets;
@@ -51,16 +60,23 @@ public class CommitStatusReporter {
     private final RunLinks links;
     private final Map<String, CompletableFuture<Void>> perRun = new ConcurrentHashMap<>();
 
-    public CommitStatusReporter(Seeds seeds, WebhookSecrets secrets, CommitStatusLedger ledger,
-            ObjectMapper json, ForgeConfig config, RunLinks links) {
+    public CommitStatusReporter(
+            Seeds seeds,
+            WebhookSecrets secrets,
+            CommitStatusLedger ledger,
+            ObjectMapper json,
+            ForgeConfig config,
+            RunLinks links) {
         this.links = links;
         this.seeds = seeds;
         this.secrets = secrets;
         this.ledger = ledger;
         this.json = json;
         this.config = config.status();
-        this.http = HttpClient.newBuilder().connectTimeout(this.config.requestTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(this.config.requestTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
     }
 
     /** Schedules the commit status this run-event calls for, if any; returns at once. */
@@ -71,20 +87,30 @@ public class CommitStatusReporter {
             return;
         }
         String runId = event.runId();
-        String repository = event.repository() == null ? null : event.repository().id();
+        String repository =
+                event.repository() == null ? null : event.repository().id();
         Optional<String> refusal = seeds.refusal(trigger.statusUrl());
         Optional<String> secret = secrets.secretFor(repository);
         if (refusal.isPresent() || secret.isEmpty() || repository == null || event.commit() == null) {
-            Log.warnf("run %s: no commit status posted: %s", runId, refusal.orElse(secret.isEmpty()
-                    ? "no webhook secret to sign it with" : "the run-event names no repository or commit"));
+            Log.warnf(
+                    "run %s: no commit status posted: %s",
+                    runId,
+                    refusal.orElse(
+                            secret.isEmpty()
+                                    ? "no webhook secret to sign it with"
+                                    : "the run-event names no repository or commit"));
             return;
         }
         if (!firstTime(runId, event.seq())) {
             Log.debugf("run %s: commit status for seq %d already posted", runId, event.seq());
             return;
         }
-        CommitStatus status = new CommitStatus(trigger.nodeId(), repository, event.commit(),
-                trigger.statusContext() == null ? "forge-ci" : trigger.statusContext(), state,
+        CommitStatus status = new CommitStatus(
+                trigger.nodeId(),
+                repository,
+                event.commit(),
+                trigger.statusContext() == null ? "forge-ci" : trigger.statusContext(),
+                state,
                 // a re-run carries its original's trigger, link included; it has a page of its own
                 trigger.infoUrl() != null && trigger.rerunOf() == null ? trigger.infoUrl() : links.run(runId));
         byte[] body;
@@ -113,13 +139,16 @@ public class CommitStatusReporter {
     }
 
     private void enqueue(String runId, Supplier<CompletionStage<Void>> post) {
-        CompletableFuture<Void> tail = perRun.compute(runId, (id, previous) ->
-                (previous == null ? CompletableFuture.<Void> completedFuture(null) : previous).thenCompose(x -> post.get()));
+        CompletableFuture<Void> tail = perRun.compute(
+                runId,
+                (id, previous) -> (previous == null ? CompletableFuture.<Void>completedFuture(null) : previous)
+                        .thenCompose(x -> post.get()));
         tail.whenComplete((x, e) -> perRun.remove(runId, tail));
     }
 
     private CompletionStage<Void> post(String runId, String state, HttpRequest request) {
-        return Uni.createFrom().completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.discarding()))
+        return Uni.createFrom()
+                .completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.discarding()))
                 .map(response -> {
                     int code = response.statusCode();
                     if (code >= 200 && code < 300) {
@@ -127,15 +156,20 @@ public class CommitStatusReporter {
                     }
                     throw code >= 500 || code == 429 || code == 408 ? new Retryable(code) : new Refused(code);
                 })
-                .onFailure(f -> !(f instanceof Refused)).retry()
-                .withBackOff(config.initialBackoff(), config.maxBackoff()).withJitter(0.2)
+                .onFailure(f -> !(f instanceof Refused))
+                .retry()
+                .withBackOff(config.initialBackoff(), config.maxBackoff())
+                .withJitter(0.2)
                 .atMost(Math.max(0, config.maxAttempts() - 1))
                 .map(code -> {
                     Log.infof("run %s: commit status %s posted to %s (%d)", runId, state, request.uri(), code);
                     return (Void) null;
                 })
-                .onFailure().recoverWithItem(failure -> {
-                    Log.warnf("run %s: commit status %s not posted to %s: %s", runId, state, request.uri(), describe(failure));
+                .onFailure()
+                .recoverWithItem(failure -> {
+                    Log.warnf(
+                            "run %s: commit status %s not posted to %s: %s",
+                            runId, state, request.uri(), describe(failure));
                     return null;
                 })
                 .subscribeAsCompletionStage();
@@ -143,7 +177,8 @@ public class CommitStatusReporter {
 
     private static String describe(Throwable failure) {
         return failure instanceof IOException || failure.getCause() instanceof IOException
-                ? "unreachable (" + failure + ")" : String.valueOf(failure.getMessage());
+                ? "unreachable (" + failure + ")"
+                : String.valueOf(failure.getMessage());
     }
 
     /** A status the receiver may answer differently later (5xx, 429, 408). */

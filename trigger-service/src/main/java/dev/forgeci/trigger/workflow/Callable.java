@@ -15,6 +15,8 @@ public record Callable(Map<String, Input> inputs, Map<String, String> outputs, M
 
     /** One input: {@code boolean}, {@code number} or {@code string}, as GitHub types them. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Input(String type, boolean required, @JsonProperty("default") JsonNode defaultValue) {
-    }
+    public record Input(
+            String type,
+            boolean required,
+            @JsonProperty("default") JsonNode defaultValue) {}
 }

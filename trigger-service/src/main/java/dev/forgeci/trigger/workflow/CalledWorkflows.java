@@ -12,20 +12,16 @@ import dev.forgeci.language.action.ActionReference;
 public interface CalledWorkflows {
 
     /** What a look for one called workflow found. */
-    sealed interface Lookup {
-    }
+    sealed interface Lookup {}
 
     /** The file's text; {@code file} is how diagnostics name it. */
-    record Found(String file, String text) implements Lookup {
-    }
+    record Found(String file, String text) implements Lookup {}
 
     /** The workflow cannot be had: the job's reason to fail. */
-    record Missing(String reason) implements Lookup {
-    }
+    record Missing(String reason) implements Lookup {}
 
     /** Not looked for (the lint has no commit): the call is checked as far as it goes without the file. */
-    record Unchecked(String reason) implements Lookup {
-    }
+    record Unchecked(String reason) implements Lookup {}
 
     Lookup find(ActionReference reference);
 

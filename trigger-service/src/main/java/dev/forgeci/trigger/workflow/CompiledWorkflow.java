@@ -12,13 +12,21 @@ import com.fasterxml.jackson.databind.JsonNode;
  * deferred fields) and the warnings for what it writes that means nothing here. {@code callable}
  * is what {@code on.workflow_call} declares, null when other workflows cannot call this one.
  */
-public record CompiledWorkflow(String name, String file, Flavor flavor, String runName, Triggers on, String concurrencyGroup,
-        JsonNode cancelInProgress, List<JobTemplate> jobs, List<WorkflowError> warnings, @JsonIgnore List<ActionUse> actions,
+public record CompiledWorkflow(
+        String name,
+        String file,
+        Flavor flavor,
+        String runName,
+        Triggers on,
+        String concurrencyGroup,
+        JsonNode cancelInProgress,
+        List<JobTemplate> jobs,
+        List<WorkflowError> warnings,
+        @JsonIgnore List<ActionUse> actions,
         Callable callable) {
 
     /** A step's {@code uses:} and where it is written, for the lint's look at whether the action can be had. */
-    public record ActionUse(String uses, Location location) {
-    }
+    public record ActionUse(String uses, Location location) {}
 
     /** Where the file lives decides two defaults GitHub and Forge's own format disagree on. */
     public enum Flavor {
@@ -45,6 +53,8 @@ public record CompiledWorkflow(String name, String file, Flavor flavor, String r
 
     /** The inputs a manual run may give, by name. */
     public Set<String> inputNames() {
-        return on.inputs().stream().map(DispatchInput::name).collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new));
+        return on.inputs().stream()
+                .map(DispatchInput::name)
+                .collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new));
     }
 }

@@ -15,13 +15,31 @@ import java.util.Map;
  * week; UTC): lists, ranges, steps, {@code *}, and month and day names. As in cron, when both the day
  * of month and the day of week are restricted, a day matching either runs.
  */
-public record Cron(String expression, BitSet minutes, BitSet hours, BitSet days, BitSet months, BitSet weekdays, boolean anyDay,
+public record Cron(
+        String expression,
+        BitSet minutes,
+        BitSet hours,
+        BitSet days,
+        BitSet months,
+        BitSet weekdays,
+        boolean anyDay,
         boolean anyWeekday) {
 
-    private static final Map<String, Integer> MONTHS = Map.ofEntries(Map.entry("JAN", 1), Map.entry("FEB", 2), Map.entry("MAR", 3),
-            Map.entry("APR", 4), Map.entry("MAY", 5), Map.entry("JUN", 6), Map.entry("JUL", 7), Map.entry("AUG", 8), Map.entry("SEP", 9),
-            Map.entry("OCT", 10), Map.entry("NOV", 11), Map.entry("DEC", 12));
-    private static final Map<String, Integer> WEEKDAYS = Map.of("SUN", 0, "MON", 1, "TUE", 2, "WED", 3, "THU", 4, "FRI", 5, "SAT", 6);
+    private static final Map<String, Integer> MONTHS = Map.ofEntries(
+            Map.entry("JAN", 1),
+            Map.entry("FEB", 2),
+            Map.entry("MAR", 3),
+            Map.entry("APR", 4),
+            Map.entry("MAY", 5),
+            Map.entry("JUN", 6),
+            Map.entry("JUL", 7),
+            Map.entry("AUG", 8),
+            Map.entry("SEP", 9),
+            Map.entry("OCT", 10),
+            Map.entry("NOV", 11),
+            Map.entry("DEC", 12));
+    private static final Map<String, Integer> WEEKDAYS =
+            Map.of("SUN", 0, "MON", 1, "TUE", 2, "WED", 3, "THU", 4, "FRI", 5, "SAT", 6);
 
     /** A cron expression that cannot be read; the message says which field and why. */
     public static final class CronException extends IllegalArgumentException {
@@ -36,9 +54,15 @@ public record Cron(String expression, BitSet minutes, BitSet hours, BitSet days,
             throw new CronException("a cron schedule has five fields (minute hour day-of-month month day-of-week), not "
                     + fields.length + ": `" + YamlSource.abbreviate(expression) + "`");
         }
-        return new Cron(expression.strip(), field(fields[0], "minute", 0, 59, Map.of()), field(fields[1], "hour", 0, 23, Map.of()),
-                field(fields[2], "day of month", 1, 31, Map.of()), field(fields[3], "month", 1, 12, MONTHS),
-                weekdays(fields[4]), fields[2].equals("*"), fields[4].equals("*"));
+        return new Cron(
+                expression.strip(),
+                field(fields[0], "minute", 0, 59, Map.of()),
+                field(fields[1], "hour", 0, 23, Map.of()),
+                field(fields[2], "day of month", 1, 31, Map.of()),
+                field(fields[3], "month", 1, 12, MONTHS),
+                weekdays(fields[4]),
+                fields[2].equals("*"),
+                fields[4].equals("*"));
     }
 
     private static BitSet weekdays(String field) {
@@ -97,7 +121,11 @@ public record Cron(String expression, BitSet minutes, BitSet hours, BitSet days,
             // reported below
         }
         throw new CronException("`" + YamlSource.abbreviate(text) + "` is not a valid " + name + " (" + min + "–" + max
-                + (names.isEmpty() ? "" : " or a name such as " + names.keySet().stream().sorted().findFirst().orElse("")) + ")");
+                + (names.isEmpty()
+                        ? ""
+                        : " or a name such as "
+                                + names.keySet().stream().sorted().findFirst().orElse(""))
+                + ")");
     }
 
     public boolean matches(ZonedDateTime time) {
@@ -106,7 +134,8 @@ public record Cron(String expression, BitSet minutes, BitSet hours, BitSet days,
             return false;
         }
         boolean day = days.get(utc.getDayOfMonth());
-        boolean weekday = weekdays.get(utc.getDayOfWeek() == DayOfWeek.SUNDAY ? 0 : utc.getDayOfWeek().getValue());
+        boolean weekday = weekdays.get(
+                utc.getDayOfWeek() == DayOfWeek.SUNDAY ? 0 : utc.getDayOfWeek().getValue());
         if (anyDay && anyWeekday) {
             return true;
         }
@@ -122,7 +151,8 @@ public record Cron(String expression, BitSet minutes, BitSet hours, BitSet days,
     /** The ticks after {@code after} (exclusive) up to {@code until} (inclusive), whole minutes, in order; at most {@code limit}. */
     public List<Instant> ticks(Instant after, Instant until, int limit) {
         List<Instant> ticks = new java.util.ArrayList<>();
-        ZonedDateTime at = after.atZone(ZoneOffset.UTC).truncatedTo(ChronoUnit.MINUTES).plusMinutes(1);
+        ZonedDateTime at =
+                after.atZone(ZoneOffset.UTC).truncatedTo(ChronoUnit.MINUTES).plusMinutes(1);
         ZonedDateTime end = until.atZone(ZoneOffset.UTC);
         // Bounded walk: a year of minutes at most, so a schedule that never matches costs little.
         for (int i = 0; !at.isAfter(end) && ticks.size() < limit && i < 527_040; i++, at = at.plusMinutes(1)) {

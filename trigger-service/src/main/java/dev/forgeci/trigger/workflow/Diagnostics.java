@@ -60,8 +60,10 @@ final class Diagnostics {
     private List<WorkflowError> sorted(List<WorkflowError> list) {
         List<WorkflowError> copy = new ArrayList<>(list);
         // This file's problems first, then those of the files it calls.
-        copy.sort(Comparator.comparing((WorkflowError e) -> !e.file().equals(file)).thenComparing(WorkflowError::file)
-                .thenComparingInt(WorkflowError::line).thenComparingInt(WorkflowError::column));
+        copy.sort(Comparator.comparing((WorkflowError e) -> !e.file().equals(file))
+                .thenComparing(WorkflowError::file)
+                .thenComparingInt(WorkflowError::line)
+                .thenComparingInt(WorkflowError::column));
         return copy;
     }
 }

@@ -7,7 +7,8 @@ import java.util.List;
  * {@code choice}, {@code number} or {@code environment}), whether it is required, its default and,
  * for a choice, its options.
  */
-public record DispatchInput(String name, String description, String type, boolean required, String defaultValue, List<String> options) {
+public record DispatchInput(
+        String name, String description, String type, boolean required, String defaultValue, List<String> options) {
 
     public static final List<String> TYPES = List.of("string", "boolean", "choice", "number", "environment");
 }

@@ -29,7 +29,13 @@ import dev.forgeci.language.expr.Template;
 final class ExpressionChecker {
 
     /** What a job's expressions may refer to; {@code matrixKeys} is null when the matrix is computed (its keys are unknown). */
-    record Facts(Set<String> stepIds, Set<String> needs, boolean hasMatrix, Set<String> matrixKeys, Set<String> inputs, String job) {
+    record Facts(
+            Set<String> stepIds,
+            Set<String> needs,
+            boolean hasMatrix,
+            Set<String> matrixKeys,
+            Set<String> inputs,
+            String job) {
 
         static final Facts WORKFLOW = new Facts(Set.of(), Set.of(), false, Set.of(), null, null);
 
@@ -39,14 +45,51 @@ final class ExpressionChecker {
     }
 
     /** What GitHub documents of the github context. */
-    private static final Set<String> GITHUB = Set.of("action", "action_path", "action_ref", "action_repository", "action_status",
-            "actor", "actor_id", "api_url", "base_ref", "env", "event", "event_name", "event_path", "graphql_url", "head_ref", "job",
-            "path", "ref", "ref_name", "ref_protected", "ref_type", "repository", "repository_id", "repository_owner",
-            "repository_owner_id", "repositoryurl", "retention_days", "run_id", "run_number", "run_attempt", "secret_source",
-            "server_url", "sha", "token", "triggering_actor", "workflow", "workflow_ref", "workflow_sha", "workspace");
+    private static final Set<String> GITHUB = Set.of(
+            "action",
+            "action_path",
+            "action_ref",
+            "action_repository",
+            "action_status",
+            "actor",
+            "actor_id",
+            "api_url",
+            "base_ref",
+            "env",
+            "event",
+            "event_name",
+            "event_path",
+            "graphql_url",
+            "head_ref",
+            "job",
+            "path",
+            "ref",
+            "ref_name",
+            "ref_protected",
+            "ref_type",
+            "repository",
+            "repository_id",
+            "repository_owner",
+            "repository_owner_id",
+            "repositoryurl",
+            "retention_days",
+            "run_id",
+            "run_number",
+            "run_attempt",
+            "secret_source",
+            "server_url",
+            "sha",
+            "token",
+            "triggering_actor",
+            "workflow",
+            "workflow_ref",
+            "workflow_sha",
+            "workspace");
+
     private static final Set<String> STRATEGY = Set.of("fail-fast", "job-index", "job-total", "max-parallel");
     private static final Set<String> JOB = Set.of("status", "container", "services", "check_run_id");
-    private static final Set<String> RUNNER = Set.of("name", "os", "arch", "temp", "tool_cache", "debug", "environment");
+    private static final Set<String> RUNNER =
+            Set.of("name", "os", "arch", "temp", "tool_cache", "debug", "environment");
     private static final Set<String> FORGE = Set.of("repository", "ref", "workflow", "commit", "run_id", "trusted");
     private static final Set<String> STEP_PROPERTIES = Set.of("outputs", "outcome", "conclusion");
     private static final Set<String> NEEDS_PROPERTIES = Set.of("outputs", "result");
@@ -96,13 +139,24 @@ final class ExpressionChecker {
         try {
             normalized = Condition.normalize(node.getValue());
         } catch (ExpressionException e) {
-            report(node, Template.hasExpressions(node.getValue()) ? Math.max(0, e.offset()) : leading(node.getValue()) + Math.max(0, e.offset()),
+            report(
+                    node,
+                    Template.hasExpressions(node.getValue())
+                            ? Math.max(0, e.offset())
+                            : leading(node.getValue()) + Math.max(0, e.offset()),
                     e.getMessage());
             return null;
         }
         if (!Template.hasExpressions(node.getValue())) {
             int offset = leading(node.getValue());
-            return references(node, offset, References.of(Parser.parse(node.getValue().strip())), place, facts) ? normalized : null;
+            return references(
+                            node,
+                            offset,
+                            References.of(Parser.parse(node.getValue().strip())),
+                            place,
+                            facts)
+                    ? normalized
+                    : null;
         }
         return template(node, place, facts) ? normalized : null;
     }
@@ -114,7 +168,10 @@ final class ExpressionChecker {
                 report(node, base + call.offset(), call.name() + "() can only be used in `if`");
                 fine = false;
             } else if (call.name().equals("hashfiles") && !place.hashFiles) {
-                report(node, base + call.offset(), "hashFiles() can only be used in steps, where the job's workspace is");
+                report(
+                        node,
+                        base + call.offset(),
+                        "hashFiles() can only be used in steps, where the job's workspace is");
                 fine = false;
             }
         }
@@ -131,7 +188,8 @@ final class ExpressionChecker {
     private Optional<String> problem(References.ContextPath reference, Place place, Facts facts) {
         String context = reference.context();
         if (!place.contexts.contains(context)) {
-            return Optional.of("the `" + context + "` context is not available in " + place.where + " (there: " + place.listed() + ")");
+            return Optional.of("the `" + context + "` context is not available in " + place.where + " (there: "
+                    + place.listed() + ")");
         }
         List<String> path = reference.path();
         String first = path.isEmpty() ? null : path.get(0);
@@ -145,12 +203,33 @@ final class ExpressionChecker {
             case "job" -> known(JOB, key, "job." + first, "a property of the job context");
             case "runner" -> known(RUNNER, key, "runner." + first, "a property of the runner context");
             case "forge" -> known(FORGE, key, "forge." + first, "a property of the forge context");
-            case "steps" -> member(facts.stepIds(), first, path, STEP_PROPERTIES, "steps",
-                    "no step before this one has the id `" + first + "`", "a step's outputs, outcome or conclusion");
-            case "needs" -> member(facts.needs(), first, path, NEEDS_PROPERTIES, "needs",
-                    "job `" + facts.job() + "` does not need `" + first + "` (list it in `needs` to read it)", "a needed job's outputs or result");
-            case "jobs" -> member(facts.needs(), first, path, NEEDS_PROPERTIES, "jobs", "the workflow has no job `" + first + "`",
-                    "a job's outputs or result");
+            case "steps" ->
+                member(
+                        facts.stepIds(),
+                        first,
+                        path,
+                        STEP_PROPERTIES,
+                        "steps",
+                        "no step before this one has the id `" + first + "`",
+                        "a step's outputs, outcome or conclusion");
+            case "needs" ->
+                member(
+                        facts.needs(),
+                        first,
+                        path,
+                        NEEDS_PROPERTIES,
+                        "needs",
+                        "job `" + facts.job() + "` does not need `" + first + "` (list it in `needs` to read it)",
+                        "a needed job's outputs or result");
+            case "jobs" ->
+                member(
+                        facts.needs(),
+                        first,
+                        path,
+                        NEEDS_PROPERTIES,
+                        "jobs",
+                        "the workflow has no job `" + first + "`",
+                        "a job's outputs or result");
             case "matrix" -> matrix(facts, first);
             case "inputs" -> inputs(facts, first);
             default -> Optional.empty();
@@ -161,28 +240,44 @@ final class ExpressionChecker {
         if (names.contains(key)) {
             return Optional.empty();
         }
-        return Optional.of("`" + written + "` is not " + what + YamlSource.suggestion(key, names).map(s -> " (did you mean `" + s + "`?)")
-                .orElse("; it has " + String.join(", ", names.stream().sorted().toList())));
+        return Optional.of("`" + written + "` is not " + what
+                + YamlSource.suggestion(key, names)
+                        .map(s -> " (did you mean `" + s + "`?)")
+                        .orElse("; it has "
+                                + String.join(", ", names.stream().sorted().toList())));
     }
 
-    private static Optional<String> member(Set<String> ids, String first, List<String> path, Set<String> properties, String context,
-            String missing, String what) {
+    private static Optional<String> member(
+            Set<String> ids,
+            String first,
+            List<String> path,
+            Set<String> properties,
+            String context,
+            String missing,
+            String what) {
         Set<String> lower = ids.stream().map(id -> id.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
         if (!lower.contains(first.toLowerCase(Locale.ROOT))) {
             return Optional.of("`" + context + "." + first + "`: " + missing
-                    + YamlSource.suggestion(first, ids).map(s -> " (did you mean `" + s + "`?)").orElse(""));
+                    + YamlSource.suggestion(first, ids)
+                            .map(s -> " (did you mean `" + s + "`?)")
+                            .orElse(""));
         }
-        if (path.size() > 1 && !path.get(1).equals("*") && !properties.contains(path.get(1).toLowerCase(Locale.ROOT))) {
+        if (path.size() > 1
+                && !path.get(1).equals("*")
+                && !properties.contains(path.get(1).toLowerCase(Locale.ROOT))) {
             return Optional.of("`" + context + "." + first + "." + path.get(1) + "` is not " + what + " (did you mean `"
-                    + YamlSource.suggestion(path.get(1), properties).orElse(properties.iterator().next()) + "`?)");
+                    + YamlSource.suggestion(path.get(1), properties)
+                            .orElse(properties.iterator().next()) + "`?)");
         }
         return Optional.empty();
     }
 
     private static Optional<String> matrix(Facts facts, String key) {
         if (!facts.hasMatrix()) {
-            return Optional.of("`matrix." + key + "`: " + (facts.job() == null ? "only a job with `strategy.matrix` has a matrix"
-                    : "job `" + facts.job() + "` has no `strategy.matrix`"));
+            return Optional.of("`matrix." + key + "`: "
+                    + (facts.job() == null
+                            ? "only a job with `strategy.matrix` has a matrix"
+                            : "job `" + facts.job() + "` has no `strategy.matrix`"));
         }
         if (facts.matrixKeys() == null || facts.matrixKeys().stream().anyMatch(k -> k.equalsIgnoreCase(key))) {
             return Optional.empty();
@@ -193,13 +288,15 @@ final class ExpressionChecker {
 
     private static Optional<String> inputs(Facts facts, String name) {
         if (facts.inputs() == null) {
-            return Optional.of("`inputs." + name + "`: the workflow declares no inputs (`on.workflow_dispatch.inputs`)");
+            return Optional.of(
+                    "`inputs." + name + "`: the workflow declares no inputs (`on.workflow_dispatch.inputs`)");
         }
         if (facts.inputs().stream().anyMatch(i -> i.equalsIgnoreCase(name))) {
             return Optional.empty();
         }
         return Optional.of("`inputs." + name + "` is not an input of this workflow"
-                + YamlSource.suggestion(name, facts.inputs()).map(s -> " (did you mean `" + s + "`?)")
+                + YamlSource.suggestion(name, facts.inputs())
+                        .map(s -> " (did you mean `" + s + "`?)")
                         .orElse(facts.inputs().isEmpty() ? "" : "; it has " + String.join(", ", facts.inputs())));
     }
 

@@ -21,9 +21,20 @@ import com.fasterxml.jackson.databind.JsonNode;
  * it needs them all, and the scheduler ends it with their result and its {@code outputs}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record JobTemplate(String id, List<String> needs, @JsonProperty("if") String condition, Map<String, String> env,
-        List<String> secrets, Map<String, String> outputs, List<StepTemplate> steps, Deferred deferred,
-        @JsonIgnore boolean readsNeeds, @JsonIgnore Map<String, Location> locations, JsonNode container, JsonNode services, Call call,
+public record JobTemplate(
+        String id,
+        List<String> needs,
+        @JsonProperty("if") String condition,
+        Map<String, String> env,
+        List<String> secrets,
+        Map<String, String> outputs,
+        List<StepTemplate> steps,
+        Deferred deferred,
+        @JsonIgnore boolean readsNeeds,
+        @JsonIgnore Map<String, Location> locations,
+        JsonNode container,
+        JsonNode services,
+        Call call,
         Boolean collect) {
 
     /**
@@ -33,18 +44,35 @@ public record JobTemplate(String id, List<String> needs, @JsonProperty("if") Str
      * this repository's name; null when the caller wrote {@code secrets: inherit}.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Call(String job, List<String> needs, @JsonProperty("if") String condition, JsonNode with,
-            Map<String, Callable.Input> inputs, Map<String, String> secrets) {
-    }
+    public record Call(
+            String job,
+            List<String> needs,
+            @JsonProperty("if") String condition,
+            JsonNode with,
+            Map<String, Callable.Input> inputs,
+            Map<String, String> secrets) {}
 
     /** The job-level fields evaluated per matrix combination: raw values where text may hold {@code ${{ }}}. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Deferred(JsonNode name, JsonNode runsOn, JsonNode strategy, JsonNode timeoutMinutes, JsonNode continueOnError) {
-    }
+    public record Deferred(
+            JsonNode name, JsonNode runsOn, JsonNode strategy, JsonNode timeoutMinutes, JsonNode continueOnError) {}
 
     public JobTemplate withoutSecrets() {
-        return new JobTemplate(id, needs, condition, env, List.of(), outputs, steps, deferred, readsNeeds, locations, container, services,
-                call, collect);
+        return new JobTemplate(
+                id,
+                needs,
+                condition,
+                env,
+                List.of(),
+                outputs,
+                steps,
+                deferred,
+                readsNeeds,
+                locations,
+                container,
+                services,
+                call,
+                collect);
     }
 
     /** Where a field of the job is written (the job's key when the field is not). */

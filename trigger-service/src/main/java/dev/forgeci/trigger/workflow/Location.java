@@ -6,7 +6,8 @@ import org.yaml.snakeyaml.nodes.Node;
 public record Location(int line, int column) {
 
     static Location of(Node node) {
-        return new Location(node.getStartMark().getLine() + 1, node.getStartMark().getColumn() + 1);
+        return new Location(
+                node.getStartMark().getLine() + 1, node.getStartMark().getColumn() + 1);
     }
 
     public WorkflowError error(String file, String message) {

@@ -30,11 +30,9 @@ public final class RunPlan {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What one run of the workflow is: its name, its concurrency, its normalized jobs (a template where deferred). */
-    public record Planned(String runName, Concurrency concurrency, List<ObjectNode> jobs) {
-    }
+    public record Planned(String runName, Concurrency concurrency, List<ObjectNode> jobs) {}
 
-    private RunPlan() {
-    }
+    private RunPlan() {}
 
     public static Planned plan(CompiledWorkflow workflow, Scope scope, boolean trusted, Set<String> runnerLabels) {
         List<WorkflowError> errors = new ArrayList<>();
@@ -47,11 +45,13 @@ public final class RunPlan {
             String group = text(workflow.concurrencyGroup(), scope, workflow, "concurrency", errors);
             boolean cancel = false;
             try {
-                JsonNode value = workflow.cancelInProgress().isTextual() ? Template.value(workflow.cancelInProgress().textValue(), scope)
+                JsonNode value = workflow.cancelInProgress().isTextual()
+                        ? Template.value(workflow.cancelInProgress().textValue(), scope)
                         : workflow.cancelInProgress();
                 cancel = Values.truthy(value);
             } catch (ExpressionException e) {
-                errors.add(new WorkflowError(workflow.file(), 1, 1, "`concurrency.cancel-in-progress`: " + e.getMessage()));
+                errors.add(new WorkflowError(
+                        workflow.file(), 1, 1, "`concurrency.cancel-in-progress`: " + e.getMessage()));
             }
             concurrency = group == null || group.isBlank() ? null : new Concurrency(group, cancel);
         }
@@ -64,8 +64,14 @@ public final class RunPlan {
                 continue;
             }
             try {
-                Scope jobScope = job.call() == null ? scope : scope.withContexts(Map.of("inputs",
-                        CallInputs.evaluate(template.path(CallInputs.CALL).path("inputs"), template.path(CallInputs.CALL).path("with"), scope)));
+                Scope jobScope = job.call() == null
+                        ? scope
+                        : scope.withContexts(Map.of(
+                                "inputs",
+                                CallInputs.evaluate(
+                                        template.path(CallInputs.CALL).path("inputs"),
+                                        template.path(CallInputs.CALL).path("with"),
+                                        scope)));
                 for (ObjectNode instance : JobInstances.instantiate(template, jobScope)) {
                     checkLabels(instance, job, workflow.file(), runnerLabels, errors);
                     jobs.add(instance);
@@ -80,7 +86,8 @@ public final class RunPlan {
         return new Planned(runName, concurrency, jobs);
     }
 
-    private static String text(String template, Scope scope, CompiledWorkflow workflow, String field, List<WorkflowError> errors) {
+    private static String text(
+            String template, Scope scope, CompiledWorkflow workflow, String field, List<WorkflowError> errors) {
         try {
             return Template.render(template, scope);
         } catch (ExpressionException e) {
@@ -90,13 +97,20 @@ public final class RunPlan {
     }
 
     /** Labels compare ignoring case, as GitHub's do. */
-    private static void checkLabels(ObjectNode instance, JobTemplate job, String file, Set<String> offered, List<WorkflowError> errors) {
-        Set<String> lower = offered.stream().map(l -> l.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+    private static void checkLabels(
+            ObjectNode instance, JobTemplate job, String file, Set<String> offered, List<WorkflowError> errors) {
+        Set<String> lower =
+                offered.stream().map(l -> l.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
         for (JsonNode label : instance.path("runsOn")) {
             if (!lower.contains(label.asText().toLowerCase(Locale.ROOT))) {
-                errors.add(job.location("runs-on").error(file, "job `" + instance.path("id").asText() + "` needs a runner labelled `"
-                        + label.asText() + "`, which no runner here offers (they offer " + String.join(", ", offered.stream().sorted().toList())
-                        + "); Forge runs Linux jobs only"));
+                errors.add(job.location("runs-on")
+                        .error(
+                                file,
+                                "job `" + instance.path("id").asText() + "` needs a runner labelled `"
+                                        + label.asText() + "`, which no runner here offers (they offer "
+                                        + String.join(
+                                                ", ", offered.stream().sorted().toList())
+                                        + "); Forge runs Linux jobs only"));
             }
         }
     }

@@ -16,7 +16,16 @@ import com.fasterxml.jackson.databind.JsonNode;
  * timeout bounds it). {@code uses} names a built-in action, with {@code run} null.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record StepTemplate(int index, String id, String name, String run, String uses, Map<String, String> with, String shell,
-        String workingDirectory, Map<String, String> env, JsonNode timeoutMinutes, JsonNode continueOnError,
-        @JsonProperty("if") String condition) {
-}
+public record StepTemplate(
+        int index,
+        String id,
+        String name,
+        String run,
+        String uses,
+        Map<String, String> with,
+        String shell,
+        String workingDirectory,
+        Map<String, String> env,
+        JsonNode timeoutMinutes,
+        JsonNode continueOnError,
+        @JsonProperty("if") String condition) {}

@@ -16,8 +16,17 @@ import dev.forgeci.trigger.workflow.JobTemplate.Deferred;
  * everything the caller needs, names {@code <caller's name> / <name>} as GitHub shows them, and
  * the call they belong to. Every place they report an error at is the caller's {@code uses}.
  */
-record TemplateCall(String id, String name, List<String> needs, String condition, JsonNode with, Callable callable,
-        Map<String, String> secrets, Map<String, Location> locations, boolean withReadsNeeds, List<String> inheritedSecretNames) {
+record TemplateCall(
+        String id,
+        String name,
+        List<String> needs,
+        String condition,
+        JsonNode with,
+        Callable callable,
+        Map<String, String> secrets,
+        Map<String, Location> locations,
+        boolean withReadsNeeds,
+        List<String> inheritedSecretNames) {
 
     JobTemplate job(JobTemplate called) {
         Set<String> needed = new LinkedHashSet<>();
@@ -28,15 +37,44 @@ record TemplateCall(String id, String name, List<String> needs, String condition
         JsonNode shown = innerName.isTextual() ? TextNode.valueOf(name + " / " + innerName.textValue()) : innerName;
         Set<String> secretNames = new LinkedHashSet<>(called.secrets());
         secretNames.addAll(inheritedSecretNames);
-        return new JobTemplate(id + "." + called.id(), List.copyOf(needed), called.condition(), called.env(), List.copyOf(secretNames),
-                called.outputs(), called.steps(), new Deferred(shown, deferred.runsOn(), deferred.strategy(), deferred.timeoutMinutes(),
-                        deferred.continueOnError()), called.readsNeeds() || withReadsNeeds, locations, called.container(),
-                called.services(), new JobTemplate.Call(id, needs, condition, with, callable.inputs(), secrets), null);
+        return new JobTemplate(
+                id + "." + called.id(),
+                List.copyOf(needed),
+                called.condition(),
+                called.env(),
+                List.copyOf(secretNames),
+                called.outputs(),
+                called.steps(),
+                new Deferred(
+                        shown,
+                        deferred.runsOn(),
+                        deferred.strategy(),
+                        deferred.timeoutMinutes(),
+                        deferred.continueOnError()),
+                called.readsNeeds() || withReadsNeeds,
+                locations,
+                called.container(),
+                called.services(),
+                new JobTemplate.Call(id, needs, condition, with, callable.inputs(), secrets),
+                null);
     }
 
     /** The calling job: it needs every called job and ends with their result and the called workflow's outputs. */
     JobTemplate caller(JobTemplate placeholder, List<JobTemplate> called) {
-        return new JobTemplate(id, called.stream().map(JobTemplate::id).toList(), "always()", Map.of(), List.of(), callable.outputs(), List.of(), placeholder.deferred(), false,
-                locations, null, null, null, true);
+        return new JobTemplate(
+                id,
+                called.stream().map(JobTemplate::id).toList(),
+                "always()",
+                Map.of(),
+                List.of(),
+                callable.outputs(),
+                List.of(),
+                placeholder.deferred(),
+                false,
+                locations,
+                null,
+                null,
+                null,
+                true);
     }
 }

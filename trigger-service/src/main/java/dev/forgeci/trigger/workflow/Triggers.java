@@ -11,18 +11,33 @@ import java.util.Set;
  * runs, whatever {@code on} says), a schedule {@code schedule}. {@code push} and
  * {@code pullRequest} are null when those events do not start the workflow.
  */
-public record Triggers(PushFilter push, PullRequestFilter pullRequest, List<DispatchInput> inputs, boolean dispatch,
+public record Triggers(
+        PushFilter push,
+        PullRequestFilter pullRequest,
+        List<DispatchInput> inputs,
+        boolean dispatch,
         List<Cron> schedules) {
 
     /** A workflow without {@code on} in {@code .forge/workflows} (the seed's format) runs on every push, every patch and manually. */
-    public static final Triggers DEFAULT = new Triggers(PushFilter.ANY, PullRequestFilter.ANY, List.of(), true, List.of());
+    public static final Triggers DEFAULT =
+            new Triggers(PushFilter.ANY, PullRequestFilter.ANY, List.of(), true, List.of());
 
     /** {@code on.push}: branch and tag patterns (or their ignore forms) and path patterns. */
-    public record PushFilter(PatternFilter branches, PatternFilter branchesIgnore, PatternFilter tags, PatternFilter tagsIgnore,
-            PatternFilter paths, PatternFilter pathsIgnore) {
+    public record PushFilter(
+            PatternFilter branches,
+            PatternFilter branchesIgnore,
+            PatternFilter tags,
+            PatternFilter tagsIgnore,
+            PatternFilter paths,
+            PatternFilter pathsIgnore) {
 
-        public static final PushFilter ANY = new PushFilter(PatternFilter.ANY, PatternFilter.ANY, PatternFilter.ANY, PatternFilter.ANY,
-                PatternFilter.ANY, PatternFilter.ANY);
+        public static final PushFilter ANY = new PushFilter(
+                PatternFilter.ANY,
+                PatternFilter.ANY,
+                PatternFilter.ANY,
+                PatternFilter.ANY,
+                PatternFilter.ANY,
+                PatternFilter.ANY);
 
         boolean filtersBranches() {
             return !branches.isEmpty() || !branchesIgnore.isEmpty();
@@ -34,13 +49,18 @@ public record Triggers(PushFilter push, PullRequestFilter pullRequest, List<Disp
     }
 
     /** {@code on.pull_request}: target branch patterns, path patterns and activity types. */
-    public record PullRequestFilter(PatternFilter branches, PatternFilter branchesIgnore, PatternFilter paths, PatternFilter pathsIgnore,
+    public record PullRequestFilter(
+            PatternFilter branches,
+            PatternFilter branchesIgnore,
+            PatternFilter paths,
+            PatternFilter pathsIgnore,
             Set<String> types) {
 
         /** GitHub's default activity types. */
         public static final Set<String> DEFAULT_TYPES = Set.of("opened", "synchronize", "reopened");
-        public static final PullRequestFilter ANY = new PullRequestFilter(PatternFilter.ANY, PatternFilter.ANY, PatternFilter.ANY,
-                PatternFilter.ANY, DEFAULT_TYPES);
+
+        public static final PullRequestFilter ANY = new PullRequestFilter(
+                PatternFilter.ANY, PatternFilter.ANY, PatternFilter.ANY, PatternFilter.ANY, DEFAULT_TYPES);
     }
 
     /**
@@ -65,7 +85,8 @@ public record Triggers(PushFilter push, PullRequestFilter pullRequest, List<Disp
         if (push.filtersTags() && !push.filtersBranches()) {
             return Optional.of("it filters tags only, so it does not run for branch `" + branch + "`");
         }
-        Optional<String> branches = branches(push.branches(), push.branchesIgnore(), "on.push", branch, "branch `" + branch + "`");
+        Optional<String> branches =
+                branches(push.branches(), push.branchesIgnore(), "on.push", branch, "branch `" + branch + "`");
         if (branches.isPresent()) {
             return branches;
         }
@@ -78,11 +99,16 @@ public record Triggers(PushFilter push, PullRequestFilter pullRequest, List<Disp
             return Optional.of("its `on` does not include pull_request (or patch)");
         }
         if (type != null && !pullRequest.types().contains(type)) {
-            return Optional.of("it runs on pull requests that are " + String.join(", ", pullRequest.types().stream().sorted().toList())
-                    + ", and this patch was " + type);
+            return Optional.of("it runs on pull requests that are "
+                    + String.join(", ", pullRequest.types().stream().sorted().toList()) + ", and this patch was "
+                    + type);
         }
         if (target != null) {
-            Optional<String> branches = branches(pullRequest.branches(), pullRequest.branchesIgnore(), "on.pull_request", target,
+            Optional<String> branches = branches(
+                    pullRequest.branches(),
+                    pullRequest.branchesIgnore(),
+                    "on.pull_request",
+                    target,
                     "the patch's target `" + target + "`");
             if (branches.isPresent()) {
                 return branches;
@@ -100,7 +126,8 @@ public record Triggers(PushFilter push, PullRequestFilter pullRequest, List<Disp
         }
         List<String> considered = changed.size() > MAX_CHANGED_FILES ? changed.subList(0, MAX_CHANGED_FILES) : changed;
         if (!paths.isEmpty() && considered.stream().noneMatch(paths::matches)) {
-            return Optional.of("none of the " + considered.size() + " changed files matches its `paths` " + paths.patterns());
+            return Optional.of(
+                    "none of the " + considered.size() + " changed files matches its `paths` " + paths.patterns());
         }
         if (!ignore.isEmpty() && !considered.isEmpty() && considered.stream().allMatch(ignore::excludes)) {
             return Optional.of("every changed file matches its `paths-ignore` " + ignore.patterns());
@@ -108,7 +135,8 @@ public record Triggers(PushFilter push, PullRequestFilter pullRequest, List<Disp
         return Optional.empty();
     }
 
-    private static Optional<String> branches(PatternFilter include, PatternFilter ignore, String where, String branch, String what) {
+    private static Optional<String> branches(
+            PatternFilter include, PatternFilter ignore, String where, String branch, String what) {
         if (!include.matches(branch)) {
             return Optional.of("its `" + where + ".branches` " + include.patterns() + " do not match " + what);
         }

@@ -53,19 +53,48 @@ public final class WorkflowCompiler {
     /** The job id Forge's single-job format (top-level {@code steps}) becomes. */
     public static final String SINGLE_JOB_ID = "build";
 
-    private static final Set<String> WORKFLOW_KEYS = ordered("name", "run-name", "on", "permissions", "env", "defaults", "concurrency",
-            "jobs", "steps", "secrets");
-    private static final Set<String> JOB_KEYS = ordered("name", "permissions", "needs", "if", "runs-on", "environment", "concurrency",
-            "outputs", "env", "defaults", "steps", "timeout-minutes", "strategy", "continue-on-error", "container", "services", "uses",
-            "with", "secrets");
-    private static final Set<String> STEP_KEYS = ordered("id", "if", "name", "uses", "run", "working-directory", "shell", "with",
-            "env", "continue-on-error", "timeout-minutes");
+    private static final Set<String> WORKFLOW_KEYS = ordered(
+            "name", "run-name", "on", "permissions", "env", "defaults", "concurrency", "jobs", "steps", "secrets");
+    private static final Set<String> JOB_KEYS = ordered(
+            "name",
+            "permissions",
+            "needs",
+            "if",
+            "runs-on",
+            "environment",
+            "concurrency",
+            "outputs",
+            "env",
+            "defaults",
+            "steps",
+            "timeout-minutes",
+            "strategy",
+            "continue-on-error",
+            "container",
+            "services",
+            "uses",
+            "with",
+            "secrets");
+    private static final Set<String> STEP_KEYS = ordered(
+            "id",
+            "if",
+            "name",
+            "uses",
+            "run",
+            "working-directory",
+            "shell",
+            "with",
+            "env",
+            "continue-on-error",
+            "timeout-minutes");
     private static final Set<String> STRATEGY_KEYS = ordered("matrix", "fail-fast", "max-parallel");
     private static final Set<String> CONCURRENCY_KEYS = ordered("group", "cancel-in-progress");
     private static final Set<String> DEFAULTS_KEYS = ordered("run");
     private static final Set<String> RUN_DEFAULTS_KEYS = ordered("shell", "working-directory");
-    private static final Set<String> PUSH_KEYS = ordered("branches", "branches-ignore", "tags", "tags-ignore", "paths", "paths-ignore");
-    private static final Set<String> PULL_REQUEST_KEYS = ordered("branches", "branches-ignore", "paths", "paths-ignore", "types");
+    private static final Set<String> PUSH_KEYS =
+            ordered("branches", "branches-ignore", "tags", "tags-ignore", "paths", "paths-ignore");
+    private static final Set<String> PULL_REQUEST_KEYS =
+            ordered("branches", "branches-ignore", "paths", "paths-ignore", "types");
     private static final Set<String> DISPATCH_KEYS = ordered("inputs");
     private static final Set<String> INPUT_KEYS = ordered("description", "required", "default", "type", "options");
     private static final Set<String> WORKFLOW_CALL_KEYS = ordered("inputs", "outputs", "secrets");
@@ -74,24 +103,72 @@ public final class WorkflowCompiler {
     private static final Set<String> CALL_OUTPUT_KEYS = ordered("description", "value");
     private static final Set<String> CALL_SECRET_KEYS = ordered("description", "required");
     /** What GitHub lets a job that calls a reusable workflow write (docs: "Supported keywords for jobs that call a reusable workflow"). */
-    private static final Set<String> CALLER_KEYS = ordered("name", "uses", "with", "secrets", "strategy", "needs", "if", "permissions",
-            "concurrency");
+    private static final Set<String> CALLER_KEYS =
+            ordered("name", "uses", "with", "secrets", "strategy", "needs", "if", "permissions", "concurrency");
+
     private static final Pattern CALLED_PATH = Pattern.compile("\\.github/workflows/[^/]+\\.ya?ml");
-    private static final Pattern PASSED_SECRET = Pattern.compile("\\$\\{\\{\\s*secrets\\.([A-Za-z_][A-Za-z0-9_]*)\\s*}}");
-    private static final Set<String> PULL_REQUEST_TYPES = ordered("assigned", "unassigned", "labeled", "unlabeled", "opened", "edited",
-            "closed", "reopened", "synchronize", "converted_to_draft", "ready_for_review", "locked", "unlocked", "review_requested",
-            "review_request_removed", "auto_merge_enabled", "auto_merge_disabled", "milestoned", "demilestoned", "enqueued", "dequeued");
+    private static final Pattern PASSED_SECRET =
+            Pattern.compile("\\$\\{\\{\\s*secrets\\.([A-Za-z_][A-Za-z0-9_]*)\\s*}}");
+    private static final Set<String> PULL_REQUEST_TYPES = ordered(
+            "assigned",
+            "unassigned",
+            "labeled",
+            "unlabeled",
+            "opened",
+            "edited",
+            "closed",
+            "reopened",
+            "synchronize",
+            "converted_to_draft",
+            "ready_for_review",
+            "locked",
+            "unlocked",
+            "review_requested",
+            "review_request_removed",
+            "auto_merge_enabled",
+            "auto_merge_disabled",
+            "milestoned",
+            "demilestoned",
+            "enqueued",
+            "dequeued");
     /** Events Forge starts runs for (GitHub's names and Forge's own). */
-    private static final Set<String> EVENTS = ordered("push", "pull_request", "workflow_dispatch", "schedule", "patch", "manual",
-            "workflow_call");
+    private static final Set<String> EVENTS =
+            ordered("push", "pull_request", "workflow_dispatch", "schedule", "patch", "manual", "workflow_call");
     /** GitHub's other events: accepted (a workflow may list them), but nothing on Radicle sends them. */
-    private static final Set<String> GITHUB_ONLY_EVENTS = ordered("branch_protection_rule", "check_run", "check_suite", "create",
-            "delete", "deployment", "deployment_status", "discussion", "discussion_comment", "fork", "gollum", "issue_comment", "issues",
-            "label", "merge_group", "milestone", "page_build", "project", "project_card", "project_column", "public",
-            "pull_request_review", "pull_request_review_comment", "pull_request_target", "registry_package", "release",
-            "repository_dispatch", "status", "watch", "workflow_run");
+    private static final Set<String> GITHUB_ONLY_EVENTS = ordered(
+            "branch_protection_rule",
+            "check_run",
+            "check_suite",
+            "create",
+            "delete",
+            "deployment",
+            "deployment_status",
+            "discussion",
+            "discussion_comment",
+            "fork",
+            "gollum",
+            "issue_comment",
+            "issues",
+            "label",
+            "merge_group",
+            "milestone",
+            "page_build",
+            "project",
+            "project_card",
+            "project_column",
+            "public",
+            "pull_request_review",
+            "pull_request_review_comment",
+            "pull_request_target",
+            "registry_package",
+            "release",
+            "repository_dispatch",
+            "status",
+            "watch",
+            "workflow_run");
     /** Shells the runner image has, as GitHub names them. */
     private static final Set<String> SHELLS = ordered("bash", "sh", "python");
+
     private static final Set<String> UNAVAILABLE_SHELLS = Set.of("pwsh", "powershell", "cmd");
 
     private static final Pattern JOB_ID = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]{0,99}");
@@ -99,17 +176,46 @@ public final class WorkflowCompiler {
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern SECRET_NAME = Pattern.compile("[A-Z_][A-Z0-9_]*");
     private static final Pattern OUTPUT_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
-    private static final Set<String> CONTAINER_KEYS = ordered("image", "env", "ports", "volumes", "options", "credentials");
+    private static final Set<String> CONTAINER_KEYS =
+            ordered("image", "env", "ports", "volumes", "options", "credentials");
     private static final Set<String> CREDENTIALS_KEYS = ordered("username", "password");
     private static final Pattern SERVICE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*");
 
     /** The inputs of actions/checkout that Forge's built-in honours (runner-image/forge-checkout-action)... */
-    private static final List<String> CHECKOUT_INPUTS = List.of("repository", "ref", "path", "fetch-depth", "fetch-tags", "submodules",
-            "lfs", "clean", "token", "ssh-key", "ssh-known-hosts", "ssh-strict", "ssh-user", "persist-credentials", "show-progress",
-            "set-safe-directory", "sparse-checkout", "sparse-checkout-cone-mode", "filter", "github-server-url");
+    private static final List<String> CHECKOUT_INPUTS = List.of(
+            "repository",
+            "ref",
+            "path",
+            "fetch-depth",
+            "fetch-tags",
+            "submodules",
+            "lfs",
+            "clean",
+            "token",
+            "ssh-key",
+            "ssh-known-hosts",
+            "ssh-strict",
+            "ssh-user",
+            "persist-credentials",
+            "show-progress",
+            "set-safe-directory",
+            "sparse-checkout",
+            "sparse-checkout-cone-mode",
+            "filter",
+            "github-server-url");
     /** ...and those it accepts and ignores, since it fetches from the seed with no credentials of the workflow's. */
-    private static final Set<String> CHECKOUT_IGNORED = Set.of("token", "ssh-key", "ssh-known-hosts", "ssh-strict", "ssh-user",
-            "persist-credentials", "show-progress", "set-safe-directory", "sparse-checkout", "sparse-checkout-cone-mode", "filter",
+    private static final Set<String> CHECKOUT_IGNORED = Set.of(
+            "token",
+            "ssh-key",
+            "ssh-known-hosts",
+            "ssh-strict",
+            "ssh-user",
+            "persist-credentials",
+            "show-progress",
+            "set-safe-directory",
+            "sparse-checkout",
+            "sparse-checkout-cone-mode",
+            "filter",
             "github-server-url");
 
     /** A compiled workflow with its warnings, or its problems; what the lint endpoint answers. */
@@ -147,7 +253,8 @@ public final class WorkflowCompiler {
         return check(file, text, CalledWorkflows.UNCHECKED);
     }
 
-    private static CompiledWorkflow compile(String file, String text, CalledWorkflows called, int depth, Diagnostics diagnostics) {
+    private static CompiledWorkflow compile(
+            String file, String text, CalledWorkflows called, int depth, Diagnostics diagnostics) {
         try {
             return new Compilation(file, text, diagnostics, called, depth).run();
         } catch (Abort reported) {
@@ -166,12 +273,10 @@ public final class WorkflowCompiler {
     }
 
     /** {@code defaults.run}: what a step gets when it sets no shell or working directory. */
-    private record RunDefaults(String shell, String workingDirectory) {
-    }
+    private record RunDefaults(String shell, String workingDirectory) {}
 
     /** A {@code needs} entry, kept with its node so an unknown id or a cycle is reported where it is written. */
-    private record Need(String job, String needed, Node node) {
-    }
+    private record Need(String job, String needed, Node node) {}
 
     private static final class Compilation {
 
@@ -186,9 +291,11 @@ public final class WorkflowCompiler {
         private final CalledWorkflows called;
         /** 0 for the file that runs, 1 for a workflow it calls. */
         private final int depth;
+
         private Set<String> inputs;
         /** What {@code on.workflow_call} declares, its outputs still nodes to check once the jobs are known. */
         private Callable callable;
+
         private final Map<String, Entry> callOutputs = new LinkedHashMap<>();
 
         Compilation(String file, String text, Diagnostics diagnostics, CalledWorkflows called, int depth) {
@@ -205,27 +312,35 @@ public final class WorkflowCompiler {
         CompiledWorkflow run() {
             Node root = yaml.compose(text);
             if (root == null || YamlSource.isNull(root)) {
-                diagnostics.error(1, 1, "the file is empty: a workflow needs `jobs` (or, in the single-job format, `steps`)");
+                diagnostics.error(
+                        1, 1, "the file is empty: a workflow needs `jobs` (or, in the single-job format, `steps`)");
                 return null;
             }
-            MappingNode top = yaml.mapping(root, "a workflow file must be a mapping with `name` and `jobs` (or `steps`)");
+            MappingNode top =
+                    yaml.mapping(root, "a workflow file must be a mapping with `name` and `jobs` (or `steps`)");
             if (top == null) {
                 throw new Abort();
             }
             Map<String, Entry> keys = yaml.keys(top, WORKFLOW_KEYS, "at the top level of the workflow", "key");
-            String name = Optional.ofNullable(keys.get("name")).map(e -> yaml.requiredText(e, "the workflow's `name`"))
+            String name = Optional.ofNullable(keys.get("name"))
+                    .map(e -> yaml.requiredText(e, "the workflow's `name`"))
                     .orElse(defaultName(file));
             Triggers on;
             if (keys.containsKey("on")) {
                 on = triggers(keys.get("on"));
             } else if (flavor == Flavor.GITHUB) {
-                diagnostics.error(top, "a workflow in .github/workflows needs `on`: the events that start it (for example `on: push`)");
+                diagnostics.error(
+                        top,
+                        "a workflow in .github/workflows needs `on`: the events that start it (for example `on: push`)");
                 on = Triggers.DEFAULT;
             } else {
                 on = Triggers.DEFAULT;
             }
-            inputs = on.inputs().isEmpty() && !on.dispatch() ? null : on.inputs().stream().map(DispatchInput::name)
-                    .collect(java.util.stream.Collectors.toCollection(LinkedHashSet::new));
+            inputs = on.inputs().isEmpty() && !on.dispatch()
+                    ? null
+                    : on.inputs().stream()
+                            .map(DispatchInput::name)
+                            .collect(java.util.stream.Collectors.toCollection(LinkedHashSet::new));
             if (callable != null) {
                 inputs = inputs == null ? new LinkedHashSet<>() : inputs;
                 inputs.addAll(callable.inputs().keySet());
@@ -236,11 +351,15 @@ public final class WorkflowCompiler {
                 template(keys.get("run-name").value(), Place.RUN_NAME, Facts.WORKFLOW);
             }
             if (keys.containsKey("permissions")) {
-                diagnostics.warning(keys.get("permissions").key(), "`permissions` has no effect here: Forge gives jobs no GitHub token");
+                diagnostics.warning(
+                        keys.get("permissions").key(),
+                        "`permissions` has no effect here: Forge gives jobs no GitHub token");
             }
             Map<String, String> env = env(keys.get("env"), "the workflow", Place.WORKFLOW_ENV, Facts.WORKFLOW);
             List<String> secrets = secrets(keys.get("secrets"), "the workflow");
-            RunDefaults defaults = defaults(keys.get("defaults"), new RunDefaults(flavor == Flavor.GITHUB ? "default" : "bash", ""),
+            RunDefaults defaults = defaults(
+                    keys.get("defaults"),
+                    new RunDefaults(flavor == Flavor.GITHUB ? "default" : "bash", ""),
                     "the workflow");
             String group = null;
             JsonNode cancelInProgress = BooleanNode.FALSE;
@@ -253,8 +372,12 @@ public final class WorkflowCompiler {
                     } else {
                         group = group(c.get("group"));
                     }
-                    cancelInProgress = flag(c.get("cancel-in-progress"), false, "`concurrency.cancel-in-progress`",
-                            Place.WORKFLOW_CONCURRENCY, Facts.WORKFLOW);
+                    cancelInProgress = flag(
+                            c.get("cancel-in-progress"),
+                            false,
+                            "`concurrency.cancel-in-progress`",
+                            Place.WORKFLOW_CONCURRENCY,
+                            Facts.WORKFLOW);
                 } else {
                     group = group(concurrency);
                 }
@@ -264,37 +387,66 @@ public final class WorkflowCompiler {
             Entry stepsEntry = keys.get("steps");
             List<JobTemplate> jobs = List.of();
             if (jobsEntry != null && stepsEntry != null) {
-                diagnostics.error(stepsEntry.key(), "use either `jobs` or top-level `steps` (the single-job format), not both");
+                diagnostics.error(
+                        stepsEntry.key(), "use either `jobs` or top-level `steps` (the single-job format), not both");
             } else if (jobsEntry != null) {
                 jobs = jobs(jobsEntry, env, secrets, defaults);
             } else if (stepsEntry != null) {
                 Facts facts = new Facts(Set.of(), Set.of(), false, Set.of(), inputs, SINGLE_JOB_ID);
                 List<StepTemplate> steps = steps(stepsEntry, SINGLE_JOB_ID, defaults, facts);
                 JsonNode timeout = IntNode.valueOf(flavor.defaultTimeoutMinutes);
-                jobs = List.of(new JobTemplate(SINGLE_JOB_ID, List.of(), "success()", env, secrets, Map.of(), steps,
-                        new Deferred(null, null, null, timeout, BooleanNode.FALSE), false, Map.of("job", Location.of(stepsEntry.key())), null, null,
-                        null, null));
+                jobs = List.of(new JobTemplate(
+                        SINGLE_JOB_ID,
+                        List.of(),
+                        "success()",
+                        env,
+                        secrets,
+                        Map.of(),
+                        steps,
+                        new Deferred(null, null, null, timeout, BooleanNode.FALSE),
+                        false,
+                        Map.of("job", Location.of(stepsEntry.key())),
+                        null,
+                        null,
+                        null,
+                        null));
             } else {
-                diagnostics.error(top, "the workflow has no `jobs` (or, in the single-job format, no `steps`): there is nothing to run");
+                diagnostics.error(
+                        top,
+                        "the workflow has no `jobs` (or, in the single-job format, no `steps`): there is nothing to run");
             }
             checkNeeds(jobs);
             if (callable != null) {
                 callable = new Callable(callable.inputs(), callOutputs(jobs), callable.secrets());
             }
-            return new CompiledWorkflow(name, file, flavor, runName, on, group, cancelInProgress, jobs, List.of(), List.copyOf(actions),
+            return new CompiledWorkflow(
+                    name,
+                    file,
+                    flavor,
+                    runName,
+                    on,
+                    group,
+                    cancelInProgress,
+                    jobs,
+                    List.of(),
+                    List.copyOf(actions),
                     callable);
         }
 
         // ------------------------------------------------------------------------------------------
         // Jobs
 
-        private List<JobTemplate> jobs(Entry entry, Map<String, String> workflowEnv, List<String> workflowSecrets, RunDefaults defaults) {
+        private List<JobTemplate> jobs(
+                Entry entry, Map<String, String> workflowEnv, List<String> workflowSecrets, RunDefaults defaults) {
             MappingNode mapping = yaml.mapping(entry.value(), "`jobs` must be a mapping from job ids to jobs");
             if (mapping == null) {
                 return List.of();
             }
             if (mapping.getValue().size() > MAX_JOBS) {
-                diagnostics.error(entry.key(), "the workflow has " + mapping.getValue().size() + " jobs; at most " + MAX_JOBS + " are allowed");
+                diagnostics.error(
+                        entry.key(),
+                        "the workflow has " + mapping.getValue().size() + " jobs; at most " + MAX_JOBS
+                                + " are allowed");
                 throw new Abort();
             }
             Map<String, Entry> byId = yaml.keys(mapping, null, "in `jobs`", "job id");
@@ -304,8 +456,10 @@ public final class WorkflowCompiler {
             List<JobTemplate> jobs = new ArrayList<>();
             for (Entry job : byId.values()) {
                 if (!JOB_ID.matcher(job.name()).matches()) {
-                    diagnostics.error(job.key(), "job id `" + YamlSource.abbreviate(job.name()) + "` must start with a letter or `_` and "
-                            + "contain only letters, digits, `-` and `_` (at most 100 characters)");
+                    diagnostics.error(
+                            job.key(),
+                            "job id `" + YamlSource.abbreviate(job.name()) + "` must start with a letter or `_` and "
+                                    + "contain only letters, digits, `-` and `_` (at most 100 characters)");
                 }
                 jobs.addAll(job(job, workflowEnv, workflowSecrets, defaults));
             }
@@ -313,12 +467,17 @@ public final class WorkflowCompiler {
         }
 
         /** A job as written: one job, or, for a job that calls a reusable workflow, that workflow's jobs and the caller. */
-        private List<JobTemplate> job(Entry entry, Map<String, String> workflowEnv, List<String> workflowSecrets,
+        private List<JobTemplate> job(
+                Entry entry,
+                Map<String, String> workflowEnv,
+                List<String> workflowSecrets,
                 RunDefaults workflowDefaults) {
             String id = entry.name();
             String where = "job `" + id + "`";
             if (!(entry.value() instanceof MappingNode mapping)) {
-                diagnostics.error(entry.value(), where + " must be a mapping with `steps`, not " + YamlSource.describe(entry.value()));
+                diagnostics.error(
+                        entry.value(),
+                        where + " must be a mapping with `steps`, not " + YamlSource.describe(entry.value()));
                 return List.of();
             }
             Map<String, Entry> keys = yaml.keys(mapping, JOB_KEYS, "in " + where, "key");
@@ -328,24 +487,36 @@ public final class WorkflowCompiler {
             return List.of(steppedJob(entry, keys, workflowEnv, workflowSecrets, workflowDefaults));
         }
 
-        private JobTemplate steppedJob(Entry entry, Map<String, Entry> keys, Map<String, String> workflowEnv, List<String> workflowSecrets,
+        private JobTemplate steppedJob(
+                Entry entry,
+                Map<String, Entry> keys,
+                Map<String, String> workflowEnv,
+                List<String> workflowSecrets,
                 RunDefaults workflowDefaults) {
             String id = entry.name();
             String where = "job `" + id + "`";
             Map<String, Location> locations = new HashMap<>();
             locations.put("job", Location.of(entry.key()));
             keys.forEach((key, value) -> locations.put(key, Location.of(value.value())));
-            unsupported(keys, "concurrency", "a job's own `concurrency` is not supported: set `concurrency` on the workflow");
+            unsupported(
+                    keys,
+                    "concurrency",
+                    "a job's own `concurrency` is not supported: set `concurrency` on the workflow");
             if (keys.containsKey("with")) {
-                diagnostics.error(keys.get("with").key(), "`with` of " + where + " belongs to `uses` (a reusable workflow)");
+                diagnostics.error(
+                        keys.get("with").key(), "`with` of " + where + " belongs to `uses` (a reusable workflow)");
             }
             if (keys.containsKey("permissions")) {
-                diagnostics.warning(keys.get("permissions").key(), "`permissions` has no effect here: Forge gives jobs no GitHub token");
+                diagnostics.warning(
+                        keys.get("permissions").key(),
+                        "`permissions` has no effect here: Forge gives jobs no GitHub token");
             }
             if (keys.containsKey("environment")) {
                 expressions.tree(keys.get("environment").value(), Place.JOB_ENVIRONMENT, Facts.WORKFLOW);
-                diagnostics.warning(keys.get("environment").key(), "only the name of `environment` is kept: Forge has no deployment "
-                        + "environments (protection rules, environment secrets)");
+                diagnostics.warning(
+                        keys.get("environment").key(),
+                        "only the name of `environment` is kept: Forge has no deployment "
+                                + "environments (protection rules, environment secrets)");
             }
             List<String> needed = needs(keys.get("needs"), id);
             Entry strategyEntry = keys.get("strategy");
@@ -363,20 +534,32 @@ public final class WorkflowCompiler {
             if (keys.containsKey("runs-on")) {
                 runsOn = runsOn(keys.get("runs-on"), facts);
             } else if (flavor == Flavor.GITHUB) {
-                diagnostics.error(entry.key(), where + " has no `runs-on`: name the runner it needs, for example `runs-on: ubuntu-latest`");
+                diagnostics.error(
+                        entry.key(),
+                        where + " has no `runs-on`: name the runner it needs, for example `runs-on: ubuntu-latest`");
             }
             JsonNode strategy = strategyEntry == null ? null : strategy(strategyEntry, facts);
-            JsonNode timeout = minutes(keys.get("timeout-minutes"), IntNode.valueOf(flavor.defaultTimeoutMinutes), "`timeout-minutes` of " + where,
-                    Place.JOB_TIMEOUT, facts);
-            JsonNode continueOnError = flag(keys.get("continue-on-error"), false, "`continue-on-error` of " + where,
-                    Place.JOB_CONTINUE_ON_ERROR, facts);
+            JsonNode timeout = minutes(
+                    keys.get("timeout-minutes"),
+                    IntNode.valueOf(flavor.defaultTimeoutMinutes),
+                    "`timeout-minutes` of " + where,
+                    Place.JOB_TIMEOUT,
+                    facts);
+            JsonNode continueOnError = flag(
+                    keys.get("continue-on-error"),
+                    false,
+                    "`continue-on-error` of " + where,
+                    Place.JOB_CONTINUE_ON_ERROR,
+                    facts);
             Map<String, String> env = new LinkedHashMap<>(workflowEnv);
             env.putAll(env(keys.get("env"), where, Place.JOB_ENV, facts));
             Set<String> secrets = new LinkedHashSet<>(workflowSecrets);
             Entry jobSecrets = keys.get("secrets");
             if (jobSecrets != null && !(jobSecrets.value() instanceof SequenceNode)) {
-                diagnostics.error(jobSecrets.key(), "`secrets` of " + where + " lists secret names; `secrets: inherit` and a mapping "
-                        + "pass secrets to a reusable workflow, in a job with `uses`");
+                diagnostics.error(
+                        jobSecrets.key(),
+                        "`secrets` of " + where + " lists secret names; `secrets: inherit` and a mapping "
+                                + "pass secrets to a reusable workflow, in a job with `uses`");
             } else {
                 secrets.addAll(secrets(jobSecrets, where));
             }
@@ -395,13 +578,28 @@ public final class WorkflowCompiler {
                 }
             });
             Map<String, String> outputs = outputs(keys.get("outputs"), where, facts.withSteps(stepIds));
-            JsonNode container = keys.containsKey("container") ? container(keys.get("container"), "`container` of " + where, facts) : null;
+            JsonNode container = keys.containsKey("container")
+                    ? container(keys.get("container"), "`container` of " + where, facts)
+                    : null;
             JsonNode services = keys.containsKey("services") ? services(keys.get("services"), where, facts) : null;
             Deferred deferred = new Deferred(name, runsOn, strategy, timeout, continueOnError);
             // Only a valid template can be asked what it reads; an invalid one never runs.
             boolean readsNeeds = !diagnostics.hasErrors() && JobInstances.readsNeeds(deferredTree(deferred));
-            return new JobTemplate(id, needed, condition, env, List.copyOf(secrets), outputs, steps, deferred, readsNeeds, locations,
-                    container, services, null, null);
+            return new JobTemplate(
+                    id,
+                    needed,
+                    condition,
+                    env,
+                    List.copyOf(secrets),
+                    outputs,
+                    steps,
+                    deferred,
+                    readsNeeds,
+                    locations,
+                    container,
+                    services,
+                    null,
+                    null);
         }
 
         // ------------------------------------------------------------------------------------------
@@ -418,37 +616,67 @@ public final class WorkflowCompiler {
             String where = "job `" + id + "`";
             for (Entry key : keys.values()) {
                 if (!CALLER_KEYS.contains(key.name())) {
-                    diagnostics.error(key.key(), "`" + key.name() + "` cannot be used in " + where + ", which calls a reusable workflow "
-                            + "with `uses`; such a job takes only " + String.join(", ", CALLER_KEYS));
+                    diagnostics.error(
+                            key.key(),
+                            "`" + key.name() + "` cannot be used in " + where + ", which calls a reusable workflow "
+                                    + "with `uses`; such a job takes only " + String.join(", ", CALLER_KEYS));
                 }
             }
-            unsupported(keys, "concurrency", "a job's own `concurrency` is not supported: set `concurrency` on the workflow");
-            unsupported(keys, "strategy", "a matrix of calls to a reusable workflow is not supported yet: call it once per "
-                    + "combination, or put the matrix on the called workflow's jobs");
+            unsupported(
+                    keys,
+                    "concurrency",
+                    "a job's own `concurrency` is not supported: set `concurrency` on the workflow");
+            unsupported(
+                    keys,
+                    "strategy",
+                    "a matrix of calls to a reusable workflow is not supported yet: call it once per "
+                            + "combination, or put the matrix on the called workflow's jobs");
             if (keys.containsKey("permissions")) {
-                diagnostics.warning(keys.get("permissions").key(), "`permissions` has no effect here: Forge gives jobs no GitHub token");
+                diagnostics.warning(
+                        keys.get("permissions").key(),
+                        "`permissions` has no effect here: Forge gives jobs no GitHub token");
             }
             List<String> needed = needs(keys.get("needs"), id);
             Facts facts = new Facts(Set.of(), new LinkedHashSet<>(needed), false, Set.of(), inputs, id);
             String condition = condition(keys.get("if"), where, Place.JOB_IF, facts);
             String name = id;
             if (keys.containsKey("name")) {
-                name = Optional.ofNullable(yaml.requiredText(keys.get("name"), "`name` of " + where)).orElse(id);
+                name = Optional.ofNullable(yaml.requiredText(keys.get("name"), "`name` of " + where))
+                        .orElse(id);
                 template(keys.get("name").value(), Place.JOB_NAME, facts);
             }
             Entry uses = keys.get("uses");
             Location at = Location.of(uses.value());
             Map<String, Location> locations = Map.of("job", at);
-            JobTemplate caller = new JobTemplate(id, List.of(), "always()", Map.of(), List.of(), Map.of(), List.of(),
-                    new Deferred(TextNode.valueOf(name), null, null, IntNode.valueOf(flavor.defaultTimeoutMinutes), BooleanNode.FALSE),
-                    false, locations, null, null, null, true);
+            JobTemplate caller = new JobTemplate(
+                    id,
+                    List.of(),
+                    "always()",
+                    Map.of(),
+                    List.of(),
+                    Map.of(),
+                    List.of(),
+                    new Deferred(
+                            TextNode.valueOf(name),
+                            null,
+                            null,
+                            IntNode.valueOf(flavor.defaultTimeoutMinutes),
+                            BooleanNode.FALSE),
+                    false,
+                    locations,
+                    null,
+                    null,
+                    null,
+                    true);
             String reference = yaml.requiredText(uses, "`uses` of " + where);
             if (reference == null) {
                 return List.of(caller);
             }
             if (depth > 0) {
-                diagnostics.error(uses.value(), where + " of a called workflow calls another one; Forge runs one level of reusable "
-                        + "workflows (GitHub allows more): move its jobs into this file");
+                diagnostics.error(
+                        uses.value(),
+                        where + " of a called workflow calls another one; Forge runs one level of reusable "
+                                + "workflows (GitHub allows more): move its jobs into this file");
                 return List.of(caller);
             }
             ActionReference target;
@@ -458,11 +686,15 @@ public final class WorkflowCompiler {
                 diagnostics.error(uses.value(), e.getMessage());
                 return List.of(caller);
             }
-            String path = target instanceof ActionReference.Local local ? local.path()
+            String path = target instanceof ActionReference.Local local
+                    ? local.path()
                     : target instanceof ActionReference.Remote remote ? remote.path() : "";
             if (!CALLED_PATH.matcher(path).matches() || target instanceof ActionReference.Checkout) {
-                diagnostics.error(uses.value(), "`uses` of " + where + " must name a workflow file: ./.github/workflows/<file>.yml or "
-                        + "owner/repo/.github/workflows/<file>.yml@ref, not `" + YamlSource.abbreviate(reference) + "`");
+                diagnostics.error(
+                        uses.value(),
+                        "`uses` of " + where + " must name a workflow file: ./.github/workflows/<file>.yml or "
+                                + "owner/repo/.github/workflows/<file>.yml@ref, not `"
+                                + YamlSource.abbreviate(reference) + "`");
                 return List.of(caller);
             }
             CalledWorkflows.Lookup lookup = called.find(target);
@@ -471,7 +703,9 @@ public final class WorkflowCompiler {
                 return List.of(caller);
             }
             if (lookup instanceof CalledWorkflows.Missing missing) {
-                diagnostics.error(uses.value(), where + " calls " + target.display() + ", which cannot be read: " + missing.reason());
+                diagnostics.error(
+                        uses.value(),
+                        where + " calls " + target.display() + ", which cannot be read: " + missing.reason());
                 return List.of(caller);
             }
             CalledWorkflows.Found found = (CalledWorkflows.Found) lookup;
@@ -487,14 +721,24 @@ public final class WorkflowCompiler {
                 return List.of(caller);
             }
             if (workflow.callable() == null) {
-                diagnostics.error(uses.value(), found.file() + " is not a reusable workflow: its `on` has no `workflow_call`");
+                diagnostics.error(
+                        uses.value(), found.file() + " is not a reusable workflow: its `on` has no `workflow_call`");
                 return List.of(caller);
             }
             Callable callable = workflow.callable();
             JsonNode with = with(keys.get("with"), where, callable, facts, uses);
             Map<String, String> secrets = passedSecrets(keys.get("secrets"), where, callable, uses);
             boolean withReadsNeeds = with.size() > 0 && JobInstances.readsNeeds(with);
-            TemplateCall call = new TemplateCall(id, name, needed, condition, with, callable, secrets, locations, withReadsNeeds,
+            TemplateCall call = new TemplateCall(
+                    id,
+                    name,
+                    needed,
+                    condition,
+                    with,
+                    callable,
+                    secrets,
+                    locations,
+                    withReadsNeeds,
                     secrets == null ? workflowSecrets : List.of());
             List<JobTemplate> jobs = new ArrayList<>();
             for (JobTemplate job : workflow.jobs()) {
@@ -508,18 +752,31 @@ public final class WorkflowCompiler {
         private JsonNode with(Entry entry, String where, Callable callable, Facts facts, Entry uses) {
             ObjectNode with = JsonNodeFactory.instance.objectNode();
             if (entry != null) {
-                MappingNode mapping = yaml.mapping(entry.value(), "`with` of " + where + " must be a mapping of input names to values");
+                MappingNode mapping = yaml.mapping(
+                        entry.value(), "`with` of " + where + " must be a mapping of input names to values");
                 if (mapping != null) {
-                    for (Entry input : yaml.keys(mapping, null, "in `with` of " + where, "input").values()) {
+                    for (Entry input : yaml.keys(mapping, null, "in `with` of " + where, "input")
+                            .values()) {
                         if (!callable.inputs().containsKey(input.name())) {
-                            diagnostics.error(input.key(), "`" + YamlSource.abbreviate(input.name()) + "` is not an input of the called "
-                                    + "workflow" + (callable.inputs().isEmpty() ? " (it declares none)"
-                                            : "; it has " + String.join(", ", callable.inputs().keySet())));
+                            diagnostics.error(
+                                    input.key(),
+                                    "`" + YamlSource.abbreviate(input.name()) + "` is not an input of the called "
+                                            + "workflow"
+                                            + (callable.inputs().isEmpty()
+                                                    ? " (it declares none)"
+                                                    : "; it has "
+                                                            + String.join(
+                                                                    ", ",
+                                                                    callable.inputs()
+                                                                            .keySet())));
                             continue;
                         }
                         if (!(input.value() instanceof ScalarNode)) {
-                            diagnostics.error(input.value(), "input `" + input.name() + "` in `with` of " + where
-                                    + " must be a string, number or boolean, not " + YamlSource.describe(input.value()));
+                            diagnostics.error(
+                                    input.value(),
+                                    "input `" + input.name() + "` in `with` of " + where
+                                            + " must be a string, number or boolean, not "
+                                            + YamlSource.describe(input.value()));
                             continue;
                         }
                         template(input.value(), Place.JOB_WITH, facts);
@@ -529,7 +786,9 @@ public final class WorkflowCompiler {
             }
             callable.inputs().forEach((name, input) -> {
                 if (input.required() && input.defaultValue() == null && !with.has(name)) {
-                    diagnostics.error(uses.value(), where + " does not give the called workflow's required input `" + name + "` (in `with`)");
+                    diagnostics.error(
+                            uses.value(),
+                            where + " does not give the called workflow's required input `" + name + "` (in `with`)");
                 }
             });
             return with;
@@ -540,24 +799,39 @@ public final class WorkflowCompiler {
          * workflow's secret names to {@code ${{ secrets.NAME }}} of this repository; no key: none.
          */
         private Map<String, String> passedSecrets(Entry entry, String where, Callable callable, Entry uses) {
-            if (entry != null && entry.value() instanceof ScalarNode scalar && scalar.getValue().equals("inherit")) {
+            if (entry != null
+                    && entry.value() instanceof ScalarNode scalar
+                    && scalar.getValue().equals("inherit")) {
                 return null;
             }
             Map<String, String> passed = new LinkedHashMap<>();
             if (entry != null) {
-                MappingNode mapping = yaml.mapping(entry.value(), "`secrets` of " + where + " must be `inherit` or a mapping of the "
-                        + "called workflow's secret names to ${{ secrets.NAME }}");
+                MappingNode mapping = yaml.mapping(
+                        entry.value(),
+                        "`secrets` of " + where + " must be `inherit` or a mapping of the "
+                                + "called workflow's secret names to ${{ secrets.NAME }}");
                 if (mapping != null) {
-                    for (Entry secret : yaml.keys(mapping, null, "in `secrets` of " + where, "secret").values()) {
+                    for (Entry secret : yaml.keys(mapping, null, "in `secrets` of " + where, "secret")
+                            .values()) {
                         String value = yaml.text(secret, "`secrets." + secret.name() + "` of " + where);
                         java.util.regex.Matcher source = value == null ? null : PASSED_SECRET.matcher(value.strip());
                         if (!callable.secrets().containsKey(secret.name())) {
-                            diagnostics.error(secret.key(), "`" + YamlSource.abbreviate(secret.name()) + "` is not a secret of the called "
-                                    + "workflow" + (callable.secrets().isEmpty() ? " (`on.workflow_call.secrets` declares none)"
-                                            : "; it has " + String.join(", ", callable.secrets().keySet())));
+                            diagnostics.error(
+                                    secret.key(),
+                                    "`" + YamlSource.abbreviate(secret.name()) + "` is not a secret of the called "
+                                            + "workflow"
+                                            + (callable.secrets().isEmpty()
+                                                    ? " (`on.workflow_call.secrets` declares none)"
+                                                    : "; it has "
+                                                            + String.join(
+                                                                    ", ",
+                                                                    callable.secrets()
+                                                                            .keySet())));
                         } else if (source == null || !source.matches()) {
-                            diagnostics.error(secret.value(), "`secrets." + secret.name() + "` of " + where + " must be ${{ secrets.NAME }}: "
-                                    + "Forge passes a secret of this repository by name");
+                            diagnostics.error(
+                                    secret.value(),
+                                    "`secrets." + secret.name() + "` of " + where + " must be ${{ secrets.NAME }}: "
+                                            + "Forge passes a secret of this repository by name");
                         } else {
                             passed.put(secret.name(), source.group(1));
                         }
@@ -566,8 +840,10 @@ public final class WorkflowCompiler {
             }
             callable.secrets().forEach((name, required) -> {
                 if (required && !passed.containsKey(name)) {
-                    diagnostics.error(uses.value(), where + " does not pass the called workflow's required secret `" + name
-                            + "` (in `secrets`, or `secrets: inherit`)");
+                    diagnostics.error(
+                            uses.value(),
+                            where + " does not pass the called workflow's required secret `" + name
+                                    + "` (in `secrets`, or `secrets: inherit`)");
                 }
             });
             return passed;
@@ -575,8 +851,10 @@ public final class WorkflowCompiler {
 
         /** {@code on.workflow_call}: its inputs and secrets now; its outputs once the jobs they read are known. */
         private Callable workflowCall(Entry event) {
-            Map<String, Entry> keys = options(event, WORKFLOW_CALL_KEYS, "`on.workflow_call` must be a mapping (with `inputs`, "
-                    + "`outputs`, `secrets`)");
+            Map<String, Entry> keys = options(
+                    event,
+                    WORKFLOW_CALL_KEYS,
+                    "`on.workflow_call` must be a mapping (with `inputs`, " + "`outputs`, `secrets`)");
             Map<String, Callable.Input> declared = new LinkedHashMap<>();
             Map<String, Boolean> secrets = new LinkedHashMap<>();
             if (keys == null) {
@@ -585,27 +863,41 @@ public final class WorkflowCompiler {
             for (Entry input : declarations(keys.get("inputs"), "inputs")) {
                 String where = "input `" + YamlSource.abbreviate(input.name()) + "` of `on.workflow_call`";
                 Map<String, Entry> fields = fields(input, CALL_INPUT_KEYS, where);
-                String type = fields.containsKey("type") ? yaml.requiredText(fields.get("type"), "`type` of " + where) : null;
+                String type =
+                        fields.containsKey("type") ? yaml.requiredText(fields.get("type"), "`type` of " + where) : null;
                 if (type == null) {
                     diagnostics.error(input.key(), where + " needs a `type`: boolean, number or string");
                 } else if (!CALL_INPUT_TYPES.contains(type)) {
-                    diagnostics.error(fields.get("type").value(), "`type` of " + where + " must be boolean, number or string, not `"
-                            + YamlSource.abbreviate(type) + "`");
+                    diagnostics.error(
+                            fields.get("type").value(),
+                            "`type` of " + where + " must be boolean, number or string, not `"
+                                    + YamlSource.abbreviate(type) + "`");
                 }
-                JsonNode defaultValue = fields.containsKey("default") ? yaml.json(fields.get("default").value()) : null;
+                JsonNode defaultValue = fields.containsKey("default")
+                        ? yaml.json(fields.get("default").value())
+                        : null;
                 if (defaultValue != null && !(fields.get("default").value() instanceof ScalarNode)) {
-                    diagnostics.error(fields.get("default").value(), "the default of " + where + " must be a string, number or boolean");
+                    diagnostics.error(
+                            fields.get("default").value(),
+                            "the default of " + where + " must be a string, number or boolean");
                 }
                 boolean required = fields.containsKey("required") && YamlSource.isTrue(scalar(fields.get("required")));
-                declared.put(input.name(), new Callable.Input(type == null ? "string" : type, required,
-                        defaultValue == null || defaultValue.isNull() ? null : defaultValue));
+                declared.put(
+                        input.name(),
+                        new Callable.Input(
+                                type == null ? "string" : type,
+                                required,
+                                defaultValue == null || defaultValue.isNull() ? null : defaultValue));
             }
             for (Entry output : declarations(keys.get("outputs"), "outputs")) {
                 callOutputs.put(output.name(), output);
             }
             for (Entry secret : declarations(keys.get("secrets"), "secrets")) {
-                Map<String, Entry> fields = fields(secret, CALL_SECRET_KEYS, "secret `" + secret.name() + "` of `on.workflow_call`");
-                secrets.put(secret.name(), fields.containsKey("required") && YamlSource.isTrue(scalar(fields.get("required"))));
+                Map<String, Entry> fields =
+                        fields(secret, CALL_SECRET_KEYS, "secret `" + secret.name() + "` of `on.workflow_call`");
+                secrets.put(
+                        secret.name(),
+                        fields.containsKey("required") && YamlSource.isTrue(scalar(fields.get("required"))));
             }
             return new Callable(declared, Map.of(), secrets);
         }
@@ -614,16 +906,20 @@ public final class WorkflowCompiler {
             if (entry == null || YamlSource.isNull(entry.value())) {
                 return List.of();
             }
-            MappingNode mapping = yaml.mapping(entry.value(), "`on.workflow_call." + kind + "` must be a mapping of names to their "
-                    + "declarations");
+            MappingNode mapping = yaml.mapping(
+                    entry.value(),
+                    "`on.workflow_call." + kind + "` must be a mapping of names to their " + "declarations");
             if (mapping == null) {
                 return List.of();
             }
-            List<Entry> entries = new ArrayList<>(yaml.keys(mapping, null, "in `on.workflow_call." + kind + "`", "name").values());
+            List<Entry> entries = new ArrayList<>(yaml.keys(mapping, null, "in `on.workflow_call." + kind + "`", "name")
+                    .values());
             for (Entry declared : entries) {
                 if (!OUTPUT_NAME.matcher(declared.name()).matches()) {
-                    diagnostics.error(declared.key(), "`" + YamlSource.abbreviate(declared.name()) + "` in `on.workflow_call." + kind
-                            + "` must be named with letters, digits, `-` and `_`, starting with a letter or `_`");
+                    diagnostics.error(
+                            declared.key(),
+                            "`" + YamlSource.abbreviate(declared.name()) + "` in `on.workflow_call." + kind
+                                    + "` must be named with letters, digits, `-` and `_`, starting with a letter or `_`");
                 }
             }
             return entries;
@@ -634,7 +930,8 @@ public final class WorkflowCompiler {
                 return Map.of();
             }
             return Optional.ofNullable(yaml.mapping(declared.value(), where + " must be a mapping"))
-                    .map(m -> yaml.keys(m, allowed, "in " + where, "key")).orElse(Map.of());
+                    .map(m -> yaml.keys(m, allowed, "in " + where, "key"))
+                    .orElse(Map.of());
         }
 
         /** The outputs of {@code on.workflow_call}, each a {@code value} over the {@code jobs} context of this file's jobs. */
@@ -647,7 +944,8 @@ public final class WorkflowCompiler {
                 String where = "output `" + output.name() + "` of `on.workflow_call`";
                 Map<String, Entry> fields = fields(output, CALL_OUTPUT_KEYS, where);
                 if (!fields.containsKey("value")) {
-                    diagnostics.error(output.key(), where + " needs a `value`, for example ${{ jobs.build.outputs.version }}");
+                    diagnostics.error(
+                            output.key(), where + " needs a `value`, for example ${{ jobs.build.outputs.version }}");
                     continue;
                 }
                 String value = yaml.text(fields.get("value"), "`value` of " + where);
@@ -695,13 +993,17 @@ public final class WorkflowCompiler {
                 template(keys.get("options").value(), Place.JOB_CONTAINER, facts);
             }
             if (keys.containsKey("credentials")) {
-                MappingNode credentials = yaml.mapping(keys.get("credentials").value(), "`credentials` of " + where
-                        + " must be a mapping with `username` and `password`");
+                MappingNode credentials = yaml.mapping(
+                        keys.get("credentials").value(),
+                        "`credentials` of " + where + " must be a mapping with `username` and `password`");
                 if (credentials != null) {
-                    Map<String, Entry> fields = yaml.keys(credentials, CREDENTIALS_KEYS, "in `credentials` of " + where, "key");
+                    Map<String, Entry> fields =
+                            yaml.keys(credentials, CREDENTIALS_KEYS, "in `credentials` of " + where, "key");
                     ObjectNode given = spec.putObject("credentials");
                     for (Map.Entry<String, Entry> field : fields.entrySet()) {
-                        given.put(field.getKey(), yaml.text(field.getValue(), "`credentials." + field.getKey() + "` of " + where));
+                        given.put(
+                                field.getKey(),
+                                yaml.text(field.getValue(), "`credentials." + field.getKey() + "` of " + where));
                         template(field.getValue().value(), Place.JOB_CONTAINER, facts);
                     }
                 }
@@ -711,15 +1013,19 @@ public final class WorkflowCompiler {
 
         /** {@code services}: containers by name, each reachable from the job under its name. */
         private JsonNode services(Entry entry, String where, Facts facts) {
-            MappingNode mapping = yaml.mapping(entry.value(), "`services` of " + where + " must be a mapping of service names to containers");
+            MappingNode mapping = yaml.mapping(
+                    entry.value(), "`services` of " + where + " must be a mapping of service names to containers");
             if (mapping == null) {
                 return null;
             }
             ObjectNode services = JsonNodeFactory.instance.objectNode();
-            for (Entry service : yaml.keys(mapping, null, "in `services` of " + where, "service").values()) {
+            for (Entry service : yaml.keys(mapping, null, "in `services` of " + where, "service")
+                    .values()) {
                 if (!SERVICE_NAME.matcher(service.name()).matches()) {
-                    diagnostics.error(service.key(), "`" + YamlSource.abbreviate(service.name()) + "` in `services` of " + where
-                            + " is not a service name (letters, digits, '-' and '_'): it becomes the service's host name");
+                    diagnostics.error(
+                            service.key(),
+                            "`" + YamlSource.abbreviate(service.name()) + "` in `services` of " + where
+                                    + " is not a service name (letters, digits, '-' and '_'): it becomes the service's host name");
                     continue;
                 }
                 JsonNode spec = container(service, "service `" + service.name() + "` of " + where, facts);
@@ -757,7 +1063,8 @@ public final class WorkflowCompiler {
             }
             Node matrix = null;
             for (var tuple : mapping.getValue()) {
-                if (tuple.getKeyNode() instanceof ScalarNode key && key.getValue().equals("matrix")) {
+                if (tuple.getKeyNode() instanceof ScalarNode key
+                        && key.getValue().equals("matrix")) {
                     matrix = tuple.getValueNode();
                 }
             }
@@ -773,8 +1080,7 @@ public final class WorkflowCompiler {
                     continue;
                 }
                 switch (key.getValue()) {
-                    case "exclude" -> {
-                    }
+                    case "exclude" -> {}
                     case "include" -> {
                         if (!(tuple.getValueNode() instanceof SequenceNode entries)) {
                             return new MatrixShape(true, null);
@@ -801,33 +1107,49 @@ public final class WorkflowCompiler {
                 template(scalar, Place.JOB_STRATEGY, facts);
                 return yaml.json(scalar);
             }
-            MappingNode mapping = yaml.mapping(entry.value(), "`strategy` of job `" + facts.job() + "` must be a mapping with `matrix`");
+            MappingNode mapping = yaml.mapping(
+                    entry.value(), "`strategy` of job `" + facts.job() + "` must be a mapping with `matrix`");
             if (mapping == null) {
                 return null;
             }
-            Map<String, Entry> keys = yaml.keys(mapping, STRATEGY_KEYS, "in `strategy` of job `" + facts.job() + "`", "key");
+            Map<String, Entry> keys =
+                    yaml.keys(mapping, STRATEGY_KEYS, "in `strategy` of job `" + facts.job() + "`", "key");
             Entry matrix = keys.get("matrix");
             if (matrix != null) {
                 if (matrix.value() instanceof MappingNode vectors) {
-                    for (Entry vector : yaml.keys(vectors, null, "in `strategy.matrix`", "key").values()) {
-                        boolean special = vector.name().equals("include") || vector.name().equals("exclude");
+                    for (Entry vector : yaml.keys(vectors, null, "in `strategy.matrix`", "key")
+                            .values()) {
+                        boolean special =
+                                vector.name().equals("include") || vector.name().equals("exclude");
                         Node value = vector.value();
                         boolean expression = value instanceof ScalarNode s && Template.hasExpressions(s.getValue());
                         if (!expression && !(value instanceof SequenceNode)) {
-                            diagnostics.error(value, "`matrix." + vector.name() + "` must be a list " + (special ? "of mappings" : "of values")
-                                    + ", not " + YamlSource.describe(value));
+                            diagnostics.error(
+                                    value,
+                                    "`matrix." + vector.name() + "` must be a list "
+                                            + (special ? "of mappings" : "of values") + ", not "
+                                            + YamlSource.describe(value));
                         }
                     }
                 } else if (!(matrix.value() instanceof ScalarNode s && Template.hasExpressions(s.getValue()))) {
-                    diagnostics.error(matrix.value(), "`strategy.matrix` must be a mapping of names to lists of values, or an "
-                            + "expression such as ${{ fromJSON(needs.setup.outputs.matrix) }}, not " + YamlSource.describe(matrix.value()));
+                    diagnostics.error(
+                            matrix.value(),
+                            "`strategy.matrix` must be a mapping of names to lists of values, or an "
+                                    + "expression such as ${{ fromJSON(needs.setup.outputs.matrix) }}, not "
+                                    + YamlSource.describe(matrix.value()));
                 }
             }
             if (keys.containsKey("fail-fast")) {
                 flag(keys.get("fail-fast"), true, "`strategy.fail-fast`", Place.JOB_STRATEGY, facts);
             }
             if (keys.containsKey("max-parallel")) {
-                minutesLike(keys.get("max-parallel"), "`strategy.max-parallel`", 1, Integer.MAX_VALUE, Place.JOB_STRATEGY, facts);
+                minutesLike(
+                        keys.get("max-parallel"),
+                        "`strategy.max-parallel`",
+                        1,
+                        Integer.MAX_VALUE,
+                        Place.JOB_STRATEGY,
+                        facts);
             }
             expressions.tree(mapping, Place.JOB_STRATEGY, facts);
             return yaml.json(mapping);
@@ -838,10 +1160,14 @@ public final class WorkflowCompiler {
             if (value instanceof MappingNode mapping) {
                 Map<String, Entry> keys = yaml.keys(mapping, ordered("group", "labels"), "in `runs-on`", "key");
                 if (keys.containsKey("group")) {
-                    diagnostics.warning(keys.get("group").key(), "runner groups mean nothing here: a job runs on any runner with its labels");
+                    diagnostics.warning(
+                            keys.get("group").key(),
+                            "runner groups mean nothing here: a job runs on any runner with its labels");
                 }
             } else if (value instanceof ScalarNode scalar && YamlSource.isNull(scalar)) {
-                diagnostics.error(entry.key(), "`runs-on` is empty: name the runner label the job needs, for example ubuntu-latest");
+                diagnostics.error(
+                        entry.key(),
+                        "`runs-on` is empty: name the runner label the job needs, for example ubuntu-latest");
             } else if (!(value instanceof ScalarNode) && !(value instanceof SequenceNode)) {
                 diagnostics.error(value, "`runs-on` must be a label, a list of labels or a mapping with `labels`");
             }
@@ -853,15 +1179,19 @@ public final class WorkflowCompiler {
             if (entry == null) {
                 return Map.of();
             }
-            MappingNode mapping = yaml.mapping(entry.value(), "`outputs` of " + where + " must be a mapping of output names to values");
+            MappingNode mapping = yaml.mapping(
+                    entry.value(), "`outputs` of " + where + " must be a mapping of output names to values");
             if (mapping == null) {
                 return Map.of();
             }
             Map<String, String> outputs = new LinkedHashMap<>();
-            for (Entry output : yaml.keys(mapping, null, "in `outputs` of " + where, "output").values()) {
+            for (Entry output : yaml.keys(mapping, null, "in `outputs` of " + where, "output")
+                    .values()) {
                 if (!OUTPUT_NAME.matcher(output.name()).matches()) {
-                    diagnostics.error(output.key(), "output name `" + YamlSource.abbreviate(output.name()) + "` of " + where
-                            + " must start with a letter or `_` and contain only letters, digits, `-` and `_`");
+                    diagnostics.error(
+                            output.key(),
+                            "output name `" + YamlSource.abbreviate(output.name()) + "` of " + where
+                                    + " must start with a letter or `_` and contain only letters, digits, `-` and `_`");
                 }
                 String value = yaml.text(output, "output `" + output.name() + "` of " + where);
                 if (value != null) {
@@ -885,13 +1215,16 @@ public final class WorkflowCompiler {
             if (count == 0) {
                 diagnostics.error(entry.key(), where + " has no steps: add at least one step with `run`");
             } else if (count > MAX_STEPS_PER_JOB) {
-                diagnostics.error(entry.key(), where + " has " + count + " steps; at most " + MAX_STEPS_PER_JOB + " are allowed per job");
+                diagnostics.error(
+                        entry.key(),
+                        where + " has " + count + " steps; at most " + MAX_STEPS_PER_JOB + " are allowed per job");
                 return List.of();
             }
             List<StepTemplate> steps = new ArrayList<>();
             Set<String> ids = new LinkedHashSet<>();
             for (int i = 0; i < count; i++) {
-                StepTemplate step = step(sequence.getValue().get(i), i, jobId, defaults, facts.withSteps(Set.copyOf(ids)), ids);
+                StepTemplate step =
+                        step(sequence.getValue().get(i), i, jobId, defaults, facts.withSteps(Set.copyOf(ids)), ids);
                 if (step != null) {
                     steps.add(step);
                 }
@@ -900,7 +1233,8 @@ public final class WorkflowCompiler {
         }
 
         /** {@code index} counts from 0, as on the wire; messages count from 1, as people do. */
-        private StepTemplate step(Node node, int index, String jobId, RunDefaults defaults, Facts facts, Set<String> ids) {
+        private StepTemplate step(
+                Node node, int index, String jobId, RunDefaults defaults, Facts facts, Set<String> ids) {
             yaml.visit(node);
             String where = "step " + (index + 1) + " of job `" + jobId + "`";
             if (!(node instanceof MappingNode mapping)) {
@@ -912,10 +1246,13 @@ public final class WorkflowCompiler {
             if (keys.containsKey("id")) {
                 id = yaml.requiredText(keys.get("id"), "`id` of " + where);
                 if (id != null && !STEP_ID.matcher(id).matches()) {
-                    diagnostics.error(keys.get("id").value(), "step id `" + YamlSource.abbreviate(id) + "` must start with a letter or `_` "
-                            + "and contain only letters, digits, `-` and `_`");
+                    diagnostics.error(
+                            keys.get("id").value(),
+                            "step id `" + YamlSource.abbreviate(id) + "` must start with a letter or `_` "
+                                    + "and contain only letters, digits, `-` and `_`");
                 } else if (id != null && !ids.add(id)) {
-                    diagnostics.error(keys.get("id").value(), "step id `" + id + "` is used twice in job `" + jobId + "`");
+                    diagnostics.error(
+                            keys.get("id").value(), "step id `" + id + "` is used twice in job `" + jobId + "`");
                 }
             }
             Entry runEntry = keys.get("run");
@@ -932,7 +1269,8 @@ public final class WorkflowCompiler {
             } else if (usesEntry != null) {
                 uses = uses(usesEntry, where);
             } else {
-                diagnostics.error(mapping, where + " has no `run`: every step needs a command to execute (or `uses` an action)");
+                diagnostics.error(
+                        mapping, where + " has no `run`: every step needs a command to execute (or `uses` an action)");
             }
             Map<String, String> with = with(keys.get("with"), usesEntry, uses, where, facts);
             String name = null;
@@ -951,11 +1289,28 @@ public final class WorkflowCompiler {
             }
             Map<String, String> env = env(keys.get("env"), where, Place.STEP, facts);
             JsonNode timeout = keys.containsKey("timeout-minutes")
-                    ? minutes(keys.get("timeout-minutes"), null, "`timeout-minutes` of " + where, Place.STEP, facts) : null;
-            JsonNode continueOnError = flag(keys.get("continue-on-error"), false, "`continue-on-error` of " + where,
-                    Place.STEP_CONTINUE_ON_ERROR, facts);
+                    ? minutes(keys.get("timeout-minutes"), null, "`timeout-minutes` of " + where, Place.STEP, facts)
+                    : null;
+            JsonNode continueOnError = flag(
+                    keys.get("continue-on-error"),
+                    false,
+                    "`continue-on-error` of " + where,
+                    Place.STEP_CONTINUE_ON_ERROR,
+                    facts);
             String condition = condition(keys.get("if"), where, Place.STEP_IF, facts);
-            return new StepTemplate(index, id, name, run, uses, with, shell, workingDirectory, env, timeout, continueOnError, condition);
+            return new StepTemplate(
+                    index,
+                    id,
+                    name,
+                    run,
+                    uses,
+                    with,
+                    shell,
+                    workingDirectory,
+                    env,
+                    timeout,
+                    continueOnError,
+                    condition);
         }
 
         /**
@@ -990,23 +1345,29 @@ public final class WorkflowCompiler {
             if (uses == null) {
                 return null;
             }
-            MappingNode mapping = yaml.mapping(entry.value(), "`with` of " + where + " must be a mapping of input names to values");
+            MappingNode mapping =
+                    yaml.mapping(entry.value(), "`with` of " + where + " must be a mapping of input names to values");
             if (mapping == null) {
                 return null;
             }
             boolean checkout = ActionReference.parse(uses) instanceof ActionReference.Checkout;
             Map<String, String> with = new LinkedHashMap<>();
-            for (Entry input : yaml.keys(mapping, null, "in `with` of " + where, "input").values()) {
+            for (Entry input :
+                    yaml.keys(mapping, null, "in `with` of " + where, "input").values()) {
                 String value = yaml.text(input, "input `" + input.name() + "` of " + where);
                 if (value != null) {
                     template(input.value(), Place.STEP, facts);
                     with.put(input.name(), value);
                     if (checkout && CHECKOUT_IGNORED.contains(input.name())) {
-                        diagnostics.warning(input.key(), "actions/checkout's `" + input.name() + "` is ignored: Forge fetches from the "
-                                + "repository's seed itself");
+                        diagnostics.warning(
+                                input.key(),
+                                "actions/checkout's `" + input.name() + "` is ignored: Forge fetches from the "
+                                        + "repository's seed itself");
                     } else if (checkout && !CHECKOUT_INPUTS.contains(input.name())) {
-                        diagnostics.warning(input.key(), "Unexpected input '" + input.name() + "', valid inputs are "
-                                + String.join(", ", CHECKOUT_INPUTS));
+                        diagnostics.warning(
+                                input.key(),
+                                "Unexpected input '" + input.name() + "', valid inputs are "
+                                        + String.join(", ", CHECKOUT_INPUTS));
                     }
                 }
             }
@@ -1027,15 +1388,18 @@ public final class WorkflowCompiler {
                     if (item instanceof ScalarNode scalar) {
                         events.add(new Entry(scalar, null));
                     } else {
-                        diagnostics.error(item, "each event in `on` must be a name (push, pull_request, workflow_dispatch, …), not "
-                                + YamlSource.describe(item));
+                        diagnostics.error(
+                                item,
+                                "each event in `on` must be a name (push, pull_request, workflow_dispatch, …), not "
+                                        + YamlSource.describe(item));
                     }
                 }
             } else if (value instanceof MappingNode mapping) {
                 events.addAll(yaml.keys(mapping, null, "in `on`", "event").values());
             }
             if (events.isEmpty()) {
-                diagnostics.error(entry.key(), "`on` names no event: use push, pull_request, workflow_dispatch or schedule");
+                diagnostics.error(
+                        entry.key(), "`on` names no event: use push, pull_request, workflow_dispatch or schedule");
             }
             PushFilter push = null;
             PullRequestFilter pullRequest = null;
@@ -1064,8 +1428,10 @@ public final class WorkflowCompiler {
                     case "workflow_call" -> callable = workflowCall(event);
                     default -> {
                         if (GITHUB_ONLY_EVENTS.contains(event.name())) {
-                            diagnostics.warning(event.key(), "nothing on Radicle sends `" + event.name() + "` events, so this workflow "
-                                    + "never runs on them");
+                            diagnostics.warning(
+                                    event.key(),
+                                    "nothing on Radicle sends `" + event.name() + "` events, so this workflow "
+                                            + "never runs on them");
                         } else {
                             yaml.unknownKey(event.key(), all, "in `on`", "event", Map.of());
                         }
@@ -1076,21 +1442,28 @@ public final class WorkflowCompiler {
         }
 
         private PushFilter push(Entry event) {
-            Map<String, Entry> keys = options(event, PUSH_KEYS, "`on.push` must be a mapping (for example `branches: [main]`)");
+            Map<String, Entry> keys =
+                    options(event, PUSH_KEYS, "`on.push` must be a mapping (for example `branches: [main]`)");
             if (keys == null) {
                 return PushFilter.ANY;
             }
             exclusive(keys, "branches", "branches-ignore", "on.push");
             exclusive(keys, "tags", "tags-ignore", "on.push");
             exclusive(keys, "paths", "paths-ignore", "on.push");
-            return new PushFilter(patterns(keys, "branches", "on.push"), patterns(keys, "branches-ignore", "on.push"),
-                    patterns(keys, "tags", "on.push"), patterns(keys, "tags-ignore", "on.push"),
-                    patterns(keys, "paths", "on.push"), patterns(keys, "paths-ignore", "on.push"));
+            return new PushFilter(
+                    patterns(keys, "branches", "on.push"),
+                    patterns(keys, "branches-ignore", "on.push"),
+                    patterns(keys, "tags", "on.push"),
+                    patterns(keys, "tags-ignore", "on.push"),
+                    patterns(keys, "paths", "on.push"),
+                    patterns(keys, "paths-ignore", "on.push"));
         }
 
         private PullRequestFilter pullRequest(Entry event) {
-            Map<String, Entry> keys = options(event, PULL_REQUEST_KEYS, "`on.pull_request` must be a mapping (for example "
-                    + "`branches: [main]`)");
+            Map<String, Entry> keys = options(
+                    event,
+                    PULL_REQUEST_KEYS,
+                    "`on.pull_request` must be a mapping (for example " + "`branches: [main]`)");
             if (keys == null) {
                 return PullRequestFilter.ANY;
             }
@@ -1101,63 +1474,105 @@ public final class WorkflowCompiler {
                 types = new LinkedHashSet<>();
                 for (String type : yaml.textList(keys.get("types"), "`on.pull_request.types`")) {
                     if (!PULL_REQUEST_TYPES.contains(type)) {
-                        yaml.unknownKey(new ScalarNode(Tag.STR, type, keys.get("types").value().getStartMark(),
-                                keys.get("types").value().getEndMark(), null), PULL_REQUEST_TYPES, "in `on.pull_request.types`", "type",
+                        yaml.unknownKey(
+                                new ScalarNode(
+                                        Tag.STR,
+                                        type,
+                                        keys.get("types").value().getStartMark(),
+                                        keys.get("types").value().getEndMark(),
+                                        null),
+                                PULL_REQUEST_TYPES,
+                                "in `on.pull_request.types`",
+                                "type",
                                 Map.of());
                     }
                     types.add(type);
                 }
                 if (types.stream().noneMatch(PullRequestFilter.DEFAULT_TYPES::contains)) {
-                    diagnostics.warning(keys.get("types").key(), "a Radicle patch is opened or updated (synchronize); the types "
-                            + types + " never happen here");
+                    diagnostics.warning(
+                            keys.get("types").key(),
+                            "a Radicle patch is opened or updated (synchronize); the types " + types
+                                    + " never happen here");
                 }
             }
-            return new PullRequestFilter(patterns(keys, "branches", "on.pull_request"), patterns(keys, "branches-ignore", "on.pull_request"),
-                    patterns(keys, "paths", "on.pull_request"), patterns(keys, "paths-ignore", "on.pull_request"), Set.copyOf(types));
+            return new PullRequestFilter(
+                    patterns(keys, "branches", "on.pull_request"),
+                    patterns(keys, "branches-ignore", "on.pull_request"),
+                    patterns(keys, "paths", "on.pull_request"),
+                    patterns(keys, "paths-ignore", "on.pull_request"),
+                    Set.copyOf(types));
         }
 
         private List<DispatchInput> dispatch(Entry event) {
-            Map<String, Entry> keys = options(event, DISPATCH_KEYS, "`on.workflow_dispatch` must be a mapping (with `inputs`)");
-            if (keys == null || !keys.containsKey("inputs") || YamlSource.isNull(keys.get("inputs").value())) {
+            Map<String, Entry> keys =
+                    options(event, DISPATCH_KEYS, "`on.workflow_dispatch` must be a mapping (with `inputs`)");
+            if (keys == null
+                    || !keys.containsKey("inputs")
+                    || YamlSource.isNull(keys.get("inputs").value())) {
                 return List.of();
             }
-            MappingNode mapping = yaml.mapping(keys.get("inputs").value(), "`on.workflow_dispatch.inputs` must be a mapping of input names "
-                    + "to their description, type and default");
+            MappingNode mapping = yaml.mapping(
+                    keys.get("inputs").value(),
+                    "`on.workflow_dispatch.inputs` must be a mapping of input names "
+                            + "to their description, type and default");
             if (mapping == null) {
                 return List.of();
             }
             List<DispatchInput> inputs = new ArrayList<>();
-            for (Entry input : yaml.keys(mapping, null, "in `on.workflow_dispatch.inputs`", "input").values()) {
+            for (Entry input : yaml.keys(mapping, null, "in `on.workflow_dispatch.inputs`", "input")
+                    .values()) {
                 String where = "input `" + YamlSource.abbreviate(input.name()) + "`";
                 if (!OUTPUT_NAME.matcher(input.name()).matches()) {
-                    diagnostics.error(input.key(), where + " must be named with letters, digits, `-` and `_`, starting with a letter or `_`");
+                    diagnostics.error(
+                            input.key(),
+                            where + " must be named with letters, digits, `-` and `_`, starting with a letter or `_`");
                 }
-                Map<String, Entry> fields = YamlSource.isNull(input.value()) ? Map.of()
-                        : Optional.ofNullable(yaml.mapping(input.value(), where + " must be a mapping with `description`, `type`, `default`"))
-                                .map(m -> yaml.keys(m, INPUT_KEYS, "in " + where, "key")).orElse(Map.of());
-                String type = fields.containsKey("type") ? yaml.requiredText(fields.get("type"), "`type` of " + where) : "string";
+                Map<String, Entry> fields = YamlSource.isNull(input.value())
+                        ? Map.of()
+                        : Optional.ofNullable(yaml.mapping(
+                                        input.value(),
+                                        where + " must be a mapping with `description`, `type`, `default`"))
+                                .map(m -> yaml.keys(m, INPUT_KEYS, "in " + where, "key"))
+                                .orElse(Map.of());
+                String type = fields.containsKey("type")
+                        ? yaml.requiredText(fields.get("type"), "`type` of " + where)
+                        : "string";
                 if (type != null && !DispatchInput.TYPES.contains(type)) {
-                    diagnostics.error(fields.get("type").value(), "`type` of " + where + " must be one of "
-                            + String.join(", ", DispatchInput.TYPES) + ", not `" + YamlSource.abbreviate(type) + "`");
+                    diagnostics.error(
+                            fields.get("type").value(),
+                            "`type` of " + where + " must be one of " + String.join(", ", DispatchInput.TYPES)
+                                    + ", not `" + YamlSource.abbreviate(type) + "`");
                 }
-                List<String> options = fields.containsKey("options") ? yaml.textList(fields.get("options"), "`options` of " + where)
+                List<String> options = fields.containsKey("options")
+                        ? yaml.textList(fields.get("options"), "`options` of " + where)
                         : List.of();
                 if ("choice".equals(type) && options.isEmpty()) {
                     diagnostics.error(input.key(), where + " is a choice without `options`");
                 }
-                String defaultValue = fields.containsKey("default") ? yaml.text(fields.get("default"), "`default` of " + where) : null;
-                if ("choice".equals(type) && defaultValue != null && !defaultValue.isEmpty() && !options.contains(defaultValue)) {
-                    diagnostics.error(fields.get("default").value(), "the default of " + where + " is not one of its options " + options);
+                String defaultValue = fields.containsKey("default")
+                        ? yaml.text(fields.get("default"), "`default` of " + where)
+                        : null;
+                if ("choice".equals(type)
+                        && defaultValue != null
+                        && !defaultValue.isEmpty()
+                        && !options.contains(defaultValue)) {
+                    diagnostics.error(
+                            fields.get("default").value(),
+                            "the default of " + where + " is not one of its options " + options);
                 }
                 boolean required = fields.containsKey("required") && YamlSource.isTrue(scalar(fields.get("required")));
-                String description = fields.containsKey("description") ? yaml.text(fields.get("description"), "`description`") : null;
-                inputs.add(new DispatchInput(input.name(), description, type == null ? "string" : type, required, defaultValue, options));
+                String description = fields.containsKey("description")
+                        ? yaml.text(fields.get("description"), "`description`")
+                        : null;
+                inputs.add(new DispatchInput(
+                        input.name(), description, type == null ? "string" : type, required, defaultValue, options));
             }
             return inputs;
         }
 
         private List<Cron> schedule(Entry event) {
-            SequenceNode list = event.value() == null ? null
+            SequenceNode list = event.value() == null
+                    ? null
                     : yaml.sequence(event.value(), "`on.schedule` must be a list of `- cron: '…'` entries");
             if (list == null) {
                 if (event.value() == null) {
@@ -1198,8 +1613,10 @@ public final class WorkflowCompiler {
 
         private void exclusive(Map<String, Entry> keys, String filter, String ignore, String where) {
             if (keys.containsKey(filter) && keys.containsKey(ignore)) {
-                diagnostics.error(keys.get(ignore).key(), "`" + where + "` cannot have both `" + filter + "` and `" + ignore
-                        + "`: use `!` patterns in `" + filter + "` to exclude");
+                diagnostics.error(
+                        keys.get(ignore).key(),
+                        "`" + where + "` cannot have both `" + filter + "` and `" + ignore + "`: use `!` patterns in `"
+                                + filter + "` to exclude");
             }
         }
 
@@ -1210,8 +1627,10 @@ public final class WorkflowCompiler {
             }
             List<String> patterns = yaml.textList(entry, "`" + where + "." + name + "`");
             if (patterns.isEmpty()) {
-                diagnostics.error(entry.key(), "`" + where + "." + name + "` is empty: list patterns such as `main` or `release/**`, "
-                        + "or leave it out");
+                diagnostics.error(
+                        entry.key(),
+                        "`" + where + "." + name + "` is empty: list patterns such as `main` or `release/**`, "
+                                + "or leave it out");
             }
             return new PatternFilter(patterns);
         }
@@ -1234,7 +1653,8 @@ public final class WorkflowCompiler {
                 return List.of();
             }
             List<String> needed = new ArrayList<>();
-            List<Node> nodes = entry.value() instanceof SequenceNode sequence ? sequence.getValue() : List.of(entry.value());
+            List<Node> nodes =
+                    entry.value() instanceof SequenceNode sequence ? sequence.getValue() : List.of(entry.value());
             for (Node node : nodes) {
                 yaml.visit(node);
                 if (node instanceof ScalarNode scalar && !YamlSource.isNull(scalar)) {
@@ -1243,8 +1663,10 @@ public final class WorkflowCompiler {
                         needs.add(new Need(jobId, scalar.getValue(), scalar));
                     }
                 } else {
-                    diagnostics.error(node, "`needs` of job `" + jobId + "` must name jobs (a job id or a list of them), not "
-                            + YamlSource.describe(node));
+                    diagnostics.error(
+                            node,
+                            "`needs` of job `" + jobId + "` must name jobs (a job id or a list of them), not "
+                                    + YamlSource.describe(node));
                 }
             }
             return needed;
@@ -1258,9 +1680,13 @@ public final class WorkflowCompiler {
                 if (need.job().equals(need.needed())) {
                     diagnostics.error(need.node(), "job `" + need.job() + "` needs itself");
                 } else if (!byId.containsKey(need.needed())) {
-                    diagnostics.error(need.node(), "job `" + need.job() + "` needs `" + YamlSource.abbreviate(need.needed())
-                            + "`, which is not a job of this workflow"
-                            + YamlSource.suggestion(need.needed(), byId.keySet()).map(s -> " (did you mean `" + s + "`?)").orElse(""));
+                    diagnostics.error(
+                            need.node(),
+                            "job `" + need.job() + "` needs `" + YamlSource.abbreviate(need.needed())
+                                    + "`, which is not a job of this workflow"
+                                    + YamlSource.suggestion(need.needed(), byId.keySet())
+                                            .map(s -> " (did you mean `" + s + "`?)")
+                                            .orElse(""));
                 }
             }
             Map<String, Integer> state = new HashMap<>(); // 1 = on the current path, 2 = done
@@ -1269,7 +1695,8 @@ public final class WorkflowCompiler {
             }
         }
 
-        private void findCycle(String id, Map<String, JobTemplate> byId, Map<String, Integer> state, Deque<String> path) {
+        private void findCycle(
+                String id, Map<String, JobTemplate> byId, Map<String, Integer> state, Deque<String> path) {
             if (state.getOrDefault(id, 0) == 2) {
                 return;
             }
@@ -1283,9 +1710,19 @@ public final class WorkflowCompiler {
                     List<String> cycle = new ArrayList<>(path);
                     cycle = cycle.subList(cycle.indexOf(next), cycle.size());
                     cycle.add(next);
-                    Node at = needs.stream().filter(n -> n.job().equals(id) && n.needed().equals(next)).findFirst().orElseThrow().node();
-                    diagnostics.error(at, "jobs form a cycle through `needs`: " + String.join(" → ", cycle.stream().map(j -> "`" + j + "`")
-                            .toList()) + "; no job of it could ever start");
+                    Node at = needs.stream()
+                            .filter(n -> n.job().equals(id) && n.needed().equals(next))
+                            .findFirst()
+                            .orElseThrow()
+                            .node();
+                    diagnostics.error(
+                            at,
+                            "jobs form a cycle through `needs`: "
+                                    + String.join(
+                                            " → ",
+                                            cycle.stream()
+                                                    .map(j -> "`" + j + "`")
+                                                    .toList()) + "; no job of it could ever start");
                 } else {
                     findCycle(next, byId, state, path);
                 }
@@ -1301,15 +1738,19 @@ public final class WorkflowCompiler {
             if (entry == null || YamlSource.isNull(entry.value())) {
                 return Map.of();
             }
-            MappingNode mapping = yaml.mapping(entry.value(), "`env` of " + where + " must be a mapping of variable names to values");
+            MappingNode mapping =
+                    yaml.mapping(entry.value(), "`env` of " + where + " must be a mapping of variable names to values");
             if (mapping == null) {
                 return Map.of();
             }
             Map<String, String> env = new LinkedHashMap<>();
-            for (Entry variable : yaml.keys(mapping, null, "in `env` of " + where, "variable").values()) {
+            for (Entry variable :
+                    yaml.keys(mapping, null, "in `env` of " + where, "variable").values()) {
                 if (!ENV_NAME.matcher(variable.name()).matches()) {
-                    diagnostics.error(variable.key(), "`" + YamlSource.abbreviate(variable.name()) + "` in `env` of " + where
-                            + " is not a valid variable name (letters, digits and `_`, not starting with a digit)");
+                    diagnostics.error(
+                            variable.key(),
+                            "`" + YamlSource.abbreviate(variable.name()) + "` in `env` of " + where
+                                    + " is not a valid variable name (letters, digits and `_`, not starting with a digit)");
                 }
                 String value = yaml.text(variable, "`env." + variable.name() + "` of " + where);
                 if (value != null) {
@@ -1328,9 +1769,14 @@ public final class WorkflowCompiler {
             SequenceNode sequence = entry.value() instanceof SequenceNode s ? s : null;
             for (int i = 0; i < names.size(); i++) {
                 if (!SECRET_NAME.matcher(names.get(i)).matches()) {
-                    diagnostics.error(sequence == null ? entry.value() : sequence.getValue().get(i), "secret name `"
-                            + YamlSource.abbreviate(names.get(i)) + "` in " + where + " must be upper case letters, digits and `_`, "
-                            + "not starting with a digit (for example NPM_TOKEN)");
+                    diagnostics.error(
+                            sequence == null
+                                    ? entry.value()
+                                    : sequence.getValue().get(i),
+                            "secret name `"
+                                    + YamlSource.abbreviate(names.get(i)) + "` in " + where
+                                    + " must be upper case letters, digits and `_`, "
+                                    + "not starting with a digit (for example NPM_TOKEN)");
                 }
             }
             return names.stream().distinct().toList();
@@ -1342,11 +1788,15 @@ public final class WorkflowCompiler {
                 return shell;
             }
             if (UNAVAILABLE_SHELLS.contains(shell)) {
-                diagnostics.error(entry.value(), "`shell: " + shell + "` of " + where + " is not available: the runner image has bash, sh "
-                        + "and python (or give a command template with {0}, for example `python3 {0}`)");
+                diagnostics.error(
+                        entry.value(),
+                        "`shell: " + shell + "` of " + where + " is not available: the runner image has bash, sh "
+                                + "and python (or give a command template with {0}, for example `python3 {0}`)");
             } else {
-                diagnostics.error(entry.value(), "`shell` of " + where + " must be bash, sh, python, or a command template containing {0} "
-                        + "(for example `python3 {0}`), not `" + YamlSource.abbreviate(shell) + "`");
+                diagnostics.error(
+                        entry.value(),
+                        "`shell` of " + where + " must be bash, sh, python, or a command template containing {0} "
+                                + "(for example `python3 {0}`), not `" + YamlSource.abbreviate(shell) + "`");
             }
             return shell;
         }
@@ -1356,7 +1806,9 @@ public final class WorkflowCompiler {
                 return "success()";
             }
             if (!(entry.value() instanceof ScalarNode scalar)) {
-                diagnostics.error(entry.value(), "`if` of " + where + " must be an expression, not " + YamlSource.describe(entry.value()));
+                diagnostics.error(
+                        entry.value(),
+                        "`if` of " + where + " must be an expression, not " + YamlSource.describe(entry.value()));
                 return "success()";
             }
             if (YamlSource.isNull(scalar)) {
@@ -1384,7 +1836,8 @@ public final class WorkflowCompiler {
                     try {
                         double value = Double.parseDouble(scalar.getValue().replace("_", ""));
                         if (value >= min && value <= max) {
-                            return value == Math.rint(value) ? IntNode.valueOf((int) value)
+                            return value == Math.rint(value)
+                                    ? IntNode.valueOf((int) value)
                                     : com.fasterxml.jackson.databind.node.DoubleNode.valueOf(value);
                         }
                     } catch (NumberFormatException notDecimal) {
@@ -1392,8 +1845,10 @@ public final class WorkflowCompiler {
                     }
                 }
             }
-            diagnostics.error(entry.value(), what + " must be a " + (max == MAX_TIMEOUT_MINUTES ? "number of minutes" : "whole number")
-                    + " from " + min + " to " + max + ", not " + YamlSource.describe(entry.value()));
+            diagnostics.error(
+                    entry.value(),
+                    what + " must be a " + (max == MAX_TIMEOUT_MINUTES ? "number of minutes" : "whole number")
+                            + " from " + min + " to " + max + ", not " + YamlSource.describe(entry.value()));
             return null;
         }
 
@@ -1411,7 +1866,9 @@ public final class WorkflowCompiler {
                     return TextNode.valueOf(scalar.getValue());
                 }
             }
-            diagnostics.error(entry.value(), what + " must be true or false (or an expression), not " + YamlSource.describe(entry.value()));
+            diagnostics.error(
+                    entry.value(),
+                    what + " must be true or false (or an expression), not " + YamlSource.describe(entry.value()));
             return BooleanNode.valueOf(fallback);
         }
 
@@ -1419,8 +1876,10 @@ public final class WorkflowCompiler {
             if (entry == null) {
                 return inherited;
             }
-            MappingNode mapping = yaml.mapping(entry.value(), "`defaults` of " + where + " must be a mapping with `run`");
-            Map<String, Entry> keys = mapping == null ? Map.of() : yaml.keys(mapping, DEFAULTS_KEYS, "in `defaults` of " + where, "key");
+            MappingNode mapping =
+                    yaml.mapping(entry.value(), "`defaults` of " + where + " must be a mapping with `run`");
+            Map<String, Entry> keys =
+                    mapping == null ? Map.of() : yaml.keys(mapping, DEFAULTS_KEYS, "in `defaults` of " + where, "key");
             MappingNode run = keys.containsKey("run")
                     ? yaml.mapping(keys.get("run").value(), "`defaults.run` of " + where + " must be a mapping")
                     : null;
@@ -1428,10 +1887,13 @@ public final class WorkflowCompiler {
                 return inherited;
             }
             Map<String, Entry> runKeys = yaml.keys(run, RUN_DEFAULTS_KEYS, "in `defaults.run` of " + where, "key");
-            String shell = runKeys.containsKey("shell") ? shell(runKeys.get("shell"), "`defaults.run` of " + where) : inherited.shell();
+            String shell = runKeys.containsKey("shell")
+                    ? shell(runKeys.get("shell"), "`defaults.run` of " + where)
+                    : inherited.shell();
             String workingDirectory = inherited.workingDirectory();
             if (runKeys.containsKey("working-directory")) {
-                workingDirectory = yaml.text(runKeys.get("working-directory"), "`defaults.run.working-directory` of " + where);
+                workingDirectory =
+                        yaml.text(runKeys.get("working-directory"), "`defaults.run.working-directory` of " + where);
                 template(runKeys.get("working-directory").value(), Place.JOB_DEFAULTS, Facts.WORKFLOW);
             }
             return new RunDefaults(shell, workingDirectory);
@@ -1452,8 +1914,10 @@ public final class WorkflowCompiler {
         }
 
         private static ScalarNode scalar(Entry entry) {
-            return entry.value() instanceof ScalarNode s ? s : new ScalarNode(Tag.STR, "", entry.key().getStartMark(),
-                    entry.key().getEndMark(), null);
+            return entry.value() instanceof ScalarNode s
+                    ? s
+                    : new ScalarNode(
+                            Tag.STR, "", entry.key().getStartMark(), entry.key().getEndMark(), null);
         }
 
         private static String defaultName(String file) {

@@ -8,7 +8,8 @@ public class WorkflowInvalidException extends RuntimeException {
     private final transient List<WorkflowError> errors;
 
     public WorkflowInvalidException(List<WorkflowError> errors) {
-        super(errors.size() + " problem(s) in " + errors.get(0).file() + ", first: " + errors.get(0).message());
+        super(errors.size() + " problem(s) in " + errors.get(0).file() + ", first: "
+                + errors.get(0).message());
         this.errors = List.copyOf(errors);
     }
 

@@ -85,8 +85,12 @@ final class YamlSource {
 
     /** The error for a file over {@link #MAX_FILE_BYTES}, which is not even read. */
     static WorkflowError tooLarge(String file, long bytes) {
-        return new WorkflowError(file, 1, 1, "the file is " + (bytes + 1023) / 1024 + " KiB; a workflow file may be at most "
-                + MAX_FILE_BYTES / 1024 + " KiB");
+        return new WorkflowError(
+                file,
+                1,
+                1,
+                "the file is " + (bytes + 1023) / 1024 + " KiB; a workflow file may be at most " + MAX_FILE_BYTES / 1024
+                        + " KiB");
     }
 
     /** The document's root node, or null (an empty file); syntax errors are recorded and abort. */
@@ -112,13 +116,17 @@ final class YamlSource {
             if (problem.contains("(TAB)")) {
                 problem = "a tab character cannot start a token (indent with spaces, not tabs)";
             }
-            diagnostics.error(mark == null ? 1 : mark.getLine() + 1, mark == null ? 1 : mark.getColumn() + 1,
+            diagnostics.error(
+                    mark == null ? 1 : mark.getLine() + 1,
+                    mark == null ? 1 : mark.getColumn() + 1,
                     "YAML syntax error: " + problem + (e.getContext() == null ? "" : " (" + e.getContext() + ")"));
             throw new Abort();
         } catch (YAMLException e) {
             if (String.valueOf(e.getMessage()).startsWith("Number of aliases")) {
                 Mark mark = excessiveAlias(text);
-                diagnostics.error(mark == null ? 1 : mark.getLine() + 1, mark == null ? 1 : mark.getColumn() + 1,
+                diagnostics.error(
+                        mark == null ? 1 : mark.getLine() + 1,
+                        mark == null ? 1 : mark.getColumn() + 1,
                         "the file refers to lists or mappings through aliases more than " + MAX_COLLECTION_ALIASES
                                 + " times; it was rejected without expanding them (a \"billion laughs\" file would exhaust the server)");
             } else {
@@ -138,7 +146,8 @@ final class YamlSource {
             for (Event event : new Yaml(options).parse(new StringReader(text))) {
                 if (event instanceof CollectionStartEvent start && start.getAnchor() != null) {
                     collectionAnchors.add(start.getAnchor());
-                } else if (event instanceof AliasEvent alias && collectionAnchors.contains(alias.getAnchor())
+                } else if (event instanceof AliasEvent alias
+                        && collectionAnchors.contains(alias.getAnchor())
                         && ++aliases > MAX_COLLECTION_ALIASES) {
                     return alias.getStartMark();
                 }
@@ -156,7 +165,8 @@ final class YamlSource {
      * The entries of a mapping by name. Duplicates and (when {@code allowed} is given) unknown keys
      * are reported; {@code noun} names what a key is here ("key", "job id", "variable").
      */
-    Map<String, Entry> keys(MappingNode mapping, Set<String> allowed, String where, String noun, Map<String, String> foreign) {
+    Map<String, Entry> keys(
+            MappingNode mapping, Set<String> allowed, String where, String noun, Map<String, String> foreign) {
         Map<String, Entry> entries = new LinkedHashMap<>();
         for (NodeTuple tuple : mapping.getValue()) {
             if (tuple.getKeyNode() instanceof ScalarNode key) {
@@ -164,13 +174,17 @@ final class YamlSource {
             }
             visit(tuple.getValueNode());
             if (!(tuple.getKeyNode() instanceof ScalarNode key) || isNull(tuple.getKeyNode())) {
-                diagnostics.error(tuple.getKeyNode(), "a " + noun + " " + where + " must be a plain name, not " + describe(tuple.getKeyNode()));
+                diagnostics.error(
+                        tuple.getKeyNode(),
+                        "a " + noun + " " + where + " must be a plain name, not " + describe(tuple.getKeyNode()));
                 continue;
             }
             Entry previous = entries.get(key.getValue());
             if (previous != null) {
-                diagnostics.error(key, noun + " `" + abbreviate(key.getValue()) + "` appears twice " + where + " (first at line "
-                        + (previous.key().getStartMark().getLine() + 1) + ")");
+                diagnostics.error(
+                        key,
+                        noun + " `" + abbreviate(key.getValue()) + "` appears twice " + where + " (first at line "
+                                + (previous.key().getStartMark().getLine() + 1) + ")");
                 continue;
             }
             if (allowed != null && !allowed.contains(key.getValue())) {
@@ -193,8 +207,15 @@ final class YamlSource {
             return;
         }
         Optional<String> suggestion = suggestion(name, allowed);
-        diagnostics.error(key, "unknown " + noun + " `" + abbreviate(name) + "` " + where + suggestion.map(s -> " (did you mean `" + s + "`?)")
-                .orElse(allowed.isEmpty() ? "; it takes none" : "; expected one of " + String.join(", ", allowed)));
+        diagnostics.error(
+                key,
+                "unknown " + noun + " `" + abbreviate(name) + "` " + where
+                        + suggestion
+                                .map(s -> " (did you mean `" + s + "`?)")
+                                .orElse(
+                                        allowed.isEmpty()
+                                                ? "; it takes none"
+                                                : "; expected one of " + String.join(", ", allowed)));
     }
 
     MappingNode mapping(Node node, String sentence) {
@@ -227,7 +248,9 @@ final class YamlSource {
     String requiredText(Entry entry, String what) {
         String text = text(entry, what);
         if (text != null && text.isBlank()) {
-            diagnostics.error(entry.value() instanceof ScalarNode s && isNull(s) ? entry.key() : entry.value(), what + " is empty");
+            diagnostics.error(
+                    entry.value() instanceof ScalarNode s && isNull(s) ? entry.key() : entry.value(),
+                    what + " is empty");
             return null;
         }
         return text;
@@ -293,8 +316,10 @@ final class YamlSource {
 
     void visit(Node node) {
         if (++visited > MAX_NODES) {
-            diagnostics.error(node, "the workflow expands to more than " + MAX_NODES + " YAML nodes (through anchors and aliases); "
-                    + "it was rejected without expanding it further");
+            diagnostics.error(
+                    node,
+                    "the workflow expands to more than " + MAX_NODES + " YAML nodes (through anchors and aliases); "
+                            + "it was rejected without expanding it further");
             throw new Abort();
         }
         if (node instanceof ScalarNode scalar) {
@@ -305,8 +330,11 @@ final class YamlSource {
     private void count(ScalarNode scalar) {
         expandedChars += scalar.getValue().length();
         if (expandedChars > MAX_EXPANDED_CHARS) {
-            diagnostics.error(scalar, "the workflow's text comes to more than " + MAX_EXPANDED_CHARS / 1024 + " KiB through aliases of "
-                    + "its scalars (at most " + MAX_EXPANDED_CHARS / 1024 + " KiB); it was rejected without expanding it further");
+            diagnostics.error(
+                    scalar,
+                    "the workflow's text comes to more than " + MAX_EXPANDED_CHARS / 1024 + " KiB through aliases of "
+                            + "its scalars (at most " + MAX_EXPANDED_CHARS / 1024
+                            + " KiB); it was rejected without expanding it further");
             throw new Abort();
         }
     }
@@ -355,7 +383,8 @@ final class YamlSource {
     }
 
     static boolean isBlock(ScalarNode scalar) {
-        return scalar.getScalarStyle() == DumperOptions.ScalarStyle.LITERAL || scalar.getScalarStyle() == DumperOptions.ScalarStyle.FOLDED;
+        return scalar.getScalarStyle() == DumperOptions.ScalarStyle.LITERAL
+                || scalar.getScalarStyle() == DumperOptions.ScalarStyle.FOLDED;
     }
 
     /** The closest allowed name: same letters in another case or with `_` for `-`, a prefix, or at most two edits away. */

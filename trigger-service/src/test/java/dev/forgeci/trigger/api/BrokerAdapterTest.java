@@ -77,7 +77,9 @@ class BrokerAdapterTest {
 
         try (Adapter adapter = Adapter.start(base, TestEnvironment.TOKEN, JSON.writeValueAsString(request))) {
             String runId = adapter.triggeredRunId();
-            JsonNode run = runRequested.awaitOne(r -> runId.equals(r.key()), Duration.ofSeconds(30)).json();
+            JsonNode run = runRequested
+                    .awaitOne(r -> runId.equals(r.key()), Duration.ofSeconds(30))
+                    .json();
             assertThat(run.path("trigger").path("kind").asText()).isEqualTo("push");
             assertThat(run.path("trigger").path("actor").asText()).isEqualTo("liw");
             assertThat(run.path("trigger").path("trusted").asBoolean()).isTrue();
@@ -91,12 +93,17 @@ class BrokerAdapterTest {
 
             assertThat(adapter.awaitExit()).isZero();
             // the fixture's two lines, the triggered one with the info_url third-party adapters add
-            List<String> expected = Fixtures.text("broker-responses.jsonl").lines().toList();
-            assertThat(adapter.stdout()).containsExactly(
-                    expected.get(0).replace("any-string-works-as-run-id", runId).replace("}}", "},\"info_url\":\"" + runPage(runId) + "\"}"),
-                    expected.get(1));
-            assertThat(adapter.stdout().get(0)).isEqualTo("{\"response\":\"triggered\",\"run_id\":{\"id\":\"" + runId
-                    + "\"},\"info_url\":\"http://127.0.0.1:8080/#/runs/" + runId + "\"}");
+            List<String> expected =
+                    Fixtures.text("broker-responses.jsonl").lines().toList();
+            assertThat(adapter.stdout())
+                    .containsExactly(
+                            expected.get(0)
+                                    .replace("any-string-works-as-run-id", runId)
+                                    .replace("}}", "},\"info_url\":\"" + runPage(runId) + "\"}"),
+                            expected.get(1));
+            assertThat(adapter.stdout().get(0))
+                    .isEqualTo("{\"response\":\"triggered\",\"run_id\":{\"id\":\"" + runId
+                            + "\"},\"info_url\":\"http://127.0.0.1:8080/#/runs/" + runId + "\"}");
             assertThat(adapter.stderr()).contains("run " + runId + " finished: success");
         }
     }
@@ -104,7 +111,8 @@ class BrokerAdapterTest {
     @Test
     void aTagPushFromTheBrokerRunsAsGitHubsTagPushAlsoAsACanonicalRefInAPeersNamespace() throws Exception {
         String rid = TestEnvironment.newRepositoryId();
-        String commit = BareRepo.create(gateway.root(), rid).commit(Map.of(".github/workflows/release.yml", """
+        String commit =
+                BareRepo.create(gateway.root(), rid).commit(Map.of(".github/workflows/release.yml", """
                 on:
                   push:
                     tags: ['v*']
@@ -116,7 +124,9 @@ class BrokerAdapterTest {
 
         try (Adapter adapter = Adapter.start(base, TestEnvironment.TOKEN, JSON.writeValueAsString(request))) {
             String runId = adapter.triggeredRunId();
-            JsonNode run = runRequested.awaitOne(r -> runId.equals(r.key()), Duration.ofSeconds(30)).json();
+            JsonNode run = runRequested
+                    .awaitOne(r -> runId.equals(r.key()), Duration.ofSeconds(30))
+                    .json();
             assertThat(run.path("ref").asText()).isEqualTo("refs/tags/v1.2.0");
             JsonNode github = run.path("context").path("github");
             assertThat(github.path("ref_type").asText()).isEqualTo("tag");
@@ -129,9 +139,12 @@ class BrokerAdapterTest {
         request.put("branch", "refs/namespaces/z6MkltRpzcq2ybm13yQpyre58JUeMvZY6toxoZVpLZ8YabRa/refs/tags/v1.2.0");
         try (Adapter adapter = Adapter.start(base, TestEnvironment.TOKEN, JSON.writeValueAsString(request))) {
             String runId = adapter.triggeredRunId();
-            JsonNode run = runRequested.awaitOne(r -> runId.equals(r.key()), Duration.ofSeconds(30)).json();
+            JsonNode run = runRequested
+                    .awaitOne(r -> runId.equals(r.key()), Duration.ofSeconds(30))
+                    .json();
             assertThat(run.path("ref").asText()).isEqualTo("refs/tags/v1.2.0");
-            assertThat(run.path("context").path("github").path("ref_name").asText()).isEqualTo("v1.2.0");
+            assertThat(run.path("context").path("github").path("ref_name").asText())
+                    .isEqualTo("v1.2.0");
             publish(runId, 1, "success");
             assertThat(adapter.awaitExit()).isZero();
         }
@@ -149,7 +162,9 @@ class BrokerAdapterTest {
 
         try (Adapter adapter = Adapter.start(base, TestEnvironment.TOKEN, JSON.writeValueAsString(request))) {
             String runId = adapter.triggeredRunId();
-            JsonNode run = runRequested.awaitOne(r -> runId.equals(r.key()), Duration.ofSeconds(30)).json();
+            JsonNode run = runRequested
+                    .awaitOne(r -> runId.equals(r.key()), Duration.ofSeconds(30))
+                    .json();
             assertThat(run.path("trigger").path("kind").asText()).isEqualTo("patch");
             assertThat(run.path("trigger").path("trusted").asBoolean()).isFalse();
             assertThat(run.path("commit").asText()).isEqualTo(head);
@@ -174,20 +189,31 @@ class BrokerAdapterTest {
         String head = repo.commit("alice", Map.of("README.md", "description"), "Add description in README");
         ObjectNode request = Fixtures.json("broker-patch.json");
         request.put("action", "Created").put("event_type", "Patch");
-        request.putObject("broker_extension").put("since", "0.27").putArray("later").add(1);
+        request.putObject("broker_extension")
+                .put("since", "0.27")
+                .putArray("later")
+                .add(1);
         ((ObjectNode) request.path("repository")).put("id", rid).put("canonical_refs", "refs/tags/*");
         ObjectNode patch = (ObjectNode) request.path("patch");
         patch.put("after", head).put("target", base).put("before", base);
         patch.withArray("revisions").forEach(revision -> ((ObjectNode) revision).remove("base"));
-        patch.withArray("revisions").forEach(revision -> ((ObjectNode) revision).put("oid", head).put("edited", true));
+        patch.withArray("revisions")
+                .forEach(revision -> ((ObjectNode) revision).put("oid", head).put("edited", true));
 
         try (Adapter adapter = Adapter.start(base(), TestEnvironment.TOKEN, JSON.writeValueAsString(request))) {
             String runId = adapter.triggeredRunId();
-            JsonNode run = runRequested.awaitOne(r -> runId.equals(r.key()), Duration.ofSeconds(30)).json();
+            JsonNode run = runRequested
+                    .awaitOne(r -> runId.equals(r.key()), Duration.ofSeconds(30))
+                    .json();
             JsonNode github = run.path("context").path("github");
             assertThat(github.path("event_name").asText()).isEqualTo("pull_request");
             assertThat(github.path("event").path("action").asText()).isEqualTo("opened");
-            assertThat(github.path("event").path("pull_request").path("base").path("sha").asText()).isEqualTo(base);
+            assertThat(github.path("event")
+                            .path("pull_request")
+                            .path("base")
+                            .path("sha")
+                            .asText())
+                    .isEqualTo(base);
             assertThat(run.path("commit").asText()).isEqualTo(head);
             publish(runId, 1, "success");
             assertThat(adapter.awaitExit()).isZero();
@@ -214,8 +240,9 @@ class BrokerAdapterTest {
             adapter.terminate();
             assertThat(adapter.awaitExit()).isEqualTo(1);
             assertThat(adapter.stdout()).containsExactly(triggered(runId, runPage(runId)), FINISHED_FAILURE);
-            assertThat(adapter.stderr()).contains("error: stopped by a signal (the broker cancelled the run or shuts down); run "
-                    + runId + " goes on in Forge");
+            assertThat(adapter.stderr())
+                    .contains("error: stopped by a signal (the broker cancelled the run or shuts down); run " + runId
+                            + " goes on in Forge");
         }
     }
 
@@ -226,20 +253,26 @@ class BrokerAdapterTest {
         forge.createContext("/api/hooks/radicle-broker", exchange -> {
             try (exchange) {
                 byte[] body = (exchange.getRequestMethod().equals("POST")
-                        ? "{\"runId\":\"" + runId + "\",\"infoUrl\":\"https://forge.example.org/#/runs/" + runId + "\"}"
-                        : "{\"runId\":\"" + runId + "\",\"finished\":false}").getBytes(StandardCharsets.UTF_8);
+                                ? "{\"runId\":\"" + runId + "\",\"infoUrl\":\"https://forge.example.org/#/runs/" + runId
+                                        + "\"}"
+                                : "{\"runId\":\"" + runId + "\",\"finished\":false}")
+                        .getBytes(StandardCharsets.UTF_8);
                 exchange.sendResponseHeaders(exchange.getRequestMethod().equals("POST") ? 202 : 200, body.length);
                 exchange.getResponseBody().write(body);
             }
         });
         forge.start();
         URL url = new URL("http://127.0.0.1:" + forge.getAddress().getPort() + "/");
-        try (Adapter adapter = Adapter.start(url, TestEnvironment.TOKEN, Fixtures.text("broker-push.json").strip(), "FORGE_LOST_TIMEOUT", "2")) {
+        try (Adapter adapter = Adapter.start(
+                url, TestEnvironment.TOKEN, Fixtures.text("broker-push.json").strip(), "FORGE_LOST_TIMEOUT", "2")) {
             assertThat(adapter.triggeredRunId()).isEqualTo(runId);
             forge.stop(0);
             assertThat(adapter.awaitExit()).isEqualTo(1);
-            assertThat(adapter.stdout()).containsExactly(triggered(runId, "https://forge.example.org/#/runs/" + runId), FINISHED_FAILURE);
-            assertThat(adapter.stderr()).contains("error: lost trigger-service at http://127.0.0.1:" + forge.getAddress().getPort())
+            assertThat(adapter.stdout())
+                    .containsExactly(triggered(runId, "https://forge.example.org/#/runs/" + runId), FINISHED_FAILURE);
+            assertThat(adapter.stderr())
+                    .contains("error: lost trigger-service at http://127.0.0.1:"
+                            + forge.getAddress().getPort())
                     .contains("run " + runId + "'s result is unknown");
         } finally {
             forge.stop(0);
@@ -269,31 +302,40 @@ class BrokerAdapterTest {
     @Test
     void everyRunOfTheRequestMustEndAndSucceed() throws Exception {
         String rid = TestEnvironment.newRepositoryId();
-        String commit = BareRepo.create(gateway.root(), rid).commit(Map.of(
-                ".forge/workflows/a.yaml", WORKFLOW.replace("CI", "A"),
-                ".forge/workflows/b.yaml", WORKFLOW.replace("CI", "B")), "two workflows");
+        String commit = BareRepo.create(gateway.root(), rid)
+                .commit(
+                        Map.of(
+                                ".forge/workflows/a.yaml", WORKFLOW.replace("CI", "A"),
+                                ".forge/workflows/b.yaml", WORKFLOW.replace("CI", "B")),
+                        "two workflows");
         ObjectNode request = push(rid, commit);
 
         try (Adapter adapter = Adapter.start(base, TestEnvironment.TOKEN, JSON.writeValueAsString(request))) {
             String first = adapter.triggeredRunId();
-            assertThat(adapter.stdout().get(0)).isEqualTo(triggered(first, "http://127.0.0.1:8080/#/commits/" + commit));
+            assertThat(adapter.stdout().get(0))
+                    .isEqualTo(triggered(first, "http://127.0.0.1:8080/#/commits/" + commit));
             List<String> runs = runRequested.await(r -> r.value().contains(rid), 2, Duration.ofSeconds(30)).stream()
-                    .map(KafkaTestClient.Seen::key).toList();
-            String second = runs.stream().filter(id -> !id.equals(first)).findFirst().orElseThrow();
+                    .map(KafkaTestClient.Seen::key)
+                    .toList();
+            String second =
+                    runs.stream().filter(id -> !id.equals(first)).findFirst().orElseThrow();
 
             publish(first, 1, "success");
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> waitFor(first, 0).statusCode(200)
-                    .body("finished", equalTo(false))
-                    .body("result", nullValue())
-                    .body("runs.runId", equalTo(List.of(first, second)))
-                    .body("runs.status", equalTo(Arrays.asList("success", null))));
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> waitFor(first, 0)
+                            .statusCode(200)
+                            .body("finished", equalTo(false))
+                            .body("result", nullValue())
+                            .body("runs.runId", equalTo(List.of(first, second)))
+                            .body("runs.status", equalTo(Arrays.asList("success", null))));
             assertThat(adapter.isRunning()).isTrue();
 
             publish(second, 1, "running");
             publish(second, 2, "cancelled");
             assertThat(adapter.awaitExit()).isZero();
             assertThat(adapter.stdout()).element(1).isEqualTo(FINISHED_FAILURE);
-            waitFor(first, 0).statusCode(200)
+            waitFor(first, 0)
+                    .statusCode(200)
                     .body("finished", equalTo(true))
                     .body("result", equalTo("failure"))
                     .body("runs.runId", equalTo(List.of(first, second)))
@@ -303,12 +345,16 @@ class BrokerAdapterTest {
 
     @Test
     void theFixtureAsItIsEndsWithAReasonBecauseItsCommitIsNowhere() throws Exception {
-        // broker-push.json names rad:zwTxygwuz5LDGBq255RA2CbNGrz8 at 765823c6…, a commit no repository here can contain.
-        BareRepo.create(gateway.root(), "rad:zwTxygwuz5LDGBq255RA2CbNGrz8").commit(Map.of(".forge/workflows/ci.yaml", WORKFLOW), "ci");
-        try (Adapter adapter = Adapter.start(base, TestEnvironment.TOKEN, Fixtures.text("broker-push.json").strip())) {
+        // broker-push.json names rad:zwTxygwuz5LDGBq255RA2CbNGrz8 at 765823c6…, a commit no repository here can
+        // contain.
+        BareRepo.create(gateway.root(), "rad:zwTxygwuz5LDGBq255RA2CbNGrz8")
+                .commit(Map.of(".forge/workflows/ci.yaml", WORKFLOW), "ci");
+        try (Adapter adapter = Adapter.start(
+                base, TestEnvironment.TOKEN, Fixtures.text("broker-push.json").strip())) {
             assertThat(adapter.awaitExit()).isEqualTo(1);
-            String why = "trigger-service refused the request (404): commit 765823c686caa89db0b76c19595189ac1fde4e8e is not in the "
-                    + "history of refs/heads/main at " + gateway.url() + "/zwTxygwuz5LDGBq255RA2CbNGrz8.git";
+            String why =
+                    "trigger-service refused the request (404): commit 765823c686caa89db0b76c19595189ac1fde4e8e is not in the "
+                            + "history of refs/heads/main at " + gateway.url() + "/zwTxygwuz5LDGBq255RA2CbNGrz8.git";
             assertThat(adapter.stdout()).containsExactly(ERROR_RESULT.formatted(why));
             assertThat(adapter.stderr()).contains("error: " + why);
         }
@@ -323,17 +369,23 @@ class BrokerAdapterTest {
 
         try (Adapter adapter = Adapter.start(base, "not-the-token", line)) {
             assertThat(adapter.awaitExit()).isEqualTo(1);
-            assertThat(adapter.stdout()).singleElement().asString().startsWith("{\"response\":\"finished\",\"result\":{\"error\":"
-                    + "\"trigger-service refused the request (401): ");
-            assertThat(adapter.stderr()).contains("refused the request (401): The bearer token is not one this server accepts");
+            assertThat(adapter.stdout())
+                    .singleElement()
+                    .asString()
+                    .startsWith("{\"response\":\"finished\",\"result\":{\"error\":"
+                            + "\"trigger-service refused the request (401): ");
+            assertThat(adapter.stderr())
+                    .contains("refused the request (401): The bearer token is not one this server accepts");
         }
         try (Adapter adapter = Adapter.start(base, "scoped-token", line)) {
             assertThat(adapter.awaitExit()).isEqualTo(1);
-            assertThat(adapter.stderr()).contains("refused the request (403): the token `scoped` may not run in " + rid);
+            assertThat(adapter.stderr())
+                    .contains("refused the request (403): the token `scoped` may not run in " + rid);
         }
         try (Adapter adapter = Adapter.start(base, TestEnvironment.TOKEN, line)) {
             assertThat(adapter.awaitExit()).isEqualTo(1);
-            assertThat(adapter.stderr()).contains("refused the request (422): " + rid + " has no workflow at commit " + commit);
+            assertThat(adapter.stderr())
+                    .contains("refused the request (422): " + rid + " has no workflow at commit " + commit);
         }
         String patchesOnly = BareRepo.create(gateway.root(), rid.replace("rad:z", "rad:zP"))
                 .commit(Map.of(".forge/workflows/ci.yaml", "on: patch\nsteps:\n  - run: make\n"), "patches only");
@@ -342,32 +394,42 @@ class BrokerAdapterTest {
         push.put("after", patchesOnly);
         try (Adapter adapter = Adapter.start(base, TestEnvironment.TOKEN, JSON.writeValueAsString(push))) {
             assertThat(adapter.awaitExit()).isEqualTo(1);
-            assertThat(adapter.stdout()).containsExactly(ERROR_RESULT.formatted("nothing to run: no workflow runs on this push"));
+            assertThat(adapter.stdout())
+                    .containsExactly(ERROR_RESULT.formatted("nothing to run: no workflow runs on this push"));
             assertThat(adapter.stderr()).contains("error: nothing to run: no workflow runs on this push");
         }
         request.put("branch", "main; rm -rf /");
         try (Adapter adapter = Adapter.start(base, TestEnvironment.TOKEN, JSON.writeValueAsString(request))) {
             assertThat(adapter.awaitExit()).isEqualTo(1);
-            assertThat(adapter.stderr()).contains("refused the request (422): branch: `main; rm -rf /` is not a valid branch name");
+            assertThat(adapter.stderr())
+                    .contains("refused the request (422): branch: `main; rm -rf /` is not a valid branch name");
         }
         try (Adapter adapter = Adapter.start(null, TestEnvironment.TOKEN, line)) {
             assertThat(adapter.awaitExit()).isEqualTo(1);
-            assertThat(adapter.stdout()).containsExactly(ERROR_RESULT.formatted("FORGE_TRIGGER_URL is not set (trigger-service's base URL)"));
+            assertThat(adapter.stdout())
+                    .containsExactly(
+                            ERROR_RESULT.formatted("FORGE_TRIGGER_URL is not set (trigger-service's base URL)"));
         }
         try (Adapter adapter = Adapter.start(base, TestEnvironment.TOKEN, "{\"request\":\"trigger\", \"version\": 1")) {
             assertThat(adapter.awaitExit()).isEqualTo(1);
-            assertThat(adapter.stdout()).containsExactly(ERROR_RESULT.formatted("the request line is not a JSON object"));
+            assertThat(adapter.stdout())
+                    .containsExactly(ERROR_RESULT.formatted("the request line is not a JSON object"));
         }
     }
 
     @Test
     void theWaitNeedsATokenAndARunId() {
-        given().when().get("/api/hooks/radicle-broker/runs/01JD0000000000000000000000").then().statusCode(401)
+        given().when()
+                .get("/api/hooks/radicle-broker/runs/01JD0000000000000000000000")
+                .then()
+                .statusCode(401)
                 .contentType("application/problem+json");
-        waitFor("not-a-run", 0).statusCode(422)
+        waitFor("not-a-run", 0)
+                .statusCode(422)
                 .contentType("application/problem+json")
                 .body("errors[0].field", equalTo("runId"));
-        waitFor("01JD0000000000000000000000", 0).statusCode(200)
+        waitFor("01JD0000000000000000000000", 0)
+                .statusCode(200)
                 .body("finished", equalTo(false))
                 .body("runs[0].status", nullValue());
     }
@@ -378,6 +440,7 @@ class BrokerAdapterTest {
     static final String FINISHED_FAILURE = "{\"response\":\"finished\",\"result\":\"failure\"}";
     /** The broker's error result, for an error before anything was triggered. */
     static final String ERROR_RESULT = "{\"response\":\"finished\",\"result\":{\"error\":\"%s\"}}";
+
     static final String WORKFLOW_ERROR = "trigger-service refused the request (422): .github/workflows/ci.yml:6:19: "
             + "the expression is not closed: `${{` was found without its `}}`";
 
@@ -403,13 +466,19 @@ class BrokerAdapterTest {
     }
 
     static ValidatableResponse waitFor(String runId, int seconds) {
-        return given().header("Authorization", "Bearer " + TestEnvironment.TOKEN).queryParam("wait", seconds)
-                .when().get("/api/hooks/radicle-broker/runs/" + runId).then();
+        return given().header("Authorization", "Bearer " + TestEnvironment.TOKEN)
+                .queryParam("wait", seconds)
+                .when()
+                .get("/api/hooks/radicle-broker/runs/" + runId)
+                .then();
     }
 
     static void publish(String runId, long seq, String status) {
         ObjectNode event = JSON.createObjectNode();
-        event.put("runId", runId).put("seq", seq).put("status", status).put("at", Instant.now().toString());
+        event.put("runId", runId)
+                .put("seq", seq)
+                .put("status", status)
+                .put("at", Instant.now().toString());
         event.putObject("trigger").put("kind", "push").putNull("statusUrl");
         TestKafka.client().sendJson("run-events", runId, event);
     }
@@ -460,7 +529,9 @@ class BrokerAdapterTest {
 
         /** Waits for the exit and for everything the adapter wrote to be read. */
         int awaitExit() throws InterruptedException {
-            assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("adapter ended; stderr: %s", stderr).isTrue();
+            assertThat(process.waitFor(30, TimeUnit.SECONDS))
+                    .as("adapter ended; stderr: %s", stderr)
+                    .isTrue();
             for (Thread reader : readers) {
                 reader.join(5000);
             }
@@ -490,16 +561,19 @@ class BrokerAdapterTest {
         }
 
         private static Thread follow(InputStream stream, Consumer<String> sink) {
-            Thread thread = new Thread(() -> {
-                try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = reader.readLine()) != null) {
-                        sink.accept(line);
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }, "adapter-output");
+            Thread thread = new Thread(
+                    () -> {
+                        try (BufferedReader reader =
+                                new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                            String line;
+                            while ((line = reader.readLine()) != null) {
+                                sink.accept(line);
+                            }
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    },
+                    "adapter-output");
             thread.setDaemon(true);
             thread.start();
             return thread;

@@ -34,26 +34,31 @@ class RedisOutageTest {
     @Test
     void aWebhookIs503WhileRedisIsGoneAndAcceptedOnceItIsBack() {
         String rid = TestEnvironment.newRepositoryId();
-        String commit = BareRepo.create(gateway.root(), rid).commit("master", Map.of(".forge/workflows/ci.yaml", Fixtures.SEED_WORKFLOW), "ci");
+        String commit = BareRepo.create(gateway.root(), rid)
+                .commit("master", Map.of(".forge/workflows/ci.yaml", Fixtures.SEED_WORKFLOW), "ci");
         ObjectNode hook = Fixtures.json("webhook-push.json");
         ((ObjectNode) hook.path("repository")).put("id", rid).put("clone_url", TestEnvironment.cloneUrl(gateway, rid));
         hook.put("after", commit).remove("commit_status_url");
         byte[] body = Fixtures.serialize(hook);
-        Map<String, String> headers = Map.of("X-Request-UUID", UUID.randomUUID().toString(), "X-Hub-Signature-256", Fixtures.sign(body));
+        Map<String, String> headers =
+                Map.of("X-Request-UUID", UUID.randomUUID().toString(), "X-Hub-Signature-256", Fixtures.sign(body));
 
         redis.kill();
         try {
-            RadicleWebhookTest.send(body, headers).statusCode(503)
+            RadicleWebhookTest.send(body, headers)
+                    .statusCode(503)
                     .contentType("application/problem+json")
                     .header("Retry-After", "10")
                     .body("type", equalTo("urn:forge-ci:problem:store-unavailable"));
-            ManualTriggerTest.trigger(Map.of("repository", rid, "commit", commit, "workflow", Fixtures.SEED_WORKFLOW)).statusCode(503)
+            ManualTriggerTest.trigger(Map.of("repository", rid, "commit", commit, "workflow", Fixtures.SEED_WORKFLOW))
+                    .statusCode(503)
                     .header("Retry-After", "10")
                     .body("type", equalTo("urn:forge-ci:problem:store-unavailable"));
         } finally {
             redis.startAgain();
         }
-        ManualTriggerTest.trigger(Map.of("repository", rid, "commit", commit, "workflow", Fixtures.SEED_WORKFLOW)).statusCode(202);
+        ManualTriggerTest.trigger(Map.of("repository", rid, "commit", commit, "workflow", Fixtures.SEED_WORKFLOW))
+                .statusCode(202);
         RadicleWebhookTest.send(body, headers).statusCode(202).body("runs", hasSize(1));
         RadicleWebhookTest.send(body, headers).statusCode(202).body("runs", hasSize(1));
     }

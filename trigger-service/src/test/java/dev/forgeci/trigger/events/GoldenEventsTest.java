@@ -22,8 +22,8 @@ import dev.forgeci.trigger.workflow.WorkflowCompiler;
 class GoldenEventsTest {
 
     /** As Quarkus configures the service's mapper: java.time modules, dates as ISO-8601 text. */
-    private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules()
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().findAndRegisterModules().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     /** The workflow whose compiled jobs the sample holds: a change to what the compiler makes of it changes the contract. */
     private static final String WORKFLOW = """
@@ -56,13 +56,28 @@ class GoldenEventsTest {
         ObjectNode context = (ObjectNode) golden.path("context");
         CompiledWorkflow workflow = new WorkflowCompiler().compile(".github/workflows/ci.yml", WORKFLOW);
         RunPlan.Planned plan = RunPlan.plan(workflow, context::get, false, Set.of("ubuntu-latest"));
-        RunRequested request = new RunRequested("01JZGOLDENRUN0000000000000", Instant.parse("2026-12-03T09:59:58Z"),
-                new RunRequested.Trigger("patch", "z6MkstrangerGoldenSample000000000000000000000", false, true,
-                        "6e7b1c2a-0d4f-4b8e-9a3c-5f1e2d7c8b90", null, "6bd8f4e1c0a4b2d9f7e3a1c5b8d2e6f4a0c9b7d3",
-                        "http://seed.example.org/statuses", "forge/CI", "z6MknodeGoldenSample00000000000000000000000000", null),
-                new RunRequested.Repository("rad:z3gqcJUoA1n9HaHKufZs5FCSGazv5", "heartwood"), "0123456789abcdef0123456789abcdef01234567",
-                "refs/patches/6bd8f4e1c0a4b2d9f7e3a1c5b8d2e6f4a0c9b7d3", "http://seed.example.org/z3gqcJUoA1n9HaHKufZs5FCSGazv5.git",
-                context, new RunRequested.Workflow(workflow.name(), workflow.file(), plan.runName(), plan.concurrency(), plan.jobs()))
+        RunRequested request = new RunRequested(
+                        "01JZGOLDENRUN0000000000000",
+                        Instant.parse("2026-12-03T09:59:58Z"),
+                        new RunRequested.Trigger(
+                                "patch",
+                                "z6MkstrangerGoldenSample000000000000000000000",
+                                false,
+                                true,
+                                "6e7b1c2a-0d4f-4b8e-9a3c-5f1e2d7c8b90",
+                                null,
+                                "6bd8f4e1c0a4b2d9f7e3a1c5b8d2e6f4a0c9b7d3",
+                                "http://seed.example.org/statuses",
+                                "forge/CI",
+                                "z6MknodeGoldenSample00000000000000000000000000",
+                                null),
+                        new RunRequested.Repository("rad:z3gqcJUoA1n9HaHKufZs5FCSGazv5", "heartwood"),
+                        "0123456789abcdef0123456789abcdef01234567",
+                        "refs/patches/6bd8f4e1c0a4b2d9f7e3a1c5b8d2e6f4a0c9b7d3",
+                        "http://seed.example.org/z3gqcJUoA1n9HaHKufZs5FCSGazv5.git",
+                        context,
+                        new RunRequested.Workflow(
+                                workflow.name(), workflow.file(), plan.runName(), plan.concurrency(), plan.jobs()))
                 .withInfoUrl("http://127.0.0.1:8080/runs/01JZGOLDENRUN0000000000000");
 
         assertThat(JSON.readTree(JSON.writeValueAsString(request))).isEqualTo(golden);

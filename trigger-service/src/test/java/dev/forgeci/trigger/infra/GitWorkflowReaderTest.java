@@ -8,7 +8,6 @@ import java.math.BigInteger;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,26 +51,31 @@ class GitWorkflowReaderTest {
         String rid = TestEnvironment.newRepositoryId();
         BareRepo repo = BareRepo.create(gateway.root(), rid);
         String big = "# " + "x".repeat(WorkflowCompiler.MAX_FILE_BYTES) + "\n";
-        String commit = repo.commit(Map.of(
-                ".forge/workflows/b.yml", "name: b\n",
-                ".forge/workflows/a.yaml", "name: a\n",
-                ".forge/workflows/big.yaml", big,
-                ".forge/workflows/notes.txt", "no",
-                ".forge/workflows/sub/c.yaml", "name: c\n",
-                ".forge/other.yaml", "name: other\n",
-                ".github/workflows/ci.yml", "name: gh\n",
-                ".github/dependabot.yml", "version: 2\n"), "workflows");
+        String commit = repo.commit(
+                Map.of(
+                        ".forge/workflows/b.yml", "name: b\n",
+                        ".forge/workflows/a.yaml", "name: a\n",
+                        ".forge/workflows/big.yaml", big,
+                        ".forge/workflows/notes.txt", "no",
+                        ".forge/workflows/sub/c.yaml", "name: c\n",
+                        ".forge/other.yaml", "name: other\n",
+                        ".github/workflows/ci.yml", "name: gh\n",
+                        ".github/dependabot.yml", "version: 2\n"),
+                "workflows");
         repo.commit(Map.of(".forge/workflows/a.yaml", "name: changed later\n"), "later");
 
         Snapshot snapshot = reader(config()).read(url(rid), commit, null);
 
         assertThat(snapshot.commit()).isEqualTo(commit);
-        assertThat(snapshot.files()).containsExactly(
-                new WorkflowFile(".forge/workflows/a.yaml", "name: a\n", 8),
-                new WorkflowFile(".forge/workflows/b.yml", "name: b\n", 8),
-                new WorkflowFile(".forge/workflows/big.yaml", null, big.length()),
-                new WorkflowFile(".github/workflows/ci.yml", "name: gh\n", 9));
-        assertThat(reader(config()).resolve(url(rid), "refs/heads/main")).isNotEqualTo(commit).hasSize(40);
+        assertThat(snapshot.files())
+                .containsExactly(
+                        new WorkflowFile(".forge/workflows/a.yaml", "name: a\n", 8),
+                        new WorkflowFile(".forge/workflows/b.yml", "name: b\n", 8),
+                        new WorkflowFile(".forge/workflows/big.yaml", null, big.length()),
+                        new WorkflowFile(".github/workflows/ci.yml", "name: gh\n", 9));
+        assertThat(reader(config()).resolve(url(rid), "refs/heads/main"))
+                .isNotEqualTo(commit)
+                .hasSize(40);
     }
 
     @Test
@@ -81,9 +85,11 @@ class GitWorkflowReaderTest {
         String before = repo.commit(Map.of("src/a.rs", "a\n", "docs/guide.md", "g\n"), "first");
         String after = repo.commit(Map.of("src/a.rs", "changed\n", "README.md", "new\n"), "second");
 
-        assertThat(reader(config()).changedFiles(url(rid), before, after, 100)).containsExactly("README.md", "src/a.rs");
+        assertThat(reader(config()).changedFiles(url(rid), before, after, 100))
+                .containsExactly("README.md", "src/a.rs");
         assertThat(reader(config()).changedFiles(url(rid), before, after, 1)).containsExactly("README.md");
-        assertThat(reader(config()).changedFiles(url(rid), "0123456789abcdef0123456789abcdef01234567", after, 100)).isNull();
+        assertThat(reader(config()).changedFiles(url(rid), "0123456789abcdef0123456789abcdef01234567", after, 100))
+                .isNull();
     }
 
     @Test
@@ -105,7 +111,8 @@ class GitWorkflowReaderTest {
             assertThat(e.reason()).isEqualTo(Reason.NOT_FOUND);
             assertThat(e).hasMessage("commit " + old + " was not found at " + url(rid));
         });
-        assertThat(failure(() -> reader(config().protocolVersion(0).maxDeepen(5)).read(url(rid), old, "refs/heads/main")))
+        assertThat(failure(
+                        () -> reader(config().protocolVersion(0).maxDeepen(5)).read(url(rid), old, "refs/heads/main")))
                 .hasMessage("commit " + old + " is not among the last 5 commits of refs/heads/main at " + url(rid));
     }
 
@@ -114,13 +121,22 @@ class GitWorkflowReaderTest {
         String rid = TestEnvironment.newRepositoryId();
         byte[] noise = new byte[1024 * 1024];
         new SecureRandom().nextBytes(noise);
-        String commit = BareRepo.create(gateway.root(), rid).commit(Map.of(
-                ".forge/workflows/ci.yaml", "name: ci\n", "noise.hex", HexFormat.of().formatHex(noise)), "big");
+        String commit = BareRepo.create(gateway.root(), rid)
+                .commit(
+                        Map.of(
+                                ".forge/workflows/ci.yaml",
+                                "name: ci\n",
+                                "noise.hex",
+                                HexFormat.of().formatHex(noise)),
+                        "big");
 
-        assertThat(failure(() -> reader(config().maxBytes(256 * 1024)).read(url(rid), commit, null))).satisfies(e -> {
-            assertThat(e.reason()).isEqualTo(Reason.SOURCE_TOO_LARGE);
-            assertThat(e).hasMessage("the commit's snapshot is larger than the 256 KiB this server fetches to read workflows");
-        });
+        assertThat(failure(() -> reader(config().maxBytes(256 * 1024)).read(url(rid), commit, null)))
+                .satisfies(e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.SOURCE_TOO_LARGE);
+                    assertThat(e)
+                            .hasMessage(
+                                    "the commit's snapshot is larger than the 256 KiB this server fetches to read workflows");
+                });
     }
 
     @Test
@@ -141,7 +157,8 @@ class GitWorkflowReaderTest {
             String url = "http://127.0.0.1:" + silent.getLocalPort() + "/z4SilentSeedRepo.git";
 
             long started = System.nanoTime();
-            TriggerRejected e = failure(() -> reader(config().timeout(Duration.ofSeconds(2))).read(url, null, "refs/heads/main"));
+            TriggerRejected e = failure(
+                    () -> reader(config().timeout(Duration.ofSeconds(2))).read(url, null, "refs/heads/main"));
             assertThat(e.reason()).isEqualTo(Reason.SEED_UNREACHABLE);
             assertThat(e).hasMessage("reading workflows from the seed took longer than 2 s");
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
@@ -158,9 +175,12 @@ class GitWorkflowReaderTest {
         try (ServerSocket closed = new ServerSocket(0)) {
             port = closed.getLocalPort();
         }
-        TriggerRejected e = failure(() -> reader(config()).read("http://127.0.0.1:" + port + "/z4Down.git", null, "refs/heads/main"));
+        TriggerRejected e = failure(
+                () -> reader(config()).read("http://127.0.0.1:" + port + "/z4Down.git", null, "refs/heads/main"));
         assertThat(e.reason()).isEqualTo(Reason.SEED_UNREACHABLE);
-        assertThat(e.getMessage()).startsWith("reading ref refs/heads/main from http://127.0.0.1:" + port + "/z4Down.git failed: fatal: unable to access");
+        assertThat(e.getMessage())
+                .startsWith("reading ref refs/heads/main from http://127.0.0.1:" + port
+                        + "/z4Down.git failed: fatal: unable to access");
     }
 
     // ----------------------------------------------------------------------------------------------
@@ -178,7 +198,8 @@ class GitWorkflowReaderTest {
     }
 
     private static Git config() {
-        return new Git(Duration.ofSeconds(20), new MemorySize(BigInteger.valueOf(100L << 20)), 1000, 20, Optional.empty());
+        return new Git(
+                Duration.ofSeconds(20), new MemorySize(BigInteger.valueOf(100L << 20)), 1000, 20, Optional.empty());
     }
 
     /** forge.git.* as a record, with withers for the one setting a test changes. */
@@ -186,7 +207,12 @@ class GitWorkflowReaderTest {
         return config();
     }
 
-    record Git(Duration timeout, MemorySize maxBytes, int maxDeepen, int maxWorkflowFiles, Optional<Integer> protocolVersion)
+    record Git(
+            Duration timeout,
+            MemorySize maxBytes,
+            int maxDeepen,
+            int maxWorkflowFiles,
+            Optional<Integer> protocolVersion)
             implements ForgeConfig.Git {
 
         Git timeout(Duration value) {
@@ -194,7 +220,8 @@ class GitWorkflowReaderTest {
         }
 
         Git maxBytes(long value) {
-            return new Git(timeout, new MemorySize(BigInteger.valueOf(value)), maxDeepen, maxWorkflowFiles, protocolVersion);
+            return new Git(
+                    timeout, new MemorySize(BigInteger.valueOf(value)), maxDeepen, maxWorkflowFiles, protocolVersion);
         }
 
         Git maxDeepen(int value) {

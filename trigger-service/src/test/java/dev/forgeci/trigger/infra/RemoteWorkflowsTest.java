@@ -38,8 +38,10 @@ class RemoteWorkflowsTest {
         pinned = served.commit(Map.of(".github/workflows/deploy.yml", "# from upstream\n" + GREET), "deploy");
         served.tag("v2");
         // github.com serves owner/repo without the .git the seed layout adds.
-        Files.createSymbolicLink(upstream.root().resolve("acme/other"), upstream.root().resolve("acme/other.git"));
-        Files.createSymbolicLink(upstream.root().resolve("acme/shared"), upstream.root().resolve("acme/other.git"));
+        Files.createSymbolicLink(
+                upstream.root().resolve("acme/other"), upstream.root().resolve("acme/other.git"));
+        Files.createSymbolicLink(
+                upstream.root().resolve("acme/shared"), upstream.root().resolve("acme/other.git"));
     }
 
     @AfterAll
@@ -48,8 +50,8 @@ class RemoteWorkflowsTest {
     }
 
     private static RemoteWorkflows remote() {
-        return new RemoteWorkflows(new GitWorkflowReader(GitWorkflowReaderTest.defaults()), Optional.of(mirror),
-                List.of(upstream.url()));
+        return new RemoteWorkflows(
+                new GitWorkflowReader(GitWorkflowReaderTest.defaults()), Optional.of(mirror), List.of(upstream.url()));
     }
 
     private static CalledWorkflows.Lookup find(String uses) {
@@ -58,10 +60,12 @@ class RemoteWorkflowsTest {
 
     @Test
     void theMirrorIsReadFirstByTagThenTheUpstreamByTagOrCommit() {
-        assertThat(find("acme/shared/.github/workflows/greet.yml@v1")).isEqualTo(
-                new CalledWorkflows.Found("acme/shared/.github/workflows/greet.yml@v1", "# from the mirror\n" + GREET));
-        assertThat(find("acme/other/.github/workflows/deploy.yml@v2")).isEqualTo(
-                new CalledWorkflows.Found("acme/other/.github/workflows/deploy.yml@v2", "# from upstream\n" + GREET));
+        assertThat(find("acme/shared/.github/workflows/greet.yml@v1"))
+                .isEqualTo(new CalledWorkflows.Found(
+                        "acme/shared/.github/workflows/greet.yml@v1", "# from the mirror\n" + GREET));
+        assertThat(find("acme/other/.github/workflows/deploy.yml@v2"))
+                .isEqualTo(new CalledWorkflows.Found(
+                        "acme/other/.github/workflows/deploy.yml@v2", "# from upstream\n" + GREET));
         assertThat(find("acme/other/.github/workflows/deploy.yml@" + pinned)).isInstanceOf(CalledWorkflows.Found.class);
     }
 
@@ -69,9 +73,11 @@ class RemoteWorkflowsTest {
     void whatNoSourceHasIsMissingWithEverySourceTriedAndWhy() {
         CalledWorkflows.Lookup missing = find("acme/shared/.github/workflows/nope.yml@v1");
         assertThat(missing).isInstanceOf(CalledWorkflows.Missing.class);
-        assertThat(((CalledWorkflows.Missing) missing).reason()).startsWith("tried the mirror (no .github/workflows/nope.yml at v1), "
-                + upstream.url() + "/acme/shared (");
+        assertThat(((CalledWorkflows.Missing) missing).reason())
+                .startsWith(
+                        "tried the mirror (no .github/workflows/nope.yml at v1), " + upstream.url() + "/acme/shared (");
         assertThat(((CalledWorkflows.Missing) find("acme/other/.github/workflows/deploy.yml@v9")).reason())
-                .startsWith("tried the mirror (no acme/other.git), " + upstream.url() + "/acme/other (ref v9 was not found");
+                .startsWith("tried the mirror (no acme/other.git), " + upstream.url()
+                        + "/acme/other (ref v9 was not found");
     }
 }

@@ -15,8 +15,7 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 /** A {@link ForgeConfig} built from properties, as Quarkus builds it, for plain unit tests. */
 final class TestConfig {
 
-    private TestConfig() {
-    }
+    private TestConfig() {}
 
     static ForgeConfig of(Map<String, String> properties) {
         Map<String, String> all = new HashMap<>(Map.of("forge.seed.default-url", "http://127.0.0.1:8090"));

@@ -12,7 +12,8 @@ class UlidTest {
     @Test
     void aUlidIsTwentySixCrockfordCharactersOrderedByTime() {
         assertThat(Ulid.of(0, new byte[10])).isEqualTo("00000000000000000000000000");
-        assertThat(Ulid.of(1469918176385L, new byte[] { -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 })).isEqualTo("01ARYZ6S41ZZZZZZZZZZZZZZZZ");
+        assertThat(Ulid.of(1469918176385L, new byte[] {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1}))
+                .isEqualTo("01ARYZ6S41ZZZZZZZZZZZZZZZZ");
         String earlier = Ulid.next();
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < 10_000; i++) {

@@ -59,27 +59,46 @@ class ScheduleTest {
                       - run: echo "${{ github.event_name }} ${{ github.event.schedule }}"
                 """), "nightly");
         push(rid, first).statusCode(200);
-        ScheduleEntry entry = store.all().stream().filter(e -> e.repositoryId().equals(rid)).findFirst().orElseThrow();
+        ScheduleEntry entry = store.all().stream()
+                .filter(e -> e.repositoryId().equals(rid))
+                .findFirst()
+                .orElseThrow();
         assertThat(entry.crons()).containsExactly("*/5 * * * *");
         String latest = repo.commit("master", Map.of("README.md", "later\n"), "a later commit");
 
-        Instant now = entry.since().truncatedTo(ChronoUnit.HOURS).plus(1, ChronoUnit.HOURS).plusSeconds(30);
+        Instant now = entry.since()
+                .truncatedTo(ChronoUnit.HOURS)
+                .plus(1, ChronoUnit.HOURS)
+                .plusSeconds(30);
         store.checked(entry, "*/5 * * * *", now.minus(Duration.ofMinutes(11)));
         int started = ticker.fire(now);
         assertThat(started).as("the ticks at :50, :55 and :00").isEqualTo(3);
-        List<KafkaTestClient.Seen> runs = runRequested.await(r -> r.json().path("repository").path("id").asText().equals(rid), 3,
-                Duration.ofSeconds(30));
+        List<KafkaTestClient.Seen> runs = runRequested.await(
+                r -> r.json().path("repository").path("id").asText().equals(rid), 3, Duration.ofSeconds(30));
         assertThat(runs).allSatisfy(run -> {
             assertThat(run.json().path("trigger").path("kind").asText()).isEqualTo("schedule");
             assertThat(run.json().path("trigger").path("trusted").asBoolean()).isTrue();
             assertThat(run.json().path("commit").asText()).isEqualTo(latest);
-            assertThat(run.json().path("context").path("github").path("event_name").asText()).isEqualTo("schedule");
-            assertThat(run.json().path("context").path("github").path("event").path("schedule").asText()).isEqualTo("*/5 * * * *");
+            assertThat(run.json()
+                            .path("context")
+                            .path("github")
+                            .path("event_name")
+                            .asText())
+                    .isEqualTo("schedule");
+            assertThat(run.json()
+                            .path("context")
+                            .path("github")
+                            .path("event")
+                            .path("schedule")
+                            .asText())
+                    .isEqualTo("*/5 * * * *");
         });
 
         assertThat(ticker.fire(now)).isZero();
         store.checked(entry, "*/5 * * * *", now.minus(Duration.ofMinutes(11)));
-        assertThat(ticker.fire(now)).as("a tick fired once is never fired again").isZero();
+        assertThat(ticker.fire(now))
+                .as("a tick fired once is never fired again")
+                .isZero();
     }
 
     @Test
@@ -94,15 +113,25 @@ class ScheduleTest {
                   a: {runs-on: linux, steps: [{run: date}]}
                 """), "hourly");
         push(rid, commit).statusCode(200);
-        ScheduleEntry entry = store.all().stream().filter(e -> e.repositoryId().equals(rid)).findFirst().orElseThrow();
-        Instant now = entry.since().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(5)).plusSeconds(90);
+        ScheduleEntry entry = store.all().stream()
+                .filter(e -> e.repositoryId().equals(rid))
+                .findFirst()
+                .orElseThrow();
+        Instant now = entry.since()
+                .truncatedTo(ChronoUnit.HOURS)
+                .plus(Duration.ofHours(5))
+                .plusSeconds(90);
         store.checked(entry, "0 * * * *", now.minus(Duration.ofHours(4)));
 
         // the last hour holds one tick; the three before it are older than the catch-up window
         assertThat(ticker.fire(now)).isEqualTo(1);
         assertThat(store.checked(entry, "0 * * * *")).isEqualTo(now.truncatedTo(ChronoUnit.HOURS));
 
-        String without = repo.commit("master", Map.of(".github/workflows/hourly.yml", "on: push\njobs:\n  a: {runs-on: linux, steps: [{run: date}]}\n"),
+        String without = repo.commit(
+                "master",
+                Map.of(
+                        ".github/workflows/hourly.yml",
+                        "on: push\njobs:\n  a: {runs-on: linux, steps: [{run: date}]}\n"),
                 "no schedule any more");
         push(rid, without).statusCode(202);
         assertThat(store.all()).noneMatch(e -> e.repositoryId().equals(rid));
@@ -113,8 +142,14 @@ class ScheduleTest {
         ((ObjectNode) hook.path("repository")).put("id", rid).put("clone_url", TestEnvironment.cloneUrl(gateway, rid));
         hook.put("after", commit).remove("commit_status_url");
         byte[] body = Fixtures.serialize(hook);
-        return io.restassured.RestAssured.given().contentType("application/json").body(body)
-                .header("X-Request-UUID", UUID.randomUUID().toString()).header("X-Hub-Signature-256", Fixtures.sign(body))
-                .header("x-radicle-event-type", "push").when().post("/api/hooks/radicle").then();
+        return io.restassured.RestAssured.given()
+                .contentType("application/json")
+                .body(body)
+                .header("X-Request-UUID", UUID.randomUUID().toString())
+                .header("X-Hub-Signature-256", Fixtures.sign(body))
+                .header("x-radicle-event-type", "push")
+                .when()
+                .post("/api/hooks/radicle")
+                .then();
     }
 }

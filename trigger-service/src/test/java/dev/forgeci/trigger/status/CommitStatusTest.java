@@ -69,19 +69,27 @@ class CommitStatusTest {
     @Test
     void aStatusLinksToThePageTheTriggerNamedAndARerunToItsOwnRun() {
         String runId = Ulid.next();
-        String page = "http://127.0.0.1:8080/#/commits/" + Ulid.next(); // the last segment is what the receiver files it under
+        String page = "http://127.0.0.1:8080/#/commits/"
+                + Ulid.next(); // the last segment is what the receiver files it under
         String url = receiver.url() + "/api/commit-status";
         ObjectNode running = event(runId, 1, "running", url);
         ((ObjectNode) running.path("trigger")).put("infoUrl", page);
         publish(running);
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(receiver.acceptedFor(page.substring(page.lastIndexOf('/') + 1)))
-                .extracting(status -> status.body().path("target_url").asText()).containsExactly(page));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(receiver.acceptedFor(page.substring(page.lastIndexOf('/') + 1)))
+                        .extracting(status -> status.body().path("target_url").asText())
+                        .containsExactly(page));
 
         String rerun = Ulid.next();
         ObjectNode again = event(rerun, 1, "running", url);
         ((ObjectNode) again.path("trigger")).put("infoUrl", page).put("rerunOf", runId);
         publish(again);
-        assertThat(awaitStates(rerun, "running").get(0).body().path("target_url").asText()).isEqualTo("http://127.0.0.1:8080/#/runs/" + rerun);
+        assertThat(awaitStates(rerun, "running")
+                        .get(0)
+                        .body()
+                        .path("target_url")
+                        .asText())
+                .isEqualTo("http://127.0.0.1:8080/#/runs/" + rerun);
     }
 
     @Test
@@ -153,12 +161,25 @@ class CommitStatusTest {
     /** A run-event as scheduler-service writes it (trigger copied from run-requested), plus a field from the future. */
     static ObjectNode event(String runId, long seq, String status, String statusUrl) {
         ObjectNode event = JSON.createObjectNode();
-        event.put("runId", runId).put("seq", seq).put("status", status).putNull("reason").put("at", Instant.now().toString());
-        event.putObject("repository").put("id", "rad:z3gqcJUoA1n9HaHKufZs5FCSGazv5").put("name", "heartwood");
+        event.put("runId", runId)
+                .put("seq", seq)
+                .put("status", status)
+                .putNull("reason")
+                .put("at", Instant.now().toString());
+        event.putObject("repository")
+                .put("id", "rad:z3gqcJUoA1n9HaHKufZs5FCSGazv5")
+                .put("name", "heartwood");
         event.put("commit", COMMIT).put("ref", "refs/heads/master").put("workflow", "Build and Test");
         ObjectNode trigger = event.putObject("trigger");
-        trigger.put("kind", "push").put("actor", "cloudhead").put("trusted", true).put("requestId", "r-" + runId)
-                .putNull("rerunOf").putNull("patchId").put("statusUrl", statusUrl).put("statusContext", "forge-ci/test").put("nodeId", NODE);
+        trigger.put("kind", "push")
+                .put("actor", "cloudhead")
+                .put("trusted", true)
+                .put("requestId", "r-" + runId)
+                .putNull("rerunOf")
+                .putNull("patchId")
+                .put("statusUrl", statusUrl)
+                .put("statusContext", "forge-ci/test")
+                .put("nodeId", NODE);
         event.putNull("rerunOf").put("queuedAt", Instant.now().toString());
         event.putArray("jobs");
         event.put("aFieldFromTheFuture", "ignored by a tolerant reader");
@@ -171,8 +192,10 @@ class CommitStatusTest {
 
     /** Waits until exactly these states were accepted for the run, in this order, and returns them. */
     private List<Received> awaitStates(String runId, String... states) {
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                assertThat(receiver.acceptedFor(runId)).extracting(Received::state).containsExactly(states));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(receiver.acceptedFor(runId))
+                        .extracting(Received::state)
+                        .containsExactly(states));
         return receiver.acceptedFor(runId);
     }
 }

@@ -37,11 +37,16 @@ class CronTest {
 
     @Test
     void ticksAreTheMatchingMinutesAfterTheStartUpToTheEnd() {
-        assertThat(Cron.parse("0 * * * *").ticks(Instant.parse("2026-12-04T10:00:00Z"), Instant.parse("2026-12-04T13:00:00Z"), 10))
-                .containsExactly(Instant.parse("2026-12-04T11:00:00Z"), Instant.parse("2026-12-04T12:00:00Z"),
+        assertThat(Cron.parse("0 * * * *")
+                        .ticks(Instant.parse("2026-12-04T10:00:00Z"), Instant.parse("2026-12-04T13:00:00Z"), 10))
+                .containsExactly(
+                        Instant.parse("2026-12-04T11:00:00Z"),
+                        Instant.parse("2026-12-04T12:00:00Z"),
                         Instant.parse("2026-12-04T13:00:00Z"));
-        assertThat(Cron.parse("* * * * *").ticks(Instant.EPOCH, Instant.EPOCH.plusSeconds(3600), 5)).hasSize(5);
-        assertThat(Cron.parse("0 0 30 2 *").ticks(Instant.EPOCH, Instant.EPOCH.plusSeconds(86400L * 3650), 5)).isEmpty();
+        assertThat(Cron.parse("* * * * *").ticks(Instant.EPOCH, Instant.EPOCH.plusSeconds(3600), 5))
+                .hasSize(5);
+        assertThat(Cron.parse("0 0 30 2 *").ticks(Instant.EPOCH, Instant.EPOCH.plusSeconds(86400L * 3650), 5))
+                .isEmpty();
     }
 
     @Test

@@ -67,7 +67,8 @@ class ReusableWorkflowsTest {
 
     private List<String> errors(String caller, String called) {
         return compiler.check(CALLER, caller, files(Map.of(CALLED, called))).errors().stream()
-                .map(e -> e.file() + ":" + e.line() + ": " + e.message()).toList();
+                .map(e -> e.file() + ":" + e.line() + ": " + e.message())
+                .toList();
     }
 
     @Test
@@ -93,7 +94,9 @@ class ReusableWorkflowsTest {
                     steps: [{run: 'echo ${{ needs.call.outputs.said }}'}]
                 """);
 
-        assertThat(workflow.jobs()).extracting(JobTemplate::id).containsExactly("setup", "call.hello", "call.shout", "call", "after");
+        assertThat(workflow.jobs())
+                .extracting(JobTemplate::id)
+                .containsExactly("setup", "call.hello", "call.shout", "call", "after");
         JobTemplate hello = workflow.jobs().get(1);
         JobTemplate shout = workflow.jobs().get(2);
         JobTemplate caller = workflow.jobs().get(3);
@@ -106,7 +109,8 @@ class ReusableWorkflowsTest {
         assertThat(hello.call().job()).isEqualTo("call");
         assertThat(hello.call().needs()).containsExactly("setup");
         assertThat(hello.call().condition()).isEqualTo("success()");
-        assertThat(hello.call().with().toString()).isEqualTo("{\"greeting\":\"${{ needs.setup.outputs.word }}\",\"loud\":true}");
+        assertThat(hello.call().with().toString())
+                .isEqualTo("{\"greeting\":\"${{ needs.setup.outputs.word }}\",\"loud\":true}");
         assertThat(hello.call().inputs()).containsOnlyKeys("greeting", "loud");
         assertThat(hello.call().secrets()).containsExactly(Map.entry("token", "DEPLOY_TOKEN"));
         assertThat(caller.collect()).isTrue();
@@ -126,14 +130,18 @@ class ReusableWorkflowsTest {
                     with: {greeting: 'from ${{ github.ref_name }}'}
                     secrets: inherit
                 """);
-        RunPlan.Planned plan = RunPlan.plan(workflow, Scope.of(Map.of("github", json("{\"ref_name\": \"main\"}"))), true,
-                Set.of("ubuntu-latest"));
+        RunPlan.Planned plan = RunPlan.plan(
+                workflow, Scope.of(Map.of("github", json("{\"ref_name\": \"main\"}"))), true, Set.of("ubuntu-latest"));
 
-        assertThat(plan.jobs()).extracting(job -> job.path("id").asText()).containsExactly("call.hello", "call.shout", "call");
+        assertThat(plan.jobs())
+                .extracting(job -> job.path("id").asText())
+                .containsExactly("call.hello", "call.shout", "call");
         ObjectNode shout = plan.jobs().get(1);
         assertThat(shout.path("name").asText()).isEqualTo("call / Shout from main");
         assertThat(shout.path("runsOn").toString()).isEqualTo("[\"ubuntu-latest\"]");
-        assertThat(shout.path("call").has("secrets")).as("inherit passes every secret by its own name").isFalse();
+        assertThat(shout.path("call").has("secrets"))
+                .as("inherit passes every secret by its own name")
+                .isFalse();
         assertThat(plan.jobs().get(2).path("collect").asBoolean()).isTrue();
     }
 
@@ -141,10 +149,12 @@ class ReusableWorkflowsTest {
     void anInputOfTheWrongTypeIsRefusedWhenTheRunIsPlannedAtTheCallersUses() {
         CompiledWorkflow workflow = compile("on: push\njobs:\n  call:\n    uses: ./.github/workflows/build.yml\n"
                 + "    with: {greeting: hi, loud: maybe}\n");
-        WorkflowInvalidException refused = org.assertj.core.api.Assertions.catchThrowableOfType(WorkflowInvalidException.class,
+        WorkflowInvalidException refused = org.assertj.core.api.Assertions.catchThrowableOfType(
+                WorkflowInvalidException.class,
                 () -> RunPlan.plan(workflow, Scope.of(Map.of()), true, Set.of("ubuntu-latest")));
-        assertThat(refused.errors()).extracting(e -> e.line() + ": " + e.message()).containsOnly(
-                "4: input `loud` must be true or false, not `maybe`");
+        assertThat(refused.errors())
+                .extracting(e -> e.line() + ": " + e.message())
+                .containsOnly("4: input `loud` must be true or false, not `maybe`");
     }
 
     @Test
@@ -157,24 +167,36 @@ class ReusableWorkflowsTest {
                     runs-on: ubuntu-latest
                     with: {greting: hi}
                     secrets: {tokn: '${{ secrets.X }}'}
-                """, BUILD)).containsExactly(
-                CALLER + ":4: job `call` does not give the called workflow's required input `greeting` (in `with`)",
-                CALLER + ":5: `runs-on` cannot be used in job `call`, which calls a reusable workflow with `uses`; such a job takes only "
-                        + "name, uses, with, secrets, strategy, needs, if, permissions, concurrency",
-                CALLER + ":6: `greting` is not an input of the called workflow; it has greeting, loud",
-                CALLER + ":7: `tokn` is not a secret of the called workflow; it has token");
-        assertThat(errors("on: push\njobs:\n  call:\n    uses: ./.github/workflows/build.yml\n    with: {greeting: hi}\n"
-                + "    secrets: {token: plain}\n", BUILD)).containsExactly(
-                CALLER + ":6: `secrets.token` of job `call` must be ${{ secrets.NAME }}: Forge passes a secret of this repository by name");
-        assertThat(errors("on: push\njobs:\n  call:\n    uses: ./.github/workflows/other.yml\n", BUILD)).containsExactly(
-                CALLER + ":4: job `call` calls ./.github/workflows/other.yml, which cannot be read: the commit has no file "
+                """, BUILD))
+                .containsExactly(
+                        CALLER
+                                + ":4: job `call` does not give the called workflow's required input `greeting` (in `with`)",
+                        CALLER
+                                + ":5: `runs-on` cannot be used in job `call`, which calls a reusable workflow with `uses`; such a job takes only "
+                                + "name, uses, with, secrets, strategy, needs, if, permissions, concurrency",
+                        CALLER + ":6: `greting` is not an input of the called workflow; it has greeting, loud",
+                        CALLER + ":7: `tokn` is not a secret of the called workflow; it has token");
+        assertThat(errors(
+                        "on: push\njobs:\n  call:\n    uses: ./.github/workflows/build.yml\n    with: {greeting: hi}\n"
+                                + "    secrets: {token: plain}\n",
+                        BUILD))
+                .containsExactly(
+                        CALLER
+                                + ":6: `secrets.token` of job `call` must be ${{ secrets.NAME }}: Forge passes a secret of this repository by name");
+        assertThat(errors("on: push\njobs:\n  call:\n    uses: ./.github/workflows/other.yml\n", BUILD))
+                .containsExactly(CALLER
+                        + ":4: job `call` calls ./.github/workflows/other.yml, which cannot be read: the commit has no file "
                         + "./.github/workflows/other.yml");
-        assertThat(errors("on: push\njobs:\n  call:\n    uses: ./scripts/build.sh\n", BUILD)).containsExactly(
-                CALLER + ":4: `uses` of job `call` must name a workflow file: ./.github/workflows/<file>.yml or "
+        assertThat(errors("on: push\njobs:\n  call:\n    uses: ./scripts/build.sh\n", BUILD))
+                .containsExactly(CALLER
+                        + ":4: `uses` of job `call` must name a workflow file: ./.github/workflows/<file>.yml or "
                         + "owner/repo/.github/workflows/<file>.yml@ref, not `./scripts/build.sh`");
-        assertThat(errors("on: push\njobs:\n  call:\n    uses: ./.github/workflows/build.yml\n",
-                "on: push\njobs:\n  a:\n    runs-on: linux\n    steps: [{run: x}]\n")).containsExactly(
-                CALLER + ":4: .github/workflows/build.yml is not a reusable workflow: its `on` has no `workflow_call`");
+        assertThat(errors(
+                        "on: push\njobs:\n  call:\n    uses: ./.github/workflows/build.yml\n",
+                        "on: push\njobs:\n  a:\n    runs-on: linux\n    steps: [{run: x}]\n"))
+                .containsExactly(
+                        CALLER
+                                + ":4: .github/workflows/build.yml is not a reusable workflow: its `on` has no `workflow_call`");
     }
 
     @Test
@@ -192,21 +214,28 @@ class ReusableWorkflowsTest {
                     steps: [{run: 'echo ${{ inputs.m }}'}]
                   inner:
                     uses: ./.github/workflows/build.yml
-                """)).containsExactly(
-                CALLED + ":4: `type` of input `n` of `on.workflow_call` must be boolean, number or string, not `integr`",
-                CALLED + ":6: `jobs.nope`: the workflow has no job `nope`",
-                CALLED + ":10: `inputs.m` is not an input of this workflow (did you mean `n`?)",
-                CALLED + ":12: job `inner` of a called workflow calls another one; Forge runs one level of reusable workflows (GitHub "
-                        + "allows more): move its jobs into this file");
+                """))
+                .containsExactly(
+                        CALLED
+                                + ":4: `type` of input `n` of `on.workflow_call` must be boolean, number or string, not `integr`",
+                        CALLED + ":6: `jobs.nope`: the workflow has no job `nope`",
+                        CALLED + ":10: `inputs.m` is not an input of this workflow (did you mean `n`?)",
+                        CALLED
+                                + ":12: job `inner` of a called workflow calls another one; Forge runs one level of reusable workflows (GitHub "
+                                + "allows more): move its jobs into this file");
     }
 
     @Test
     void theLintOfAFileAloneWarnsThatItDidNotReadTheCalledWorkflow() {
-        WorkflowCompiler.Result result = compiler.check(CALLER, "on: push\njobs:\n  call:\n    uses: ./.github/workflows/build.yml\n"
-                + "  after:\n    needs: call\n    runs-on: linux\n    steps: [{run: x}]\n");
+        WorkflowCompiler.Result result = compiler.check(
+                CALLER,
+                "on: push\njobs:\n  call:\n    uses: ./.github/workflows/build.yml\n"
+                        + "  after:\n    needs: call\n    runs-on: linux\n    steps: [{run: x}]\n");
         assertThat(result.errors()).isEmpty();
-        assertThat(result.warnings()).extracting(WorkflowError::message).containsExactly("the called workflow ./.github/workflows/build.yml "
-                + "is not checked here: the lint reads only the file it is given");
+        assertThat(result.warnings())
+                .extracting(WorkflowError::message)
+                .containsExactly("the called workflow ./.github/workflows/build.yml "
+                        + "is not checked here: the lint reads only the file it is given");
     }
 
     private static JsonNode json(String text) {

@@ -8,8 +8,7 @@ import java.util.concurrent.TimeUnit;
 /** What the Docker engine holds for Forge CI, by the labels every runner container and volume carries. */
 final class Docker {
 
-    private Docker() {
-    }
+    private Docker() {}
 
     static List<String> containersOf(String runId) {
         return lines("docker", "ps", "-aq", "--filter", "label=forge.run-id=" + runId);
@@ -31,7 +30,8 @@ final class Docker {
 
     private static List<String> lines(String... command) {
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
             String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 throw new IllegalStateException(String.join(" ", command) + " failed: " + out);

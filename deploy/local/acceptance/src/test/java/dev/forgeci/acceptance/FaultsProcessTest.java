@@ -86,13 +86,17 @@ class FaultsProcessTest {
         }
 
         try (LogViewer viewer = LogViewer.follow(printing)) {
-            await("the run prints").atMost(RUN_TIMEOUT).until(() -> viewer.lineTexts().size() >= 200);
+            await("the run prints")
+                    .atMost(RUN_TIMEOUT)
+                    .until(() -> viewer.lineTexts().size() >= 200);
             fault.strike.accept(forge);
 
             String status = viewer.awaitEnd(RUN_TIMEOUT);
             JsonNode run = Forge.awaitRun(printing, Duration.ofSeconds(60));
             assertThat(run.path("status").asText()).isEqualTo(status);
-            List<String> lines = viewer.lineTexts().stream().filter(l -> l.startsWith("line ")).toList();
+            List<String> lines = viewer.lineTexts().stream()
+                    .filter(l -> l.startsWith("line "))
+                    .toList();
             if (fault == Fault.KILL_RUNNER_CONTROLLER) {
                 assertThat(status).as("a job whose runner died").isEqualTo("error");
                 assertThat(run.path("jobs").get(0).path("reason").asText()).containsIgnoringCase("lost");
@@ -105,7 +109,9 @@ class FaultsProcessTest {
             }
             List<JsonNode> frames = viewer.frames();
             for (int i = 0; i < frames.size(); i++) {
-                assertThat(frames.get(i).path("cursor").asLong()).as("frame cursors without gap or repeat").isEqualTo(i + 1);
+                assertThat(frames.get(i).path("cursor").asLong())
+                        .as("frame cursors without gap or repeat")
+                        .isEqualTo(i + 1);
             }
         }
 
@@ -120,8 +126,15 @@ class FaultsProcessTest {
             }
             assertThat(status).as("queued run %d (%s)", i + 1, job).isEqualTo("success");
             String ran = "queued run " + (i + 1) + " ran";
-            assertThat(Forge.logText(queued.get(i)).lines().filter(l -> l.endsWith(ran)).count()).as(ran + " once").isEqualTo(1);
+            assertThat(Forge.logText(queued.get(i))
+                            .lines()
+                            .filter(l -> l.endsWith(ran))
+                            .count())
+                    .as(ran + " once")
+                    .isEqualTo(1);
         }
-        await("no runner container or volume left").atMost(Duration.ofSeconds(30)).until(() -> Docker.leftovers().isEmpty());
+        await("no runner container or volume left")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> Docker.leftovers().isEmpty());
     }
 }

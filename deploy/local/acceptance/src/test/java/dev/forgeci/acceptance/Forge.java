@@ -32,8 +32,7 @@ final class Forge {
     private static final String BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private Forge() {
-    }
+    private Forge() {}
 
     /** A fresh repository id, as Radicle makes them (rad:z + base58). */
     static String newRepositoryId() {
@@ -45,8 +44,7 @@ final class Forge {
     }
 
     /** A repository on the seed and the one commit it holds, a README saying {@code what}. */
-    record Pushed(String rid, String commit) {
-    }
+    record Pushed(String rid, String commit) {}
 
     static Pushed newRepositoryWithACommit(String what) {
         String rid = newRepositoryId();
@@ -64,11 +62,20 @@ final class Forge {
 
     /** POST /api/triggers; returns the run ids, one per workflow that runs. */
     static List<String> trigger(String rid, String commit, String inlineWorkflow) {
-        Map<String, Object> body = inlineWorkflow == null ? Map.of("repository", rid, "commit", commit)
+        Map<String, Object> body = inlineWorkflow == null
+                ? Map.of("repository", rid, "commit", commit)
                 : Map.of("repository", rid, "commit", commit, "workflow", inlineWorkflow);
-        JsonNode answer = readJson(given().baseUri(ForgeStack.get().trigger.baseUrl()).auth().oauth2(ForgeStack.TOKEN)
-                .contentType(ContentType.JSON).body(body)
-                .when().post("/api/triggers").then().statusCode(202).extract().asString());
+        JsonNode answer = readJson(given().baseUri(ForgeStack.get().trigger.baseUrl())
+                .auth()
+                .oauth2(ForgeStack.TOKEN)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/api/triggers")
+                .then()
+                .statusCode(202)
+                .extract()
+                .asString());
         return answer.path("runs").findValuesAsText("runId");
     }
 
@@ -82,12 +89,22 @@ final class Forge {
 
     /** GET /api/runs/{runId}, as the scheduler reports it. */
     static JsonNode run(String runId) {
-        return readJson(given().baseUri(ForgeStack.get().scheduler.baseUrl()).auth().oauth2(ForgeStack.TOKEN)
-                .when().get("/api/runs/" + runId).then().statusCode(200).extract().asString());
+        return readJson(given().baseUri(ForgeStack.get().scheduler.baseUrl())
+                .auth()
+                .oauth2(ForgeStack.TOKEN)
+                .when()
+                .get("/api/runs/" + runId)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
     }
 
     static JsonNode awaitRun(String runId, Duration timeout) {
-        await("run " + runId + " ends").atMost(timeout).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+        await("run " + runId + " ends")
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
                 .until(() -> TERMINAL.contains(run(runId).path("status").asText()));
         return run(runId);
     }
@@ -102,20 +119,40 @@ final class Forge {
     }
 
     static void cancel(String runId) {
-        given().baseUri(ForgeStack.get().scheduler.baseUrl()).auth().oauth2(ForgeStack.TOKEN)
-                .when().post("/api/runs/" + runId + "/cancel").then().statusCode(202);
+        given().baseUri(ForgeStack.get().scheduler.baseUrl())
+                .auth()
+                .oauth2(ForgeStack.TOKEN)
+                .when()
+                .post("/api/runs/" + runId + "/cancel")
+                .then()
+                .statusCode(202);
     }
 
     /** Approves a run that waits (an untrusted patch) as the stack's operator; the scheduler's answer. */
     static JsonNode approve(String runId) {
-        return readJson(given().baseUri(ForgeStack.get().scheduler.baseUrl()).auth().oauth2(ForgeStack.TOKEN)
-                .when().post("/api/runs/" + runId + "/approve").then().statusCode(202).extract().asString());
+        return readJson(given().baseUri(ForgeStack.get().scheduler.baseUrl())
+                .auth()
+                .oauth2(ForgeStack.TOKEN)
+                .when()
+                .post("/api/runs/" + runId + "/approve")
+                .then()
+                .statusCode(202)
+                .extract()
+                .asString());
     }
 
     /** GET /api/logs/{runId}: the whole log as text, ANSI stripped. */
     static String logText(String runId) {
-        return given().baseUri(ForgeStack.get().logs.baseUrl()).auth().oauth2(ForgeStack.TOKEN).queryParam("ansi", false)
-                .when().get("/api/logs/" + runId).then().statusCode(200).extract().asString();
+        return given().baseUri(ForgeStack.get().logs.baseUrl())
+                .auth()
+                .oauth2(ForgeStack.TOKEN)
+                .queryParam("ansi", false)
+                .when()
+                .get("/api/logs/" + runId)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
     }
 
     /** POSTs a Radicle webhook signed like a Radicle node would sign it; returns the answer's JSON. */
@@ -125,8 +162,14 @@ final class Forge {
                 .header("x-radicle-event-type", eventType)
                 .header("X-Request-UUID", UUID.randomUUID().toString())
                 .header("X-Hub-Signature-256", "sha256=" + hmac(ForgeStack.WEBHOOK_SECRET, body))
-                .contentType(ContentType.JSON).body(body)
-                .when().post("/api/hooks/radicle").then().statusCode(expectedStatus).extract().asString());
+                .contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/api/hooks/radicle")
+                .then()
+                .statusCode(expectedStatus)
+                .extract()
+                .asString());
     }
 
     static String hmac(String secret, byte[] body) {
@@ -150,7 +193,10 @@ final class Forge {
     /** A Radicle payload sample, as trigger-service's tests keep it byte for byte. */
     static ObjectNode fixture(String name) {
         try {
-            return (ObjectNode) JSON.readTree(ForgeStack.get().repoRoot.resolve("trigger-service/src/test/resources/radicle/" + name).toFile());
+            return (ObjectNode) JSON.readTree(ForgeStack.get()
+                    .repoRoot
+                    .resolve("trigger-service/src/test/resources/radicle/" + name)
+                    .toFile());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -163,7 +209,9 @@ final class Forge {
         repository.put("clone_url", cloneUrl(rid));
         repository.put("url", ForgeStack.get().gateway.url() + "/" + rid);
         webhook.put("after", commit);
-        if (webhook.path("commits").isArray() && webhook.path("commits").size() > 0 && webhook.path("commits").get(0).has("id")) {
+        if (webhook.path("commits").isArray()
+                && webhook.path("commits").size() > 0
+                && webhook.path("commits").get(0).has("id")) {
             ((ObjectNode) webhook.path("commits").get(0)).put("id", commit);
         }
         webhook.put("commit_status_url", ForgeStack.get().statuses.url() + "/api/commit-status");

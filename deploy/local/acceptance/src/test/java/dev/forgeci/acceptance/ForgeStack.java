@@ -32,7 +32,9 @@ final class ForgeStack {
     static final String WEBHOOK_SECRET = "acceptance-webhook-secret";
     /** The scheduler signs every job-dispatched with it; the controller refuses what it did not sign. */
     static final String DISPATCH_KEY = "acceptance-dispatch-key-" + UUID.randomUUID();
-    static final String CONTROLLER_ID = "acceptance-" + UUID.randomUUID().toString().substring(0, 8);
+
+    static final String CONTROLLER_ID =
+            "acceptance-" + UUID.randomUUID().toString().substring(0, 8);
     /** The controller of the untrusted pool: a non-delegate's patch runs there and nowhere else. */
     static final String UNTRUSTED_CONTROLLER_ID = CONTROLLER_ID + "-untrusted";
     /**
@@ -51,6 +53,7 @@ final class ForgeStack {
     final Path secretsDir;
     /** The controller's action mirror: bare repositories at {@code <owner>/<repo>.git}. */
     final Path actionsMirror;
+
     final ServiceProcess trigger;
     final ServiceProcess scheduler;
     final ServiceProcess controller;
@@ -62,24 +65,36 @@ final class ForgeStack {
         List<AutoCloseable> started = new ArrayList<>();
         List<CompletableFuture<ServiceProcess>> starting = new ArrayList<>();
         try {
-            kafka = track(started, KafkaBrokerProcess.start(KafkaBrokerProcess.libsFromLauncher(),
-                    repoRoot.resolve("deploy/local/kafka/topics.conf")));
+            kafka = track(
+                    started,
+                    KafkaBrokerProcess.start(
+                            KafkaBrokerProcess.libsFromLauncher(), repoRoot.resolve("deploy/local/kafka/topics.conf")));
             redis = track(started, RedisServerProcess.start());
-            gateway = track(started, GitGateway.start(Files.createTempDirectory("forge-acceptance-seed"), TestInfra.dockerBridgeAddress(), 0));
+            gateway = track(
+                    started,
+                    GitGateway.start(
+                            Files.createTempDirectory("forge-acceptance-seed"), TestInfra.dockerBridgeAddress(), 0));
             statuses = track(started, StatusReceiver.start(WEBHOOK_SECRET));
             secretsDir = Files.createTempDirectory("forge-acceptance-secrets");
             actionsMirror = Files.createTempDirectory("forge-acceptance-actions");
 
-            Map<String, String> infrastructure = Map.of("kafka.bootstrap.servers", kafka.bootstrap(), "quarkus.redis.hosts", redis.uri());
-            // Tokens for the three services with an API; the controllers have none, and a key they do not know stops them.
+            Map<String, String> infrastructure =
+                    Map.of("kafka.bootstrap.servers", kafka.bootstrap(), "quarkus.redis.hosts", redis.uri());
+            // Tokens for the three services with an API; the controllers have none, and a key they do not know stops
+            // them.
             Map<String, String> common = TestTokens.withOperator(TOKEN, infrastructure);
-            CompletableFuture<ServiceProcess> schedulerStart = track(starting, start("scheduler-service", common, Map.of(
-                    "forge.dispatch.key", DISPATCH_KEY,
-                    "forge.scheduler.global-limit", String.valueOf(CAPACITY),
-                    "forge.scheduler.repository-limit", String.valueOf(CAPACITY))));
+            CompletableFuture<ServiceProcess> schedulerStart = track(
+                    starting,
+                    start(
+                            "scheduler-service",
+                            common,
+                            Map.of(
+                                    "forge.dispatch.key", DISPATCH_KEY,
+                                    "forge.scheduler.global-limit", String.valueOf(CAPACITY),
+                                    "forge.scheduler.repository-limit", String.valueOf(CAPACITY))));
             // The default 64 MiB of frames keeps about 600,000 short lines; the benchmark prints a million.
-            CompletableFuture<ServiceProcess> logsStart = track(starting, start("log-gateway", common, Map.of(
-                    "forge.logs.max-bytes-per-run", "256M")));
+            CompletableFuture<ServiceProcess> logsStart =
+                    track(starting, start("log-gateway", common, Map.of("forge.logs.max-bytes-per-run", "256M")));
             Map<String, String> controllers = new HashMap<>(infrastructure);
             controllers.putAll(Map.of(
                     "forge.dispatch.key", DISPATCH_KEY,
@@ -88,25 +103,51 @@ final class ForgeStack {
                     "forge.runner.isolation", "capabilities",
                     "forge.runner.registry", TestInfra.registry(),
                     "forge.actions.mirror", actionsMirror.toString(),
-                    "forge.actions.cache", Files.createTempDirectory("forge-acceptance-action-cache").toString()));
-            CompletableFuture<ServiceProcess> controllerStart = track(starting, start("runner-controller", controllers, Map.of(
-                    "forge.controller.id", CONTROLLER_ID,
-                    "forge.secrets.dir", secretsDir.toString())));
+                    "forge.actions.cache",
+                            Files.createTempDirectory("forge-acceptance-action-cache")
+                                    .toString()));
+            CompletableFuture<ServiceProcess> controllerStart = track(
+                    starting,
+                    start(
+                            "runner-controller",
+                            controllers,
+                            Map.of("forge.controller.id", CONTROLLER_ID, "forge.secrets.dir", secretsDir.toString())));
             // This engine has no sysbox: the pool runs with the trusted pool's isolation by override,
             // which is enough to prove where untrusted jobs go, not how well they are contained.
-            CompletableFuture<ServiceProcess> untrustedControllerStart = track(starting, start(
-                    "runner-controller-untrusted", "runner-controller", controllers, Map.of(
-                            "forge.controller.id", UNTRUSTED_CONTROLLER_ID,
-                            "forge.controller.pool", "untrusted",
-                            "forge.runner.unsafe-untrusted-isolation", "true",
-                            "forge.secrets.dir", Files.createTempDirectory("forge-acceptance-untrusted-secrets").toString())));
-            CompletableFuture<ServiceProcess> triggerStart = track(starting, start("trigger-service", common, Map.of(
-                    "forge.webhook.secret", WEBHOOK_SECRET,
-                    "forge.seed.default-url", gateway.url(),
-                    "forge.seed.allowed", gateway.url() + "," + statuses.url(),
-                    "forge.actions.mirror", actionsMirror.toString(),
-                    "forge.status.initial-backoff", "200ms",
-                    "forge.status.max-backoff", "2s")));
+            CompletableFuture<ServiceProcess> untrustedControllerStart = track(
+                    starting,
+                    start(
+                            "runner-controller-untrusted",
+                            "runner-controller",
+                            controllers,
+                            Map.of(
+                                    "forge.controller.id",
+                                    UNTRUSTED_CONTROLLER_ID,
+                                    "forge.controller.pool",
+                                    "untrusted",
+                                    "forge.runner.unsafe-untrusted-isolation",
+                                    "true",
+                                    "forge.secrets.dir",
+                                    Files.createTempDirectory("forge-acceptance-untrusted-secrets")
+                                            .toString())));
+            CompletableFuture<ServiceProcess> triggerStart = track(
+                    starting,
+                    start(
+                            "trigger-service",
+                            common,
+                            Map.of(
+                                    "forge.webhook.secret",
+                                    WEBHOOK_SECRET,
+                                    "forge.seed.default-url",
+                                    gateway.url(),
+                                    "forge.seed.allowed",
+                                    gateway.url() + "," + statuses.url(),
+                                    "forge.actions.mirror",
+                                    actionsMirror.toString(),
+                                    "forge.status.initial-backoff",
+                                    "200ms",
+                                    "forge.status.max-backoff",
+                                    "2s")));
             scheduler = schedulerStart.join();
             logs = logsStart.join();
             controller = controllerStart.join();
@@ -156,11 +197,13 @@ final class ForgeStack {
         }
     }
 
-    private CompletableFuture<ServiceProcess> start(String service, Map<String, String> common, Map<String, String> own) {
+    private CompletableFuture<ServiceProcess> start(
+            String service, Map<String, String> common, Map<String, String> own) {
         return start(service, service, common, own);
     }
 
-    private CompletableFuture<ServiceProcess> start(String name, String module, Map<String, String> common, Map<String, String> own) {
+    private CompletableFuture<ServiceProcess> start(
+            String name, String module, Map<String, String> common, Map<String, String> own) {
         Map<String, String> config = new HashMap<>(common);
         config.putAll(own);
         Path jar = repoRoot.resolve(module + "/target/quarkus-app/quarkus-run.jar");

@@ -25,24 +25,34 @@ class ForgedDispatchProcessTest {
         try (KafkaTestClient kafka = new KafkaTestClient(forge.kafka.bootstrap());
                 KafkaTestClient.Watcher seen = kafka.watch("dead-letters", "job-events")) {
             kafka.send("job-dispatched", unsigned, dispatch(unsigned), Map.of());
-            kafka.send("job-dispatched", badlySigned, dispatch(badlySigned), Map.of("forge-signature", "v1=" + "0".repeat(64)));
+            kafka.send(
+                    "job-dispatched",
+                    badlySigned,
+                    dispatch(badlySigned),
+                    Map.of("forge-signature", "v1=" + "0".repeat(64)));
 
-            KafkaTestClient.Seen refused = seen.awaitOne(s -> s.topic().equals("dead-letters") && unsigned.equals(s.key()),
-                    Duration.ofSeconds(60));
-            KafkaTestClient.Seen forged = seen.awaitOne(s -> s.topic().equals("dead-letters") && badlySigned.equals(s.key()),
-                    Duration.ofSeconds(60));
+            KafkaTestClient.Seen refused = seen.awaitOne(
+                    s -> s.topic().equals("dead-letters") && unsigned.equals(s.key()), Duration.ofSeconds(60));
+            KafkaTestClient.Seen forged = seen.awaitOne(
+                    s -> s.topic().equals("dead-letters") && badlySigned.equals(s.key()), Duration.ofSeconds(60));
 
             assertThat(refused.headers().get("dead-letter-reason")).contains("is not signed by the scheduler; refused");
-            assertThat(forged.headers().get("dead-letter-reason")).contains("has a signature the scheduler did not make; refused");
-            assertThat(seen.matching(s -> s.topic().equals("job-events") && s.json() != null
-                    && (unsigned.equals(s.json().path("runId").asText()) || badlySigned.equals(s.json().path("runId").asText()))))
-                    .as("no job of a forged dispatch started").isEmpty();
+            assertThat(forged.headers().get("dead-letter-reason"))
+                    .contains("has a signature the scheduler did not make; refused");
+            assertThat(seen.matching(s -> s.topic().equals("job-events")
+                            && s.json() != null
+                            && (unsigned.equals(s.json().path("runId").asText())
+                                    || badlySigned.equals(s.json().path("runId").asText()))))
+                    .as("no job of a forged dispatch started")
+                    .isEmpty();
         }
     }
 
     /** A run id of the scheduler's shape (26 Crockford base32 characters) that no run has. */
     private static String forgedRunId() {
-        return ("01JZF0RGED" + UUID.randomUUID().toString().replace("-", "").toUpperCase()).replaceAll("[ILOU]", "X").substring(0, 26);
+        return ("01JZF0RGED" + UUID.randomUUID().toString().replace("-", "").toUpperCase())
+                .replaceAll("[ILOU]", "X")
+                .substring(0, 26);
     }
 
     /** What a job that reached Kafka would send: a trusted job of someone else's repository, asking for its secrets. */

@@ -76,10 +76,20 @@ class GitHubWorkflowsProcessTest {
         assertThat(run.lines("test.3")).containsExactly("os=ubuntu-22.04 node=20 lts=true job 2 of 4");
         assertThat(run.lines("test.4")).containsExactly("os=ubuntu-24.04 node=22 lts=no job 3 of 4");
         assertThat(run.lines("after")).containsExactly("after success");
-        assertThat(run.detail.path("jobs").valueStream().map(job -> job.path("name").asText())).containsExactly("Test ubuntu-latest", "Test ubuntu-latest",
-                "Test ubuntu-22.04", "Test ubuntu-24.04", "after");
+        assertThat(run.detail
+                        .path("jobs")
+                        .valueStream()
+                        .map(job -> job.path("name").asText()))
+                .containsExactly(
+                        "Test ubuntu-latest", "Test ubuntu-latest", "Test ubuntu-22.04", "Test ubuntu-24.04", "after");
         assertThat(Instant.of(Forge.job(run.detail, "after").path("startedAt")))
-                .isAfterOrEqualTo(run.detail.path("jobs").valueStream().limit(4).map(job -> Instant.of(job.path("finishedAt"))).max(java.util.Comparator.naturalOrder()).orElseThrow());
+                .isAfterOrEqualTo(run.detail
+                        .path("jobs")
+                        .valueStream()
+                        .limit(4)
+                        .map(job -> Instant.of(job.path("finishedAt")))
+                        .max(java.util.Comparator.naturalOrder())
+                        .orElseThrow());
     }
 
     @Test
@@ -122,7 +132,8 @@ class GitHubWorkflowsProcessTest {
         assertThat(run.lines("build.1")).containsExactly("building arm64");
         assertThat(run.lines("build.2")).containsExactly("building amd64");
         assertThat(run.lines("deploy")).containsExactly("deploying after success, targets arm64+amd64");
-        assertThat(Forge.job(run.detail, "setup").path("outputs").toString()).isEqualTo("{\"targets\":\"[\\\"arm64\\\",\\\"amd64\\\"]\",\"deploy\":\"true\"}");
+        assertThat(Forge.job(run.detail, "setup").path("outputs").toString())
+                .isEqualTo("{\"targets\":\"[\\\"arm64\\\",\\\"amd64\\\"]\",\"deploy\":\"true\"}");
         assertThat(Forge.job(run.detail, "never").path("status").asText()).isEqualTo("skipped");
         assertThat(run.lines("never")).isEmpty();
     }
@@ -164,8 +175,14 @@ class GitHubWorkflowsProcessTest {
                 """, Map.of());
 
         assertThat(run.status()).as(run.transcript()).isEqualTo("success");
-        assertThat(run.lines("files")).containsExactly("wf job-workflow_dispatch job-workflow_dispatch-step", "file value / file value",
-                "a,b,", "hello from a tool", "outcome=success ci=true actions=true os=Linux", "python sees file value job-workflow_dispatch");
+        assertThat(run.lines("files"))
+                .containsExactly(
+                        "wf job-workflow_dispatch job-workflow_dispatch-step",
+                        "file value / file value",
+                        "a,b,",
+                        "hello from a tool",
+                        "outcome=success ci=true actions=true os=Linux",
+                        "python sees file value job-workflow_dispatch");
         JsonNode steps = Forge.job(run.detail, "files").path("steps");
         assertThat(steps.get(0).path("summary").asText()).isEqualTo("### Done\n");
         assertThat(steps.get(1).path("name").asText()).isEqualTo("Use file value");
@@ -214,10 +231,21 @@ class GitHubWorkflowsProcessTest {
         assertThat(job.path("name").asText()).isEqualTo("One on workflow_dispatch");
         assertThat(job.path("timeoutMinutes").asDouble()).isEqualTo(7);
         assertThat(job.path("steps").get(1).path("name").asText()).isEqualTo("In sub/deeper");
-        assertThat(run.lines("one")).containsExactly("/workspace/sub/deeper", "saw the failure; the job is success",
-                "functions ok on main", "failure() after the failed step", "always {", "  \"a\": [", "    1", "  ]", "}");
-        assertThat(job.path("steps").findValuesAsText("status")).containsExactly("success", "success", "failure", "success", "skipped",
-                "success", "failure", "success", "success");
+        assertThat(run.lines("one"))
+                .containsExactly(
+                        "/workspace/sub/deeper",
+                        "saw the failure; the job is success",
+                        "functions ok on main",
+                        "failure() after the failed step",
+                        "always {",
+                        "  \"a\": [",
+                        "    1",
+                        "  ]",
+                        "}");
+        assertThat(job.path("steps").findValuesAsText("status"))
+                .containsExactly(
+                        "success", "success", "failure", "success", "skipped", "success", "failure", "success",
+                        "success");
         assertThat(job.path("reason").asText()).isEqualTo("step \"exit 9\" failed with exit code 9");
     }
 
@@ -225,7 +253,8 @@ class GitHubWorkflowsProcessTest {
     void pushesTagsAndPatchesAreGitHubsEventsAndFiltersDecideWhatRuns() {
         String rid = Forge.newRepositoryId();
         BareRepo repo = Forge.repository(rid);
-        String commit = repo.commit(Map.of(".github/workflows/events.yml", """
+        String commit = repo.commit(
+                Map.of(".github/workflows/events.yml", """
                 on:
                   push:
                     branches: [main]
@@ -252,39 +281,57 @@ class GitHubWorkflowsProcessTest {
         assertThat(branchPush.path("skipped").get(0).path("reason").asText())
                 .isEqualTo("none of the 1 changed files matches its `paths` [src/**]");
         Run branchPushRun = first(branchPush);
-        assertThat(branchPushRun.lines("show")).as(branchPushRun.transcript()).containsExactly("event=push ref=refs/heads/main name=main type=branch",
-                "head=docs: say hello same=false base=");
+        assertThat(branchPushRun.lines("show"))
+                .as(branchPushRun.transcript())
+                .containsExactly(
+                        "event=push ref=refs/heads/main name=main type=branch",
+                        "head=docs: say hello same=false base=");
 
         // "Path filters are not evaluated for pushes of tags" (GitHub's workflow syntax, on.push.paths)
         JsonNode tagPush = Forge.webhook("push", push(rid, commit, null, "refs/tags/v1.0", List.of("README.md")), 202);
-        assertThat(tagPush.path("runs").findValuesAsText("file")).containsExactly(".github/workflows/events.yml",
-                ".github/workflows/src-only.yml");
+        assertThat(tagPush.path("runs").findValuesAsText("file"))
+                .containsExactly(".github/workflows/events.yml", ".github/workflows/src-only.yml");
         Run tagPushRun = first(tagPush);
-        assertThat(tagPushRun.lines("show")).as(tagPushRun.transcript()).containsExactly("event=push ref=refs/tags/v1.0 name=v1.0 type=tag",
-                "head=docs: say hello same=false base=");
+        assertThat(tagPushRun.lines("show"))
+                .as(tagPushRun.transcript())
+                .containsExactly(
+                        "event=push ref=refs/tags/v1.0 name=v1.0 type=tag", "head=docs: say hello same=false base=");
 
         JsonNode elsewhere = Forge.webhook("push", push(rid, commit, "dev", null, List.of("README.md")), 200);
-        assertThat(elsewhere.path("skipped").findValuesAsText("reason")).contains("its `on.push.branches` [main] do not match branch `dev`");
+        assertThat(elsewhere.path("skipped").findValuesAsText("reason"))
+                .contains("its `on.push.branches` [main] do not match branch `dev`");
 
         ObjectNode patch = Forge.fixture("webhook-patch.json");
         String patchId = patch.path("patch").path("id").asText();
-        String patchCommit = repo.commit("patches/" + patchId, Map.of("src/a.c", "int main;\n"), "a contributor's patch");
+        String patchCommit =
+                repo.commit("patches/" + patchId, Map.of("src/a.c", "int main;\n"), "a contributor's patch");
         Forge.pointAtStack(patch, rid, patchCommit);
         ((ObjectNode) patch.path("repository")).put("default_branch", "main");
         ((ObjectNode) patch.path("patch")).put("after", patchCommit);
-        ((ObjectNode) patch.path("patch").path("revisions").get(0)).put("oid", patchCommit).put("base", commit);
+        ((ObjectNode) patch.path("patch").path("revisions").get(0))
+                .put("oid", patchCommit)
+                .put("base", commit);
         ((ObjectNode) patch.path("patch").path("commits").get(0)).put("id", patchCommit);
         JsonNode pullRequest = Forge.webhook("patch", patch, 202);
         // The patch's author is not a delegate: the run waits for an approval (see the user journeys).
         String pullRequestRunId = pullRequest.path("runs").get(0).path("runId").asText();
-        await("the patch's run waits").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+        await("the patch's run waits")
+                .atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
                 .until(() -> Forge.run(pullRequestRunId).path("status").asText().equals("waiting"));
         Forge.approve(pullRequestRunId);
         Run pullRequestRun = first(pullRequest);
-        assertThat(pullRequestRun.lines("show")).as(pullRequestRun.transcript()).containsExactly(
-                "event=pull_request ref=refs/namespaces/" + patch.path("patch").path("author").path("id").asText().substring("did:key:".length())
-                        + "/refs/heads/patches/" + patchId + " name=patches/" + patchId + " type=branch",
-                "head= same=true base=main");
+        assertThat(pullRequestRun.lines("show"))
+                .as(pullRequestRun.transcript())
+                .containsExactly(
+                        "event=pull_request ref=refs/namespaces/"
+                                + patch.path("patch")
+                                        .path("author")
+                                        .path("id")
+                                        .asText()
+                                        .substring("did:key:".length()) + "/refs/heads/patches/" + patchId
+                                + " name=patches/" + patchId + " type=branch",
+                        "head= same=true base=main");
     }
 
     @Test
@@ -306,8 +353,12 @@ class GitHubWorkflowsProcessTest {
         assertThat(run.lines("show")).as(run.transcript()).containsExactly("debug true 3 true typed=true");
 
         Forge.Pushed repo = Forge.newRepositoryWithACommit("inputs");
-        trigger(repo, workflow, Map.of("level", "loud")).statusCode(422).body("errors[0].field", org.hamcrest.Matchers.equalTo("inputs.level"));
-        trigger(repo, workflow, Map.of("colour", "red")).statusCode(422).body("errors[0].field", org.hamcrest.Matchers.equalTo("inputs.colour"));
+        trigger(repo, workflow, Map.of("level", "loud"))
+                .statusCode(422)
+                .body("errors[0].field", org.hamcrest.Matchers.equalTo("inputs.level"));
+        trigger(repo, workflow, Map.of("colour", "red"))
+                .statusCode(422)
+                .body("errors[0].field", org.hamcrest.Matchers.equalTo("inputs.colour"));
     }
 
     @Test
@@ -326,15 +377,31 @@ class GitHubWorkflowsProcessTest {
                 """), "every minute");
         Forge.webhook("push", push(rid, commit, "main", null, List.of(".github/workflows/cron.yml")), 200);
 
-        JsonNode scheduled = await("a scheduled run").atMost(Duration.ofSeconds(100)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
-                .until(() -> Forge.readJson(given().baseUri(forge.scheduler.baseUrl()).auth().oauth2(ForgeStack.TOKEN)
-                        .queryParam("repository", rid).when().get("/api/runs").then().statusCode(200).extract().asString()).path("runs"),
+        JsonNode scheduled = await("a scheduled run")
+                .atMost(Duration.ofSeconds(100))
+                .pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptions()
+                .until(
+                        () -> Forge.readJson(given().baseUri(forge.scheduler.baseUrl())
+                                        .auth()
+                                        .oauth2(ForgeStack.TOKEN)
+                                        .queryParam("repository", rid)
+                                        .when()
+                                        .get("/api/runs")
+                                        .then()
+                                        .statusCode(200)
+                                        .extract()
+                                        .asString())
+                                .path("runs"),
                         runs -> runs.size() > 0);
         String runId = scheduled.get(0).path("runId").asText();
         assertThat(scheduled.get(0).path("trigger").path("kind").asText()).isEqualTo("schedule");
         assertThat(new Run(runId).lines("tick")).containsExactly("schedule * * * * *");
         // the default branch drops it: no more ticks
-        String without = repo.commit(Map.of(".github/workflows/cron.yml", "on: workflow_dispatch\njobs:\n  tick: {runs-on: linux, steps: [{run: x}]}\n"),
+        String without = repo.commit(
+                Map.of(
+                        ".github/workflows/cron.yml",
+                        "on: workflow_dispatch\njobs:\n  tick: {runs-on: linux, steps: [{run: x}]}\n"),
                 "no schedule");
         Forge.webhook("push", push(rid, without, "main", null, List.of(".github/workflows/cron.yml")), 200);
     }
@@ -342,16 +409,23 @@ class GitHubWorkflowsProcessTest {
     @Test
     void unknownContextsAndRunnersNoOneOffersAreRefusedWithTheirPlace() {
         Forge.Pushed repo = Forge.newRepositoryWithACommit("refused");
-        trigger(repo, "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ githb.sha }}\n", Map.of())
+        trigger(
+                        repo,
+                        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ githb.sha }}\n",
+                        Map.of())
                 .statusCode(422)
                 .contentType("application/problem+json")
                 .body("errors.line", org.hamcrest.Matchers.contains(6))
                 .body("errors[0].column", org.hamcrest.Matchers.equalTo(23))
                 .body("errors[0].message", org.hamcrest.Matchers.startsWith("unknown context `githb`"));
         // runs-on is checked once the workflow compiles: the labels are a fact of this installation, not of the file
-        trigger(repo, "on: push\njobs:\n  a:\n    runs-on: windows-latest\n    steps: [{run: dir}]\n", Map.of()).statusCode(422)
+        trigger(repo, "on: push\njobs:\n  a:\n    runs-on: windows-latest\n    steps: [{run: dir}]\n", Map.of())
+                .statusCode(422)
                 .body("errors[0].line", org.hamcrest.Matchers.equalTo(4))
-                .body("errors[0].message", org.hamcrest.Matchers.containsString("needs a runner labelled `windows-latest`, which no runner here offers"));
+                .body(
+                        "errors[0].message",
+                        org.hamcrest.Matchers.containsString(
+                                "needs a runner labelled `windows-latest`, which no runner here offers"));
     }
 
     @Test
@@ -360,12 +434,18 @@ class GitHubWorkflowsProcessTest {
         String rid = Forge.newRepositoryId();
         BareRepo repo = Forge.repository(rid);
         repo.commit(Map.of("README.md", "first\n"), "first");
-        String commit = repo.commit(Map.of("README.md", "the app\n",
-                ".github/actions/local-greet/action.yml", "name: Local greet\ninputs:\n  name: {required: true}\noutputs:\n  said: {}\n"
-                        + "runs:\n  using: node20\n  main: greet.js\n",
-                ".github/actions/local-greet/greet.js", "const fs = require('fs');\n"
-                        + "console.log(`a local action greets ${process.env['INPUT_NAME']}`);\n"
-                        + "fs.appendFileSync(process.env.GITHUB_OUTPUT, `said=hi ${process.env['INPUT_NAME']}\\n`);\n"), "the app");
+        String commit = repo.commit(
+                Map.of(
+                        "README.md",
+                        "the app\n",
+                        ".github/actions/local-greet/action.yml",
+                        "name: Local greet\ninputs:\n  name: {required: true}\noutputs:\n  said: {}\n"
+                                + "runs:\n  using: node20\n  main: greet.js\n",
+                        ".github/actions/local-greet/greet.js",
+                        "const fs = require('fs');\n"
+                                + "console.log(`a local action greets ${process.env['INPUT_NAME']}`);\n"
+                                + "fs.appendFileSync(process.env.GITHUB_OUTPUT, `said=hi ${process.env['INPUT_NAME']}\\n`);\n"),
+                "the app");
 
         Run run = new Run(trigger(new Forge.Pushed(rid, commit), """
                 on: workflow_dispatch
@@ -396,31 +476,52 @@ class GitHubWorkflowsProcessTest {
                         with:
                           name: Octocat
                       - run: echo "the local action said ${{ steps.local.outputs.said }}"
-                """, Map.of()).statusCode(202).extract().path("runs[0].runId"));
+                """, Map.of())
+                .statusCode(202)
+                .extract()
+                .path("runs[0].runId"));
 
         assertThat(run.status()).as(run.transcript()).isEqualTo("success");
         List<String> lines = run.lines("probe");
-        assertThat(lines).as(run.transcript()).containsSubsequence("pre runs first, for Mona", "history=2", "the copy says the app", "Hello Mona x2",
-                "the secret is ***", "inside the group", "output=hello Mona", "exported=exported by the probe",
-                "the path has the probe's directory", "a local action greets Octocat", "the local action said hi Octocat",
-                "post sees state: saved by main");
-        assertThat(lines).anyMatch(line -> line.contains("▸ probe group")).noneMatch(line -> line.contains("s3cr3t-probe-value"));
+        assertThat(lines)
+                .as(run.transcript())
+                .containsSubsequence(
+                        "pre runs first, for Mona",
+                        "history=2",
+                        "the copy says the app",
+                        "Hello Mona x2",
+                        "the secret is ***",
+                        "inside the group",
+                        "output=hello Mona",
+                        "exported=exported by the probe",
+                        "the path has the probe's directory",
+                        "a local action greets Octocat",
+                        "the local action said hi Octocat",
+                        "post sees state: saved by main");
+        assertThat(lines)
+                .anyMatch(line -> line.contains("▸ probe group"))
+                .noneMatch(line -> line.contains("s3cr3t-probe-value"));
         assertThat(run.transcript()).contains("Download action repository 'forge-test/core-probe@v1' (SHA:");
         JsonNode steps = Forge.job(run.detail, "probe").path("steps");
-        assertThat(steps.valueStream().map(step -> step.path("name").asText())).startsWith("Pre forge-test/core-probe@v1")
+        assertThat(steps.valueStream().map(step -> step.path("name").asText()))
+                .startsWith("Pre forge-test/core-probe@v1")
                 .endsWith("Post forge-test/core-probe@v1");
         assertThat(steps.get(0).path("index").asInt()).isEqualTo(-2);
-        assertThat(steps.get(5).path("summary").asText()).contains("Probe summary").contains("greeted Mona");
+        assertThat(steps.get(5).path("summary").asText())
+                .contains("Probe summary")
+                .contains("greeted Mona");
         assertThat(steps.get(5).path("action").path("uses").asText()).isEqualTo("forge-test/core-probe@v1");
         assertThat(steps.get(5).path("action").path("sha").asText()).matches("[0-9a-f]{40}");
-        assertThat(run.transcript()).contains("(SHA:" + steps.get(5).path("action").path("sha").asText() + ")");
+        assertThat(run.transcript())
+                .contains("(SHA:" + steps.get(5).path("action").path("sha").asText() + ")");
     }
 
     @Test
     void aCompositeActionWithANestedActionRunsAsOneStepAndMapsItsOutputs() throws Exception {
         mirrorCoreProbe();
         BareRepo composite = BareRepo.create(forge.actionsMirror.resolve("forge-test"), "composite");
-        composite.commit(Map.of("banner.txt", "a banner from the action's own files\n", "action.yml", """
+        composite.commit(
+                Map.of("banner.txt", "a banner from the action's own files\n", "action.yml", """
                 name: Composite probe
                 inputs:
                   who: {default: composite}
@@ -456,27 +557,44 @@ class GitHubWorkflowsProcessTest {
                 """, Map.of());
 
         assertThat(run.status()).as(run.transcript()).isEqualTo("success");
-        assertThat(run.lines("composite")).containsSubsequence("a banner from the action's own files", "Hello Hubot x2", "hello Hubot / HELLO HUBOT", "post sees state: saved by main");
-        assertThat(run.lines("composite").get(0)).matches("composite for Hubot, in /forge/actions/forge-test/composite/[0-9a-f]{40}");
+        assertThat(run.lines("composite"))
+                .containsSubsequence(
+                        "a banner from the action's own files",
+                        "Hello Hubot x2",
+                        "hello Hubot / HELLO HUBOT",
+                        "post sees state: saved by main");
+        assertThat(run.lines("composite").get(0))
+                .matches("composite for Hubot, in /forge/actions/forge-test/composite/[0-9a-f]{40}");
         JsonNode steps = Forge.job(run.detail, "composite").path("steps");
-        assertThat(steps.valueStream().map(step -> step.path("name").asText())).containsExactly("forge-test/composite@v2",
-                "echo \"hello Hubot / HELLO HUBOT\"", "Post forge-test/composite@v2");
+        assertThat(steps.valueStream().map(step -> step.path("name").asText()))
+                .containsExactly(
+                        "forge-test/composite@v2",
+                        "echo \"hello Hubot / HELLO HUBOT\"",
+                        "Post forge-test/composite@v2");
     }
 
     @Test
     void aDockerActionBuiltFromItsDockerfileAndADockerImageStepRunWithTheWorkspaceMounted() {
         String registry = dev.forgeci.testkit.TestInfra.registry();
         BareRepo action = BareRepo.create(forge.actionsMirror.resolve("forge-test"), "docker-probe");
-        action.commit(Map.of("Dockerfile", "FROM " + registry + "/forge/busybox:1\nCOPY entrypoint.sh pre.sh post.sh /\nENTRYPOINT [\"sh\", \"/entrypoint.sh\"]\n",
-                "entrypoint.sh", """
+        action.commit(
+                Map.of(
+                        "Dockerfile",
+                        "FROM " + registry
+                                + "/forge/busybox:1\nCOPY entrypoint.sh pre.sh post.sh /\nENTRYPOINT [\"sh\", \"/entrypoint.sh\"]\n",
+                        "entrypoint.sh",
+                        """
                         echo "the docker action greets $1 in $(pwd), INPUT_WHO=$INPUT_WHO, FROM_ACTION=$FROM_ACTION"
                         echo "it sees: $(cat README.md)"
                         echo "greeting=hello from a container" >> "$GITHUB_OUTPUT"
                         echo "CONTAINER_SET=by the docker action" >> "$GITHUB_ENV"
                         """,
-                "pre.sh", "#!/bin/sh\necho \"the docker action's pre-entrypoint ran for $INPUT_WHO\"\n",
-                "post.sh", "#!/bin/sh\necho \"the docker action's post-entrypoint ran\"\n",
-                "action.yml", """
+                        "pre.sh",
+                        "#!/bin/sh\necho \"the docker action's pre-entrypoint ran for $INPUT_WHO\"\n",
+                        "post.sh",
+                        "#!/bin/sh\necho \"the docker action's post-entrypoint ran\"\n",
+                        "action.yml",
+                        """
                         name: Docker probe
                         inputs:
                           who: {default: nobody}
@@ -489,7 +607,8 @@ class GitHubWorkflowsProcessTest {
                           env: {FROM_ACTION: "set for ${{ inputs.who }}"}
                           pre-entrypoint: /pre.sh
                           post-entrypoint: /post.sh
-                        """), "docker probe");
+                        """),
+                "docker probe");
         action.makeExecutable("pre.sh");
         action.makeExecutable("post.sh");
         action.commit(Map.of(), "post.sh is run as the entrypoint");
@@ -513,10 +632,15 @@ class GitHubWorkflowsProcessTest {
                 """.formatted(registry, registry), Map.of());
 
         assertThat(run.status()).as(run.transcript()).isEqualTo("failure");
-        assertThat(run.lines("docker")).as(run.transcript()).containsSubsequence("the docker action's pre-entrypoint ran for Mona",
-                "the docker action greets Mona in /github/workspace, INPUT_WHO=Mona, FROM_ACTION=set for Mona",
-                "it sees: github workflow", "output=hello from a container, env=by the docker action",
-                "an image step in /github/workspace on Linux", "the docker action's post-entrypoint ran");
+        assertThat(run.lines("docker"))
+                .as(run.transcript())
+                .containsSubsequence(
+                        "the docker action's pre-entrypoint ran for Mona",
+                        "the docker action greets Mona in /github/workspace, INPUT_WHO=Mona, FROM_ACTION=set for Mona",
+                        "it sees: github workflow",
+                        "output=hello from a container, env=by the docker action",
+                        "an image step in /github/workspace on Linux",
+                        "the docker action's post-entrypoint ran");
         assertThat(run.transcript()).contains("no-such-image");
         JsonNode steps = Forge.job(run.detail, "docker").path("steps");
         assertThat(steps.get(0).path("name").asText()).isEqualTo("Pre forge-test/docker-probe@v1");
@@ -567,12 +691,20 @@ class GitHubWorkflowsProcessTest {
                 """.formatted(registry), Map.of());
 
         assertThat(run.status()).as(run.transcript()).isEqualTo("failure");
-        assertThat(run.lines("in-container")).as(run.transcript()).containsExactly("container env: yes, workflow_dispatch; bash: none",
-                "the service says: hello from forge/httpd", "the workspace has: github workflow", "output from the container: container");
+        assertThat(run.lines("in-container"))
+                .as(run.transcript())
+                .containsExactly(
+                        "container env: yes, workflow_dispatch; bash: none",
+                        "the service says: hello from forge/httpd",
+                        "the workspace has: github workflow",
+                        "output from the container: container");
         assertThat(run.lines("on-the-runner")).containsExactly("through the published port: hello from forge/httpd");
-        assertThat(Forge.job(run.detail, "in-container").path("status").asText()).isEqualTo("success");
-        assertThat(Forge.job(run.detail, "broken").path("reason").asText()).isEqualTo("the job's containers did not start");
-        assertThat(run.transcript()).contains("broken | forge: starting service db (" + registry + "/forge/no-such-image:1)")
+        assertThat(Forge.job(run.detail, "in-container").path("status").asText())
+                .isEqualTo("success");
+        assertThat(Forge.job(run.detail, "broken").path("reason").asText())
+                .isEqualTo("the job's containers did not start");
+        assertThat(run.transcript())
+                .contains("broken | forge: starting service db (" + registry + "/forge/no-such-image:1)")
                 .contains("no-such-image");
         assertThat(run.lines("broken")).isEmpty();
     }
@@ -581,11 +713,17 @@ class GitHubWorkflowsProcessTest {
     void aContainerJobsJavaScriptActionsRunInsideItsContainerUnderTheRunnersNode() throws Exception {
         mirrorCoreProbe();
         String rid = Forge.newRepositoryId();
-        String commit = Forge.repository(rid).commit(Map.of("README.md", "a local action\n",
-                ".github/actions/where/action.yml", "runs: {using: node20, main: index.js}\n",
-                ".github/actions/where/index.js", "const fs = require('fs');\n"
-                        + "console.log(`sees /www: ${fs.existsSync('/www')}, workspace: ${fs.readFileSync('README.md', 'utf8').trim()}`);\n"),
-                "a local action");
+        String commit = Forge.repository(rid)
+                .commit(
+                        Map.of(
+                                "README.md",
+                                "a local action\n",
+                                ".github/actions/where/action.yml",
+                                "runs: {using: node20, main: index.js}\n",
+                                ".github/actions/where/index.js",
+                                "const fs = require('fs');\n"
+                                        + "console.log(`sees /www: ${fs.existsSync('/www')}, workspace: ${fs.readFileSync('README.md', 'utf8').trim()}`);\n"),
+                        "a local action");
         String workflow = """
                 on: workflow_dispatch
                 jobs:
@@ -599,11 +737,19 @@ class GitHubWorkflowsProcessTest {
                         with: {who-to-greet: Container}
                       - run: echo "greeting ${{ steps.probe.outputs.greeting }}, $PROBE_EXPORTED, www $(ls -d /www)"
                 """.formatted(dev.forgeci.testkit.TestInfra.registry());
-        Run run = new Run(trigger(new Forge.Pushed(rid, commit), workflow, Map.of()).statusCode(202).extract().path("runs[0].runId"));
+        Run run = new Run(trigger(new Forge.Pushed(rid, commit), workflow, Map.of())
+                .statusCode(202)
+                .extract()
+                .path("runs[0].runId"));
 
         assertThat(run.status()).as(run.transcript()).isEqualTo("success");
-        assertThat(run.lines("probe")).as(run.transcript()).containsSubsequence("sees /www: true, workspace: a local action",
-                "Hello Container x2", "greeting hello Container, exported by the probe, www /www", "post sees state: saved by main");
+        assertThat(run.lines("probe"))
+                .as(run.transcript())
+                .containsSubsequence(
+                        "sees /www: true, workspace: a local action",
+                        "Hello Container x2",
+                        "greeting hello Container, exported by the probe, www /www",
+                        "post sees state: saved by main");
     }
 
     @Test
@@ -622,7 +768,8 @@ class GitHubWorkflowsProcessTest {
                 """, Map.of());
         assertThat(failing.status()).isEqualTo("failure");
         assertThat(failing.transcript()).contains("the probe was asked to fail");
-        assertThat(failing.lines("probe")).containsSubsequence("Hello Mona x2", "after the failure", "post sees state: saved by main");
+        assertThat(failing.lines("probe"))
+                .containsSubsequence("Hello Mona x2", "after the failure", "post sees state: saved by main");
 
         Run missing = dispatch("""
                 on: workflow_dispatch
@@ -634,9 +781,11 @@ class GitHubWorkflowsProcessTest {
                       - uses: nobody/missing@v1
                 """, Map.of());
         assertThat(missing.status()).isEqualTo("failure");
-        assertThat(missing.transcript()).contains("action nobody/missing@v1 could not be fetched: tried the mirror "
-                + forge.actionsMirror + " (no nobody/missing.git), https://github.com/nobody/missing (");
-        assertThat(Forge.job(missing.detail, "missing").path("reason").asText()).isEqualTo("an action could not be set up");
+        assertThat(missing.transcript())
+                .contains("action nobody/missing@v1 could not be fetched: tried the mirror " + forge.actionsMirror
+                        + " (no nobody/missing.git), https://github.com/nobody/missing (");
+        assertThat(Forge.job(missing.detail, "missing").path("reason").asText())
+                .isEqualTo("an action could not be set up");
         assertThat(missing.lines("missing")).isEmpty();
     }
 
@@ -699,7 +848,10 @@ class GitHubWorkflowsProcessTest {
                     steps:
                       - run: echo "local said ${{ needs.local.outputs.said }} (${{ needs.local.result }}), shared said ${{ needs.shared.outputs.greeting }}"
                 """;
-        Run run = new Run(trigger(new Forge.Pushed(rid, commit), caller, Map.of()).statusCode(202).extract().path("runs[0].runId"));
+        Run run = new Run(trigger(new Forge.Pushed(rid, commit), caller, Map.of())
+                .statusCode(202)
+                .extract()
+                .path("runs[0].runId"));
 
         assertThat(run.status()).as(run.transcript()).isEqualTo("success");
         assertThat(run.lines("local.hello")).containsExactly("hello moon loud=true job=hello token=[]");
@@ -707,16 +859,33 @@ class GitHubWorkflowsProcessTest {
         assertThat(run.lines("after")).containsExactly("local said moon! (success), shared said hi Mona");
         assertThat(Forge.job(run.detail, "local.quiet").path("status").asText()).isEqualTo("skipped");
         assertThat(Forge.job(run.detail, "local").path("outputs").toString()).isEqualTo("{\"said\":\"moon!\"}");
-        assertThat(run.detail.path("jobs").valueStream().map(job -> job.path("name").asText())).containsExactly("setup",
-                "Local / hello", "Local / shout", "Local / quiet", "Local", "shared / greet", "shared", "after");
+        assertThat(run.detail
+                        .path("jobs")
+                        .valueStream()
+                        .map(job -> job.path("name").asText()))
+                .containsExactly(
+                        "setup",
+                        "Local / hello",
+                        "Local / shout",
+                        "Local / quiet",
+                        "Local",
+                        "shared / greet",
+                        "shared",
+                        "after");
 
-        trigger(new Forge.Pushed(rid, commit), "on: workflow_dispatch\njobs:\n  call:\n"
-                + "    uses: forge-test/shared-workflows/.github/workflows/greet.yml@v9\n", Map.of())
+        trigger(
+                        new Forge.Pushed(rid, commit),
+                        "on: workflow_dispatch\njobs:\n  call:\n"
+                                + "    uses: forge-test/shared-workflows/.github/workflows/greet.yml@v9\n",
+                        Map.of())
                 .statusCode(422)
                 .contentType("application/problem+json")
                 .body("errors[0].line", org.hamcrest.Matchers.equalTo(4))
-                .body("errors[0].message", org.hamcrest.Matchers.startsWith("job `call` calls "
-                        + "forge-test/shared-workflows/.github/workflows/greet.yml@v9, which cannot be read: tried the mirror ("));
+                .body(
+                        "errors[0].message",
+                        org.hamcrest.Matchers.startsWith(
+                                "job `call` calls "
+                                        + "forge-test/shared-workflows/.github/workflows/greet.yml@v9, which cannot be read: tried the mirror ("));
     }
 
     /**
@@ -727,15 +896,20 @@ class GitHubWorkflowsProcessTest {
         if (Files.isDirectory(forge.actionsMirror.resolve("forge-test/core-probe.git"))) {
             return;
         }
-        Path sources = Path.of(GitHubWorkflowsProcessTest.class.getResource("/actions/core-probe/action.yml").toURI()).getParent();
+        Path sources = Path.of(GitHubWorkflowsProcessTest.class
+                        .getResource("/actions/core-probe/action.yml")
+                        .toURI())
+                .getParent();
         Path build = Files.createTempDirectory("forge-core-probe");
         try (var files = Files.list(sources)) {
             for (Path file : files.toList()) {
                 Files.copy(file, build.resolve(file.getFileName()));
             }
         }
-        Process npm = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--omit=dev").directory(build.toFile())
-                .redirectErrorStream(true).start();
+        Process npm = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--omit=dev")
+                .directory(build.toFile())
+                .redirectErrorStream(true)
+                .start();
         String output = new String(npm.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(npm.waitFor(5, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
         assertThat(npm.exitValue()).as(output).isZero();
@@ -791,32 +965,59 @@ class GitHubWorkflowsProcessTest {
 
         /** Every line of the run, the controller's included: what a failed assertion shows. */
         String transcript() {
-            return String.join("\n", viewer.framesOfType("line").stream()
-                    .map(f -> f.path("jobId").asText() + " | " + f.path("text").asText()).toList());
+            return String.join(
+                    "\n",
+                    viewer.framesOfType("line").stream()
+                            .map(f -> f.path("jobId").asText() + " | "
+                                    + f.path("text").asText())
+                            .toList());
         }
 
         /** The job's step output, stdout and stderr, in order (the controller's own lines left out). */
         List<String> lines(String jobId) {
-            return viewer.framesOfType("line").stream().filter(f -> f.path("jobId").asText().equals(jobId))
-                    .filter(f -> !f.path("stream").asText().equals("system") && !f.path("step").isNull())
-                    .map(f -> f.path("text").asText()).toList();
+            return viewer.framesOfType("line").stream()
+                    .filter(f -> f.path("jobId").asText().equals(jobId))
+                    .filter(f -> !f.path("stream").asText().equals("system")
+                            && !f.path("step").isNull())
+                    .map(f -> f.path("text").asText())
+                    .toList();
         }
     }
 
     private static Run dispatch(String workflow, Map<String, Object> inputs) {
         Forge.Pushed repo = Forge.newRepositoryWithACommit("github workflow");
-        String runId = trigger(repo, workflow, inputs).log().ifValidationFails().statusCode(202).extract().path("runs[0].runId");
+        String runId = trigger(repo, workflow, inputs)
+                .log()
+                .ifValidationFails()
+                .statusCode(202)
+                .extract()
+                .path("runs[0].runId");
         return new Run(runId);
     }
 
     private static ValidatableResponse trigger(Forge.Pushed repo, String workflow, Map<String, Object> inputs) {
-        Map<String, Object> body = new HashMap<>(Map.of("repository", repo.rid(), "commit", repo.commit(), "ref", "refs/heads/main",
-                "workflow", workflow, "workflowFile", ".github/workflows/ci.yml"));
+        Map<String, Object> body = new HashMap<>(Map.of(
+                "repository",
+                repo.rid(),
+                "commit",
+                repo.commit(),
+                "ref",
+                "refs/heads/main",
+                "workflow",
+                workflow,
+                "workflowFile",
+                ".github/workflows/ci.yml"));
         if (!inputs.isEmpty()) {
             body.put("inputs", inputs);
         }
-        return given().baseUri(forge.trigger.baseUrl()).auth().oauth2(ForgeStack.TOKEN).contentType(ContentType.JSON).body(body)
-                .when().post("/api/triggers").then();
+        return given().baseUri(forge.trigger.baseUrl())
+                .auth()
+                .oauth2(ForgeStack.TOKEN)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/api/triggers")
+                .then();
     }
 
     private static Run first(JsonNode answer) {

@@ -32,17 +32,29 @@ class JobIsolationProcessTest {
             String name = target.substring(0, target.indexOf('='));
             String port = target.substring(target.indexOf('=') + 1);
             for (String host : List.of(bridge, "127.0.0.1")) {
-                probe.append("curl -s -o /dev/null --max-time 3 http://").append(host).append(':').append(port)
-                        .append("/; echo \"").append(name).append(' ').append(host.equals(bridge) ? "bridge" : "loopback")
+                probe.append("curl -s -o /dev/null --max-time 3 http://")
+                        .append(host)
+                        .append(':')
+                        .append(port)
+                        .append("/; echo \"")
+                        .append(name)
+                        .append(' ')
+                        .append(host.equals(bridge) ? "bridge" : "loopback")
                         .append(" curl-exit=$?\"\n");
             }
         }
-        probe.append("curl -s -o /dev/null -w 'seed %{http_code}\\n' --max-time 3 ").append(forge.gateway.url()).append("/\n");
-        probe.append("curl -s -o /dev/null -w 'registry %{http_code}\\n' --max-time 3 http://").append(TestInfra.registry())
+        probe.append("curl -s -o /dev/null -w 'seed %{http_code}\\n' --max-time 3 ")
+                .append(forge.gateway.url())
+                .append("/\n");
+        probe.append("curl -s -o /dev/null -w 'registry %{http_code}\\n' --max-time 3 http://")
+                .append(TestInfra.registry())
                 .append("/v2/\n");
         Forge.Pushed repo = Forge.newRepositoryWithACommit("isolation");
-        String runId = Forge.triggerOne(repo.rid(), repo.commit(), "name: probe\nsteps:\n  - name: probe\n    run: |\n"
-                + probe.toString().indent(6));
+        String runId = Forge.triggerOne(
+                repo.rid(),
+                repo.commit(),
+                "name: probe\nsteps:\n  - name: probe\n    run: |\n"
+                        + probe.toString().indent(6));
         JsonNode run = Forge.awaitRun(runId, Duration.ofMinutes(2));
         String log = Forge.logText(runId);
 

@@ -68,8 +68,10 @@ final class LogViewer implements AutoCloseable {
         try {
             ended.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
-            throw new AssertionError("no end frame for run " + runId + " within " + timeout + "; last frames: "
-                    + frames.subList(Math.max(0, frames.size() - 5), frames.size()), e);
+            throw new AssertionError(
+                    "no end frame for run " + runId + " within " + timeout + "; last frames: "
+                            + frames.subList(Math.max(0, frames.size() - 5), frames.size()),
+                    e);
         }
         return framesOfType("end").get(0).path("status").asText();
     }
@@ -98,13 +100,17 @@ final class LogViewer implements AutoCloseable {
             synchronized (frames) {
                 // from here on a frame still in flight on the dropped socket is ignored (see onText)
                 connection = gone;
-                cursor = frames.isEmpty() ? 0 : frames.get(frames.size() - 1).path("cursor").asLong();
+                cursor = frames.isEmpty()
+                        ? 0
+                        : frames.get(frames.size() - 1).path("cursor").asLong();
             }
             URI uri = URI.create(ForgeStack.get().logs.baseUrl().replace("http://", "ws://") + "/ws/runs/" + runId
                     + "?access_token=" + ForgeStack.TOKEN + "&cursor=" + cursor);
             try {
-                socket = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
-                        .buildAsync(uri, new Listener(gone)).get(10, TimeUnit.SECONDS);
+                socket = HTTP.newWebSocketBuilder()
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .buildAsync(uri, new Listener(gone))
+                        .get(10, TimeUnit.SECONDS);
                 connections++;
                 gone.get(10, TimeUnit.MINUTES);
             } catch (Exception dropped) {

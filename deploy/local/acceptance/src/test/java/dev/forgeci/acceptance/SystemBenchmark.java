@@ -54,6 +54,7 @@ class SystemBenchmark {
     private static final int BURST = 20;
     /** What the latency step prints; its script holds it only as an expression, so only the output matches. */
     private static final String FIRST_LINE = "forge-bench-first-42";
+
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static ForgeStack forge;
@@ -62,8 +63,11 @@ class SystemBenchmark {
     @BeforeAll
     static void start() {
         forge = ForgeStack.get();
-        report.put("machine", Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name") + " "
-                + System.getProperty("os.arch") + ", Java " + System.getProperty("java.version") + ", job limit " + ForgeStack.CAPACITY);
+        report.put(
+                "machine",
+                Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name") + " "
+                        + System.getProperty("os.arch") + ", Java " + System.getProperty("java.version")
+                        + ", job limit " + ForgeStack.CAPACITY);
         report.put("resident memory, idle", rssOfServices());
     }
 
@@ -101,14 +105,21 @@ class SystemBenchmark {
                 floor.add(bare);
                 engineless.add(withoutEngine);
                 JsonNode job = Forge.run(runId).path("jobs").get(0);
-                List<Instant> marks = List.of(asked, Instant.parse(job.path("dispatchedAt").asText()),
-                        Instant.parse(job.path("startedAt").asText()), Instant.parse(job.path("steps").get(0).path("startedAt").asText()),
+                List<Instant> marks = List.of(
+                        asked,
+                        Instant.parse(job.path("dispatchedAt").asText()),
+                        Instant.parse(job.path("startedAt").asText()),
+                        Instant.parse(job.path("steps").get(0).path("startedAt").asText()),
                         stream.firstLineWallClock);
-                List<String> names = List.of("  trigger → job dispatched", "  dispatched → taken by a controller",
-                        "  taken → first step started", "  step started → line on WebSocket");
+                List<String> names = List.of(
+                        "  trigger → job dispatched",
+                        "  dispatched → taken by a controller",
+                        "  taken → first step started",
+                        "  step started → line on WebSocket");
                 for (int m = 0; m < names.size(); m++) {
                     segments.computeIfAbsent(names.get(m), k -> new ArrayList<>())
-                            .add(Duration.between(marks.get(m), marks.get(m + 1)).toNanos());
+                            .add(Duration.between(marks.get(m), marks.get(m + 1))
+                                    .toNanos());
                 }
             }
         }
@@ -138,7 +149,9 @@ class SystemBenchmark {
             try (RssSampler sampler = new RssSampler(peakRss)) {
                 stream.awaitClose(Duration.ofMinutes(5));
             }
-            assertThat(stream.numberedLines).as("numbered lines on the WebSocket").isEqualTo(MANY_LINES);
+            assertThat(stream.numberedLines)
+                    .as("numbered lines on the WebSocket")
+                    .isEqualTo(MANY_LINES);
             measured.add(linesPerSecond(MANY_LINES, stream.lastNumberedAt - stream.firstNumberedAt));
             floor.add(dockerLogsFollowLinesPerSecond());
         }
@@ -165,7 +178,8 @@ class SystemBenchmark {
         long t0 = System.nanoTime();
         List<CompletableFuture<String>> submitted = new ArrayList<>();
         for (int i = 0; i < BURST; i++) {
-            submitted.add(CompletableFuture.supplyAsync(() -> Forge.triggerOne(repo.rid(), repo.commit(), workflow), pool));
+            submitted.add(
+                    CompletableFuture.supplyAsync(() -> Forge.triggerOne(repo.rid(), repo.commit(), workflow), pool));
         }
         List<String> runs = submitted.stream().map(CompletableFuture::join).toList();
         pool.shutdown();
@@ -174,11 +188,16 @@ class SystemBenchmark {
             JsonNode run = Forge.awaitRun(runId, Duration.ofMinutes(5));
             assertThat(run.path("status").asText()).as("run " + runId).isEqualTo("success");
             JsonNode job = run.path("jobs").get(0);
-            jobs.add(new Instant[] {Instant.parse(job.path("startedAt").asText()), Instant.parse(job.path("finishedAt").asText())});
+            jobs.add(new Instant[] {
+                Instant.parse(job.path("startedAt").asText()),
+                Instant.parse(job.path("finishedAt").asText())
+            });
         }
         long drained = System.nanoTime() - t0;
         report.put(BURST + " runs at once: time to drain", String.format("%.1f s", drained / 1e9));
-        report.put(BURST + " runs at once: most jobs running together", mostAtOnce(jobs) + " (limit " + ForgeStack.CAPACITY + ")");
+        report.put(
+                BURST + " runs at once: most jobs running together",
+                mostAtOnce(jobs) + " (limit " + ForgeStack.CAPACITY + ")");
     }
 
     /** The most jobs whose [startedAt, finishedAt) intervals overlap at one instant. */
@@ -203,16 +222,27 @@ class SystemBenchmark {
      * waits a second so the follower is attached before the first line).
      */
     private static long dockerLogsFollowLinesPerSecond() throws IOException, InterruptedException {
-        Process run = new ProcessBuilder("docker", "run", "-d", "--entrypoint", "/bin/sh", TestInfra.runnerImage(), "-c",
-                "sleep 1; seq -f 'n%.0f' 1 " + MANY_LINES).start();
+        Process run = new ProcessBuilder(
+                        "docker",
+                        "run",
+                        "-d",
+                        "--entrypoint",
+                        "/bin/sh",
+                        TestInfra.runnerImage(),
+                        "-c",
+                        "sleep 1; seq -f 'n%.0f' 1 " + MANY_LINES)
+                .start();
         String id = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         run.waitFor(30, TimeUnit.SECONDS);
         try {
-            Process logs = new ProcessBuilder("docker", "logs", "-f", id).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            Process logs = new ProcessBuilder("docker", "logs", "-f", id)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             long first = 0;
             long last = 0;
             int count = 0;
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(logs.getInputStream(), StandardCharsets.UTF_8), 1 << 16)) {
+            try (BufferedReader out =
+                    new BufferedReader(new InputStreamReader(logs.getInputStream(), StandardCharsets.UTF_8), 1 << 16)) {
                 for (String line = out.readLine(); line != null; line = out.readLine()) {
                     if (count++ == 0) {
                         first = System.nanoTime();
@@ -223,7 +253,10 @@ class SystemBenchmark {
             assertThat(count).as("lines from docker logs -f").isEqualTo(MANY_LINES);
             return linesPerSecond(MANY_LINES, last - first);
         } finally {
-            new ProcessBuilder("docker", "rm", "-f", id).redirectErrorStream(true).start().waitFor(30, TimeUnit.SECONDS);
+            new ProcessBuilder("docker", "rm", "-f", id)
+                    .redirectErrorStream(true)
+                    .start()
+                    .waitFor(30, TimeUnit.SECONDS);
         }
     }
 
@@ -259,22 +292,31 @@ class SystemBenchmark {
     }
 
     private static String millis(List<Long> nanos) {
-        return String.format("median %d ms (min %d, max %d, n=%d)", median(nanos) / 1_000_000,
-                Collections.min(nanos) / 1_000_000, Collections.max(nanos) / 1_000_000, nanos.size());
+        return String.format(
+                "median %d ms (min %d, max %d, n=%d)",
+                median(nanos) / 1_000_000,
+                Collections.min(nanos) / 1_000_000,
+                Collections.max(nanos) / 1_000_000,
+                nanos.size());
     }
 
     private static String counts(List<Long> values) {
-        return String.format("median %,d (min %,d, max %,d, n=%d)", median(values), Collections.min(values),
-                Collections.max(values), values.size());
+        return String.format(
+                "median %,d (min %,d, max %,d, n=%d)",
+                median(values), Collections.min(values), Collections.max(values), values.size());
     }
 
     /** Samples each service's resident memory every 200 ms, keeping the peak. */
     private static final class RssSampler implements AutoCloseable {
-        private final java.util.concurrent.ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        private final java.util.concurrent.ScheduledExecutorService timer =
+                Executors.newSingleThreadScheduledExecutor();
 
         RssSampler(Map<String, Long> peak) {
-            timer.scheduleAtFixedRate(() -> forge.services().forEach(s ->
-                    peak.merge(s.name(), rssKiB(s.pid()), Math::max)), 0, 200, TimeUnit.MILLISECONDS);
+            timer.scheduleAtFixedRate(
+                    () -> forge.services().forEach(s -> peak.merge(s.name(), rssKiB(s.pid()), Math::max)),
+                    0,
+                    200,
+                    TimeUnit.MILLISECONDS);
         }
 
         @Override

@@ -74,16 +74,24 @@ class UserJourneysProcessTest {
 
         try (LogViewer viewer = LogViewer.follow(runId)) {
             assertThat(viewer.awaitEnd(RUN_TIMEOUT)).isEqualTo("success");
-            assertThat(viewer.lineTexts()).containsSubsequence("greeting 1", "greeting 2", "greeting 3")
+            assertThat(viewer.lineTexts())
+                    .containsSubsequence("greeting 1", "greeting 2", "greeting 3")
                     .contains("to stderr", "token=***")
                     .noneMatch(line -> line.contains(secret));
         }
-        assertThat(Forge.run(runId).path("jobs").findValuesAsText("controllerId")).as("a push runs on the trusted pool")
-                .isNotEmpty().containsOnly(ForgeStack.CONTROLLER_ID);
+        assertThat(Forge.run(runId).path("jobs").findValuesAsText("controllerId"))
+                .as("a push runs on the trusted pool")
+                .isNotEmpty()
+                .containsOnly(ForgeStack.CONTROLLER_ID);
         // accepted = signed right; a status is the run's when its target_url links to the run
-        await("commit statuses").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                assertThat(forge.statuses.acceptedFor(runId)).extracting(StatusReceiver.Received::state).containsExactly("running", "success"));
-        assertThat(forge.statuses.all()).filteredOn(s -> s.body().path("sha").asText().equals(commit)).hasSize(2)
+        await("commit statuses")
+                .atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(forge.statuses.acceptedFor(runId))
+                        .extracting(StatusReceiver.Received::state)
+                        .containsExactly("running", "success"));
+        assertThat(forge.statuses.all())
+                .filteredOn(s -> s.body().path("sha").asText().equals(commit))
+                .hasSize(2)
                 .allMatch(StatusReceiver.Received::signatureValid)
                 .allMatch(s -> s.body().path("repo_id").asText().equals(rid));
     }
@@ -96,7 +104,8 @@ class UserJourneysProcessTest {
         String patchId = patch.path("patch").path("id").asText();
         BareRepo repo = Forge.repository(rid);
         repo.commit(Map.of("README.md", "base\n"), "base");
-        String commit = repo.commit("patches/" + patchId, Map.of(".forge/workflows/ci.yaml", """
+        String commit =
+                repo.commit("patches/" + patchId, Map.of(".forge/workflows/ci.yaml", """
                 name: Patch CI
                 secrets: [DEPLOY_TOKEN]
                 steps:
@@ -108,14 +117,23 @@ class UserJourneysProcessTest {
         ((ObjectNode) patch.path("patch")).put("after", commit);
         ((ObjectNode) patch.path("patch").path("revisions").get(0)).put("oid", commit);
         ((ObjectNode) patch.path("patch").path("commits").get(0)).put("id", commit);
-        assertThat(patch.path("repository").path("delegates").toString()).doesNotContain(patch.path("author").path("id").asText());
-        String runId = Forge.webhook("patch", patch, 202).path("runs").get(0).path("runId").asText();
+        assertThat(patch.path("repository").path("delegates").toString())
+                .doesNotContain(patch.path("author").path("id").asText());
+        String runId = Forge.webhook("patch", patch, 202)
+                .path("runs")
+                .get(0)
+                .path("runId")
+                .asText();
 
-        await("the patch's run waits").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+        await("the patch's run waits")
+                .atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
                 .until(() -> Forge.run(runId).path("status").asText().equals("waiting"));
         JsonNode waiting = Forge.run(runId);
         assertThat(waiting.path("reason").asText()).startsWith("Waiting for approval by a delegate");
-        assertThat(waiting.path("jobs").findValues("attempt")).as("nothing dispatched before approval").isNotEmpty()
+        assertThat(waiting.path("jobs").findValues("attempt"))
+                .as("nothing dispatched before approval")
+                .isNotEmpty()
                 .allMatch(attempt -> attempt.asInt() == 0);
         JsonNode approved = Forge.approve(runId);
         assertThat(approved.path("approval").path("by").asText()).isEqualTo("operator");
@@ -126,8 +144,10 @@ class UserJourneysProcessTest {
         }
         JsonNode ran = Forge.run(runId);
         assertThat(ran.path("trigger").path("trusted").asBoolean()).isFalse();
-        assertThat(ran.path("jobs").findValuesAsText("controllerId")).as("only the untrusted pool ran the patch")
-                .isNotEmpty().containsOnly(ForgeStack.UNTRUSTED_CONTROLLER_ID);
+        assertThat(ran.path("jobs").findValuesAsText("controllerId"))
+                .as("only the untrusted pool ran the patch")
+                .isNotEmpty()
+                .containsOnly(ForgeStack.UNTRUSTED_CONTROLLER_ID);
     }
 
     @Test
@@ -149,15 +169,19 @@ class UserJourneysProcessTest {
             assertThat(viewer.lineTexts()).anyMatch(l -> l.contains("2 passing"));
         }
         JsonNode steps = Forge.job(Forge.run(runId), "build").path("steps");
-        assertThat(steps).extracting(s -> s.path("name").asText() + "=" + s.path("status").asText())
+        assertThat(steps)
+                .extracting(
+                        s -> s.path("name").asText() + "=" + s.path("status").asText())
                 .containsExactly("Install Dependencies=success", "Run Tests=success", "Build Docker Image=success");
     }
 
     @Test
     void twoWorkflowsGiveTwoRunsAFailedStepSkipsTheRestAndNeedsOrderJobs() {
         String rid = Forge.newRepositoryId();
-        String commit = Forge.repository(rid).commit(Map.of(
-                ".forge/workflows/failing.yaml", """
+        String commit = Forge.repository(rid)
+                .commit(
+                        Map.of(
+                                ".forge/workflows/failing.yaml", """
                         name: Failing
                         steps:
                           - name: fine
@@ -167,7 +191,7 @@ class UserJourneysProcessTest {
                           - name: never
                             run: echo never
                         """,
-                ".forge/workflows/graph.yaml", """
+                                ".forge/workflows/graph.yaml", """
                         name: Graph
                         jobs:
                           build:
@@ -181,11 +205,13 @@ class UserJourneysProcessTest {
                             needs: [build]
                             steps:
                               - run: echo linted
-                        """), "two workflows");
+                        """),
+                        "two workflows");
 
         List<String> runs = Forge.trigger(rid, commit, null);
         assertThat(runs).hasSize(2);
-        Map<String, JsonNode> byWorkflow = runs.stream().map(id -> Forge.awaitRun(id, RUN_TIMEOUT))
+        Map<String, JsonNode> byWorkflow = runs.stream()
+                .map(id -> Forge.awaitRun(id, RUN_TIMEOUT))
                 .collect(Collectors.toMap(r -> r.path("workflow").asText(), r -> r));
 
         JsonNode failing = byWorkflow.get("Failing");
@@ -197,9 +223,12 @@ class UserJourneysProcessTest {
 
         JsonNode graph = byWorkflow.get("Graph");
         assertThat(graph.path("status").asText()).isEqualTo("success");
-        Instant buildFinished = Instant.parse(Forge.job(graph, "build").path("finishedAt").asText());
+        Instant buildFinished =
+                Instant.parse(Forge.job(graph, "build").path("finishedAt").asText());
         for (String dependent : List.of("test", "lint")) {
-            assertThat(Instant.parse(Forge.job(graph, dependent).path("startedAt").asText())).as(dependent + " starts after build")
+            assertThat(Instant.parse(
+                            Forge.job(graph, dependent).path("startedAt").asText()))
+                    .as(dependent + " starts after build")
                     .isAfterOrEqualTo(buildFinished);
         }
     }
@@ -220,8 +249,10 @@ class UserJourneysProcessTest {
             Forge.cancel(runId);
             assertThat(viewer.awaitEnd(Duration.ofSeconds(30))).isEqualTo("cancelled");
         }
-        await("runner container gone").atMost(Duration.ofSeconds(15))
-                .until(() -> Docker.containersOf(runId).isEmpty() && Docker.volumesOf(runId).isEmpty());
+        await("runner container gone")
+                .atMost(Duration.ofSeconds(15))
+                .until(() -> Docker.containersOf(runId).isEmpty()
+                        && Docker.volumesOf(runId).isEmpty());
         assertThat(Forge.run(runId).path("status").asText()).isEqualTo("cancelled");
         assertThat(Forge.logText(runId)).contains("started waiting");
     }
@@ -240,7 +271,9 @@ class UserJourneysProcessTest {
         request.put("branch", "main");
         ((ArrayNode) request.path("commits")).removeAll().add(commit);
 
-        ProcessBuilder spawn = new ProcessBuilder(forge.repoRoot.resolve("deploy/radicle/forge-broker-adapter").toString())
+        ProcessBuilder spawn = new ProcessBuilder(forge.repoRoot
+                        .resolve("deploy/radicle/forge-broker-adapter")
+                        .toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
         spawn.environment().put("FORGE_TRIGGER_URL", forge.trigger.baseUrl());
         spawn.environment().put("FORGE_TOKEN", ForgeStack.TOKEN);
@@ -249,7 +282,8 @@ class UserJourneysProcessTest {
             stdin.write((request + "\n").getBytes(StandardCharsets.UTF_8));
         }
         List<String> lines = new ArrayList<>();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(adapter.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(adapter.getInputStream(), StandardCharsets.UTF_8))) {
             out.lines().forEach(lines::add);
         }
         assertThat(adapter.waitFor(3, TimeUnit.MINUTES)).isTrue();
@@ -258,7 +292,8 @@ class UserJourneysProcessTest {
         JsonNode triggered = Forge.readJson(lines.get(0));
         assertThat(triggered.path("response").asText()).isEqualTo("triggered");
         String runId = triggered.path("run_id").path("id").asText();
-        assertThat(Forge.readJson(lines.get(1))).isEqualTo(Forge.readJson("{\"response\":\"finished\",\"result\":\"success\"}"));
+        assertThat(Forge.readJson(lines.get(1)))
+                .isEqualTo(Forge.readJson("{\"response\":\"finished\",\"result\":\"success\"}"));
         assertThat(Forge.run(runId).path("status").asText()).isEqualTo("success");
     }
 
@@ -287,7 +322,9 @@ class UserJourneysProcessTest {
                 late.awaitEnd(Duration.ofSeconds(30));
                 assertThat(late.frames()).isEqualTo(early.frames());
             }
-            List<String> counted = early.lineTexts().stream().filter(l -> l.startsWith("line ")).toList();
+            List<String> counted = early.lineTexts().stream()
+                    .filter(l -> l.startsWith("line "))
+                    .toList();
             assertThat(counted).hasSize(3000);
             for (int i = 0; i < counted.size(); i++) {
                 assertThat(counted.get(i)).isEqualTo("line " + (i + 1));

@@ -104,11 +104,20 @@ public final class BareRepo {
     }
 
     static String git(Path dir, String... args) {
-        List<String> command = new ArrayList<>(List.of("git", "-c", "user.name=Forge Test", "-c", "user.email=test@forge.invalid",
-                "-c", "commit.gpgsign=false"));
+        List<String> command = new ArrayList<>(List.of(
+                "git",
+                "-c",
+                "user.name=Forge Test",
+                "-c",
+                "user.email=test@forge.invalid",
+                "-c",
+                "commit.gpgsign=false"));
         command.addAll(Arrays.asList(args));
         try {
-            Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+            Process process = new ProcessBuilder(command)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 throw new IllegalStateException("git " + String.join(" ", args) + " failed: " + output);

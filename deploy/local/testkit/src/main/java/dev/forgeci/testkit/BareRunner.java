@@ -18,13 +18,30 @@ import java.util.concurrent.TimeUnit;
 public final class BareRunner {
 
     /** What the runner-controller's capabilities profile gives a runner, as docker CLI flags. */
-    public static final List<String> CAPABILITIES_FLAGS = List.of("--init", "--cpus", "1", "--memory", "512m",
-            "--memory-swap", "512m", "--cap-add", "ALL", "--cap-drop", "SYS_RESOURCE", "--security-opt", "seccomp=unconfined",
-            "--security-opt", "apparmor=unconfined", "--security-opt", "systempaths=unconfined", "--device-cgroup-rule",
-            "a *:* rwm", "-v", "/sys/fs/cgroup:/sys/fs/cgroup:rw");
+    public static final List<String> CAPABILITIES_FLAGS = List.of(
+            "--init",
+            "--cpus",
+            "1",
+            "--memory",
+            "512m",
+            "--memory-swap",
+            "512m",
+            "--cap-add",
+            "ALL",
+            "--cap-drop",
+            "SYS_RESOURCE",
+            "--security-opt",
+            "seccomp=unconfined",
+            "--security-opt",
+            "apparmor=unconfined",
+            "--security-opt",
+            "systempaths=unconfined",
+            "--device-cgroup-rule",
+            "a *:* rwm",
+            "-v",
+            "/sys/fs/cgroup:/sys/fs/cgroup:rw");
 
-    private BareRunner() {
-    }
+    private BareRunner() {}
 
     /** Nanoseconds from starting {@code docker run <runner image> echo <line>} to reading the line. */
     public static long runToFirstLine(String line) {
@@ -41,14 +58,18 @@ public final class BareRunner {
 
     /** The same for a container of the image that starts nothing and only echoes: below any runner's start-up. */
     public static long echoOnlyToFirstLine(String line) {
-        return timeToFirstLine(List.of("docker", "run", "--rm", "--entrypoint", "/bin/echo", TestInfra.runnerImage(), line), line);
+        return timeToFirstLine(
+                List.of("docker", "run", "--rm", "--entrypoint", "/bin/echo", TestInfra.runnerImage(), line), line);
     }
 
     private static long timeToFirstLine(List<String> command, String line) {
         try {
             long started = System.nanoTime();
-            Process docker = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(docker.getInputStream(), StandardCharsets.UTF_8))) {
+            Process docker = new ProcessBuilder(command)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            try (BufferedReader out =
+                    new BufferedReader(new InputStreamReader(docker.getInputStream(), StandardCharsets.UTF_8))) {
                 String first = out.readLine();
                 long elapsed = System.nanoTime() - started;
                 if (!line.equals(first)) {
@@ -67,7 +88,10 @@ public final class BareRunner {
 
     private static void run(List<String> command) {
         try {
-            new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
+            new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start()
                     .waitFor(30, TimeUnit.SECONDS);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

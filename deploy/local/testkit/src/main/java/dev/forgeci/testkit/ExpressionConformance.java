@@ -28,7 +28,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class ExpressionConformance {
 
     /** One case: {@code kind} is expr, template or condition; {@code status} answers success(), failure(), cancelled(). */
-    public record Case(String kind, String text, ObjectNode contexts, Map<String, Boolean> status, JsonNode result, String error,
+    public record Case(
+            String kind,
+            String text,
+            ObjectNode contexts,
+            Map<String, Boolean> status,
+            JsonNode result,
+            String error,
             String normalized) {
 
         public String describe() {
@@ -49,11 +55,11 @@ public final class ExpressionConformance {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ExpressionConformance() {
-    }
+    private ExpressionConformance() {}
 
     public static List<Case> cases() {
-        Path file = Path.of(System.getProperty("forge-test.conformance", "trigger-service/language/conformance/expressions.json"));
+        Path file = Path.of(
+                System.getProperty("forge-test.conformance", "trigger-service/language/conformance/expressions.json"));
         try {
             JsonNode root = JSON.readTree(file.toFile());
             ObjectNode shared = (ObjectNode) root.get("contexts");
@@ -65,9 +71,18 @@ public final class ExpressionConformance {
                     contexts.setAll((ObjectNode) c.get("contexts"));
                 }
                 Map<String, Boolean> status = new LinkedHashMap<>();
-                c.path("status").fields().forEachRemaining(e -> status.put(e.getKey(), e.getValue().asBoolean()));
-                cases.add(new Case(kind, c.get(kind).asText(), contexts, status, c.get("result"),
-                        c.has("error") ? c.get("error").asText() : null, c.has("normalized") ? c.get("normalized").asText() : null));
+                c.path("status")
+                        .fields()
+                        .forEachRemaining(
+                                e -> status.put(e.getKey(), e.getValue().asBoolean()));
+                cases.add(new Case(
+                        kind,
+                        c.get(kind).asText(),
+                        contexts,
+                        status,
+                        c.get("result"),
+                        c.has("error") ? c.get("error").asText() : null,
+                        c.has("normalized") ? c.get("normalized").asText() : null));
             }
             return cases;
         } catch (IOException e) {
@@ -98,8 +113,8 @@ public final class ExpressionConformance {
     }
 
     /** Numbers compare by value (1 equals 1.0); anything else as JSON. */
-    private static final Comparator<JsonNode> NUMBERS_BY_VALUE = (a, b) -> a.isNumber() && b.isNumber()
-            ? (a.doubleValue() == b.doubleValue() ? 0 : 1) : (a.equals(b) ? 0 : 1);
+    private static final Comparator<JsonNode> NUMBERS_BY_VALUE = (a, b) ->
+            a.isNumber() && b.isNumber() ? (a.doubleValue() == b.doubleValue() ? 0 : 1) : (a.equals(b) ? 0 : 1);
 
     /** JSON equality where numbers compare as numbers (1 equals 1.0) and null equals a missing value. */
     public static boolean sameValue(JsonNode a, JsonNode b) {

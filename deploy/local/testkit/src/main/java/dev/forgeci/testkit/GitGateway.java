@@ -84,7 +84,11 @@ public final class GitGateway implements AutoCloseable {
             env.put("GIT_PROJECT_ROOT", root.toString());
             env.put("GIT_HTTP_EXPORT_ALL", "1");
             env.put("PATH_INFO", path);
-            env.put("QUERY_STRING", exchange.getRequestURI().getRawQuery() == null ? "" : exchange.getRequestURI().getRawQuery());
+            env.put(
+                    "QUERY_STRING",
+                    exchange.getRequestURI().getRawQuery() == null
+                            ? ""
+                            : exchange.getRequestURI().getRawQuery());
             env.put("REQUEST_METHOD", exchange.getRequestMethod());
             env.put("REMOTE_ADDR", exchange.getRemoteAddress().getAddress().getHostAddress());
             putHeader(exchange, env, "Content-Type", "CONTENT_TYPE");
@@ -92,13 +96,16 @@ public final class GitGateway implements AutoCloseable {
             putHeader(exchange, env, "Git-Protocol", "GIT_PROTOCOL");
             builder.redirectError(ProcessBuilder.Redirect.DISCARD);
             Process backend = builder.start();
-            Thread feeder = new Thread(() -> {
-                try (OutputStream stdin = backend.getOutputStream(); InputStream body = exchange.getRequestBody()) {
-                    body.transferTo(stdin);
-                } catch (IOException ignored) {
-                    // the backend closed its input early; its answer says why
-                }
-            }, "git-gateway-feeder");
+            Thread feeder = new Thread(
+                    () -> {
+                        try (OutputStream stdin = backend.getOutputStream();
+                                InputStream body = exchange.getRequestBody()) {
+                            body.transferTo(stdin);
+                        } catch (IOException ignored) {
+                            // the backend closed its input early; its answer says why
+                        }
+                    },
+                    "git-gateway-feeder");
             feeder.setDaemon(true);
             feeder.start();
             try (InputStream stdout = backend.getInputStream()) {

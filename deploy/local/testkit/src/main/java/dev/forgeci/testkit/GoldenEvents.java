@@ -18,8 +18,7 @@ public final class GoldenEvents {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private GoldenEvents() {
-    }
+    private GoldenEvents() {}
 
     /** The sample's text, as a consumer would receive it. */
     public static String text(String sample) {

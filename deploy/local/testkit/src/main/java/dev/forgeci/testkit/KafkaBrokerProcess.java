@@ -38,7 +38,8 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     public static Path libsFromLauncher() {
         String libs = System.getProperty("forge-test.kafka-libs");
         if (libs == null || !Files.isDirectory(Path.of(libs))) {
-            throw new IllegalStateException("forge-test.kafka-libs is not set; run the tests through deploy/local/forge test");
+            throw new IllegalStateException(
+                    "forge-test.kafka-libs is not set; run the tests through deploy/local/forge test");
         }
         return Path.of(libs);
     }
@@ -50,11 +51,19 @@ public final class KafkaBrokerProcess implements AutoCloseable {
             int controllerPort = RedisServerProcess.freePort();
             // The launcher's own broker configuration and topic list, so that both stacks are one broker.
             Path kafka = topicsConf.toAbsolutePath().getParent();
-            Files.writeString(dir.resolve("server.properties"), Files.readString(kafka.resolve("kraft.properties"))
-                    .replace("{port}", String.valueOf(broker.port)).replace("{controllerPort}", String.valueOf(controllerPort))
-                    .replace("{data}", dir.resolve("data").toString()));
+            Files.writeString(
+                    dir.resolve("server.properties"),
+                    Files.readString(kafka.resolve("kraft.properties"))
+                            .replace("{port}", String.valueOf(broker.port))
+                            .replace("{controllerPort}", String.valueOf(controllerPort))
+                            .replace("{data}", dir.resolve("data").toString()));
             ManagedProcess format = new ManagedProcess("kafka storage format", dir.resolve("kafka.log"));
-            format.start(broker.command(List.of("kafka.tools.StorageTool", "format", "-t", clusterId(), "-c",
+            format.start(broker.command(List.of(
+                    "kafka.tools.StorageTool",
+                    "format",
+                    "-t",
+                    clusterId(),
+                    "-c",
                     dir.resolve("server.properties").toString())));
             format.awaitExit(Duration.ofSeconds(60));
             broker.startAgain();
@@ -70,10 +79,13 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     }
 
     public synchronized void startAgain() {
-        if (!process.start(command(List.of("kafka.Kafka", dir.resolve("server.properties").toString())))) {
+        if (!process.start(
+                command(List.of("kafka.Kafka", dir.resolve("server.properties").toString())))) {
             return;
         }
-        Awaitility.await("kafka on " + bootstrap()).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        Awaitility.await("kafka on " + bootstrap())
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
                 .until(this::answers);
     }
 
@@ -112,7 +124,8 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         topics.start(command(List.of(program.toString(), bootstrap(), topicsConf.toString(), "60")));
         if (!topics.awaitExit(Duration.ofSeconds(120)) || topics.exitValue() != 0) {
             topics.kill();
-            throw new IllegalStateException("could not create the topics of " + topicsConf + "; see " + dir.resolve("kafka.log"));
+            throw new IllegalStateException(
+                    "could not create the topics of " + topicsConf + "; see " + dir.resolve("kafka.log"));
         }
     }
 
@@ -125,8 +138,11 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     }
 
     private List<String> command(List<String> mainAndArgs) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", libs.resolve("*").toString()));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m",
+                "-cp",
+                libs.resolve("*").toString()));
         command.addAll(mainAndArgs);
         return command;
     }
@@ -134,7 +150,9 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     /** A KRaft cluster id: 16 random bytes, base64url without padding. */
     private static String clusterId() {
         UUID uuid = UUID.randomUUID();
-        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(16)
+                .putLong(uuid.getMostSignificantBits())
+                .putLong(uuid.getLeastSignificantBits());
         String id = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
         // StorageTool would read an id starting with "-" as an option (1 run in 64 failed to format).
         return id.startsWith("-") ? "A" + id.substring(1) : id;

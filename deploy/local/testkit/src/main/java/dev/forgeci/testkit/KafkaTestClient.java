@@ -69,7 +69,8 @@ public final class KafkaTestClient implements AutoCloseable {
     /** The same, with these headers (as UTF-8). */
     public RecordMetadata send(String topic, String key, String value, Map<String, String> headers) {
         ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, value);
-        headers.forEach((name, text) -> record.headers().add(name, text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        headers.forEach(
+                (name, text) -> record.headers().add(name, text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         try {
             return producer.send(record).get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -97,15 +98,23 @@ public final class KafkaTestClient implements AutoCloseable {
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin admin = Admin.create(props)) {
             Set<TopicPartition> wanted = new HashSet<>();
-            for (TopicDescription topic : admin.describeTopics(List.of(topics)).allTopicNames().get().values()) {
+            for (TopicDescription topic :
+                    admin.describeTopics(List.of(topics)).allTopicNames().get().values()) {
                 topic.partitions().forEach(p -> wanted.add(new TopicPartition(topic.name(), p.partition())));
             }
-            Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> {
-                ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(groupId)).all().get().get(groupId);
-                Set<TopicPartition> assigned = new HashSet<>();
-                group.members().forEach(m -> assigned.addAll(m.assignment().topicPartitions()));
-                return assigned.containsAll(wanted);
-            });
+            Awaitility.await()
+                    .atMost(timeout)
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(groupId))
+                                .all()
+                                .get()
+                                .get(groupId);
+                        Set<TopicPartition> assigned = new HashSet<>();
+                        group.members()
+                                .forEach(m -> assigned.addAll(m.assignment().topicPartitions()));
+                        return assigned.containsAll(wanted);
+                    });
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -116,8 +125,7 @@ public final class KafkaTestClient implements AutoCloseable {
 
     /** Starts watching the topics from their current end; returns once positioned. */
     public Watcher watch(String... topics) {
-        return watch(seen -> {
-        }, topics);
+        return watch(seen -> {}, topics);
     }
 
     /**
@@ -138,9 +146,15 @@ public final class KafkaTestClient implements AutoCloseable {
 
     /** One record as seen by a watcher, its value parsed as JSON when it is JSON; {@code timestamp} is the record's (ms). */
     /** A record as a watcher saw it; {@code headers} by name (the last of each), as UTF-8. */
-    public record Seen(String topic, int partition, long offset, String key, String value, JsonNode json, long timestamp,
-            Map<String, String> headers) {
-    }
+    public record Seen(
+            String topic,
+            int partition,
+            long offset,
+            String key,
+            String value,
+            JsonNode json,
+            long timestamp,
+            Map<String, String> headers) {}
 
     public static final class Watcher implements AutoCloseable {
 
@@ -166,21 +180,36 @@ public final class KafkaTestClient implements AutoCloseable {
             consumer.seekToEnd(partitions);
             // position() resolves the end offsets now, before the caller produces anything.
             partitions.forEach(p -> consumer.position(p, Duration.ofSeconds(30)));
-            poller = new Thread(() -> {
-                try (consumer) {
-                    while (running.get()) {
-                        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
-                            Map<String, String> headers = new java.util.HashMap<>();
-                            r.headers().forEach(h -> headers.put(h.key(),
-                                    h.value() == null ? null : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8)));
-                            Seen record = new Seen(r.topic(), r.partition(), r.offset(), r.key(), r.value(), parse(r.value()),
-                                    r.timestamp(), headers);
-                            seen.add(record);
-                            onRecord.accept(record);
+            poller = new Thread(
+                    () -> {
+                        try (consumer) {
+                            while (running.get()) {
+                                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
+                                    Map<String, String> headers = new java.util.HashMap<>();
+                                    r.headers()
+                                            .forEach(h -> headers.put(
+                                                    h.key(),
+                                                    h.value() == null
+                                                            ? null
+                                                            : new String(
+                                                                    h.value(),
+                                                                    java.nio.charset.StandardCharsets.UTF_8)));
+                                    Seen record = new Seen(
+                                            r.topic(),
+                                            r.partition(),
+                                            r.offset(),
+                                            r.key(),
+                                            r.value(),
+                                            parse(r.value()),
+                                            r.timestamp(),
+                                            headers);
+                                    seen.add(record);
+                                    onRecord.accept(record);
+                                }
+                            }
                         }
-                    }
-                }
-            }, "forge-test-watcher");
+                    },
+                    "forge-test-watcher");
             poller.setDaemon(true);
             poller.start();
         }
@@ -195,7 +224,9 @@ public final class KafkaTestClient implements AutoCloseable {
 
         /** Waits until at least {@code count} records match, then returns all that match. */
         public List<Seen> await(Predicate<Seen> predicate, int count, Duration timeout) {
-            Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(20))
+            Awaitility.await()
+                    .atMost(timeout)
+                    .pollInterval(Duration.ofMillis(20))
                     .until(() -> matching(predicate).size() >= count);
             return matching(predicate);
         }

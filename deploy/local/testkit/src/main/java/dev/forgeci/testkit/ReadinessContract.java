@@ -20,17 +20,23 @@ public abstract class ReadinessContract {
     @Test
     void readinessFollowsTheRedisConnection() {
         // Kafka's readiness check settles a moment after start (its consumers join their group).
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/q/health/ready")
-                .then().statusCode(200));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () -> given().when().get("/q/health/ready").then().statusCode(200));
 
         redis.kill();
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/q/health/ready")
-                .then().statusCode(503).body(containsString("Redis")));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> given().when()
+                        .get("/q/health/ready")
+                        .then()
+                        .statusCode(503)
+                        .body(containsString("Redis")));
         given().when().get("/q/health/live").then().statusCode(200);
 
         redis.startAgain();
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/q/health/ready")
-                .then().statusCode(200));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () -> given().when().get("/q/health/ready").then().statusCode(200));
     }
 
     @Test

@@ -45,14 +45,25 @@ public final class RedisServerProcess implements AutoCloseable {
     }
 
     public synchronized void startAgain() {
-        if (!process.start(List.of("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                "--dir", dir.toString(), "--appendonly", "yes", "--save", ""))) {
+        if (!process.start(List.of(
+                "redis-server",
+                "--port",
+                String.valueOf(port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                dir.toString(),
+                "--appendonly",
+                "yes",
+                "--save",
+                ""))) {
             return;
         }
         Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
         while (!accepts()) {
             if (!process.isAlive() || Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("redis-server on port " + port + " did not come up; see " + dir.resolve("redis.log"));
+                throw new IllegalStateException(
+                        "redis-server on port " + port + " did not come up; see " + dir.resolve("redis.log"));
             }
             sleep(20);
         }

@@ -23,7 +23,8 @@ import org.awaitility.core.ConditionTimeoutException;
  */
 public final class ServiceProcess implements AutoCloseable {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
     private final Path appJar;
@@ -102,8 +103,8 @@ public final class ServiceProcess implements AutoCloseable {
     /** Starts the process (again) and waits until it reports ready. */
     public synchronized void startAgain() {
         // Loopback only, as `forge up` runs them: a job's runner reaches the bridge address, never the services.
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx384m", "-Dquarkus.http.port=" + port,
-                "-Dquarkus.http.host=127.0.0.1"));
+        List<String> command = new ArrayList<>(
+                List.of(javaBinary(), "-Xmx384m", "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1"));
         config.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", appJar.toString()));
         if (!process.start(command)) {
@@ -119,18 +120,26 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     public void awaitReady(Duration timeout) {
-        HttpRequest ready = HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready"))
+                .timeout(Duration.ofSeconds(2))
+                .build();
         try {
-            Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
-                }
-                try {
-                    return HTTP.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-                } catch (IOException notYet) {
-                    return false;
-                }
-            });
+            Awaitility.await()
+                    .atMost(timeout)
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        if (!process.isAlive()) {
+                            throw new IllegalStateException(
+                                    name + " exited with " + process.exitValue() + "; see " + log);
+                        }
+                        try {
+                            return HTTP.send(ready, HttpResponse.BodyHandlers.discarding())
+                                            .statusCode()
+                                    == 200;
+                        } catch (IOException notYet) {
+                            return false;
+                        }
+                    });
         } catch (ConditionTimeoutException e) {
             throw new IllegalStateException(name + " did not become ready within " + timeout + "; see " + log, e);
         }

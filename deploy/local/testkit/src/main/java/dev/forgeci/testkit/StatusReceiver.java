@@ -78,7 +78,9 @@ public final class StatusReceiver implements AutoCloseable {
 
     /** Accepted (valid, 2xx-answered) statuses for one run, in arrival order. */
     public List<Received> acceptedFor(String runId) {
-        return received.stream().filter(r -> r.signatureValid() && runId.equals(r.runId())).toList();
+        return received.stream()
+                .filter(r -> r.signatureValid() && runId.equals(r.runId()))
+                .toList();
     }
 
     public List<Received> all() {
@@ -100,8 +102,10 @@ public final class StatusReceiver implements AutoCloseable {
                 return;
             }
             String signature = exchange.getRequestHeaders().getFirst("X-Garden-Signature-256");
-            boolean valid = signature != null && MessageDigest.isEqual(signature.getBytes(StandardCharsets.US_ASCII),
-                    ("sha256=" + hmac(body)).getBytes(StandardCharsets.US_ASCII));
+            boolean valid = signature != null
+                    && MessageDigest.isEqual(
+                            signature.getBytes(StandardCharsets.US_ASCII),
+                            ("sha256=" + hmac(body)).getBytes(StandardCharsets.US_ASCII));
             received.add(new Received(path, valid, JSON.readTree(body), signature));
             exchange.sendResponseHeaders(valid ? 201 : 401, -1);
         }

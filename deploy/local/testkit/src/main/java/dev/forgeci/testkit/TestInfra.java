@@ -12,8 +12,7 @@ import java.util.Collections;
  */
 public final class TestInfra {
 
-    private TestInfra() {
-    }
+    private TestInfra() {}
 
     public static String kafkaBootstrap() {
         return System.getProperty("forge-test.kafka", "127.0.0.1:19092");

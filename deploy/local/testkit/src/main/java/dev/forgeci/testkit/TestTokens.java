@@ -13,8 +13,7 @@ public final class TestTokens {
     /** The name the services give the token; it is the actor of what it starts. */
     public static final String OPERATOR = "operator";
 
-    private TestTokens() {
-    }
+    private TestTokens() {}
 
     /** {@code config} plus an admin token {@code token} for every repository, named {@link #OPERATOR}. */
     public static Map<String, String> withOperator(String token, Map<String, String> config) {
@@ -26,7 +25,8 @@ public final class TestTokens {
 
     public static String sha256(String token) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }

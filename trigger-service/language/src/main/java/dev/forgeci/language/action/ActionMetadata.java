@@ -28,20 +28,30 @@ public record ActionMetadata(String name, Map<String, Input> inputs, Map<String,
     public static final Set<String> NODE = Set.of("node12", "node16", "node20", "node24");
 
     /** {@code default} is a template, evaluated when the step runs. */
-    public record Input(String description, boolean required, String defaultValue, String deprecationMessage) {
-    }
+    public record Input(String description, boolean required, String defaultValue, String deprecationMessage) {}
 
     /** {@code value} maps a composite action's output from its steps; other actions set theirs at run time. */
-    public record Output(String description, String value) {
-    }
+    public record Output(String description, String value) {}
 
     /**
      * {@code using}: node12…node24, composite or docker. JavaScript: {@code main}, {@code pre},
      * {@code post} (paths in the action) with their conditions. Composite: {@code steps}, kept as
      * read. Docker: {@code image}, {@code args}, {@code entrypoint} and the pre/post entrypoints.
      */
-    public record Runs(String using, String main, String pre, String preIf, String post, String postIf, List<Map<String, Object>> steps,
-            String image, List<String> args, String entrypoint, String preEntrypoint, String postEntrypoint, Map<String, String> env) {
+    public record Runs(
+            String using,
+            String main,
+            String pre,
+            String preIf,
+            String post,
+            String postIf,
+            List<Map<String, Object>> steps,
+            String image,
+            List<String> args,
+            String entrypoint,
+            String preEntrypoint,
+            String postEntrypoint,
+            Map<String, String> env) {
 
         public boolean javascript() {
             return NODE.contains(using);
@@ -71,7 +81,8 @@ public record ActionMetadata(String name, Map<String, Input> inputs, Map<String,
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             String where = mark == null ? "" : ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1);
-            throw new InvalidMetadataException(file + where + ": " + firstLine(e.getProblem() != null ? e.getProblem() : e.getMessage()));
+            throw new InvalidMetadataException(
+                    file + where + ": " + firstLine(e.getProblem() != null ? e.getProblem() : e.getMessage()));
         } catch (YAMLException e) {
             throw new InvalidMetadataException(file + ": " + firstLine(e.getMessage()));
         }
@@ -82,31 +93,50 @@ public record ActionMetadata(String name, Map<String, Input> inputs, Map<String,
             throw new InvalidMetadataException(file + ": `runs.using` is missing");
         }
         using = using.toLowerCase(Locale.ROOT);
-        Runs parsed = new Runs(using, text(runs.get("main")), text(runs.get("pre")), text(runs.get("pre-if")), text(runs.get("post")),
-                text(runs.get("post-if")), steps(runs.get("steps"), file), text(runs.get("image")), list(runs.get("args")),
-                text(runs.get("entrypoint")), text(runs.get("pre-entrypoint")), text(runs.get("post-entrypoint")),
+        Runs parsed = new Runs(
+                using,
+                text(runs.get("main")),
+                text(runs.get("pre")),
+                text(runs.get("pre-if")),
+                text(runs.get("post")),
+                text(runs.get("post-if")),
+                steps(runs.get("steps"), file),
+                text(runs.get("image")),
+                list(runs.get("args")),
+                text(runs.get("entrypoint")),
+                text(runs.get("pre-entrypoint")),
+                text(runs.get("post-entrypoint")),
                 strings(runs.get("env"), file, "`runs.env`"));
         if (parsed.javascript()) {
             if (parsed.main() == null) {
-                throw new InvalidMetadataException(file + ": `runs.main` is missing; a JavaScript action names the file Node.js runs");
+                throw new InvalidMetadataException(
+                        file + ": `runs.main` is missing; a JavaScript action names the file Node.js runs");
             }
         } else if (using.equals("composite")) {
             if (parsed.steps() == null) {
-                throw new InvalidMetadataException(file + ": `runs.steps` is missing; a composite action lists its steps");
+                throw new InvalidMetadataException(
+                        file + ": `runs.steps` is missing; a composite action lists its steps");
             }
         } else if (using.equals("docker")) {
             if (parsed.image() == null) {
-                throw new InvalidMetadataException(file + ": `runs.image` is missing; a Docker action names a Dockerfile or docker://image");
+                throw new InvalidMetadataException(
+                        file + ": `runs.image` is missing; a Docker action names a Dockerfile or docker://image");
             }
         } else {
-            throw new InvalidMetadataException(file + ": `runs.using: " + using + "` is not something Forge runs: use node20 (or node12, "
-                    + "node16, node24), composite or docker");
+            throw new InvalidMetadataException(
+                    file + ": `runs.using: " + using + "` is not something Forge runs: use node20 (or node12, "
+                            + "node16, node24), composite or docker");
         }
         Map<String, Input> inputs = new LinkedHashMap<>();
         mapping(root.getOrDefault("inputs", Map.of()), file, "`inputs`").forEach((id, value) -> {
             Map<String, Object> input = value == null ? Map.of() : mapping(value, file, "input `" + id + "`");
-            inputs.put(id, new Input(text(input.get("description")), "true".equalsIgnoreCase(text(input.get("required"))),
-                    text(input.get("default")), text(input.get("deprecationMessage"))));
+            inputs.put(
+                    id,
+                    new Input(
+                            text(input.get("description")),
+                            "true".equalsIgnoreCase(text(input.get("required"))),
+                            text(input.get("default")),
+                            text(input.get("deprecationMessage"))));
         });
         Map<String, Output> outputs = new LinkedHashMap<>();
         mapping(root.getOrDefault("outputs", Map.of()), file, "`outputs`").forEach((id, value) -> {
@@ -176,7 +206,8 @@ public record ActionMetadata(String name, Map<String, Input> inputs, Map<String,
     }
 
     private static String firstLine(String message) {
-        String line = message == null ? "not valid YAML" : message.lines().findFirst().orElse("not valid YAML");
+        String line =
+                message == null ? "not valid YAML" : message.lines().findFirst().orElse("not valid YAML");
         return line.length() <= 200 ? line : line.substring(0, 197) + "...";
     }
 }

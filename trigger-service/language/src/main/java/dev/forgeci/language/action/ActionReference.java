@@ -87,6 +87,7 @@ public sealed interface ActionReference {
     Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]+");
     /** A ref as git takes it, without anything a shell or git's option parser could read as syntax. */
     Pattern REF = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_./+-]*");
+
     Pattern REMOTE = Pattern.compile("([^/@]+)/([^/@]+)((?:/[^/@]+)*)@(.+)");
 
     static ActionReference parse(String uses) {
@@ -103,13 +104,17 @@ public sealed interface ActionReference {
         }
         Matcher remote = REMOTE.matcher(value);
         if (!remote.matches()) {
-            throw new InvalidReferenceException("`uses: " + abbreviate(value) + "` is not an action: use owner/repo@ref, owner/repo/path@ref, "
-                    + "./path-in-the-checkout or docker://image");
+            throw new InvalidReferenceException(
+                    "`uses: " + abbreviate(value) + "` is not an action: use owner/repo@ref, owner/repo/path@ref, "
+                            + "./path-in-the-checkout or docker://image");
         }
         String owner = remote.group(1);
         String repo = remote.group(2);
         String ref = remote.group(4);
-        if (!NAME.matcher(owner).matches() || !NAME.matcher(repo).matches() || owner.matches("\\.+") || repo.matches("\\.+")) {
+        if (!NAME.matcher(owner).matches()
+                || !NAME.matcher(repo).matches()
+                || owner.matches("\\.+")
+                || repo.matches("\\.+")) {
             throw new InvalidReferenceException("`uses: " + abbreviate(value) + "`: `" + abbreviate(owner + "/" + repo)
                     + "` is not a repository name (letters, digits, '-', '_', '.')");
         }
@@ -117,7 +122,8 @@ public sealed interface ActionReference {
             throw new InvalidReferenceException("`uses: " + abbreviate(value) + "`: `" + abbreviate(ref)
                     + "` is not a ref (a tag, a branch or a commit SHA)");
         }
-        String path = relative(remote.group(3).isEmpty() ? "" : remote.group(3).substring(1), "`uses: " + abbreviate(value) + "`");
+        String path = relative(
+                remote.group(3).isEmpty() ? "" : remote.group(3).substring(1), "`uses: " + abbreviate(value) + "`");
         if (owner.equals("actions") && repo.equals("checkout") && path.isEmpty()) {
             return new Checkout(ref);
         }

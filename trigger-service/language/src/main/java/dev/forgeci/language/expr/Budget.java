@@ -28,8 +28,8 @@ final class Budget {
     void spend(long amount) {
         spent += amount;
         if (spent > limit) {
-            throw new ExpressionException("the expression produced more than " + limit / 1024 + " KiB of data; "
-                    + "it was stopped", -1);
+            throw new ExpressionException(
+                    "the expression produced more than " + limit / 1024 + " KiB of data; " + "it was stopped", -1);
         }
     }
 }

@@ -11,8 +11,7 @@ import java.util.Locale;
  */
 public final class Condition {
 
-    private Condition() {
-    }
+    private Condition() {}
 
     /** The expression to evaluate for an {@code if:} written this way. Throws when it does not parse. */
     public static String normalize(String written) {

@@ -24,8 +24,7 @@ public final class Functions {
     /** The functions whose answer depends on the job's state. */
     public static final Set<String> STATUS = Set.of("success", "failure", "cancelled", "always");
 
-    private record Arity(int min, int max) {
-    }
+    private record Arity(int min, int max) {}
 
     private static final Map<String, Arity> ARITY = Map.ofEntries(
             Map.entry("contains", new Arity(2, 2)),
@@ -48,8 +47,7 @@ public final class Functions {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
 
-    private Functions() {
-    }
+    private Functions() {}
 
     public static boolean exists(String lowerName) {
         return ARITY.containsKey(lowerName);
@@ -58,34 +56,46 @@ public final class Functions {
     static void checkArity(String lowerName, String written, int count, int offset) {
         Arity arity = ARITY.get(lowerName);
         if (arity == null) {
-            throw new ExpressionException("unknown function " + written + "(); the functions are contains, startsWith, endsWith, "
-                    + "format, join, toJSON, fromJSON, case, hashFiles, success, failure, cancelled and always", offset);
+            throw new ExpressionException(
+                    "unknown function " + written + "(); the functions are contains, startsWith, endsWith, "
+                            + "format, join, toJSON, fromJSON, case, hashFiles, success, failure, cancelled and always",
+                    offset);
         }
         if (count < arity.min() || count > arity.max()) {
-            String expected = arity.min() == arity.max() ? String.valueOf(arity.min())
+            String expected = arity.min() == arity.max()
+                    ? String.valueOf(arity.min())
                     : arity.max() == 255 ? "at least " + arity.min() : arity.min() + " or " + arity.max();
-            throw new ExpressionException(written + "() takes " + expected + " argument" + (arity.max() == 1 && arity.min() == 1 ? "" : "s")
-                    + ", not " + count, offset);
+            throw new ExpressionException(
+                    written + "() takes " + expected + " argument" + (arity.max() == 1 && arity.min() == 1 ? "" : "s")
+                            + ", not " + count,
+                    offset);
         }
         if (lowerName.equals("case") && count % 2 == 0) {
-            throw new ExpressionException("case() takes pairs of a condition and a value, then a default: an odd number of "
-                    + "arguments, not " + count, offset);
+            throw new ExpressionException(
+                    "case() takes pairs of a condition and a value, then a default: an odd number of "
+                            + "arguments, not " + count,
+                    offset);
         }
     }
 
     static JsonNode call(String lowerName, List<JsonNode> args, Scope scope, Budget budget) {
         return switch (lowerName) {
             case "contains" -> BooleanNode.valueOf(contains(args.get(0), args.get(1)));
-            case "startswith" -> BooleanNode.valueOf(bothPrimitive(args)
-                    && Values.upper(Values.toText(args.get(0))).startsWith(Values.upper(Values.toText(args.get(1)))));
-            case "endswith" -> BooleanNode.valueOf(bothPrimitive(args)
-                    && Values.upper(Values.toText(args.get(0))).endsWith(Values.upper(Values.toText(args.get(1)))));
+            case "startswith" ->
+                BooleanNode.valueOf(bothPrimitive(args)
+                        && Values.upper(Values.toText(args.get(0)))
+                                .startsWith(Values.upper(Values.toText(args.get(1)))));
+            case "endswith" ->
+                BooleanNode.valueOf(bothPrimitive(args)
+                        && Values.upper(Values.toText(args.get(0))).endsWith(Values.upper(Values.toText(args.get(1)))));
             case "format" -> text(format(args, budget), budget);
             case "join" -> text(join(args, budget), budget);
             case "tojson" -> text(JsonText.write(args.get(0), budget), budget);
             case "fromjson" -> fromJson(Values.toText(args.get(0)));
             case "case" -> choose(args);
-            case "hashfiles" -> TextNode.valueOf(scope.hashFiles(args.stream().map(Values::toText).toList()));
+            case "hashfiles" ->
+                TextNode.valueOf(
+                        scope.hashFiles(args.stream().map(Values::toText).toList()));
             default -> BooleanNode.valueOf(scope.status(lowerName));
         };
     }
@@ -103,7 +113,9 @@ public final class Functions {
     private static boolean contains(JsonNode search, JsonNode item) {
         if (Values.primitive(search)) {
             return Values.primitive(item)
-                    && Values.toText(search).toLowerCase(Locale.ROOT).contains(Values.toText(item).toLowerCase(Locale.ROOT));
+                    && Values.toText(search)
+                            .toLowerCase(Locale.ROOT)
+                            .contains(Values.toText(item).toLowerCase(Locale.ROOT));
         }
         if (search.isArray()) {
             for (JsonNode element : search) {
@@ -131,13 +143,18 @@ public final class Functions {
                 int close = pattern.indexOf('}', i);
                 String digits = close < 0 ? "" : pattern.substring(i + 1, close);
                 if (digits.isEmpty() || !digits.chars().allMatch(Character::isDigit) || digits.length() > 3) {
-                    throw new ExpressionException("format(): the format string is invalid at `" + pattern.substring(i,
-                            close < 0 ? pattern.length() : close + 1) + "` (write `{{` for a brace): " + pattern, -1);
+                    throw new ExpressionException(
+                            "format(): the format string is invalid at `"
+                                    + pattern.substring(i, close < 0 ? pattern.length() : close + 1)
+                                    + "` (write `{{` for a brace): " + pattern,
+                            -1);
                 }
                 int index = Integer.parseInt(digits);
                 if (index + 1 >= args.size()) {
-                    throw new ExpressionException("format(): the format string refers to argument {" + index + "} but only "
-                            + (args.size() - 1) + " were given: " + pattern, -1);
+                    throw new ExpressionException(
+                            "format(): the format string refers to argument {" + index + "} but only "
+                                    + (args.size() - 1) + " were given: " + pattern,
+                            -1);
                 }
                 out.append(Values.toText(args.get(index + 1)));
                 i = close + 1;
@@ -146,8 +163,10 @@ public final class Functions {
                     out.append('}');
                     i += 2;
                 } else {
-                    throw new ExpressionException("format(): the format string has a `}` without its `{` (write `}}` for a brace): "
-                            + pattern, -1);
+                    throw new ExpressionException(
+                            "format(): the format string has a `}` without its `{` (write `}}` for a brace): "
+                                    + pattern,
+                            -1);
                 }
             } else {
                 out.append(c);
@@ -190,8 +209,10 @@ public final class Functions {
         try {
             return numbersAsDoubles(JSON.readTree(text));
         } catch (JsonProcessingException e) {
-            throw new ExpressionException("fromJSON(): the text is not JSON (" + e.getOriginalMessage() + "): "
-                    + (text.length() > 100 ? text.substring(0, 100) + "…" : text), -1);
+            throw new ExpressionException(
+                    "fromJSON(): the text is not JSON (" + e.getOriginalMessage() + "): "
+                            + (text.length() > 100 ? text.substring(0, 100) + "…" : text),
+                    -1);
         }
     }
 
@@ -216,8 +237,10 @@ public final class Functions {
         for (int i = 0; i + 1 < args.size(); i += 2) {
             JsonNode condition = args.get(i);
             if (!condition.isBoolean()) {
-                throw new ExpressionException("case(): argument " + (i + 1) + " must be a condition (true or false), not "
-                        + Values.kind(condition).name().toLowerCase(Locale.ROOT), -1);
+                throw new ExpressionException(
+                        "case(): argument " + (i + 1) + " must be a condition (true or false), not "
+                                + Values.kind(condition).name().toLowerCase(Locale.ROOT),
+                        -1);
             }
             if (condition.booleanValue()) {
                 return args.get(i + 1);

@@ -41,7 +41,7 @@ final class JsonText {
                 }
                 String inner = indent + "  ";
                 append("[");
-                for (Iterator<JsonNode> it = value.elements(); it.hasNext();) {
+                for (Iterator<JsonNode> it = value.elements(); it.hasNext(); ) {
                     append("\n").append(inner);
                     value(it.next(), inner);
                     if (it.hasNext()) {
@@ -57,7 +57,7 @@ final class JsonText {
                 }
                 String inner = indent + "  ";
                 append("{");
-                for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext();) {
+                for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> field = it.next();
                     append("\n").append(inner);
                     string(field.getKey());

@@ -28,8 +28,9 @@ final class Lexer {
 
     static List<Token> tokens(String input) {
         if (input.length() > MAX_LENGTH) {
-            throw new ExpressionException("the expression is " + input.length() + " characters long; at most " + MAX_LENGTH
-                    + " are allowed", 0);
+            throw new ExpressionException(
+                    "the expression is " + input.length() + " characters long; at most " + MAX_LENGTH + " are allowed",
+                    0);
         }
         Lexer lexer = new Lexer(input);
         lexer.lex();
@@ -48,7 +49,9 @@ final class Lexer {
                 case ',' -> add(Type.COMMA, null);
                 case '.' -> {
                     Type previous = previous();
-                    if (previous == Type.IDENTIFIER || previous == Type.RIGHT_BRACKET || previous == Type.RIGHT_PAREN
+                    if (previous == Type.IDENTIFIER
+                            || previous == Type.RIGHT_BRACKET
+                            || previous == Type.RIGHT_PAREN
                             || previous == Type.STAR) {
                         add(Type.DOT, null);
                     } else {
@@ -110,7 +113,8 @@ final class Lexer {
         StringBuilder value = new StringBuilder();
         while (true) {
             if (offset >= input.length()) {
-                throw new ExpressionException("the string starting at position " + (start + 1) + " is not closed: add a `'`", start);
+                throw new ExpressionException(
+                        "the string starting at position " + (start + 1) + " is not closed: add a `'`", start);
             }
             char c = input.charAt(offset++);
             if (c == '\'') {
@@ -157,8 +161,7 @@ final class Lexer {
                     add(Type.NUMBER, Double.POSITIVE_INFINITY);
                     return;
                 }
-                default -> {
-                }
+                default -> {}
             }
         }
         add(Type.IDENTIFIER, null);
@@ -169,8 +172,11 @@ final class Lexer {
             offset++;
         }
         String symbol = input.substring(start, offset);
-        return new ExpressionException("unexpected symbol `" + symbol + "` at position " + (start + 1)
-                + (symbol.equals("=") ? " (compare with `==`)" : symbol.equals("&") ? " (use `&&`)" : symbol.equals("|") ? " (use `||`)" : ""),
+        return new ExpressionException(
+                "unexpected symbol `" + symbol + "` at position " + (start + 1)
+                        + (symbol.equals("=")
+                                ? " (compare with `==`)"
+                                : symbol.equals("&") ? " (use `&&`)" : symbol.equals("|") ? " (use `||`)" : ""),
                 start);
     }
 

@@ -24,8 +24,20 @@ import dev.forgeci.language.expr.Token.Type;
 public final class Parser {
 
     /** Every context an expression may name, GitHub's and Forge's own; where each is available is checked elsewhere. */
-    public static final Set<String> CONTEXTS = Collections.unmodifiableSet(new LinkedHashSet<>(List.of("github", "env", "vars", "secrets",
-            "matrix", "strategy", "steps", "needs", "inputs", "job", "jobs", "runner", "forge")));
+    public static final Set<String> CONTEXTS = Collections.unmodifiableSet(new LinkedHashSet<>(List.of(
+            "github",
+            "env",
+            "vars",
+            "secrets",
+            "matrix",
+            "strategy",
+            "steps",
+            "needs",
+            "inputs",
+            "job",
+            "jobs",
+            "runner",
+            "forge")));
 
     /** GitHub's bound on nesting. */
     static final int MAX_DEPTH = 50;
@@ -144,7 +156,10 @@ public final class Parser {
                 } else if (match(Type.DOT)) {
                     Token property = next();
                     if (property.type() == Type.IDENTIFIER) {
-                        expr = new Expr.Index(expr, new Expr.Literal(TextNode.valueOf(property.lexeme()), property.offset()), expr.offset());
+                        expr = new Expr.Index(
+                                expr,
+                                new Expr.Literal(TextNode.valueOf(property.lexeme()), property.offset()),
+                                expr.offset());
                     } else if (property.type() == Type.STAR) {
                         expr = new Expr.Wildcard(expr, expr.offset());
                     } else {
@@ -168,15 +183,18 @@ public final class Parser {
         Token name = next();
         if (!match(Type.LEFT_PAREN)) {
             if (!CONTEXTS.contains(name.lexeme().toLowerCase(Locale.ROOT))) {
-                throw new ExpressionException("unknown context `" + name.lexeme() + "`; the contexts are " + String.join(", ", CONTEXTS)
-                        + " (a function needs parentheses)", name.offset());
+                throw new ExpressionException(
+                        "unknown context `" + name.lexeme() + "`; the contexts are " + String.join(", ", CONTEXTS)
+                                + " (a function needs parentheses)",
+                        name.offset());
             }
             return new Expr.Context(name.lexeme(), name.offset());
         }
         List<Expr> args = new ArrayList<>();
         while (!match(Type.RIGHT_PAREN)) {
             if (peek().type() == Type.END) {
-                throw new ExpressionException("the call of " + name.lexeme() + " is not closed: add a `)`", name.offset());
+                throw new ExpressionException(
+                        "the call of " + name.lexeme() + " is not closed: add a `)`", name.offset());
             }
             args.add(expression());
             if (peek().type() != Type.RIGHT_PAREN) {
@@ -214,8 +232,9 @@ public final class Parser {
     private void expect(Type type, String what) {
         Token token = next();
         if (token.type() != type) {
-            throw new ExpressionException("expected " + what + " but found " + token.shown() + " at position "
-                    + (token.offset() + 1), token.offset());
+            throw new ExpressionException(
+                    "expected " + what + " but found " + token.shown() + " at position " + (token.offset() + 1),
+                    token.offset());
         }
     }
 
@@ -223,7 +242,8 @@ public final class Parser {
         if (token.type() == Type.END) {
             return new ExpressionException("the expression ends unexpectedly", token.offset());
         }
-        return new ExpressionException("unexpected " + token.shown() + " at position " + (token.offset() + 1), token.offset());
+        return new ExpressionException(
+                "unexpected " + token.shown() + " at position " + (token.offset() + 1), token.offset());
     }
 
     private boolean match(Type type) {

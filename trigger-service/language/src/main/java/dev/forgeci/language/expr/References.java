@@ -13,12 +13,10 @@ import java.util.Locale;
 public record References(List<ContextPath> contexts, List<Call> calls) {
 
     /** A context and the literal keys read from it; {@code offset} is where the context's name is. */
-    public record ContextPath(String context, List<String> path, boolean computed, int offset) {
-    }
+    public record ContextPath(String context, List<String> path, boolean computed, int offset) {}
 
     /** A call of a function (its name in lower case). */
-    public record Call(String name, int offset) {
-    }
+    public record Call(String name, int offset) {}
 
     public static References of(Expr expr) {
         References references = new References(new ArrayList<>(), new ArrayList<>());
@@ -31,7 +29,10 @@ public record References(List<ContextPath> contexts, List<Call> calls) {
             Chain chain = new Chain();
             Expr root = chain(expr, chain);
             if (root instanceof Expr.Context context) {
-                contexts.add(new ContextPath(context.name().toLowerCase(Locale.ROOT), List.copyOf(chain.keys), chain.computed,
+                contexts.add(new ContextPath(
+                        context.name().toLowerCase(Locale.ROOT),
+                        List.copyOf(chain.keys),
+                        chain.computed,
                         context.offset()));
             } else {
                 walk(root);

@@ -18,14 +18,11 @@ public final class Template {
     private static final String CLOSE = "}}";
 
     /** A part: literal text, or an expression with where its text starts in the template. */
-    public sealed interface Part {
-    }
+    public sealed interface Part {}
 
-    public record Text(String text) implements Part {
-    }
+    public record Text(String text) implements Part {}
 
-    public record Expression(String source, Expr expr, int offset) implements Part {
-    }
+    public record Expression(String source, Expr expr, int offset) implements Part {}
 
     private final String text;
     private final List<Part> parts;
@@ -121,7 +118,10 @@ public final class Template {
     }
 
     public List<Expression> expressions() {
-        return parts.stream().filter(Expression.class::isInstance).map(Expression.class::cast).toList();
+        return parts.stream()
+                .filter(Expression.class::isInstance)
+                .map(Expression.class::cast)
+                .toList();
     }
 
     /** The value: a single expression's own value, otherwise text. */
@@ -168,7 +168,8 @@ public final class Template {
         int index = 0;
         for (Part part : parts) {
             if (part instanceof Text literal) {
-                pattern.append(literal.text().replace("'", "''").replace("{", "{{").replace("}", "}}"));
+                pattern.append(
+                        literal.text().replace("'", "''").replace("{", "{{").replace("}", "}}"));
             } else {
                 pattern.append('{').append(index++).append('}');
                 args.append(", ").append(((Expression) part).source());

@@ -7,9 +7,29 @@ package dev.forgeci.language.expr;
 record Token(Type type, String lexeme, Object value, int offset) {
 
     enum Type {
-        LEFT_PAREN, RIGHT_PAREN, LEFT_BRACKET, RIGHT_BRACKET, COMMA, DOT,
-        BANG, BANG_EQUAL, EQUAL_EQUAL, GREATER, GREATER_EQUAL, LESS, LESS_EQUAL, AND, OR,
-        STAR, NUMBER, STRING, IDENTIFIER, TRUE, FALSE, NULL, END
+        LEFT_PAREN,
+        RIGHT_PAREN,
+        LEFT_BRACKET,
+        RIGHT_BRACKET,
+        COMMA,
+        DOT,
+        BANG,
+        BANG_EQUAL,
+        EQUAL_EQUAL,
+        GREATER,
+        GREATER_EQUAL,
+        LESS,
+        LESS_EQUAL,
+        AND,
+        OR,
+        STAR,
+        NUMBER,
+        STRING,
+        IDENTIFIER,
+        TRUE,
+        FALSE,
+        NULL,
+        END
     }
 
     /** How the token reads in an error message. */

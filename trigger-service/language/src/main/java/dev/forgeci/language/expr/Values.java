@@ -20,12 +20,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public final class Values {
 
-    private Values() {
-    }
+    private Values() {}
 
     /** The six kinds of GitHub's expression values. */
     public enum Kind {
-        NULL, BOOLEAN, NUMBER, STRING, ARRAY, OBJECT
+        NULL,
+        BOOLEAN,
+        NUMBER,
+        STRING,
+        ARRAY,
+        OBJECT
     }
 
     /** The array a wildcard produces: indexing it indexes each of its elements. */
@@ -125,7 +129,9 @@ public final class Values {
             return "0";
         }
         if (rounded == Math.rint(rounded)) {
-            return Math.abs(rounded) < 0x1p53 ? Long.toString((long) rounded) : new BigDecimal(Double.toString(rounded)).toPlainString();
+            return Math.abs(rounded) < 0x1p53
+                    ? Long.toString((long) rounded)
+                    : new BigDecimal(Double.toString(rounded)).toPlainString();
         }
         if (Math.abs(rounded) < 1e-6) {
             return jsExponential(rounded);

@@ -29,12 +29,11 @@ public final class CallInputs {
     /** The field a job of a called workflow keeps its call in. */
     public static final String CALL = "call";
 
-    private CallInputs() {
-    }
+    private CallInputs() {}
 
     public static ObjectNode evaluate(JsonNode declared, JsonNode with, Scope scope) {
         ObjectNode inputs = JsonNodeFactory.instance.objectNode();
-        for (Iterator<Map.Entry<String, JsonNode>> it = declared.fields(); it.hasNext();) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = declared.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> input = it.next();
             String name = input.getKey();
             String type = input.getValue().path("type").asText("string");
@@ -64,7 +63,8 @@ public final class CallInputs {
     /** GitHub reads a string where a boolean or number is declared when it spells one ("true", "3"). */
     private static JsonNode typed(String name, String type, JsonNode value) {
         if (!Values.primitive(value)) {
-            throw new JobInstances.InstantiationException("with", "input `" + name + "` must be a " + type + ", not a list or an object");
+            throw new JobInstances.InstantiationException(
+                    "with", "input `" + name + "` must be a " + type + ", not a list or an object");
         }
         String text = Values.toText(value);
         return switch (type) {
@@ -73,14 +73,16 @@ public final class CallInputs {
                     yield value;
                 }
                 if (!text.equals("true") && !text.equals("false")) {
-                    throw new JobInstances.InstantiationException("with", "input `" + name + "` must be true or false, not `" + text + "`");
+                    throw new JobInstances.InstantiationException(
+                            "with", "input `" + name + "` must be true or false, not `" + text + "`");
                 }
                 yield BooleanNode.valueOf(text.equals("true"));
             }
             case "number" -> {
                 double number = value.isNumber() ? value.doubleValue() : Values.parseNumber(text);
                 if (text.isBlank() || Double.isNaN(number)) {
-                    throw new JobInstances.InstantiationException("with", "input `" + name + "` must be a number, not `" + text + "`");
+                    throw new JobInstances.InstantiationException(
+                            "with", "input `" + name + "` must be a number, not `" + text + "`");
                 }
                 yield Values.number(number);
             }

@@ -34,11 +34,11 @@ public final class JobInstances {
 
     /** Where a template keeps the fields this class evaluates. */
     public static final String DEFERRED = "deferred";
+
     public static final int DEFAULT_TIMEOUT_MINUTES = 360;
     public static final int MAX_TIMEOUT_MINUTES = 4320;
 
-    private JobInstances() {
-    }
+    private JobInstances() {}
 
     /** A job-level field whose value cannot be used; {@code field} is the workflow key (e.g. {@code runs-on}). */
     public static final class InstantiationException extends RuntimeException {
@@ -62,7 +62,8 @@ public final class JobInstances {
         for (String text : texts) {
             if (Template.hasExpressions(text)) {
                 for (Template.Expression expression : Template.parse(text).expressions()) {
-                    if (References.of(expression.expr()).contexts().stream().anyMatch(c -> c.context().equals("needs"))) {
+                    if (References.of(expression.expr()).contexts().stream()
+                            .anyMatch(c -> c.context().equals("needs"))) {
                         return true;
                     }
                 }
@@ -77,8 +78,8 @@ public final class JobInstances {
         JsonNode deferred = template.path(DEFERRED);
         JsonNode strategy = resolve("strategy", deferred.get("strategy"), scope);
         if (strategy != null && !strategy.isNull() && !strategy.isObject()) {
-            throw new InstantiationException("strategy", "`strategy` of job `" + id + "` must be a mapping, not "
-                    + kind(strategy));
+            throw new InstantiationException(
+                    "strategy", "`strategy` of job `" + id + "` must be a mapping, not " + kind(strategy));
         }
         JsonNode matrix = strategy == null ? null : strategy.get("matrix");
         List<ObjectNode> combinations;
@@ -95,11 +96,15 @@ public final class JobInstances {
         boolean failFast = strategy == null || !strategy.has("fail-fast") || Values.truthy(strategy.get("fail-fast"));
         int total = combinations.size();
         int maxParallel = total;
-        if (strategy != null && strategy.has("max-parallel") && !strategy.get("max-parallel").isNull()) {
+        if (strategy != null
+                && strategy.has("max-parallel")
+                && !strategy.get("max-parallel").isNull()) {
             double value = Values.toNumber(strategy.get("max-parallel"));
             if (Double.isNaN(value) || value < 1 || value != Math.rint(value)) {
-                throw new InstantiationException("strategy", "`strategy.max-parallel` of job `" + id
-                        + "` must be a whole number of at least 1, not " + Values.toText(strategy.get("max-parallel")));
+                throw new InstantiationException(
+                        "strategy",
+                        "`strategy.max-parallel` of job `" + id + "` must be a whole number of at least 1, not "
+                                + Values.toText(strategy.get("max-parallel")));
             }
             maxParallel = (int) Math.min(value, total);
         }
@@ -107,7 +112,10 @@ public final class JobInstances {
         for (int index = 0; index < total; index++) {
             ObjectNode combination = combinations.get(index);
             ObjectNode context = JsonNodeFactory.instance.objectNode();
-            context.put("fail-fast", failFast).put("job-index", index).put("job-total", total).put("max-parallel", maxParallel);
+            context.put("fail-fast", failFast)
+                    .put("job-index", index)
+                    .put("job-total", total)
+                    .put("max-parallel", maxParallel);
             Scope instanceScope = layered(scope, combination == null ? NullNode.getInstance() : combination, context);
             ObjectNode job = JsonNodeFactory.instance.objectNode();
             job.put("id", combination == null ? id : id + "." + (index + 1));
@@ -116,12 +124,20 @@ public final class JobInstances {
             job.set("needs", template.path("needs"));
             job.set("if", template.path("if"));
             job.set("runsOn", runsOn(id, resolve("runs-on", deferred.get("runsOn"), instanceScope)));
-            job.put("timeoutMinutes", timeout(id, resolve("timeout-minutes", deferred.get("timeoutMinutes"), instanceScope)));
+            job.put(
+                    "timeoutMinutes",
+                    timeout(id, resolve("timeout-minutes", deferred.get("timeoutMinutes"), instanceScope)));
             JsonNode continueOnError = resolve("continue-on-error", deferred.get("continueOnError"), instanceScope);
             job.put("continueOnError", continueOnError != null && Values.truthy(continueOnError));
             job.set("matrix", combination == null ? NullNode.getInstance() : combination);
-            job.set("strategy", JsonNodeFactory.instance.objectNode().put("failFast", failFast).put("maxParallel", maxParallel)
-                    .put("jobIndex", index).put("jobTotal", total));
+            job.set(
+                    "strategy",
+                    JsonNodeFactory.instance
+                            .objectNode()
+                            .put("failFast", failFast)
+                            .put("maxParallel", maxParallel)
+                            .put("jobIndex", index)
+                            .put("jobTotal", total));
             // the rest as the template has it (env, secrets, outputs, steps, …), after the fields above
             template.fields().forEachRemaining(field -> {
                 if (!job.has(field.getKey()) && !field.getKey().equals(DEFERRED)) {
@@ -140,8 +156,10 @@ public final class JobInstances {
     private static String name(String id, JsonNode written, ObjectNode combination, Scope scope) {
         String text = written == null || written.isNull() ? id : written.asText();
         String name = Values.toText(resolve("name", TextNode.valueOf(text), scope));
-        boolean readsMatrix = Template.hasExpressions(text) && Template.parse(text).expressions().stream()
-                .anyMatch(e -> References.of(e.expr()).contexts().stream().anyMatch(c -> c.context().equals("matrix")));
+        boolean readsMatrix = Template.hasExpressions(text)
+                && Template.parse(text).expressions().stream()
+                        .anyMatch(e -> References.of(e.expr()).contexts().stream()
+                                .anyMatch(c -> c.context().equals("matrix")));
         return combination == null || readsMatrix ? name : Matrix.jobName(name, combination);
     }
 
@@ -155,15 +173,16 @@ public final class JobInstances {
         if (list.isArray()) {
             for (JsonNode label : list) {
                 if (!Values.primitive(label) || label.isNull()) {
-                    throw new InstantiationException("runs-on", "`runs-on` of job `" + id + "` must list labels, not " + kind(label));
+                    throw new InstantiationException(
+                            "runs-on", "`runs-on` of job `" + id + "` must list labels, not " + kind(label));
                 }
                 labels.add(Values.toText(label));
             }
         } else if (Values.primitive(list)) {
             labels.add(Values.toText(list));
         } else {
-            throw new InstantiationException("runs-on", "`runs-on` of job `" + id + "` must be a label or a list of labels, not "
-                    + kind(list));
+            throw new InstantiationException(
+                    "runs-on", "`runs-on` of job `" + id + "` must be a label or a list of labels, not " + kind(list));
         }
         return labels;
     }
@@ -174,8 +193,10 @@ public final class JobInstances {
         }
         double minutes = Values.toNumber(value);
         if (Double.isNaN(minutes) || minutes < 1 || minutes > MAX_TIMEOUT_MINUTES) {
-            throw new InstantiationException("timeout-minutes", "`timeout-minutes` of job `" + id + "` must be a number of minutes "
-                    + "from 1 to " + MAX_TIMEOUT_MINUTES + ", not " + Values.toText(value));
+            throw new InstantiationException(
+                    "timeout-minutes",
+                    "`timeout-minutes` of job `" + id + "` must be a number of minutes " + "from 1 to "
+                            + MAX_TIMEOUT_MINUTES + ", not " + Values.toText(value));
         }
         return (int) Math.ceil(minutes);
     }
@@ -203,7 +224,7 @@ public final class JobInstances {
         }
         if (value.isObject()) {
             ObjectNode out = JsonNodeFactory.instance.objectNode();
-            for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext();) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = it.next();
                 out.set(field.getKey(), resolve(field.getValue(), scope));
             }

@@ -27,8 +27,7 @@ public final class Matrix {
     /** How large the product may be before {@code exclude} brings it under the limit (and what it costs to build). */
     private static final int MAX_PRODUCT = MAX_JOBS * 64;
 
-    private Matrix() {
-    }
+    private Matrix() {}
 
     /** A matrix that cannot be expanded; the message says why. */
     public static final class MatrixException extends RuntimeException {
@@ -76,7 +75,8 @@ public final class Matrix {
             throw tooMany(combinations.size());
         }
         if (combinations.isEmpty()) {
-            throw new MatrixException("the matrix makes no job: its vectors are empty or `exclude` removed every combination");
+            throw new MatrixException(
+                    "the matrix makes no job: its vectors are empty or `exclude` removed every combination");
         }
         return combinations;
     }
@@ -130,7 +130,8 @@ public final class Matrix {
         List<ObjectNode> entries = new ArrayList<>();
         for (JsonNode entry : list) {
             if (!(entry instanceof ObjectNode object)) {
-                throw new MatrixException("each entry of `matrix." + name + "` must be a mapping of matrix names to values");
+                throw new MatrixException(
+                        "each entry of `matrix." + name + "` must be a mapping of matrix names to values");
             }
             entries.add(object);
         }
@@ -159,8 +160,8 @@ public final class Matrix {
     }
 
     /** Numbers compare by value (1 equals 1.0); anything else as JSON. */
-    private static final Comparator<JsonNode> NUMBERS_BY_VALUE = (a, b) -> a.isNumber() && b.isNumber()
-            ? (a.doubleValue() == b.doubleValue() ? 0 : 1) : (a.equals(b) ? 0 : 1);
+    private static final Comparator<JsonNode> NUMBERS_BY_VALUE = (a, b) ->
+            a.isNumber() && b.isNumber() ? (a.doubleValue() == b.doubleValue() ? 0 : 1) : (a.equals(b) ? 0 : 1);
 
     static boolean sameValue(JsonNode a, JsonNode b) {
         return a == null || b == null ? a == b : a.equals(NUMBERS_BY_VALUE, b);
@@ -172,7 +173,10 @@ public final class Matrix {
      */
     public static String jobName(String base, ObjectNode combination) {
         List<String> values = new ArrayList<>();
-        combination.elements().forEachRemaining(value -> values.add(value.isContainerNode() ? value.toString() : Values.toText(value)));
+        combination
+                .elements()
+                .forEachRemaining(
+                        value -> values.add(value.isContainerNode() ? value.toString() : Values.toText(value)));
         return values.isEmpty() ? base : base + " (" + String.join(", ", values) + ")";
     }
 }

@@ -37,7 +37,8 @@ class ActionMetadataTest {
                 """);
 
         assertThat(action.name()).isEqualTo("Greet");
-        assertThat(action.inputs().get("who-to-greet")).isEqualTo(new ActionMetadata.Input("who", true, "${{ github.actor }}", null));
+        assertThat(action.inputs().get("who-to-greet"))
+                .isEqualTo(new ActionMetadata.Input("who", true, "${{ github.actor }}", null));
         assertThat(action.inputs().get("times").defaultValue()).isEqualTo("3");
         assertThat(action.outputs()).containsOnlyKeys("time");
         assertThat(action.runs().javascript()).isTrue();
@@ -50,11 +51,14 @@ class ActionMetadataTest {
 
     @Test
     void badMetadataSaysTheFileAndWhere() {
-        assertThatThrownBy(() -> parse("runs:\n  using: node20\n  main: [unclosed\n")).isInstanceOf(InvalidMetadataException.class)
+        assertThatThrownBy(() -> parse("runs:\n  using: node20\n  main: [unclosed\n"))
+                .isInstanceOf(InvalidMetadataException.class)
                 .hasMessageStartingWith("o/r@v1/action.yml:4:1: ");
-        assertThatThrownBy(() -> parse("runs:\n  using: node20\n  using: node16\n  main: a.js\n")).hasMessageStartingWith("o/r@v1/action.yml:3:");
-        assertThatThrownBy(() -> parse("runs:\n  using: python3\n")).hasMessage(
-                "o/r@v1/action.yml: `runs.using: python3` is not something Forge runs: use node20 (or node12, node16, node24), composite or docker");
+        assertThatThrownBy(() -> parse("runs:\n  using: node20\n  using: node16\n  main: a.js\n"))
+                .hasMessageStartingWith("o/r@v1/action.yml:3:");
+        assertThatThrownBy(() -> parse("runs:\n  using: python3\n"))
+                .hasMessage(
+                        "o/r@v1/action.yml: `runs.using: python3` is not something Forge runs: use node20 (or node12, node16, node24), composite or docker");
         assertThatThrownBy(() -> parse("runs:\n  using: node20\n")).hasMessageContaining("`runs.main` is missing");
         assertThatThrownBy(() -> parse("name: x\n")).hasMessage("o/r@v1/action.yml: `runs` must be a mapping");
         assertThatThrownBy(() -> parse("- a\n- b\n")).hasMessage("o/r@v1/action.yml: the file must be a mapping");
@@ -66,7 +70,9 @@ class ActionMetadataTest {
         for (int i = 0; i < 30; i++) {
             bomb.append("b").append(i).append(": &b").append(i).append(" [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n");
         }
-        assertThatThrownBy(() -> parse(bomb.toString())).isInstanceOf(InvalidMetadataException.class).hasMessageContaining("aliases");
+        assertThatThrownBy(() -> parse(bomb.toString()))
+                .isInstanceOf(InvalidMetadataException.class)
+                .hasMessageContaining("aliases");
         assertThatThrownBy(() -> ActionMetadata.parse("big/action.yml", new byte[ActionMetadata.MAX_BYTES + 1]))
                 .hasMessage("big/action.yml is larger than 1024 KiB");
     }

@@ -17,9 +17,11 @@ class ExpressionsTest {
     @Test
     void anErrorInsideATemplatePointsAtItsPlaceInTheText() {
         assertThatThrownBy(() -> Template.parse("echo ${{ matrix.os }} and ${{ 1 = 2 }}"))
-                .isInstanceOfSatisfying(ExpressionException.class, e -> assertThat(e.offset()).isEqualTo(32));
+                .isInstanceOfSatisfying(
+                        ExpressionException.class, e -> assertThat(e.offset()).isEqualTo(32));
         assertThatThrownBy(() -> Template.parse("echo ${{ matrix.os"))
-                .isInstanceOfSatisfying(ExpressionException.class, e -> assertThat(e.offset()).isEqualTo(5));
+                .isInstanceOfSatisfying(
+                        ExpressionException.class, e -> assertThat(e.offset()).isEqualTo(5));
     }
 
     @Test
@@ -33,10 +35,13 @@ class ExpressionsTest {
 
     @Test
     void referencesNameEachContextWithTheLiteralPropertiesReadFromIt() {
-        References references = References.of(Parser.parse(
-                "steps.build.outputs['version'] == needs.setup.result && contains(github.event.labels.*.name, matrix[env.KEY]) || success()"));
-        assertThat(references.contexts()).extracting(References.ContextPath::context, References.ContextPath::path,
-                References.ContextPath::computed).containsExactly(
+        References references = References.of(
+                Parser.parse(
+                        "steps.build.outputs['version'] == needs.setup.result && contains(github.event.labels.*.name, matrix[env.KEY]) || success()"));
+        assertThat(references.contexts())
+                .extracting(
+                        References.ContextPath::context, References.ContextPath::path, References.ContextPath::computed)
+                .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("steps", List.of("build", "outputs", "version"), false),
                         org.assertj.core.groups.Tuple.tuple("needs", List.of("setup", "result"), false),
                         org.assertj.core.groups.Tuple.tuple("github", List.of("event", "labels", "*", "name"), false),
@@ -48,12 +53,19 @@ class ExpressionsTest {
     @Test
     void aSmallExpressionCannotBuildAHugeValue() {
         String big = "x".repeat(100_000);
-        Scope scope = Scope.of(Map.of("env", new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("BIG", big)));
+        Scope scope = Scope.of(Map.of(
+                "env",
+                new com.fasterxml.jackson.databind.ObjectMapper()
+                        .createObjectNode()
+                        .put("BIG", big)));
         String twentyTimes = "format('" + "{0}".repeat(20) + "', env.BIG)";
-        assertThatThrownBy(() -> Evaluator.evaluate(twentyTimes, scope)).hasMessageContaining("produced more than 1024 KiB");
-        assertThatThrownBy(() -> Evaluator.evaluate("join(fromJSON(format('[{0}]', '" + "1,".repeat(2000) + "1')), env.BIG)", scope))
+        assertThatThrownBy(() -> Evaluator.evaluate(twentyTimes, scope))
+                .hasMessageContaining("produced more than 1024 KiB");
+        assertThatThrownBy(() -> Evaluator.evaluate(
+                        "join(fromJSON(format('[{0}]', '" + "1,".repeat(2000) + "1')), env.BIG)", scope))
                 .hasMessageContaining("produced more than");
-        assertThat(Evaluator.evaluate("format('{0}{0}', env.BIG)", scope).textValue()).hasSize(200_000);
+        assertThat(Evaluator.evaluate("format('{0}{0}', env.BIG)", scope).textValue())
+                .hasSize(200_000);
     }
 
     @Test
@@ -98,6 +110,7 @@ class ExpressionsTest {
 
         Scope scope = base.withContexts(Map.of("inputs", TextNode.valueOf("replaced")));
 
-        assertThat(Template.render("${{ inputs }} / ${{ github }} / ${{ failure() }}", scope)).isEqualTo("replaced / base github / true");
+        assertThat(Template.render("${{ inputs }} / ${{ github }} / ${{ failure() }}", scope))
+                .isEqualTo("replaced / base github / true");
     }
 }
