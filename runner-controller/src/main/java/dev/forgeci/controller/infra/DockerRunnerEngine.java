@@ -1,21 +1,17 @@
 package dev.forgeci.controller.infra;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -28,9 +24,7 @@ import jakarta.inject.Inject;
 
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
@@ -38,22 +32,14 @@ import com.github.dockerjava.api.command.InspectVolumeResponse;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
-import com.github.dockerjava.api.model.Bind;
-import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerMount;
 import com.github.dockerjava.api.model.Frame;
-import com.github.dockerjava.api.model.HostConfig;
-import com.github.dockerjava.api.model.LogConfig;
-import com.github.dockerjava.api.model.Mount;
-import com.github.dockerjava.api.model.MountType;
 import com.github.dockerjava.api.model.StreamType;
-import com.github.dockerjava.api.model.VolumeOptions;
 
 import dev.forgeci.controller.config.ControllerConfig;
 import dev.forgeci.controller.events.JobKey;
 import dev.forgeci.controller.runner.Attachment;
-import dev.forgeci.controller.runner.Isolation;
 import dev.forgeci.controller.runner.OwnedRunner;
 import dev.forgeci.controller.runner.Runner;
 import dev.forgeci.controller.runner.RunnerEngine;
@@ -64,51 +50,29 @@ import dev.forgeci.controller.runner.RunnerOutput;
 import dev.forgeci.controller.runner.RunnerSpec;
 import io.quarkus.logging.Log;
 
-/** Runner containers through docker-java: limits, isolation profile, labels, attached output. */
+/**
+ * Runner containers through docker-java: create (pulling a missing image once), attach, copy files in
+ * and out, stop, remove and find what this controller left. What a container is made of is
+ * {@link RunnerContainerSpec}'s.
+ */
 @ApplicationScoped
 public class DockerRunnerEngine implements RunnerEngine {
 
-    /** Where the inner Docker keeps its data: a volume of its own, since overlay2 cannot sit on overlay. */
-    private static final String DOCKER_DATA = "/var/lib/docker";
-
-    private static final String CGROUP_FS = "/sys/fs/cgroup";
     private static final Duration ATTACH_TIMEOUT = Duration.ofSeconds(30);
     /** A runner image is large (an engine inside); a first pull on a slow link may take minutes. */
     private static final Duration PULL_TIMEOUT = Duration.ofMinutes(10);
 
     private static final Pattern DAEMON_MESSAGE = Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
 
-    /** How every runner container is made, from {@code forge.runner.*}. */
-    public record Profile(
-            String image,
-            Isolation isolation,
-            List<String> capDrop,
-            double cpus,
-            long memoryBytes,
-            long pidsLimit,
-            String logDriver) {
-
-        public static Profile from(ControllerConfig.Runner runner) {
-            return new Profile(
-                    runner.image(),
-                    Isolation.parse(runner.isolation()),
-                    runner.capDrop(),
-                    runner.cpus(),
-                    runner.memory().asLongValue(),
-                    runner.pidsLimit(),
-                    runner.logDriver());
-        }
-    }
-
     private final DockerClient docker;
-    private final Profile profile;
+    private final RunnerContainerSpec.Profile profile;
 
     @Inject
     public DockerRunnerEngine(DockerClient docker, ControllerConfig config) {
-        this(docker, Profile.from(config.runner()));
+        this(docker, RunnerContainerSpec.Profile.from(config.runner()));
     }
 
-    public DockerRunnerEngine(DockerClient docker, Profile profile) {
+    DockerRunnerEngine(DockerClient docker, RunnerContainerSpec.Profile profile) {
         this.docker = docker;
         this.profile = profile;
     }
@@ -127,7 +91,7 @@ public class DockerRunnerEngine implements RunnerEngine {
             }
             created = new Runner(id, spec.name());
             docker.copyArchiveToContainerCmd(id)
-                    .withTarInputStream(new ByteArrayInputStream(tar(spec.files())))
+                    .withTarInputStream(new ByteArrayInputStream(RunnerContainerSpec.tar(spec.files())))
                     .withRemotePath("/")
                     .exec();
             return created;
@@ -144,9 +108,7 @@ public class DockerRunnerEngine implements RunnerEngine {
         return docker.createContainerCmd(profile.image())
                 .withName(spec.name())
                 .withLabels(spec.labels())
-                .withEnv(spec.env().entrySet().stream()
-                        .map(e -> e.getKey() + "=" + e.getValue())
-                        .toList())
+                .withEnv(RunnerContainerSpec.env(spec))
                 .withTty(false)
                 // The agent's commands arrive on stdin; it closes when the controller's attachment does,
                 // so a runner whose controller is gone ends instead of waiting forever.
@@ -155,7 +117,7 @@ public class DockerRunnerEngine implements RunnerEngine {
                 .withAttachStdin(true)
                 .withAttachStdout(true)
                 .withAttachStderr(true)
-                .withHostConfig(hostConfig(spec.name(), spec.labels()))
+                .withHostConfig(RunnerContainerSpec.hostConfig(profile, spec.name(), spec.labels()))
                 .exec()
                 .getId();
     }
@@ -254,7 +216,7 @@ public class DockerRunnerEngine implements RunnerEngine {
     public void copyIn(Runner runner, Map<String, RunnerSpec.RunnerFile> files) {
         try {
             docker.copyArchiveToContainerCmd(runner.containerId())
-                    .withTarInputStream(new ByteArrayInputStream(tar(files)))
+                    .withTarInputStream(new ByteArrayInputStream(RunnerContainerSpec.tar(files)))
                     .withRemotePath("/")
                     .exec();
         } catch (RuntimeException e) {
@@ -360,7 +322,7 @@ public class DockerRunnerEngine implements RunnerEngine {
                 String volume = container.getMounts() == null
                         ? null
                         : container.getMounts().stream()
-                                .filter(mount -> DOCKER_DATA.equals(mount.getDestination()))
+                                .filter(mount -> RunnerContainerSpec.DOCKER_DATA.equals(mount.getDestination()))
                                 .map(ContainerMount::getName)
                                 .findFirst()
                                 .orElse(null);
@@ -393,58 +355,6 @@ public class DockerRunnerEngine implements RunnerEngine {
         docker.pingCmd().exec();
     }
 
-    private HostConfig hostConfig(String volume, Map<String, String> labels) {
-        List<Bind> binds = new ArrayList<>();
-        HostConfig host = (profile.isolation() == Isolation.CAPABILITIES
-                        ? new UnconfinedPathsHostConfig()
-                        : new HostConfig())
-                .withNanoCPUs(Math.round(profile.cpus() * 1e9))
-                .withMemory(profile.memoryBytes())
-                .withMemorySwap(profile.memoryBytes())
-                .withPidsLimit(profile.pidsLimit())
-                // docker-init as PID 1 passes docker stop's SIGTERM to the agent and reaps orphans.
-                .withInit(true)
-                .withLogConfig(new LogConfig(LogConfig.LoggingType.fromValue(profile.logDriver())))
-                .withMounts(List.of(new Mount()
-                        .withType(MountType.VOLUME)
-                        .withSource(volume)
-                        .withTarget(DOCKER_DATA)
-                        .withVolumeOptions(new VolumeOptions().withLabels(labels))));
-        switch (profile.isolation()) {
-            case PRIVILEGED -> host.withPrivileged(true);
-            case SYSBOX -> host.withRuntime("sysbox-runc");
-            case CAPABILITIES -> {
-                host.withCapAdd(Capability.ALL)
-                        .withCapDrop(profile.capDrop().stream()
-                                .map(DockerRunnerEngine::capability)
-                                .toArray(Capability[]::new))
-                        .withSecurityOpts(List.of("seccomp=unconfined", "apparmor=unconfined"))
-                        .withDeviceCgroupRules(List.of("a *:* rwm"));
-                binds.add(Bind.parse(CGROUP_FS + ":" + CGROUP_FS + ":rw"));
-            }
-        }
-        return host.withBinds(binds);
-    }
-
-    /**
-     * {@code --security-opt systempaths=unconfined} is no security option on the wire: the CLI sends
-     * empty MaskedPaths and ReadonlyPaths, which docker-java's HostConfig cannot express. The inner
-     * dockerd needs /proc/sys writable (network sysctls).
-     */
-    static final class UnconfinedPathsHostConfig extends HostConfig {
-
-        @JsonProperty("MaskedPaths")
-        private final List<String> maskedPaths = List.of();
-
-        @JsonProperty("ReadonlyPaths")
-        private final List<String> readonlyPaths = List.of();
-    }
-
-    private static Capability capability(String name) {
-        String upper = name.trim().toUpperCase(Locale.ROOT);
-        return Capability.valueOf(upper.startsWith("CAP_") ? upper.substring(4) : upper);
-    }
-
     private static JobKey job(Map<String, String> labels) {
         if (labels == null) {
             return null;
@@ -456,37 +366,6 @@ public class DockerRunnerEngine implements RunnerEngine {
             return null;
         }
         return new JobKey(runId, jobId, Integer.parseInt(attempt));
-    }
-
-    /** The job's files as a tar archive rooted at /, directories first, private to root. */
-    static byte[] tar(Map<String, RunnerSpec.RunnerFile> files) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
-            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-            Set<String> directories = new TreeSet<>();
-            for (String path : files.keySet()) {
-                for (int slash = path.indexOf('/'); slash > 0; slash = path.indexOf('/', slash + 1)) {
-                    directories.add(path.substring(0, slash + 1));
-                }
-            }
-            for (String directory : directories) {
-                TarArchiveEntry entry = new TarArchiveEntry(directory);
-                entry.setMode(040700);
-                tar.putArchiveEntry(entry);
-                tar.closeArchiveEntry();
-            }
-            for (Map.Entry<String, RunnerSpec.RunnerFile> file : files.entrySet()) {
-                TarArchiveEntry entry = new TarArchiveEntry(file.getKey());
-                entry.setMode(0100000 | file.getValue().mode());
-                entry.setSize(file.getValue().content().length);
-                tar.putArchiveEntry(entry);
-                tar.write(file.getValue().content());
-                tar.closeArchiveEntry();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
     }
 
     /** The daemon's own words where there are some (e.g. "No such image: …"), else the client's. */

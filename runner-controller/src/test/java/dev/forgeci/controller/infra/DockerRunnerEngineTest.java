@@ -42,7 +42,7 @@ class DockerRunnerEngineTest {
     private static DockerRunnerEngine engine(Isolation isolation, String image) {
         return new DockerRunnerEngine(
                 DOCKER,
-                new DockerRunnerEngine.Profile(image, isolation, List.of("SYS_RESOURCE"), 1, 256L << 20, 512, "none"));
+                new RunnerContainerSpec.Profile(image, isolation, List.of("SYS_RESOURCE"), 1, 256L << 20, 512, "none"));
     }
 
     private static RunnerSpec spec() {
