@@ -29,6 +29,7 @@ import dev.forgeci.scheduler.events.RunEvent;
 import dev.forgeci.scheduler.events.RunRequested;
 import dev.forgeci.scheduler.events.Topics;
 import dev.forgeci.scheduler.runs.Changes;
+import dev.forgeci.scheduler.runs.RunReplay;
 import dev.forgeci.scheduler.runs.Scheduler;
 import io.quarkus.logging.Log;
 
@@ -72,6 +73,7 @@ public class KafkaRebuild {
         Log.infof("the scheduler state is not in Redis; rebuilding it from the topics since %s", since);
         // A rebuild that failed half-way starts again from nothing.
         scheduler.restore(new ArrayList<>(), Map.of(), Instant.now());
+        RunReplay replay = new RunReplay(scheduler, json);
         Map<String, Long> seqs = new HashMap<>();
         Map<String, RunEvent> ended = new HashMap<>();
         Map<String, RunEvent.Approval> approvals = new HashMap<>();
@@ -109,7 +111,7 @@ public class KafkaRebuild {
             Changes changes = new Changes(at);
             RunEvent end = ended.get(request.runId());
             if (end != null) {
-                scheduler.restoreEnded(request, record.value(), end, changes);
+                replay.ended(request, record.value(), end, changes);
             } else {
                 scheduler.accept(request, record.value(), changes);
                 RunEvent.Approval approval = approvals.get(request.runId());
@@ -122,7 +124,7 @@ public class KafkaRebuild {
         for (String dispatches : Topics.JOB_DISPATCHED_TOPICS) {
             read(dispatches, since, JobDispatched.class, (dispatched, at) -> {
                 Changes changes = new Changes(at);
-                scheduler.replayDispatched(dispatched, changes);
+                replay.dispatched(dispatched, changes);
                 batch.add(changes);
             });
         }
@@ -132,7 +134,7 @@ public class KafkaRebuild {
             batch.add(changes);
         });
         Changes last = new Changes(Instant.now());
-        scheduler.finishReplay(seqs, batch.replayedRunEvents, last);
+        replay.finish(seqs, batch.replayedRunEvents, last);
         batch.flush();
         store.commit(last);
         Log.infof(

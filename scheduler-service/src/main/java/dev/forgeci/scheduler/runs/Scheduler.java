@@ -4,13 +4,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
@@ -29,7 +28,6 @@ import dev.forgeci.scheduler.events.ControllerHeartbeat;
 import dev.forgeci.scheduler.events.JobCancelRequested;
 import dev.forgeci.scheduler.events.JobDispatched;
 import dev.forgeci.scheduler.events.JobEvent;
-import dev.forgeci.scheduler.events.OutboxMessage;
 import dev.forgeci.scheduler.events.RunEvent;
 import dev.forgeci.scheduler.events.RunRequested;
 import dev.forgeci.scheduler.events.Topics;
@@ -42,17 +40,12 @@ import io.quarkus.logging.Log;
  */
 public final class Scheduler {
 
-    private static final Comparator<Run> ARRIVAL =
-            Comparator.comparing(Run::queuedAt).thenComparing(Run::runId);
-
     private final SchedulerConfig config;
     private final RunHistory history;
     private final ObjectMapper json;
     private final Predicate<String> served;
     private final Map<String, Run> active = new HashMap<>();
-    /** Active runs of each concurrency group in arrival order; only the first may run jobs. */
-    private final Map<String, TreeSet<Run>> groups = new HashMap<>();
-
+    private final ConcurrencyGroups groups = new ConcurrencyGroups();
     private final ReadyQueue ready = new ReadyQueue();
     private Instant lastQueuedAt = Instant.EPOCH;
     /** Watchdogs count from here at the earliest, so a restart gives controllers time to be heard. */
@@ -74,7 +67,7 @@ public final class Scheduler {
         groups.clear();
         ready.clear();
         watchingSince = now;
-        runs.sort(ARRIVAL);
+        runs.sort(ConcurrencyGroups.ARRIVAL);
         for (Run run : runs) {
             JsonNode request = requests.get(run.runId());
             if (request != null) {
@@ -89,13 +82,13 @@ public final class Scheduler {
             run.prioritize(priorityOf(run.triggerKind()));
             run.stored();
             active.put(run.runId(), run);
-            group(run).ifPresent(group -> group.add(run));
+            groups.join(run);
             if (run.queuedAt().isAfter(lastQueuedAt)) {
                 lastQueuedAt = run.queuedAt();
             }
             run.jobs().stream().filter(job -> job.state().holdsSlot()).forEach(job -> ready.occupy(run.repositoryId()));
         }
-        runs.stream().filter(this::isHead).forEach(this::enqueueReady);
+        runs.stream().filter(groups::isHead).forEach(this::enqueueReady);
         Log.infof(
                 "restored %d active runs: %d jobs in flight, %d ready", runs.size(), ready.inFlight(), ready.queued());
     }
@@ -165,25 +158,20 @@ public final class Scheduler {
     private void enter(Run run, Changes changes) {
         String runId = run.runId();
         if (run.cancelInProgress()) {
-            group(run)
-                    .map(List::copyOf)
-                    .orElse(List.of())
+            groups.members(run)
                     .forEach(older -> cancel(
                             older,
                             JobCancelRequested.Reason.SUPERSEDED,
                             "Superseded by run " + runId + " in concurrency group " + run.concurrencyGroup() + ".",
                             changes));
         }
-        // Looked up again: cancelling the older runs may have emptied and dropped the group.
-        group(run).ifPresent(group -> group.add(run));
+        groups.join(run);
         advance(run, changes);
     }
 
-    /** Rebuilding: a run whose terminal event is on the run-events topic is stored as it ended. */
-    public void restoreEnded(RunRequested request, String raw, RunEvent end, Changes changes) {
-        if (isNew(request, changes)) {
-            replayRunEvent(end, create(request, raw, changes), changes);
-        }
+    /** Rebuilding: a run whose terminal event is on the run-events topic, created to be stored as it ended; null if known. */
+    Run acceptEnded(RunRequested request, String raw, Changes changes) {
+        return isNew(request, changes) ? create(request, raw, changes) : null;
     }
 
     private boolean isNew(RunRequested request, Changes changes) {
@@ -424,84 +412,37 @@ public final class Scheduler {
     }
 
     // ---------------------------------------------------------------------------------------------
-    // Rebuilding from the topics (see KafkaRebuild): run-requested and job-events go through accept()
-    // and onJobEvent() as when they arrived; what that would publish is kept apart, not sent.
+    // What a rebuild from the topics (RunReplay) changes beyond what accept() and onJobEvent() do
 
-    /** A job-dispatched this scheduler published: the job holds a slot with that attempt. */
-    public void replayDispatched(JobDispatched dispatched, Changes changes) {
-        Run run = active.get(dispatched.runId());
-        Job job = run == null ? null : run.job(dispatched.jobId());
-        if (job == null || job.state().terminal() || dispatched.attempt() <= job.attempt()) {
-            return;
-        }
+    /** The job holds a slot, with the attempt a job-dispatched on the topic gave it. */
+    void holdSlot(Run run, Job job, int attempt, Instant dispatchedAt) {
         if (job.state() == JobState.READY) {
             ready.remove(run, job);
         }
         if (!job.state().holdsSlot()) {
             ready.occupy(run.repositoryId());
         }
-        job.replayDispatch(
-                dispatched.attempt(), dispatched.dispatchedAt() != null ? dispatched.dispatchedAt() : changes.now());
-        changes.touch(run);
+        job.replayDispatch(attempt, dispatchedAt);
     }
 
-    /**
-     * A run event this scheduler published: the seq goes on from it, and a terminal one is the
-     * run's outcome even where the replay could not tell (a cancel on request, a lost runner).
-     */
-    public void replayRunEvent(RunEvent event, Run run, Changes changes) {
-        run.replayedSeq(event.seq());
-        if (event.approval() != null && run.status() == RunStatus.WAITING) {
-            run.approve(event.approval(), event.queuedAt() != null ? event.queuedAt() : run.queuedAt());
+    /** The job ended as the run's terminal event on the topic says, with no step detail. */
+    void endAsRecorded(Run run, Job job, JobState state, long logChunks, Instant at) {
+        if (job.state().holdsSlot()) {
+            ready.release(run.repositoryId());
         }
-        RunStatus status = RunStatus.of(event.status());
-        if (!status.terminal()) {
-            return;
-        }
-        if (event.jobs() != null) {
-            for (RunEvent.JobOutcome outcome : event.jobs()) {
-                Job job = run.job(outcome.jobId());
-                if (job != null && !job.state().terminal()) {
-                    if (job.state().holdsSlot()) {
-                        ready.release(run.repositoryId());
-                    }
-                    ready.remove(run, job);
-                    job.end(
-                            JobState.ofOutcome(outcome.status()),
-                            null,
-                            null,
-                            outcome.logChunks(),
-                            event.finishedAt() != null ? event.finishedAt() : changes.now());
-                }
-            }
-        }
-        run.conclude(status, event.reason(), event.finishedAt() != null ? event.finishedAt() : changes.now());
-        changes.touch(run);
+        ready.remove(run, job);
+        job.end(state, null, null, logChunks, at);
+    }
+
+    /** An ended run leaves the active set, if it is in it. */
+    void retireEnded(Run run, Changes changes) {
         if (active.containsKey(run.runId())) {
             retire(run, changes);
         }
     }
 
-    /**
-     * The end of a rebuild. The replay computed again the run events it would have published, with
-     * the same seqs; those beyond what the run-events topic holds were lost with the outbox and are
-     * published now (a run's "queued", or the end of a run that ended while Redis was lost).
-     */
-    public void finishReplay(Map<String, Long> publishedSeqs, List<OutboxMessage> replayedRunEvents, Changes changes) {
-        for (OutboxMessage message : replayedRunEvents) {
-            try {
-                JsonNode event = json.readTree(message.value());
-                if (event.path("seq").asLong() > publishedSeqs.getOrDefault(message.key(), 0L)) {
-                    changes.publish(message.topic(), message.key(), message.value());
-                }
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("a replayed run event is not JSON", e);
-            }
-        }
-        for (Run run : active.values()) {
-            run.replayedSeq(publishedSeqs.getOrDefault(run.runId(), 0L));
-            changes.touch(run);
-        }
+    Collection<Run> active() {
+        return active.values();
     }
 
     /** The active run with this id, or null; what the API reads through the engine. */
@@ -661,7 +602,7 @@ public final class Scheduler {
                     changed = true;
                 } else if (decision.state() == JobState.READY) {
                     job.ready();
-                    if (isHead(run)) {
+                    if (groups.isHead(run)) {
                         ready.add(run, job);
                     }
                 } else {
@@ -832,14 +773,7 @@ public final class Scheduler {
     /** The run has ended: it leaves the active set and its concurrency group. */
     private void retire(Run run, Changes changes) {
         active.remove(run.runId());
-        group(run).ifPresent(group -> {
-            group.remove(run);
-            if (group.isEmpty()) {
-                groups.remove(groupKey(run));
-            } else {
-                enqueueReady(group.first());
-            }
-        });
+        groups.leave(run).ifPresent(this::enqueueReady);
     }
 
     private static String detail(Job job) {
@@ -854,23 +788,6 @@ public final class Scheduler {
 
     private void enqueueReady(Run run) {
         run.jobs().stream().filter(job -> job.state() == JobState.READY).forEach(job -> ready.add(run, job));
-    }
-
-    private boolean isHead(Run run) {
-        return group(run).map(group -> group.first() == run).orElse(true);
-    }
-
-    private Optional<TreeSet<Run>> group(Run run) {
-        // A waiting run joins its group once approved, so that it holds up no one meanwhile.
-        if (run.concurrencyGroup() == null || run.status() == RunStatus.WAITING) {
-            return Optional.empty();
-        }
-        return Optional.of(groups.computeIfAbsent(groupKey(run), key -> new TreeSet<>(ARRIVAL)));
-    }
-
-    /** Groups are per repository, as in GitHub Actions. */
-    private static String groupKey(Run run) {
-        return run.repositoryId() + "\n" + run.concurrencyGroup();
     }
 
     private void sendDispatch(Run run, Job job, Changes changes) {
