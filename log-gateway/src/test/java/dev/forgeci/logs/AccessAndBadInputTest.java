@@ -11,33 +11,34 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.forgeci.testkit.LogFollower;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** Bad input never gets a stack trace: a close code with a reason on the socket, problem+json over HTTP. */
 @QuarkusTest
 class AccessAndBadInputTest extends LiveGatewayTest {
 
-    LogClient closedWith(String path, int code) {
-        LogClient client = LogClient.connect(ws, base, path);
+    LogFollower closedWith(String path, int code) {
+        LogFollower client = LogFollower.connect(socket(path));
         client.awaitClosed(Duration.ofSeconds(15));
         assertThat(client.closeCode())
                 .as("close code of %s (reason %s)", path, client.closeReason())
                 .isEqualTo(code);
-        assertThat(client.messages).isEmpty();
+        assertThat(client.messages()).isEmpty();
         return client;
     }
 
     @Test
     void anUnknownRunIsWaitedForBrieflyThenClosedWithAReason() {
         String runId = RunIds.next();
-        LogClient client = closedWith("/ws/runs/" + runId + "?access_token=test-reader-token", 4404);
+        LogFollower client = closedWith("/ws/runs/" + runId + "?access_token=test-reader-token", 4404);
         assertThat(client.closeReason()).isEqualTo("unknown run " + runId + ": nothing heard of it within 2s");
     }
 
     @Test
     void aRunThatStartsWhileTheClientWaitsIsShown() {
         RunFeeder run = new RunFeeder(kafka);
-        LogClient client = open(run.runId, "");
+        LogFollower client = open(run.runId, "");
         run.run("queued")
                 .jobStarted("build")
                 .lines("build", null, 3, 3, n -> "hello " + n)
@@ -73,7 +74,7 @@ class AccessAndBadInputTest extends LiveGatewayTest {
                 .isEqualTo("invalid access token (pass it as access_token)");
         // Any configured token reads.
         RunFeeder run = new RunFeeder(kafka);
-        LogClient client = LogClient.connect(ws, base, "/ws/runs/" + run.runId + "?access_token=second-token");
+        LogFollower client = LogFollower.connect(socket("/ws/runs/" + run.runId + "?access_token=second-token"));
         run.run("queued").runFinished("cancelled", Map.of());
         client.awaitEnd(Duration.ofSeconds(30));
     }
@@ -88,7 +89,7 @@ class AccessAndBadInputTest extends LiveGatewayTest {
                 .runFinished("success", Map.of("build", 1L));
         open(run.runId, "").awaitEnd(Duration.ofSeconds(30));
 
-        LogClient refused = closedWith("/ws/runs/" + run.runId + "?access_token=elsewhere-token", 1008);
+        LogFollower refused = closedWith("/ws/runs/" + run.runId + "?access_token=elsewhere-token", 1008);
         assertThat(refused.closeReason())
                 .isEqualTo("the token `elsewhere` may not read run " + run.runId
                         + " of rad:z3gqcJUoA1n9HaHKufZs5FCSGazv5");
@@ -108,7 +109,7 @@ class AccessAndBadInputTest extends LiveGatewayTest {
                 .statusCode(200)
                 .body(not(containsString(run.runId)));
 
-        LogClient own = LogClient.connect(ws, base, "/ws/runs/" + run.runId + "?access_token=heartwood-token");
+        LogFollower own = LogFollower.connect(socket("/ws/runs/" + run.runId + "?access_token=heartwood-token"));
         own.awaitEnd(Duration.ofSeconds(30));
         assertThat(own.lineTexts()).containsExactly("secret-ish output");
         given().auth()
@@ -135,8 +136,8 @@ class AccessAndBadInputTest extends LiveGatewayTest {
     @Test
     void anOversizedClientMessageClosesTheSocket() {
         RunFeeder run = new RunFeeder(kafka);
-        LogClient client = open(run.runId, "");
-        client.socket().writeTextMessage("x".repeat(4096));
+        LogFollower client = open(run.runId, "");
+        client.send("x".repeat(4096));
         client.awaitClosed(Duration.ofSeconds(15));
         assertThat(client.closeCode()).isEqualTo(1009);
         assertThat(client.closeReason()).isEqualTo("message too big: this socket only sends");

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 
@@ -14,12 +15,9 @@ import jakarta.inject.Inject;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
+import dev.forgeci.testkit.LogFollower;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.core.Future;
-import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
-import io.vertx.core.http.WebSocketConnectOptions;
 
 /**
  * Many viewers of one run and one that stops reading: everybody else gets every line, and the
@@ -47,18 +45,15 @@ class FanOutTest extends LiveGatewayTest {
                 .mapToObj(n -> "line " + n + " " + padding)
                 .toList();
 
-        LogClient stalled = stalledClient(path);
+        LogFollower stalled = LogFollower.stalled(socket(path));
 
-        List<Future<LogClient>> connecting = new ArrayList<>();
+        List<CompletableFuture<LogFollower>> connecting = new ArrayList<>();
         for (int i = 0; i < CLIENTS; i++) {
-            connecting.add(ws.connect(new WebSocketConnectOptions()
-                            .setHost(base.getHost())
-                            .setPort(base.getPort())
-                            .setURI(path))
-                    .map(LogClient::new));
+            connecting.add(LogFollower.connectAsync(socket(path)));
         }
-        Future.all(connecting).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
-        List<LogClient> viewers = connecting.stream().map(Future::result).toList();
+        CompletableFuture.allOf(connecting.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+        List<LogFollower> viewers =
+                connecting.stream().map(CompletableFuture::join).toList();
         double slowClosesBefore =
                 metrics.counter("forge.logs.viewers.closed.slow").count();
 
@@ -71,15 +66,15 @@ class FanOutTest extends LiveGatewayTest {
         Awaitility.await()
                 .atMost(OTHERS_BOUND)
                 .pollInterval(Duration.ofMillis(200))
-                .until(() -> viewers.stream().allMatch(LogClient::endReceived));
-        for (LogClient viewer : viewers) {
+                .until(() -> viewers.stream().allMatch(LogFollower::endReceived));
+        for (LogFollower viewer : viewers) {
             assertThat(viewer.lineTexts()).isEqualTo(expected);
         }
-        assertThat(stalled.messages)
+        assertThat(stalled.messages())
                 .as("the stalled client read nothing meanwhile")
                 .isEmpty();
 
-        viewers.forEach(LogClient::close);
+        viewers.forEach(LogFollower::close);
         stalled.close();
     }
 
@@ -93,8 +88,8 @@ class FanOutTest extends LiveGatewayTest {
         List<String> expected = LongStream.rangeClosed(1, lines)
                 .mapToObj(n -> "line " + n + " " + padding)
                 .toList();
-        LogClient stalled = stalledClient(path);
-        LogClient reader = LogClient.connect(ws, base, path);
+        LogFollower stalled = LogFollower.stalled(socket(path));
+        LogFollower reader = LogFollower.connect(socket(path));
         double slowClosesBefore =
                 metrics.counter("forge.logs.viewers.closed.slow").count();
 
@@ -109,7 +104,7 @@ class FanOutTest extends LiveGatewayTest {
         Awaitility.await()
                 .atMost(Duration.ofSeconds(30))
                 .until(() -> metrics.counter("forge.logs.viewers.closed.slow").count() > slowClosesBefore);
-        stalled.socket().resume();
+        stalled.resume();
         stalled.awaitClosed(Duration.ofSeconds(30));
         assertThat(stalled.closeCode()).isEqualTo(4408);
         assertThat(stalled.closeReason()).startsWith("client too slow; reconnect with cursor=");
@@ -122,28 +117,11 @@ class FanOutTest extends LiveGatewayTest {
         assertThat(cursor).isGreaterThanOrEqualTo(taken);
         assertThat(stalled.lineTexts().size()).isLessThan((int) lines);
 
-        LogClient resumed = LogClient.connect(ws, base, path + "&cursor=" + cursor);
+        LogFollower resumed = LogFollower.connect(socket(path + "&cursor=" + cursor));
         resumed.awaitEnd(Duration.ofSeconds(60));
         List<String> joined = new ArrayList<>(stalled.lineTexts());
         joined.addAll(resumed.lineTexts());
         assertThat(joined).isEqualTo(expected);
         assertThat(resumed.frames().get(0).get("cursor").asLong()).isEqualTo(cursor + 1);
-    }
-
-    /** A client with a tiny receive buffer whose socket is never read until the test resumes it. */
-    LogClient stalledClient(String path) throws Exception {
-        WebSocketClient client = vertx.createWebSocketClient(
-                new WebSocketClientOptions().setReceiveBufferSize(2048).setMaxMessageSize(1024 * 1024));
-        return client.connect(new WebSocketConnectOptions()
-                        .setHost(base.getHost())
-                        .setPort(base.getPort())
-                        .setURI(path))
-                .map(socket -> {
-                    socket.pause();
-                    return new LogClient(socket);
-                })
-                .toCompletionStage()
-                .toCompletableFuture()
-                .get(30, TimeUnit.SECONDS);
     }
 }

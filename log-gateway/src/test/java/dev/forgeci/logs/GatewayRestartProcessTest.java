@@ -6,7 +6,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -28,11 +27,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.forgeci.testkit.KafkaTestClient;
+import dev.forgeci.testkit.LogFollower;
 import dev.forgeci.testkit.ServiceProcess;
 import dev.forgeci.testkit.TestInfra;
 import dev.forgeci.testkit.TestTokens;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocketClient;
 
 /**
  * The packaged gateway killed (SIGKILL) in the middle of a run and started again: its viewers
@@ -47,8 +45,6 @@ class GatewayRestartProcessTest {
 
     static ServiceProcess gateway;
     static KafkaTestClient kafka;
-    static Vertx vertx;
-    static WebSocketClient ws;
 
     @BeforeAll
     static void start() {
@@ -68,16 +64,10 @@ class GatewayRestartProcessTest {
                                 "forge.logs.retention", "PT2H")));
         kafka = new KafkaTestClient();
         kafka.awaitAssigned(GROUP, Duration.ofSeconds(60), "job-log-chunks", "job-events", "run-events");
-        vertx = Vertx.vertx();
-        ws = LogClient.client(vertx);
     }
 
     @AfterAll
     static void stop() {
-        if (ws != null) {
-            ws.close();
-            vertx.close();
-        }
         if (kafka != null) {
             kafka.close();
         }
@@ -92,9 +82,9 @@ class GatewayRestartProcessTest {
         List<String> expected = LongStream.rangeClosed(1, LINES)
                 .mapToObj(n -> "restart line " + n)
                 .toList();
-        Resuming early = new Resuming(run.runId);
+        LogFollower early = LogFollower.follow(gateway.baseUrl(), run.runId, "process-token");
         run.run("queued").run("running").jobStarted("build").stepStarted("build", 1, "Build");
-        Resuming late = new Resuming(run.runId);
+        LogFollower late = LogFollower.follow(gateway.baseUrl(), run.runId, "process-token");
 
         // The controller keeps producing at its pace while the gateway dies and comes back.
         ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
@@ -110,7 +100,9 @@ class GatewayRestartProcessTest {
                 25,
                 TimeUnit.MILLISECONDS);
 
-        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> early.lines() >= 3_000 && late.lines() >= 3_000);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> early.messageCount() >= 3_000 && late.messageCount() >= 3_000);
         // A group reading from "latest" must have committed once, or its successor would skip what it missed.
         awaitCommitted(run.runId);
         gateway.kill();
@@ -123,19 +115,16 @@ class GatewayRestartProcessTest {
                 .jobFinished("build", "success", 0)
                 .runFinished("success", Map.of("build", run.chunks("build")));
 
-        for (Resuming viewer : List.of(early, late)) {
-            Awaitility.await()
-                    .atMost(Duration.ofSeconds(120))
-                    .pollInterval(Duration.ofMillis(200))
-                    .until(viewer::ended);
+        for (LogFollower viewer : List.of(early, late)) {
+            assertThat(viewer.awaitEnd(Duration.ofSeconds(120))).isEqualTo("success");
             assertThat(viewer.connections()).isGreaterThanOrEqualTo(2);
             assertThat(viewer.lineTexts()).hasSize((int) LINES).isEqualTo(expected);
         }
         assertThat(producedAtKill)
                 .as("the gateway died in the middle of the run")
                 .isLessThan(LINES);
-        LogClient afterwards = LogClient.connect(
-                ws, URI.create(gateway.baseUrl()), "/ws/runs/" + run.runId + "?access_token=process-token");
+        LogFollower afterwards = LogFollower.connect(URI.create(gateway.baseUrl()
+                        .replace("http://", "ws://") + "/ws/runs/" + run.runId + "?access_token=process-token"));
         afterwards.awaitEnd(Duration.ofSeconds(60));
         assertThat(afterwards.lineTexts()).isEqualTo(expected);
         LogReplayTest.assertCursorsCountUp(afterwards.frames(), 1);
@@ -155,61 +144,6 @@ class GatewayRestartProcessTest {
                         return List.of("job-log-chunks", "job-events", "run-events").stream()
                                 .allMatch(topic -> committed.get(new TopicPartition(topic, partition)) != null);
                     });
-        }
-    }
-
-    /** A viewer that, like the IDE, reconnects with the cursor of the last frame it got whenever the socket drops. */
-    static final class Resuming {
-        private final String runId;
-        private final List<LogClient> sockets = new ArrayList<>();
-
-        Resuming(String runId) {
-            this.runId = runId;
-            connect();
-        }
-
-        private synchronized void connect() {
-            long cursor = 0;
-            for (LogClient socket : sockets) {
-                List<String> messages = socket.messages();
-                if (!messages.isEmpty()) {
-                    cursor = LogClient.parse(messages.get(messages.size() - 1))
-                            .get("cursor")
-                            .asLong();
-                }
-            }
-            String path = "/ws/runs/" + runId + "?access_token=process-token&cursor=" + cursor;
-            sockets.add(LogClient.connect(ws, URI.create(gateway.baseUrl()), path));
-        }
-
-        /** Reconnects when the current socket dropped; true once the end frame arrived. */
-        synchronized boolean ended() {
-            LogClient current = sockets.get(sockets.size() - 1);
-            if (current.endReceived()) {
-                return true;
-            }
-            if (current.closeCode() != null) {
-                try {
-                    connect();
-                } catch (IllegalStateException gatewayNotBackYet) {
-                    return false;
-                }
-            }
-            return false;
-        }
-
-        synchronized long lines() {
-            return sockets.stream().mapToLong(s -> s.messages().size()).sum();
-        }
-
-        synchronized int connections() {
-            return sockets.size();
-        }
-
-        synchronized List<String> lineTexts() {
-            List<String> texts = new ArrayList<>();
-            sockets.forEach(s -> texts.addAll(s.lineTexts()));
-            return texts;
         }
     }
 }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -35,13 +36,10 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.forgeci.testkit.KafkaTestClient;
+import dev.forgeci.testkit.LogFollower;
 import dev.forgeci.testkit.ServiceProcess;
 import dev.forgeci.testkit.TestInfra;
 import dev.forgeci.testkit.TestTokens;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketConnectOptions;
 
 /**
  * Figures for the log-gateway, printed, never asserted: the packaged service runs as its own
@@ -57,8 +55,6 @@ class LogGatewayBenchmark {
     static ServiceProcess gateway;
     static KafkaTestClient kafka;
     static KafkaProducer<String, String> producer;
-    static Vertx vertx;
-    static WebSocketClient ws;
     static URI base;
 
     @BeforeAll
@@ -89,8 +85,6 @@ class LogGatewayBenchmark {
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         producer = new KafkaProducer<>(props);
-        vertx = Vertx.vertx();
-        ws = LogClient.client(vertx);
         System.out.printf(
                 "%nlog-gateway benchmark: gateway pid %d (-Xmx384m), %d cores, broker %s, redis %s%n",
                 gateway.pid(),
@@ -101,8 +95,6 @@ class LogGatewayBenchmark {
 
     @AfterAll
     static void stop() {
-        ws.close();
-        vertx.close();
         producer.close();
         kafka.close();
         gateway.close();
@@ -121,7 +113,7 @@ class LogGatewayBenchmark {
     void latencyAt10000LinesPerSecond() {
         RunFeeder run = new RunFeeder(kafka);
         run.run("running").jobStarted("build");
-        LogClient client = open(run.runId);
+        LogFollower client = open(run.runId);
         long warmUp = 3;
         long seconds = 10;
         long chunks = (warmUp + seconds) * 100;
@@ -139,15 +131,16 @@ class LogGatewayBenchmark {
                 TimeUnit.MILLISECONDS);
         Awaitility.await().atMost(Duration.ofSeconds(seconds * 6)).until(() -> sent.get() >= chunks);
         pacer.shutdown();
-        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> client.messages.size() >= chunks * 100 + 2);
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> client.messageCount() >= chunks * 100 + 2);
         List<String> messages = client.messages();
+        List<Long> arrivals = client.arrivals();
         long[] latencies = new long[(int) (chunks * 100)];
         int n = 0;
         for (int i = 0; i < messages.size(); i++) {
             Matcher stamp = STAMP.matcher(messages.get(i));
             // The first seconds warm the JIT up; they are not counted.
             if (stamp.find() && Long.parseLong(stamp.group(2)) > warmUp * 10_000) {
-                latencies[n++] = client.arrivals.get(i) - Long.parseLong(stamp.group(1));
+                latencies[n++] = arrivals.get(i) - Long.parseLong(stamp.group(1));
             }
         }
         Arrays.sort(latencies, 0, n);
@@ -168,7 +161,7 @@ class LogGatewayBenchmark {
     void mostLinesPerSecond(int viewers, int lines) throws Exception {
         RunFeeder run = new RunFeeder(kafka);
         run.run("running").jobStarted("build");
-        List<LogClient> clients = openMany(run.runId, viewers);
+        List<LogFollower> clients = openMany(run.runId, viewers);
         long start = System.nanoTime();
         int perChunk = 1000;
         for (int seq = 1; seq <= lines / perChunk; seq++) {
@@ -180,16 +173,16 @@ class LogGatewayBenchmark {
         Awaitility.await()
                 .atMost(Duration.ofMinutes(5))
                 .pollInterval(Duration.ofMillis(100))
-                .until(() -> clients.stream().allMatch(LogClient::endReceived));
-        long last = clients.stream().mapToLong(LogClient::lastArrival).max().orElseThrow();
+                .until(() -> clients.stream().allMatch(LogFollower::endReceived));
+        long last = clients.stream().mapToLong(LogFollower::lastArrival).max().orElseThrow();
         double seconds = (last - start) / 1e9;
         System.out.printf(
                 "live to %d viewer(s): %,d lines each in %.2f s = %,.0f lines/s per viewer, %,.0f frames/s in all"
                         + " (producing took %.2f s)%n",
                 viewers, lines, seconds, lines / seconds, lines * (double) viewers / seconds, producedNanos / 1e9);
-        clients.forEach(LogClient::close);
+        clients.forEach(LogFollower::close);
 
-        LogClient replay = open(run.runId);
+        LogFollower replay = open(run.runId);
         long replayStart = System.nanoTime();
         replay.awaitEnd(Duration.ofMinutes(2));
         double replaySeconds = (replay.lastArrival() - replayStart) / 1e9;
@@ -203,33 +196,34 @@ class LogGatewayBenchmark {
         RunFeeder run = new RunFeeder(kafka);
         run.run("running");
         Memory before = memory();
-        List<LogClient> clients = openMany(run.runId, viewers);
+        List<LogFollower> clients = openMany(run.runId, viewers);
         Awaitility.await()
                 .atMost(Duration.ofSeconds(30))
-                .until(() -> clients.stream().allMatch(c -> !c.messages.isEmpty()));
+                .until(() -> clients.stream().allMatch(c -> c.messageCount() > 0));
         Memory after = memory();
         System.out.printf(
                 "memory per idle viewer (%d viewers of one quiet run): %.1f KiB of heap after a full GC"
                         + " (resident set %,d MiB -> %,d MiB)%n",
                 viewers, (after.heap - before.heap) / 1024.0 / viewers, before.rss >> 20, after.rss >> 20);
-        clients.forEach(LogClient::close);
+        clients.forEach(LogFollower::close);
     }
 
-    LogClient open(String runId) {
-        return LogClient.connect(ws, base, "/ws/runs/" + runId + "?access_token=bench-token");
+    LogFollower open(String runId) {
+        return LogFollower.connect(socket(runId));
     }
 
-    List<LogClient> openMany(String runId, int count) throws Exception {
-        List<Future<LogClient>> connecting = new ArrayList<>();
+    List<LogFollower> openMany(String runId, int count) throws Exception {
+        List<CompletableFuture<LogFollower>> connecting = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            connecting.add(ws.connect(new WebSocketConnectOptions()
-                            .setHost(base.getHost())
-                            .setPort(base.getPort())
-                            .setURI("/ws/runs/" + runId + "?access_token=bench-token"))
-                    .map(LogClient::new));
+            connecting.add(LogFollower.connectAsync(socket(runId)));
         }
-        Future.all(connecting).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
-        return connecting.stream().map(Future::result).toList();
+        CompletableFuture.allOf(connecting.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+        return connecting.stream().map(CompletableFuture::join).toList();
+    }
+
+    URI socket(String runId) {
+        return URI.create(
+                "ws://" + base.getHost() + ":" + base.getPort() + "/ws/runs/" + runId + "?access_token=bench-token");
     }
 
     static Map<String, Object> chunk(String runId, long seq, int size, String prefix) {

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.forgeci.testkit.LogFollower;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** Replay and live delivery over the real broker and Redis: every line once, in order, whenever a client joins. */
@@ -32,8 +33,8 @@ class LogReplayTest extends LiveGatewayTest {
         List<String> expected =
                 LongStream.rangeClosed(1, LINES).mapToObj(LogReplayTest::text).toList();
 
-        LogClient before = open(run.runId, "");
-        LogClient resumer = open(run.runId, "");
+        LogFollower before = open(run.runId, "");
+        LogFollower resumer = open(run.runId, "");
         run.run("queued").run("running").jobStarted("build").stepStarted("build", 1, "Install");
         CompletableFuture<Void> producing =
                 CompletableFuture.runAsync(() -> run.lines("build", 1, LINES, 500, LogReplayTest::text)
@@ -41,16 +42,16 @@ class LogReplayTest extends LiveGatewayTest {
                         .jobFinished("build", "success", 0)
                         .runFinished("success", Map.of("build", LINES / 500)));
 
-        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> before.messages.size() > 20_000);
-        LogClient during = open(run.runId, "");
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> before.messageCount() > 20_000);
+        LogFollower during = open(run.runId, "");
 
         // The resumer disconnects once past line 40,000 and resumes from the cursor of line 40,000.
-        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> resumer.messages.size() > 40_010);
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> resumer.messageCount() > 40_010);
         resumer.close();
         List<JsonNode> firstPart = new ArrayList<>();
         long resumeCursor = 0;
         for (String message : resumer.messages()) {
-            JsonNode frame = LogClient.parse(message);
+            JsonNode frame = LogFollower.parse(message);
             if ("line".equals(frame.path("type").asText())) {
                 firstPart.add(frame);
                 if (frame.get("line").asLong() == 40_000) {
@@ -60,18 +61,18 @@ class LogReplayTest extends LiveGatewayTest {
             }
         }
         assertThat(resumeCursor).isPositive();
-        LogClient resumed = open(run.runId, "&cursor=" + resumeCursor);
+        LogFollower resumed = open(run.runId, "&cursor=" + resumeCursor);
 
         producing.get();
-        for (LogClient client : List.of(before, during, resumed)) {
+        for (LogFollower client : List.of(before, during, resumed)) {
             client.awaitEnd(Duration.ofSeconds(120));
             client.awaitClosed(Duration.ofSeconds(10));
             assertThat(client.closeCode()).isEqualTo(1000);
         }
-        LogClient after = open(run.runId, "");
+        LogFollower after = open(run.runId, "");
         after.awaitEnd(Duration.ofSeconds(120));
 
-        for (LogClient client : List.of(before, during, after)) {
+        for (LogFollower client : List.of(before, during, after)) {
             assertThat(client.lineTexts()).hasSize((int) LINES).isEqualTo(expected);
             assertCursorsCountUp(client.frames(), 1);
         }
@@ -94,7 +95,7 @@ class LogReplayTest extends LiveGatewayTest {
     @Test
     void framesCarryStepsJobsAndRunStatusAndTheEndComesAfterTheLastLineEvenWhenTheRunEndsFirst() {
         RunFeeder run = new RunFeeder(kafka);
-        LogClient client = open(run.runId, "");
+        LogFollower client = open(run.runId, "");
         run.run("queued").run("running").jobStarted("test").stepStarted("test", 1, "Run Tests");
         run.lines("test", 1, 10, 5, n -> "test output " + n);
         // The job's and the run's ends may be consumed before the controller's last chunk.
@@ -148,7 +149,7 @@ class LogReplayTest extends LiveGatewayTest {
         run.send("job-log-chunks", second);
         run.jobFinished("build", "success", 0).runFinished("success", Map.of("build", 2L));
 
-        LogClient client = open(run.runId, "");
+        LogFollower client = open(run.runId, "");
         client.awaitEnd(Duration.ofSeconds(30));
         assertThat(client.lineTexts())
                 .containsExactly("setup 1", "setup 2", "setup 3", "setup 4", "setup 5", "setup 6");

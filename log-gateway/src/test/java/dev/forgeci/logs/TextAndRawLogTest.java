@@ -11,6 +11,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import dev.forgeci.testkit.KafkaTestClient;
+import dev.forgeci.testkit.LogFollower;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
@@ -24,7 +25,7 @@ class TextAndRawLogTest extends LiveGatewayTest {
      * likely), so the headers carry the step names.
      */
     RunFeeder twoStepRun(RunFeeder run) {
-        try (LogClient watcher = open(run.runId, "")) {
+        try (LogFollower watcher = open(run.runId, "")) {
             run.run("queued").run("running").jobStarted("build");
             run.lines("build", null, 1, 1, n -> "cloning");
             run.stepStarted("build", 1, "Install Dependencies");
@@ -46,7 +47,7 @@ class TextAndRawLogTest extends LiveGatewayTest {
         return run;
     }
 
-    static void awaitFrame(LogClient client, String text) {
+    static void awaitFrame(LogFollower client, String text) {
         Awaitility.await()
                 .atMost(Duration.ofSeconds(30))
                 .until(() -> client.messages().stream().anyMatch(m -> m.contains(text)));
@@ -55,7 +56,7 @@ class TextAndRawLogTest extends LiveGatewayTest {
     @Test
     void rawModeSendsTerminalTextWithStepHeaders() {
         RunFeeder run = new RunFeeder(kafka);
-        LogClient raw = open(run.runId, "&mode=raw");
+        LogFollower raw = open(run.runId, "&mode=raw");
         twoStepRun(run);
         raw.awaitClosed(Duration.ofSeconds(30));
         assertThat(raw.closeCode()).isEqualTo(1000);
@@ -74,8 +75,8 @@ class TextAndRawLogTest extends LiveGatewayTest {
     @Test
     void aLineThatWouldMakeTheViewersTerminalAnswerOrWriteItsClipboardIsShownNotObeyedInBothModes() {
         RunFeeder run = new RunFeeder(kafka);
-        LogClient raw = open(run.runId, "&mode=raw");
-        LogClient frames = open(run.runId, "");
+        LogFollower raw = open(run.runId, "&mode=raw");
+        LogFollower frames = open(run.runId, "");
         run.run("running")
                 .jobStarted("build")
                 .lines("build", 1, 1, 1, n -> "\u001b]52;c;cm0gLXJmIH4K\u0007\u001b[6n\u001b[32mgreen\u001b[0m")
@@ -95,7 +96,7 @@ class TextAndRawLogTest extends LiveGatewayTest {
     @Test
     void linesOfAStepWhoseStartNeverArrivesAreShownUnderItsIndexOnce() {
         RunFeeder run = new RunFeeder(kafka);
-        LogClient raw = open(run.runId, "&mode=raw");
+        LogFollower raw = open(run.runId, "&mode=raw");
         run.run("running")
                 .jobStarted("build")
                 .lines("build", 5, 30, 10, n -> "orphan " + n)
@@ -175,7 +176,7 @@ class TextAndRawLogTest extends LiveGatewayTest {
     void anUndecodableRecordGoesToTheDeadLettersAndTheConsumerGoesOn() {
         RunFeeder run = new RunFeeder(kafka);
         try (KafkaTestClient.Watcher deadLetters = kafka.watch("dead-letters")) {
-            LogClient client = open(run.runId, "");
+            LogFollower client = open(run.runId, "");
             kafka.send("job-log-chunks", run.runId, "{not json");
             kafka.send("job-events", run.runId, "{\"type\":\"job-started\",\"runId\":\"" + run.runId + "\"}");
             run.run("queued")

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.forgeci.logs.infra.LogStore;
+import dev.forgeci.testkit.LogFollower;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -36,7 +37,7 @@ class TruncationTest extends LiveGatewayTest {
     @Test
     void linesPastTheLimitAreDroppedBehindAVisibleNoticeAndTheLogExpiresAfterTheEnd() {
         RunFeeder run = new RunFeeder(kafka);
-        LogClient client = open(run.runId, "");
+        LogFollower client = open(run.runId, "");
         run.run("running").jobStarted("build").stepStarted("build", 1, "Spam");
         run.lines("build", 1, 1000, 100, n -> "spam line " + n);
         run.stepFinished("build", 1, "Spam", "success", 0)

@@ -14,6 +14,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.forgeci.testkit.LogFollower;
+
 /**
  * Each fault strikes while a run is printing and other runs are queued behind the capacity limit:
  * a service killed with SIGKILL and started again, Redis restarted, the Kafka broker restarted.
@@ -85,7 +87,7 @@ class FaultsProcessTest {
                     """.formatted(i, i)));
         }
 
-        try (LogViewer viewer = LogViewer.follow(printing)) {
+        try (LogFollower viewer = Forge.follow(printing)) {
             await("the run prints")
                     .atMost(RUN_TIMEOUT)
                     .until(() -> viewer.lineTexts().size() >= 200);

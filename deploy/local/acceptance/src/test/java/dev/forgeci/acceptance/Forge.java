@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.forgeci.testkit.BareRepo;
+import dev.forgeci.testkit.LogFollower;
 import io.restassured.http.ContentType;
 
 /** What a user of Forge CI does, through the public interface only. */
@@ -85,6 +86,11 @@ final class Forge {
             throw new AssertionError("expected one run, got " + runs);
         }
         return runs.get(0);
+    }
+
+    /** A viewer of the run as the IDE is: from its start to its end frame, reconnecting with its cursor. */
+    static LogFollower follow(String runId) {
+        return LogFollower.follow(ForgeStack.get().logs.baseUrl(), runId, ForgeStack.TOKEN);
     }
 
     /** GET /api/runs/{runId}, as the scheduler reports it. */

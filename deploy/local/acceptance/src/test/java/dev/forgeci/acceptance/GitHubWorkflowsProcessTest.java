@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.forgeci.testkit.BareRepo;
+import dev.forgeci.testkit.LogFollower;
 import dev.forgeci.testkit.TestTokens;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
@@ -949,11 +950,11 @@ class GitHubWorkflowsProcessTest {
     private static final class Run {
         final String runId;
         final JsonNode detail;
-        final LogViewer viewer;
+        final LogFollower viewer;
 
         Run(String runId) {
             this.runId = runId;
-            this.viewer = LogViewer.follow(runId);
+            this.viewer = Forge.follow(runId);
             viewer.awaitEnd(RUN_TIMEOUT);
             this.detail = Forge.run(runId);
             viewer.close();

@@ -6,8 +6,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,6 +32,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.forgeci.testkit.BareRunner;
+import dev.forgeci.testkit.LogFollower;
 import dev.forgeci.testkit.ServiceProcess;
 import dev.forgeci.testkit.TestInfra;
 
@@ -54,8 +52,6 @@ class SystemBenchmark {
     private static final int BURST = 20;
     /** What the latency step prints; its script holds it only as an expression, so only the output matches. */
     private static final String FIRST_LINE = "forge-bench-first-42";
-
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static ForgeStack forge;
     private static final Map<String, String> report = new LinkedHashMap<>();
@@ -329,10 +325,10 @@ class SystemBenchmark {
      * A raw-mode WebSocket, as xterm.js consumes it, that only counts: when a text first arrived,
      * and the numbered lines ("n<digits>") of the throughput step with their first and last arrival.
      */
-    private static final class RawStream implements WebSocket.Listener {
+    private static final class RawStream {
         private final StringBuilder recent = new StringBuilder();
         private final CompletableFuture<Long> firstLineAt = new CompletableFuture<>();
-        private final CompletableFuture<Void> closed = new CompletableFuture<>();
+        private LogFollower socket;
         private volatile int numberedLines;
         private boolean atLineStart = true;
         private boolean afterLineStartN;
@@ -340,11 +336,11 @@ class SystemBenchmark {
         private volatile long firstNumberedAt;
         private volatile long lastNumberedAt;
 
-        static RawStream open(String runId) throws Exception {
+        static RawStream open(String runId) {
             RawStream stream = new RawStream();
             URI uri = URI.create(forge.logs.baseUrl().replace("http://", "ws://") + "/ws/runs/" + runId
                     + "?mode=raw&access_token=" + ForgeStack.TOKEN);
-            HTTP.newWebSocketBuilder().buildAsync(uri, stream).get(10, TimeUnit.SECONDS);
+            stream.socket = LogFollower.tap(uri, stream::onText);
             return stream;
         }
 
@@ -353,12 +349,11 @@ class SystemBenchmark {
             return firstLineAt.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
 
-        void awaitClose(Duration timeout) throws Exception {
-            closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        void awaitClose(Duration timeout) {
+            socket.awaitClosed(timeout);
         }
 
-        @Override
-        public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+        private void onText(String data) {
             long now = System.nanoTime();
             countNumberedLines(data, now);
             if (!firstLineAt.isDone()) {
@@ -370,11 +365,9 @@ class SystemBenchmark {
                 }
                 recent.delete(0, Math.max(0, recent.length() - FIRST_LINE.length()));
             }
-            socket.request(1);
-            return null;
         }
 
-        /** Counts lines that start "n<digit>"; a long message arrives in parts, so the scan's state carries over. */
+        /** Counts lines that start "n<digit>"; a line may be split between two messages, so the scan's state carries over. */
         private void countNumberedLines(CharSequence data, long now) {
             int count = 0;
             for (int i = 0; i < data.length(); i++) {
@@ -392,17 +385,6 @@ class SystemBenchmark {
                 numberedLines += count;
                 lastNumberedAt = now;
             }
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket socket, int code, String reason) {
-            closed.complete(null);
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket socket, Throwable error) {
-            closed.completeExceptionally(error);
         }
     }
 }

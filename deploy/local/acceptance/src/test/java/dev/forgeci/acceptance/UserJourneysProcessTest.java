@@ -29,6 +29,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.forgeci.testkit.BareRepo;
+import dev.forgeci.testkit.LogFollower;
 import dev.forgeci.testkit.StatusReceiver;
 
 /**
@@ -72,7 +73,7 @@ class UserJourneysProcessTest {
         JsonNode answer = Forge.webhook("push", push, 202);
         String runId = answer.path("runs").get(0).path("runId").asText();
 
-        try (LogViewer viewer = LogViewer.follow(runId)) {
+        try (LogFollower viewer = Forge.follow(runId)) {
             assertThat(viewer.awaitEnd(RUN_TIMEOUT)).isEqualTo("success");
             assertThat(viewer.lineTexts())
                     .containsSubsequence("greeting 1", "greeting 2", "greeting 3")
@@ -138,7 +139,7 @@ class UserJourneysProcessTest {
         JsonNode approved = Forge.approve(runId);
         assertThat(approved.path("approval").path("by").asText()).isEqualTo("operator");
 
-        try (LogViewer viewer = LogViewer.follow(runId)) {
+        try (LogFollower viewer = Forge.follow(runId)) {
             assertThat(viewer.awaitEnd(RUN_TIMEOUT)).isEqualTo("success");
             assertThat(viewer.lineTexts()).contains("token=absent").noneMatch(l -> l.contains("never-for-patches"));
         }
@@ -164,7 +165,7 @@ class UserJourneysProcessTest {
         String seedWorkflow = files.get(".forge/workflows/build.yaml");
 
         String runId = Forge.triggerOne(rid, commit, seedWorkflow);
-        try (LogViewer viewer = LogViewer.follow(runId)) {
+        try (LogFollower viewer = Forge.follow(runId)) {
             assertThat(viewer.awaitEnd(RUN_TIMEOUT)).isEqualTo("success");
             assertThat(viewer.lineTexts()).anyMatch(l -> l.contains("2 passing"));
         }
@@ -244,7 +245,7 @@ class UserJourneysProcessTest {
                       echo "started waiting"
                       sleep 600
                 """);
-        try (LogViewer viewer = LogViewer.follow(runId)) {
+        try (LogFollower viewer = Forge.follow(runId)) {
             await().atMost(RUN_TIMEOUT).until(() -> viewer.lineTexts().contains("started waiting"));
             Forge.cancel(runId);
             assertThat(viewer.awaitEnd(Duration.ofSeconds(30))).isEqualTo("cancelled");
@@ -310,7 +311,7 @@ class UserJourneysProcessTest {
                         if [ $((i % 500)) -eq 0 ]; then sleep 0.5; fi
                       done
                 """);
-        try (LogViewer early = LogViewer.follow(runId)) {
+        try (LogFollower early = Forge.follow(runId)) {
             await().atMost(RUN_TIMEOUT).until(() -> early.lineTexts().contains("line 500"));
             early.drop();
             await().atMost(RUN_TIMEOUT).until(() -> early.lineTexts().contains("line 1500"));
@@ -318,7 +319,7 @@ class UserJourneysProcessTest {
             assertThat(early.awaitEnd(RUN_TIMEOUT)).isEqualTo("success");
             assertThat(early.connections()).isGreaterThanOrEqualTo(3);
 
-            try (LogViewer late = LogViewer.follow(runId)) {
+            try (LogFollower late = Forge.follow(runId)) {
                 late.awaitEnd(Duration.ofSeconds(30));
                 assertThat(late.frames()).isEqualTo(early.frames());
             }
