@@ -1,8 +1,6 @@
 package dev.forgeci.trigger.workflow;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -32,16 +30,16 @@ import dev.forgeci.language.job.JobInstances;
 import dev.forgeci.trigger.workflow.CompiledWorkflow.Flavor;
 import dev.forgeci.trigger.workflow.ExpressionChecker.Facts;
 import dev.forgeci.trigger.workflow.JobTemplate.Deferred;
-import dev.forgeci.trigger.workflow.Triggers.PullRequestFilter;
-import dev.forgeci.trigger.workflow.Triggers.PushFilter;
 import dev.forgeci.trigger.workflow.YamlSource.Abort;
 import dev.forgeci.trigger.workflow.YamlSource.Entry;
 
 /**
- * The second stage: a workflow file's nodes, read along GitHub's workflow schema (and Forge's own
- * single-file format, top-level {@code name} + {@code steps}), into a {@link CompiledWorkflow} with
- * every default filled in — or every problem, each with file, line, column and a sentence. Every
- * expression is checked where it is written ({@link ExpressionChecker}). Keys GitHub has that mean
+ * A workflow file through its stages, as Woodpecker's frontend has them: parse ({@link YamlSource}:
+ * text to bounded YAML nodes), read (this class for the workflow, its jobs and steps; {@link
+ * TriggersReader} for {@code on}), lint (every expression where it is written, {@link
+ * ExpressionChecker}; the job graph once all jobs are known, {@link JobNeeds}), and the result: a
+ * {@link CompiledWorkflow} with every default filled in — or every problem, each with file, line,
+ * column and a sentence. {@link RunPlan} then plans it for one event. Keys GitHub has that mean
  * nothing here are accepted with a warning; features Forge does not have are errors that say so.
  */
 public final class WorkflowCompiler {
@@ -91,17 +89,7 @@ public final class WorkflowCompiler {
     private static final Set<String> CONCURRENCY_KEYS = ordered("group", "cancel-in-progress");
     private static final Set<String> DEFAULTS_KEYS = ordered("run");
     private static final Set<String> RUN_DEFAULTS_KEYS = ordered("shell", "working-directory");
-    private static final Set<String> PUSH_KEYS =
-            ordered("branches", "branches-ignore", "tags", "tags-ignore", "paths", "paths-ignore");
-    private static final Set<String> PULL_REQUEST_KEYS =
-            ordered("branches", "branches-ignore", "paths", "paths-ignore", "types");
-    private static final Set<String> DISPATCH_KEYS = ordered("inputs");
-    private static final Set<String> INPUT_KEYS = ordered("description", "required", "default", "type", "options");
-    private static final Set<String> WORKFLOW_CALL_KEYS = ordered("inputs", "outputs", "secrets");
-    private static final Set<String> CALL_INPUT_KEYS = ordered("description", "required", "default", "type");
-    private static final List<String> CALL_INPUT_TYPES = List.of("boolean", "number", "string");
     private static final Set<String> CALL_OUTPUT_KEYS = ordered("description", "value");
-    private static final Set<String> CALL_SECRET_KEYS = ordered("description", "required");
     /** What GitHub lets a job that calls a reusable workflow write (docs: "Supported keywords for jobs that call a reusable workflow"). */
     private static final Set<String> CALLER_KEYS =
             ordered("name", "uses", "with", "secrets", "strategy", "needs", "if", "permissions", "concurrency");
@@ -109,63 +97,6 @@ public final class WorkflowCompiler {
     private static final Pattern CALLED_PATH = Pattern.compile("\\.github/workflows/[^/]+\\.ya?ml");
     private static final Pattern PASSED_SECRET =
             Pattern.compile("\\$\\{\\{\\s*secrets\\.([A-Za-z_][A-Za-z0-9_]*)\\s*}}");
-    private static final Set<String> PULL_REQUEST_TYPES = ordered(
-            "assigned",
-            "unassigned",
-            "labeled",
-            "unlabeled",
-            "opened",
-            "edited",
-            "closed",
-            "reopened",
-            "synchronize",
-            "converted_to_draft",
-            "ready_for_review",
-            "locked",
-            "unlocked",
-            "review_requested",
-            "review_request_removed",
-            "auto_merge_enabled",
-            "auto_merge_disabled",
-            "milestoned",
-            "demilestoned",
-            "enqueued",
-            "dequeued");
-    /** Events Forge starts runs for (GitHub's names and Forge's own). */
-    private static final Set<String> EVENTS =
-            ordered("push", "pull_request", "workflow_dispatch", "schedule", "patch", "manual", "workflow_call");
-    /** GitHub's other events: accepted (a workflow may list them), but nothing on Radicle sends them. */
-    private static final Set<String> GITHUB_ONLY_EVENTS = ordered(
-            "branch_protection_rule",
-            "check_run",
-            "check_suite",
-            "create",
-            "delete",
-            "deployment",
-            "deployment_status",
-            "discussion",
-            "discussion_comment",
-            "fork",
-            "gollum",
-            "issue_comment",
-            "issues",
-            "label",
-            "merge_group",
-            "milestone",
-            "page_build",
-            "project",
-            "project_card",
-            "project_column",
-            "public",
-            "pull_request_review",
-            "pull_request_review_comment",
-            "pull_request_target",
-            "registry_package",
-            "release",
-            "repository_dispatch",
-            "status",
-            "watch",
-            "workflow_run");
     /** Shells the runner image has, as GitHub names them. */
     private static final Set<String> SHELLS = ordered("bash", "sh", "python");
 
@@ -175,7 +106,9 @@ public final class WorkflowCompiler {
     private static final Pattern STEP_ID = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]{0,99}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern SECRET_NAME = Pattern.compile("[A-Z_][A-Z0-9_]*");
-    private static final Pattern OUTPUT_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
+    /** How GitHub lets outputs, inputs and declarations be named. */
+    static final Pattern OUTPUT_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
+
     private static final Set<String> CONTAINER_KEYS =
             ordered("image", "env", "ports", "volumes", "options", "credentials");
     private static final Set<String> CREDENTIALS_KEYS = ordered("username", "password");
@@ -268,15 +201,12 @@ public final class WorkflowCompiler {
         return YamlSource.tooLarge(file, bytes);
     }
 
-    private static Set<String> ordered(String... names) {
+    static Set<String> ordered(String... names) {
         return new LinkedHashSet<>(List.of(names));
     }
 
     /** {@code defaults.run}: what a step gets when it sets no shell or working directory. */
     private record RunDefaults(String shell, String workingDirectory) {}
-
-    /** A {@code needs} entry, kept with its node so an unknown id or a cycle is reported where it is written. */
-    private record Need(String job, String needed, Node node) {}
 
     private static final class Compilation {
 
@@ -287,7 +217,8 @@ public final class WorkflowCompiler {
         private final List<CompiledWorkflow.ActionUse> actions = new ArrayList<>();
         private final YamlSource yaml;
         private final ExpressionChecker expressions;
-        private final List<Need> needs = new ArrayList<>();
+        private final JobNeeds needs;
+        private final TriggersReader on;
         private final CalledWorkflows called;
         /** 0 for the file that runs, 1 for a workflow it calls. */
         private final int depth;
@@ -307,6 +238,8 @@ public final class WorkflowCompiler {
             this.diagnostics = diagnostics;
             this.yaml = new YamlSource(diagnostics, text);
             this.expressions = new ExpressionChecker(yaml);
+            this.needs = new JobNeeds(yaml, diagnostics);
+            this.on = new TriggersReader(yaml, diagnostics);
         }
 
         CompiledWorkflow run() {
@@ -327,7 +260,10 @@ public final class WorkflowCompiler {
                     .orElse(defaultName(file));
             Triggers on;
             if (keys.containsKey("on")) {
-                on = triggers(keys.get("on"));
+                TriggersReader.On read = this.on.read(keys.get("on"));
+                on = read.triggers();
+                callable = read.callable();
+                callOutputs.putAll(read.callOutputs());
             } else if (flavor == Flavor.GITHUB) {
                 diagnostics.error(
                         top,
@@ -415,7 +351,7 @@ public final class WorkflowCompiler {
                         top,
                         "the workflow has no `jobs` (or, in the single-job format, no `steps`): there is nothing to run");
             }
-            checkNeeds(jobs);
+            needs.check(jobs);
             if (callable != null) {
                 callable = new Callable(callable.inputs(), callOutputs(jobs), callable.secrets());
             }
@@ -518,7 +454,7 @@ public final class WorkflowCompiler {
                         "only the name of `environment` is kept: Forge has no deployment "
                                 + "environments (protection rules, environment secrets)");
             }
-            List<String> needed = needs(keys.get("needs"), id);
+            List<String> needed = needs.read(keys.get("needs"), id);
             Entry strategyEntry = keys.get("strategy");
             MatrixShape matrix = strategyEntry == null ? MatrixShape.NONE : matrixShape(strategyEntry);
             Facts facts = new Facts(Set.of(), new LinkedHashSet<>(needed), matrix.present(), matrix.keys(), inputs, id);
@@ -636,7 +572,7 @@ public final class WorkflowCompiler {
                         keys.get("permissions").key(),
                         "`permissions` has no effect here: Forge gives jobs no GitHub token");
             }
-            List<String> needed = needs(keys.get("needs"), id);
+            List<String> needed = needs.read(keys.get("needs"), id);
             Facts facts = new Facts(Set.of(), new LinkedHashSet<>(needed), false, Set.of(), inputs, id);
             String condition = condition(keys.get("if"), where, Place.JOB_IF, facts);
             String name = id;
@@ -849,91 +785,6 @@ public final class WorkflowCompiler {
             return passed;
         }
 
-        /** {@code on.workflow_call}: its inputs and secrets now; its outputs once the jobs they read are known. */
-        private Callable workflowCall(Entry event) {
-            Map<String, Entry> keys = options(
-                    event,
-                    WORKFLOW_CALL_KEYS,
-                    "`on.workflow_call` must be a mapping (with `inputs`, " + "`outputs`, `secrets`)");
-            Map<String, Callable.Input> declared = new LinkedHashMap<>();
-            Map<String, Boolean> secrets = new LinkedHashMap<>();
-            if (keys == null) {
-                return new Callable(declared, Map.of(), secrets);
-            }
-            for (Entry input : declarations(keys.get("inputs"), "inputs")) {
-                String where = "input `" + YamlSource.abbreviate(input.name()) + "` of `on.workflow_call`";
-                Map<String, Entry> fields = fields(input, CALL_INPUT_KEYS, where);
-                String type =
-                        fields.containsKey("type") ? yaml.requiredText(fields.get("type"), "`type` of " + where) : null;
-                if (type == null) {
-                    diagnostics.error(input.key(), where + " needs a `type`: boolean, number or string");
-                } else if (!CALL_INPUT_TYPES.contains(type)) {
-                    diagnostics.error(
-                            fields.get("type").value(),
-                            "`type` of " + where + " must be boolean, number or string, not `"
-                                    + YamlSource.abbreviate(type) + "`");
-                }
-                JsonNode defaultValue = fields.containsKey("default")
-                        ? yaml.json(fields.get("default").value())
-                        : null;
-                if (defaultValue != null && !(fields.get("default").value() instanceof ScalarNode)) {
-                    diagnostics.error(
-                            fields.get("default").value(),
-                            "the default of " + where + " must be a string, number or boolean");
-                }
-                boolean required = fields.containsKey("required") && YamlSource.isTrue(scalar(fields.get("required")));
-                declared.put(
-                        input.name(),
-                        new Callable.Input(
-                                type == null ? "string" : type,
-                                required,
-                                defaultValue == null || defaultValue.isNull() ? null : defaultValue));
-            }
-            for (Entry output : declarations(keys.get("outputs"), "outputs")) {
-                callOutputs.put(output.name(), output);
-            }
-            for (Entry secret : declarations(keys.get("secrets"), "secrets")) {
-                Map<String, Entry> fields =
-                        fields(secret, CALL_SECRET_KEYS, "secret `" + secret.name() + "` of `on.workflow_call`");
-                secrets.put(
-                        secret.name(),
-                        fields.containsKey("required") && YamlSource.isTrue(scalar(fields.get("required"))));
-            }
-            return new Callable(declared, Map.of(), secrets);
-        }
-
-        private List<Entry> declarations(Entry entry, String kind) {
-            if (entry == null || YamlSource.isNull(entry.value())) {
-                return List.of();
-            }
-            MappingNode mapping = yaml.mapping(
-                    entry.value(),
-                    "`on.workflow_call." + kind + "` must be a mapping of names to their " + "declarations");
-            if (mapping == null) {
-                return List.of();
-            }
-            List<Entry> entries = new ArrayList<>(yaml.keys(mapping, null, "in `on.workflow_call." + kind + "`", "name")
-                    .values());
-            for (Entry declared : entries) {
-                if (!OUTPUT_NAME.matcher(declared.name()).matches()) {
-                    diagnostics.error(
-                            declared.key(),
-                            "`" + YamlSource.abbreviate(declared.name()) + "` in `on.workflow_call." + kind
-                                    + "` must be named with letters, digits, `-` and `_`, starting with a letter or `_`");
-                }
-            }
-            return entries;
-        }
-
-        private Map<String, Entry> fields(Entry declared, Set<String> allowed, String where) {
-            if (YamlSource.isNull(declared.value())) {
-                return Map.of();
-            }
-            return Optional.ofNullable(yaml.mapping(declared.value(), where + " must be a mapping"))
-                    .map(m -> yaml.keys(m, allowed, "in " + where, "key"))
-                    .orElse(Map.of());
-        }
-
         /** The outputs of {@code on.workflow_call}, each a {@code value} over the {@code jobs} context of this file's jobs. */
         private Map<String, String> callOutputs(List<JobTemplate> jobs) {
             Set<String> ids = new LinkedHashSet<>();
@@ -942,7 +793,7 @@ public final class WorkflowCompiler {
             Map<String, String> outputs = new LinkedHashMap<>();
             for (Entry output : callOutputs.values()) {
                 String where = "output `" + output.name() + "` of `on.workflow_call`";
-                Map<String, Entry> fields = fields(output, CALL_OUTPUT_KEYS, where);
+                Map<String, Entry> fields = yaml.fields(output, CALL_OUTPUT_KEYS, where);
                 if (!fields.containsKey("value")) {
                     diagnostics.error(
                             output.key(), where + " needs a `value`, for example ${{ jobs.build.outputs.version }}");
@@ -1375,363 +1226,6 @@ public final class WorkflowCompiler {
         }
 
         // ------------------------------------------------------------------------------------------
-        // on
-
-        private Triggers triggers(Entry entry) {
-            Node value = entry.value();
-            List<Entry> events = new ArrayList<>();
-            if (value instanceof ScalarNode scalar && !YamlSource.isNull(scalar)) {
-                events.add(new Entry(scalar, null));
-            } else if (value instanceof SequenceNode sequence) {
-                for (Node item : sequence.getValue()) {
-                    yaml.visit(item);
-                    if (item instanceof ScalarNode scalar) {
-                        events.add(new Entry(scalar, null));
-                    } else {
-                        diagnostics.error(
-                                item,
-                                "each event in `on` must be a name (push, pull_request, workflow_dispatch, …), not "
-                                        + YamlSource.describe(item));
-                    }
-                }
-            } else if (value instanceof MappingNode mapping) {
-                events.addAll(yaml.keys(mapping, null, "in `on`", "event").values());
-            }
-            if (events.isEmpty()) {
-                diagnostics.error(
-                        entry.key(), "`on` names no event: use push, pull_request, workflow_dispatch or schedule");
-            }
-            PushFilter push = null;
-            PullRequestFilter pullRequest = null;
-            List<DispatchInput> dispatchInputs = List.of();
-            boolean dispatch = false;
-            List<Cron> schedules = new ArrayList<>();
-            Set<String> all = new LinkedHashSet<>(EVENTS);
-            all.addAll(GITHUB_ONLY_EVENTS);
-            for (Entry event : events) {
-                switch (event.name()) {
-                    case "push" -> push = push(event);
-                    case "pull_request" -> pullRequest = pullRequest(event);
-                    case "patch" -> {
-                        noOptions(event);
-                        pullRequest = PullRequestFilter.ANY;
-                    }
-                    case "workflow_dispatch" -> {
-                        dispatch = true;
-                        dispatchInputs = dispatch(event);
-                    }
-                    case "manual" -> {
-                        noOptions(event);
-                        dispatch = true;
-                    }
-                    case "schedule" -> schedules.addAll(schedule(event));
-                    case "workflow_call" -> callable = workflowCall(event);
-                    default -> {
-                        if (GITHUB_ONLY_EVENTS.contains(event.name())) {
-                            diagnostics.warning(
-                                    event.key(),
-                                    "nothing on Radicle sends `" + event.name() + "` events, so this workflow "
-                                            + "never runs on them");
-                        } else {
-                            yaml.unknownKey(event.key(), all, "in `on`", "event", Map.of());
-                        }
-                    }
-                }
-            }
-            return new Triggers(push, pullRequest, dispatchInputs, dispatch, List.copyOf(schedules));
-        }
-
-        private PushFilter push(Entry event) {
-            Map<String, Entry> keys =
-                    options(event, PUSH_KEYS, "`on.push` must be a mapping (for example `branches: [main]`)");
-            if (keys == null) {
-                return PushFilter.ANY;
-            }
-            exclusive(keys, "branches", "branches-ignore", "on.push");
-            exclusive(keys, "tags", "tags-ignore", "on.push");
-            exclusive(keys, "paths", "paths-ignore", "on.push");
-            return new PushFilter(
-                    patterns(keys, "branches", "on.push"),
-                    patterns(keys, "branches-ignore", "on.push"),
-                    patterns(keys, "tags", "on.push"),
-                    patterns(keys, "tags-ignore", "on.push"),
-                    patterns(keys, "paths", "on.push"),
-                    patterns(keys, "paths-ignore", "on.push"));
-        }
-
-        private PullRequestFilter pullRequest(Entry event) {
-            Map<String, Entry> keys = options(
-                    event,
-                    PULL_REQUEST_KEYS,
-                    "`on.pull_request` must be a mapping (for example " + "`branches: [main]`)");
-            if (keys == null) {
-                return PullRequestFilter.ANY;
-            }
-            exclusive(keys, "branches", "branches-ignore", "on.pull_request");
-            exclusive(keys, "paths", "paths-ignore", "on.pull_request");
-            Set<String> types = PullRequestFilter.DEFAULT_TYPES;
-            if (keys.containsKey("types")) {
-                types = new LinkedHashSet<>();
-                for (String type : yaml.textList(keys.get("types"), "`on.pull_request.types`")) {
-                    if (!PULL_REQUEST_TYPES.contains(type)) {
-                        yaml.unknownKey(
-                                new ScalarNode(
-                                        Tag.STR,
-                                        type,
-                                        keys.get("types").value().getStartMark(),
-                                        keys.get("types").value().getEndMark(),
-                                        null),
-                                PULL_REQUEST_TYPES,
-                                "in `on.pull_request.types`",
-                                "type",
-                                Map.of());
-                    }
-                    types.add(type);
-                }
-                if (types.stream().noneMatch(PullRequestFilter.DEFAULT_TYPES::contains)) {
-                    diagnostics.warning(
-                            keys.get("types").key(),
-                            "a Radicle patch is opened or updated (synchronize); the types " + types
-                                    + " never happen here");
-                }
-            }
-            return new PullRequestFilter(
-                    patterns(keys, "branches", "on.pull_request"),
-                    patterns(keys, "branches-ignore", "on.pull_request"),
-                    patterns(keys, "paths", "on.pull_request"),
-                    patterns(keys, "paths-ignore", "on.pull_request"),
-                    Set.copyOf(types));
-        }
-
-        private List<DispatchInput> dispatch(Entry event) {
-            Map<String, Entry> keys =
-                    options(event, DISPATCH_KEYS, "`on.workflow_dispatch` must be a mapping (with `inputs`)");
-            if (keys == null
-                    || !keys.containsKey("inputs")
-                    || YamlSource.isNull(keys.get("inputs").value())) {
-                return List.of();
-            }
-            MappingNode mapping = yaml.mapping(
-                    keys.get("inputs").value(),
-                    "`on.workflow_dispatch.inputs` must be a mapping of input names "
-                            + "to their description, type and default");
-            if (mapping == null) {
-                return List.of();
-            }
-            List<DispatchInput> inputs = new ArrayList<>();
-            for (Entry input : yaml.keys(mapping, null, "in `on.workflow_dispatch.inputs`", "input")
-                    .values()) {
-                String where = "input `" + YamlSource.abbreviate(input.name()) + "`";
-                if (!OUTPUT_NAME.matcher(input.name()).matches()) {
-                    diagnostics.error(
-                            input.key(),
-                            where + " must be named with letters, digits, `-` and `_`, starting with a letter or `_`");
-                }
-                Map<String, Entry> fields = YamlSource.isNull(input.value())
-                        ? Map.of()
-                        : Optional.ofNullable(yaml.mapping(
-                                        input.value(),
-                                        where + " must be a mapping with `description`, `type`, `default`"))
-                                .map(m -> yaml.keys(m, INPUT_KEYS, "in " + where, "key"))
-                                .orElse(Map.of());
-                String type = fields.containsKey("type")
-                        ? yaml.requiredText(fields.get("type"), "`type` of " + where)
-                        : "string";
-                if (type != null && !DispatchInput.TYPES.contains(type)) {
-                    diagnostics.error(
-                            fields.get("type").value(),
-                            "`type` of " + where + " must be one of " + String.join(", ", DispatchInput.TYPES)
-                                    + ", not `" + YamlSource.abbreviate(type) + "`");
-                }
-                List<String> options = fields.containsKey("options")
-                        ? yaml.textList(fields.get("options"), "`options` of " + where)
-                        : List.of();
-                if ("choice".equals(type) && options.isEmpty()) {
-                    diagnostics.error(input.key(), where + " is a choice without `options`");
-                }
-                String defaultValue = fields.containsKey("default")
-                        ? yaml.text(fields.get("default"), "`default` of " + where)
-                        : null;
-                if ("choice".equals(type)
-                        && defaultValue != null
-                        && !defaultValue.isEmpty()
-                        && !options.contains(defaultValue)) {
-                    diagnostics.error(
-                            fields.get("default").value(),
-                            "the default of " + where + " is not one of its options " + options);
-                }
-                boolean required = fields.containsKey("required") && YamlSource.isTrue(scalar(fields.get("required")));
-                String description = fields.containsKey("description")
-                        ? yaml.text(fields.get("description"), "`description`")
-                        : null;
-                inputs.add(new DispatchInput(
-                        input.name(), description, type == null ? "string" : type, required, defaultValue, options));
-            }
-            return inputs;
-        }
-
-        private List<Cron> schedule(Entry event) {
-            SequenceNode list = event.value() == null
-                    ? null
-                    : yaml.sequence(event.value(), "`on.schedule` must be a list of `- cron: '…'` entries");
-            if (list == null) {
-                if (event.value() == null) {
-                    diagnostics.error(event.key(), "`schedule` needs its times: `schedule: [{cron: '30 5 * * 1'}]`");
-                }
-                return List.of();
-            }
-            List<Cron> schedules = new ArrayList<>();
-            for (Node item : list.getValue()) {
-                MappingNode mapping = yaml.mapping(item, "each entry of `on.schedule` must be a mapping with `cron`");
-                if (mapping == null) {
-                    continue;
-                }
-                Map<String, Entry> keys = yaml.keys(mapping, ordered("cron"), "in `on.schedule`", "key");
-                if (!keys.containsKey("cron")) {
-                    diagnostics.error(mapping, "an entry of `on.schedule` needs `cron`");
-                    continue;
-                }
-                String cron = yaml.requiredText(keys.get("cron"), "`cron`");
-                if (cron != null) {
-                    try {
-                        schedules.add(Cron.parse(cron));
-                    } catch (Cron.CronException e) {
-                        diagnostics.error(keys.get("cron").value(), "`cron`: " + e.getMessage());
-                    }
-                }
-            }
-            return schedules;
-        }
-
-        private Map<String, Entry> options(Entry event, Set<String> allowed, String sentence) {
-            if (event.value() == null || YamlSource.isNull(event.value())) {
-                return null;
-            }
-            MappingNode mapping = yaml.mapping(event.value(), sentence);
-            return mapping == null ? null : yaml.keys(mapping, allowed, "in `on." + event.name() + "`", "key");
-        }
-
-        private void exclusive(Map<String, Entry> keys, String filter, String ignore, String where) {
-            if (keys.containsKey(filter) && keys.containsKey(ignore)) {
-                diagnostics.error(
-                        keys.get(ignore).key(),
-                        "`" + where + "` cannot have both `" + filter + "` and `" + ignore + "`: use `!` patterns in `"
-                                + filter + "` to exclude");
-            }
-        }
-
-        private PatternFilter patterns(Map<String, Entry> keys, String name, String where) {
-            Entry entry = keys.get(name);
-            if (entry == null) {
-                return PatternFilter.ANY;
-            }
-            List<String> patterns = yaml.textList(entry, "`" + where + "." + name + "`");
-            if (patterns.isEmpty()) {
-                diagnostics.error(
-                        entry.key(),
-                        "`" + where + "." + name + "` is empty: list patterns such as `main` or `release/**`, "
-                                + "or leave it out");
-            }
-            return new PatternFilter(patterns);
-        }
-
-        private void noOptions(Entry event) {
-            if (event.value() != null && !YamlSource.isNull(event.value())) {
-                if (event.value() instanceof MappingNode mapping) {
-                    yaml.keys(mapping, Set.of(), "in `on." + event.name() + "`", "key");
-                } else {
-                    diagnostics.error(event.value(), "`on." + event.name() + "` takes no options");
-                }
-            }
-        }
-
-        // ------------------------------------------------------------------------------------------
-        // needs
-
-        private List<String> needs(Entry entry, String jobId) {
-            if (entry == null) {
-                return List.of();
-            }
-            List<String> needed = new ArrayList<>();
-            List<Node> nodes =
-                    entry.value() instanceof SequenceNode sequence ? sequence.getValue() : List.of(entry.value());
-            for (Node node : nodes) {
-                yaml.visit(node);
-                if (node instanceof ScalarNode scalar && !YamlSource.isNull(scalar)) {
-                    if (!needed.contains(scalar.getValue())) {
-                        needed.add(scalar.getValue());
-                        needs.add(new Need(jobId, scalar.getValue(), scalar));
-                    }
-                } else {
-                    diagnostics.error(
-                            node,
-                            "`needs` of job `" + jobId + "` must name jobs (a job id or a list of them), not "
-                                    + YamlSource.describe(node));
-                }
-            }
-            return needed;
-        }
-
-        /** Unknown ids and cycles, each reported where the offending {@code needs} entry is written. */
-        private void checkNeeds(List<JobTemplate> jobs) {
-            Map<String, JobTemplate> byId = new LinkedHashMap<>();
-            jobs.forEach(j -> byId.put(j.id(), j));
-            for (Need need : needs) {
-                if (need.job().equals(need.needed())) {
-                    diagnostics.error(need.node(), "job `" + need.job() + "` needs itself");
-                } else if (!byId.containsKey(need.needed())) {
-                    diagnostics.error(
-                            need.node(),
-                            "job `" + need.job() + "` needs `" + YamlSource.abbreviate(need.needed())
-                                    + "`, which is not a job of this workflow"
-                                    + YamlSource.suggestion(need.needed(), byId.keySet())
-                                            .map(s -> " (did you mean `" + s + "`?)")
-                                            .orElse(""));
-                }
-            }
-            Map<String, Integer> state = new HashMap<>(); // 1 = on the current path, 2 = done
-            for (String id : byId.keySet()) {
-                findCycle(id, byId, state, new ArrayDeque<>());
-            }
-        }
-
-        private void findCycle(
-                String id, Map<String, JobTemplate> byId, Map<String, Integer> state, Deque<String> path) {
-            if (state.getOrDefault(id, 0) == 2) {
-                return;
-            }
-            state.put(id, 1);
-            path.addLast(id);
-            for (String next : byId.get(id).needs()) {
-                if (next.equals(id) || !byId.containsKey(next)) {
-                    continue;
-                }
-                if (state.getOrDefault(next, 0) == 1) {
-                    List<String> cycle = new ArrayList<>(path);
-                    cycle = cycle.subList(cycle.indexOf(next), cycle.size());
-                    cycle.add(next);
-                    Node at = needs.stream()
-                            .filter(n -> n.job().equals(id) && n.needed().equals(next))
-                            .findFirst()
-                            .orElseThrow()
-                            .node();
-                    diagnostics.error(
-                            at,
-                            "jobs form a cycle through `needs`: "
-                                    + String.join(
-                                            " → ",
-                                            cycle.stream()
-                                                    .map(j -> "`" + j + "`")
-                                                    .toList()) + "; no job of it could ever start");
-                } else {
-                    findCycle(next, byId, state, path);
-                }
-            }
-            path.removeLast();
-            state.put(id, 2);
-        }
-
-        // ------------------------------------------------------------------------------------------
         // Values
 
         private Map<String, String> env(Entry entry, String where, Place place, Facts facts) {
@@ -1911,13 +1405,6 @@ public final class WorkflowCompiler {
             if (node instanceof ScalarNode scalar) {
                 expressions.template(scalar, place, facts);
             }
-        }
-
-        private static ScalarNode scalar(Entry entry) {
-            return entry.value() instanceof ScalarNode s
-                    ? s
-                    : new ScalarNode(
-                            Tag.STR, "", entry.key().getStartMark(), entry.key().getEndMark(), null);
         }
 
         private static String defaultName(String file) {

@@ -428,4 +428,22 @@ final class YamlSource {
         }
         return d[a.length()][b.length()];
     }
+
+    /** The keys of a declaration's mapping (only {@code allowed} ones), none for a null value or one that is no mapping (reported). */
+    Map<String, Entry> fields(Entry declared, Set<String> allowed, String where) {
+        if (YamlSource.isNull(declared.value())) {
+            return Map.of();
+        }
+        return Optional.ofNullable(mapping(declared.value(), where + " must be a mapping"))
+                .map(m -> keys(m, allowed, "in " + where, "key"))
+                .orElse(Map.of());
+    }
+
+    /** The entry's value as a scalar; an empty one at the key for a value that is none (a list, a mapping). */
+    static ScalarNode scalar(Entry entry) {
+        return entry.value() instanceof ScalarNode s
+                ? s
+                : new ScalarNode(
+                        Tag.STR, "", entry.key().getStartMark(), entry.key().getEndMark(), null);
+    }
 }
