@@ -22,7 +22,7 @@ public record JobEvent(
         String controllerId,
         Instant at,
         StepReport step,
-        String status,
+        Status status,
         Integer exitCode,
         String reason,
         Long logChunks,
@@ -57,7 +57,7 @@ public record JobEvent(
     public record StepReport(
             int index,
             String name,
-            String status,
+            Status status,
             Integer exitCode,
             Instant startedAt,
             Instant finishedAt,

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletionStage;
 
 import dev.forgeci.controller.events.JobEvent;
 import dev.forgeci.controller.events.JobKey;
+import dev.forgeci.controller.events.Status;
 import io.quarkus.logging.Log;
 
 /** One attempt's {@code job-events}, numbered from 1 and sent in that order. */
@@ -32,14 +33,14 @@ final class JobEvents {
     }
 
     CompletionStage<Void> jobFinished(
-            String status, Integer exitCode, String reason, long chunks, long lines, Map<String, String> outputs) {
+            Status status, Integer exitCode, String reason, long chunks, long lines, Map<String, String> outputs) {
         return send(JobEvent.Type.JOB_FINISHED, null, status, exitCode, reason, chunks, lines, outputs);
     }
 
     private synchronized CompletionStage<Void> send(
             JobEvent.Type type,
             JobEvent.StepReport step,
-            String status,
+            Status status,
             Integer exitCode,
             String reason,
             Long chunks,

@@ -29,6 +29,7 @@ import dev.forgeci.controller.actions.ActionSource;
 import dev.forgeci.controller.events.JobDispatched;
 import dev.forgeci.controller.events.JobKey;
 import dev.forgeci.controller.events.LogChunk;
+import dev.forgeci.controller.events.Status;
 import dev.forgeci.controller.log.JobLog;
 import dev.forgeci.controller.log.LineSplitter;
 import dev.forgeci.controller.log.SecretMasker;
@@ -62,10 +63,10 @@ public final class JobExecution {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** Why the runner is being stopped; the first request wins. */
-    private record Stop(String status, String reason, String notice) {}
+    private record Stop(Status status, String reason, String notice) {}
 
     /** How the job ended. */
-    private record Outcome(String status, Integer exitCode, String reason, String detail) {}
+    private record Outcome(Status status, Integer exitCode, String reason, String detail) {}
 
     private final JobDispatched dispatch;
     private final JobKey key;
@@ -131,7 +132,7 @@ public final class JobExecution {
         } catch (RuntimeException e) {
             Log.errorf(e, "Run %s: job %s failed in the controller", key.runId(), key);
             log.system("forge: the controller failed while running this job: " + e.getMessage());
-            finish(new Outcome("error", null, "controller error", e.getMessage()));
+            finish(new Outcome(Status.ERROR, null, "controller error", e.getMessage()));
         } finally {
             if (timeout != null) {
                 timeout.cancel(false);
@@ -143,19 +144,19 @@ public final class JobExecution {
 
     /** A cancel request: the job ends {@code cancelled}, its log kept. */
     public void cancel(String reason) {
-        requestStop(new Stop("cancelled", reason, "cancel requested (" + reason + "); stopping the runner"));
+        requestStop(new Stop(Status.CANCELLED, reason, "cancel requested (" + reason + "); stopping the runner"));
     }
 
     /** The controller stops: the job ends {@code error}. */
     public void abort(String reason) {
-        requestStop(new Stop("error", reason, reason + "; stopping the runner"));
+        requestStop(new Stop(Status.ERROR, reason, reason + "; stopping the runner"));
     }
 
     private void execute() {
         List<String> problems = DispatchCheck.problems(dispatch);
         if (!problems.isEmpty()) {
             problems.forEach(problem -> log.system("forge: cannot run this job: " + problem));
-            finish(new Outcome("error", null, "invalid dispatch", String.join("; ", problems)));
+            finish(new Outcome(Status.ERROR, null, "invalid dispatch", String.join("; ", problems)));
             return;
         }
         Stop early = stopRequested();
@@ -176,7 +177,7 @@ public final class JobExecution {
             runner = engine.create(spec);
         } catch (RunnerException e) {
             log.system("forge: the runner could not be created: " + e.getMessage());
-            finish(new Outcome("error", null, "runner could not start", e.getMessage()));
+            finish(new Outcome(Status.ERROR, null, "runner could not start", e.getMessage()));
             return;
         }
         long starting = System.nanoTime();
@@ -195,7 +196,7 @@ public final class JobExecution {
         Duration limit = timeoutOf(dispatch.job());
         timeout = timer.schedule(
                 () -> requestStop(new Stop(
-                        "failure",
+                        Status.FAILURE,
                         "timeout",
                         "the job exceeded its timeout of " + limit.toMinutes() + " minutes; stopping the runner")),
                 limit.toMillis(),
@@ -392,7 +393,7 @@ public final class JobExecution {
                     return attachment;
                 } catch (RunnerException e) {
                     log.system("forge: the runner could not start: " + e.getMessage());
-                    before = new Stop("error", "runner could not start", e.getMessage());
+                    before = new Stop(Status.ERROR, "runner could not start", e.getMessage());
                 }
             }
         }
@@ -449,25 +450,25 @@ public final class JobExecution {
         String memory = "the runner ran out of memory (limit " + (settings.memoryBytes() >> 20) + " MiB)";
         if (result == null) {
             return exit.oomKilled()
-                    ? new Outcome("failure", exitCode, "out of memory", memory)
+                    ? new Outcome(Status.FAILURE, exitCode, "out of memory", memory)
                     : new Outcome(
-                            "error",
+                            Status.ERROR,
                             exitCode,
                             "runner exited with code " + exit.exitCode() + " before reporting a result",
                             null);
         }
         return switch (result.status()) {
-            case "success" -> new Outcome("success", 0, null, null);
-            case "error" ->
+            case SUCCESS -> new Outcome(Status.SUCCESS, 0, null, null);
+            case ERROR ->
                 new Outcome(
-                        "error",
+                        Status.ERROR,
                         exitCode,
                         "docker engine did not start",
                         "the runner's inner Docker engine did not start");
             default ->
                 exit.oomKilled()
                         ? new Outcome(
-                                "failure",
+                                Status.FAILURE,
                                 exitCode,
                                 "out of memory",
                                 memory + "; " + steps.describe(result.step()) + " was killed")
@@ -479,22 +480,23 @@ public final class JobExecution {
         return switch (failed.cause()) {
             case "checkout" ->
                 new Outcome(
-                        "failure",
+                        Status.FAILURE,
                         failed.exitCode(),
                         "checkout failed",
                         "checking out " + dispatch.commit() + " failed");
             case "timeout" ->
                 new Outcome(
-                        "failure",
+                        Status.FAILURE,
                         failed.exitCode(),
                         "timeout",
                         steps.describe(failed.step()) + " exceeded its timeout");
-            case "env" -> new Outcome("failure", failed.exitCode(), "the job's env could not be evaluated", null);
-            case "action" -> new Outcome("failure", failed.exitCode(), "an action could not be set up", null);
-            case "containers" -> new Outcome("failure", failed.exitCode(), "the job's containers did not start", null);
+            case "env" -> new Outcome(Status.FAILURE, failed.exitCode(), "the job's env could not be evaluated", null);
+            case "action" -> new Outcome(Status.FAILURE, failed.exitCode(), "an action could not be set up", null);
+            case "containers" ->
+                new Outcome(Status.FAILURE, failed.exitCode(), "the job's containers did not start", null);
             default ->
                 new Outcome(
-                        "failure",
+                        Status.FAILURE,
                         failed.exitCode(),
                         steps.describe(failed.step()) + " failed with exit code " + failed.exitCode(),
                         null);

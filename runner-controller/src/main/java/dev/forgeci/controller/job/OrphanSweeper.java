@@ -15,6 +15,7 @@ import jakarta.enterprise.event.Observes;
 import dev.forgeci.controller.config.ControllerConfig;
 import dev.forgeci.controller.events.JobKey;
 import dev.forgeci.controller.events.LogChunk;
+import dev.forgeci.controller.events.Status;
 import dev.forgeci.controller.runner.OwnedRunner;
 import dev.forgeci.controller.runner.Runner;
 import dev.forgeci.controller.runner.RunnerEngine;
@@ -117,7 +118,7 @@ public class OrphanSweeper {
                 .toCompletableFuture()
                 .join();
         new JobEvents(job, controllerId, publisher, progress.events())
-                .jobFinished("error", null, "runner lost", chunk, line, null)
+                .jobFinished(Status.ERROR, null, "runner lost", chunk, line, null)
                 .toCompletableFuture()
                 .join();
         Log.infof("Run %s: job %s reported error (runner lost)", job.runId(), job);

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.forgeci.controller.events.JobDispatched;
+import dev.forgeci.controller.events.Status;
 import dev.forgeci.language.expr.Scope;
 
 /**
@@ -37,7 +38,7 @@ final class StepContext {
     private final ObjectNode steps = JSON.objectNode();
     private final BooleanSupplier cancelling;
     private final Function<List<String>, String> hashFiles;
-    private String status = "success";
+    private Status status = Status.SUCCESS;
     /** {@code job.container} and {@code job.services}, once they run. */
     private ObjectNode containers = noContainers();
 
@@ -112,16 +113,16 @@ final class StepContext {
     }
 
     /** A step with an id ended: what it wrote to {@code $GITHUB_OUTPUT}, its outcome, and its conclusion after continue-on-error. */
-    void stepEnded(String id, Map<String, String> outputs, String outcome, String conclusion) {
+    void stepEnded(String id, Map<String, String> outputs, Status outcome, Status conclusion) {
         steps.set(id, stepNode(outputs, outcome, conclusion));
     }
 
     /** A step as the {@code steps} context holds it. */
-    static ObjectNode stepNode(Map<String, String> outputs, String outcome, String conclusion) {
+    static ObjectNode stepNode(Map<String, String> outputs, Status outcome, Status conclusion) {
         ObjectNode step = JSON.objectNode();
         ObjectNode values = step.putObject("outputs");
         outputs.forEach(values::put);
-        return step.put("outcome", outcome).put("conclusion", conclusion);
+        return step.put("outcome", outcome.word()).put("conclusion", conclusion.word());
     }
 
     private static ObjectNode noContainers() {
@@ -138,11 +139,11 @@ final class StepContext {
 
     /** The job has a failed step (one without continue-on-error). */
     void failed() {
-        status = "failure";
+        status = Status.FAILURE;
     }
 
-    String status() {
-        return cancelling.getAsBoolean() ? "cancelled" : status;
+    Status status() {
+        return cancelling.getAsBoolean() ? Status.CANCELLED : status;
     }
 
     boolean cancelling() {
@@ -164,7 +165,9 @@ final class StepContext {
         ObjectNode envNode = JSON.objectNode();
         visibleEnv.forEach(envNode::put);
         ObjectNode job = JSON.objectNode()
-                .put("status", actionFailed.getAsBoolean() && status().equals("success") ? "failure" : status());
+                .put(
+                        "status",
+                        (actionFailed.getAsBoolean() && status() == Status.SUCCESS ? Status.FAILURE : status()).word());
         job.set("container", containers.path("container").deepCopy());
         job.set("services", containers.path("services").deepCopy());
         return new Scope() {
@@ -184,8 +187,8 @@ final class StepContext {
             @Override
             public boolean status(String function) {
                 return switch (function) {
-                    case "success" -> !cancelling() && status.equals("success") && !actionFailed.getAsBoolean();
-                    case "failure" -> !cancelling() && (status.equals("failure") || actionFailed.getAsBoolean());
+                    case "success" -> !cancelling() && status == Status.SUCCESS && !actionFailed.getAsBoolean();
+                    case "failure" -> !cancelling() && (status == Status.FAILURE || actionFailed.getAsBoolean());
                     case "cancelled" -> cancelling();
                     default -> true;
                 };

@@ -22,6 +22,7 @@ import dev.forgeci.controller.actions.ActionSource;
 import dev.forgeci.controller.actions.ActionUnavailableException;
 import dev.forgeci.controller.events.JobDispatched;
 import dev.forgeci.controller.events.JobEvent;
+import dev.forgeci.controller.events.Status;
 import dev.forgeci.controller.log.JobLog;
 import dev.forgeci.controller.log.SecretMasker;
 import dev.forgeci.controller.runner.Attachment;
@@ -50,7 +51,7 @@ import dev.forgeci.language.expr.Values;
 final class StepDriver {
 
     /** How the steps left the job: {@code status} success, failure or error, with the failing step's exit code and cause. */
-    record Result(String status, Integer exitCode, String cause, Integer step, Map<String, String> outputs) {}
+    record Result(Status status, Integer exitCode, String cause, Integer step, Map<String, String> outputs) {}
 
     /** GitHub's limits: a job's outputs may hold 1 MiB; here they travel on one Kafka record, so 256 KiB. */
     static final int MAX_OUTPUT_BYTES = 256 * 1024;
@@ -146,7 +147,7 @@ final class StepDriver {
             // as GitHub's "Set up job": no step runs when an action cannot be had
             log.system("forge: " + unavailable);
             agent.send("exit 1");
-            return new Result("failure", 1, "action", null, Map.of());
+            return new Result(Status.FAILURE, 1, "action", null, Map.of());
         }
         try {
             for (Map.Entry<String, String> variable : job.envOrEmpty().entrySet()) {
@@ -164,7 +165,7 @@ final class StepDriver {
             }
             if (started != 0) {
                 agent.send("exit " + started);
-                return new Result("failure", started, "containers", null, Map.of());
+                return new Result(Status.FAILURE, started, "containers", null, Map.of());
             }
             inContainer = job.container() != null && !job.container().isNull();
             context.containersStarted(
@@ -187,7 +188,7 @@ final class StepDriver {
             }
             if (outcome.engineFailed() && !context.cancelling()) {
                 agent.send("exit 1");
-                return new Result("error", outcome.exitCode(), "engine", step.index(), Map.of());
+                return new Result(Status.ERROR, outcome.exitCode(), "engine", step.index(), Map.of());
             }
             failure.record(outcome, step.index());
         }
@@ -207,7 +208,11 @@ final class StepDriver {
         int exitCode = failure.cause == null ? 0 : failure.exitCode;
         agent.send("exit " + (context.cancelling() ? 143 : exitCode));
         return new Result(
-                failure.cause == null ? "success" : "failure", exitCode, failure.cause, failure.step, outputs);
+                failure.cause == null ? Status.SUCCESS : Status.FAILURE,
+                exitCode,
+                failure.cause,
+                failure.step,
+                outputs);
     }
 
     /** The pre phases of the job's actions, in step order; a step whose pre cannot be had is left to fail as itself. */
@@ -303,9 +308,9 @@ final class StepDriver {
         try {
             if (context.cancelling() && !Condition.runsAfterCancel(condition)
                     || !Values.truthy(Evaluator.evaluate(condition, scope))) {
-                tracker.report(index, "skipped", null, null);
+                tracker.report(index, Status.SKIPPED, null, null);
                 if (step.id() != null) {
-                    context.stepEnded(step.id(), Map.of(), "skipped", "skipped");
+                    context.stepEnded(step.id(), Map.of(), Status.SKIPPED, Status.SKIPPED);
                 }
                 return StepOutcome.FINE;
             }
@@ -351,8 +356,8 @@ final class StepDriver {
             tracker.failedBeforeRunning(index, name);
             log.system("forge: " + tracker.describe(index)
                     + (e instanceof ExpressionException ? " could not be evaluated: " : ": ") + e.getMessage());
-            tracker.report(index, "failure", null, null);
-            return ended(step, continueOnError, "failure", Map.of(), false, null);
+            tracker.report(index, Status.FAILURE, null, null);
+            return ended(step, continueOnError, Status.FAILURE, Map.of(), false, null);
         }
         if (composite != null) {
             CompositeResult result =
@@ -380,7 +385,7 @@ final class StepDriver {
 
     /** How a composite action's steps ended, for the step that uses it. */
     private record CompositeResult(
-            String outcome, Map<String, String> outputs, Integer exitCode, boolean timeout, boolean engineFailed) {}
+            Status outcome, Map<String, String> outputs, Integer exitCode, boolean timeout, boolean engineFailed) {}
 
     /**
      * A composite action's steps, one after another as parts of the job's step {@code index} (their
@@ -400,7 +405,7 @@ final class StepDriver {
         if (depth > ActionSteps.MAX_COMPOSITE_DEPTH) {
             log.system("forge: " + composite.display() + " nests composite actions deeper than "
                     + ActionSteps.MAX_COMPOSITE_DEPTH);
-            return new CompositeResult("failure", Map.of(), 1, false, false);
+            return new CompositeResult(Status.FAILURE, Map.of(), 1, false, false);
         }
         ObjectNode steps = JsonNodeFactory.instance.objectNode();
         ObjectNode inputs = JsonNodeFactory.instance.objectNode();
@@ -417,7 +422,7 @@ final class StepDriver {
             Map<String, String> visible = new LinkedHashMap<>(context.env());
             visible.putAll(outerEnv);
             Scope scope = context.scope(visible, overrides, () -> failed[0]);
-            String outcome;
+            Status outcome;
             Map<String, String> outputs = Map.of();
             boolean continueOnError = false;
             try {
@@ -425,7 +430,7 @@ final class StepDriver {
                 if (context.cancelling() && !Condition.runsAfterCancel(condition)
                         || !Values.truthy(Evaluator.evaluate(condition, scope))) {
                     if (sub.id() != null) {
-                        steps.set(sub.id(), StepContext.stepNode(Map.of(), "skipped", "skipped"));
+                        steps.set(sub.id(), StepContext.stepNode(Map.of(), Status.SKIPPED, Status.SKIPPED));
                     }
                     continue;
                 }
@@ -448,7 +453,7 @@ final class StepDriver {
                     }
                     outcome = nested.outcome();
                     outputs = nested.outputs();
-                    exitCode = outcome.equals("failure") ? nested.exitCode() : exitCode;
+                    exitCode = outcome == Status.FAILURE ? nested.exitCode() : exitCode;
                 } else {
                     StepFiles.Rendered rendered;
                     if (invocation == null) {
@@ -469,22 +474,24 @@ final class StepDriver {
                     outputs = executed.outputs();
                     timeout |= executed.end().timeout();
                     engineFailed |= executed.end().engineFailed();
-                    exitCode = outcome.equals("failure") ? executed.end().exitCode() : exitCode;
+                    exitCode = outcome == Status.FAILURE ? executed.end().exitCode() : exitCode;
                 }
             } catch (ExpressionException | ActionUnavailableException | ActionMetadata.InvalidMetadataException e) {
                 log.system("forge: " + composite.display() + ", "
                         + (sub.name() == null ? "step " + position : "step \"" + sub.name() + "\"") + ": "
                         + e.getMessage());
-                outcome = "failure";
+                outcome = Status.FAILURE;
                 exitCode = 1;
             }
             if (sub.id() != null) {
                 steps.set(
                         sub.id(),
                         StepContext.stepNode(
-                                outputs, outcome, outcome.equals("failure") && continueOnError ? "success" : outcome));
+                                outputs,
+                                outcome,
+                                outcome == Status.FAILURE && continueOnError ? Status.SUCCESS : outcome));
             }
-            if (outcome.equals("failure") && !continueOnError) {
+            if (outcome == Status.FAILURE && !continueOnError) {
                 failed[0] = true;
             }
         }
@@ -499,7 +506,7 @@ final class StepDriver {
             }
         }
         return new CompositeResult(
-                failed[0] ? "failure" : "success",
+                failed[0] ? Status.FAILURE : Status.SUCCESS,
                 outputs,
                 failed[0] ? (exitCode == null || exitCode == 0 ? 1 : exitCode) : 0,
                 timeout,
@@ -520,14 +527,14 @@ final class StepDriver {
         try {
             if (context.cancelling() && !Condition.runsAfterCancel(Condition.fromWord(post.condition()))
                     || !Values.truthy(Evaluator.evaluate(Condition.fromWord(post.condition()), scope))) {
-                tracker.report(index, "skipped", null, null);
+                tracker.report(index, Status.SKIPPED, null, null);
                 return StepOutcome.FINE;
             }
         } catch (ExpressionException e) {
             tracker.failedBeforeRunning(index, post.name());
             log.system("forge: " + tracker.describe(index) + " could not be evaluated: " + e.getMessage());
-            tracker.report(index, "failure", null, null);
-            return ended(step, false, "failure", Map.of(), false, null);
+            tracker.report(index, Status.FAILURE, null, null);
+            return ended(step, false, Status.FAILURE, Map.of(), false, null);
         }
         Map<String, String> env = defaults(null, String.valueOf(index), null);
         env.putAll(injectedSecrets);
@@ -549,7 +556,7 @@ final class StepDriver {
     }
 
     /** How the agent ran a step and what its runtime files and workflow commands made of it. */
-    private record Executed(String outcome, Map<String, String> outputs, StepTracker.StepEnd end) {}
+    private record Executed(Status outcome, Map<String, String> outputs, StepTracker.StepEnd end) {}
 
     /**
      * Writes the step's files (under {@code key}), has the agent run them as step {@code index},
@@ -601,10 +608,10 @@ final class StepDriver {
         if (!state.isEmpty()) {
             states.put(index, state);
         }
-        String outcome = end.status();
-        if (failure != null && outcome.equals("success")) {
+        Status outcome = end.status();
+        if (failure != null && outcome == Status.SUCCESS) {
             log.system("forge: " + tracker.describe(index) + " fails: " + failure);
-            outcome = "failure";
+            outcome = Status.FAILURE;
         }
         if (report) {
             tracker.report(index, outcome, end.exitCode(), summary == null ? null : maskedSummary(summary));
@@ -615,12 +622,12 @@ final class StepDriver {
     private StepOutcome ended(
             JobDispatched.Step step,
             boolean continueOnError,
-            String outcome,
+            Status outcome,
             Map<String, String> outputs,
             boolean timeout,
             Integer exitCode) {
-        boolean failed = outcome.equals("failure");
-        String conclusion = failed && continueOnError ? "success" : outcome;
+        boolean failed = outcome == Status.FAILURE;
+        Status conclusion = failed && continueOnError ? Status.SUCCESS : outcome;
         if (step.id() != null) {
             context.stepEnded(step.id(), outputs, outcome, conclusion);
         }

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import dev.forgeci.controller.events.JobDispatched;
 import dev.forgeci.controller.events.JobEvent;
 import dev.forgeci.controller.events.JobKey;
+import dev.forgeci.controller.events.Status;
 import dev.forgeci.controller.log.JobLog;
 import dev.forgeci.controller.log.WorkflowCommands;
 import dev.forgeci.controller.runner.RunnerOutput.Stream;
@@ -28,7 +29,7 @@ import io.quarkus.logging.Log;
 final class StepTracker {
 
     /** What the agent reported at a step's end. */
-    record StepEnd(String status, int exitCode, boolean timeout, String files, boolean engineFailed) {}
+    record StepEnd(Status status, int exitCode, boolean timeout, String files, boolean engineFailed) {}
 
     private static final class StepState {
         final JobDispatched.Step step;
@@ -198,7 +199,7 @@ final class StepTracker {
     }
 
     /** The step is decided: reports its end, with its outcome, once. */
-    synchronized void report(int index, String outcome, Integer exitCode, String summary) {
+    synchronized void report(int index, Status outcome, Integer exitCode, String summary) {
         StepState state = state(index);
         if (state.reported) {
             return;
@@ -231,18 +232,20 @@ final class StepTracker {
         state.startedAt = Instant.now();
         events.step(
                 JobEvent.Type.STEP_STARTED,
-                new JobEvent.StepReport(index, name, "running", null, state.startedAt, null, null, null, state.action));
+                new JobEvent.StepReport(
+                        index, name, Status.RUNNING, null, state.startedAt, null, null, null, state.action));
     }
 
     /** The runner is gone: every step not reported yet is, as the job's end left it. */
-    synchronized void finish(String jobStatus) {
+    synchronized void finish(Status jobStatus) {
         for (Map.Entry<Integer, StepState> entry : steps.entrySet()) {
             StepState state = entry.getValue();
             if (state.reported) {
                 continue;
             }
-            String outcome =
-                    state.startedAt == null ? "skipped" : "cancelled".equals(jobStatus) ? "cancelled" : "failure";
+            Status outcome = state.startedAt == null
+                    ? Status.SKIPPED
+                    : jobStatus == Status.CANCELLED ? Status.CANCELLED : Status.FAILURE;
             report(entry.getKey(), outcome, state.end == null ? null : state.end.exitCode(), null);
         }
     }
@@ -256,7 +259,7 @@ final class StepTracker {
             events.step(
                     JobEvent.Type.STEP_STARTED,
                     new JobEvent.StepReport(
-                            index, state.name, "running", null, state.startedAt, null, null, null, state.action));
+                            index, state.name, Status.RUNNING, null, state.startedAt, null, null, null, state.action));
         }
     }
 
@@ -276,7 +279,13 @@ final class StepTracker {
                     files = word.substring("files=".length());
                 }
             }
-            state.end = new StepEnd(words.get(0), Integer.parseInt(words.get(1)), timeout, files, engineFailed);
+            // the agent says success, failure or cancelled; any other word is no success
+            Status status = switch (words.get(0)) {
+                case "success" -> Status.SUCCESS;
+                case "cancelled" -> Status.CANCELLED;
+                default -> Status.FAILURE;
+            };
+            state.end = new StepEnd(status, Integer.parseInt(words.get(1)), timeout, files, engineFailed);
         }
         if (++state.endMarkers == Stream.values().length) {
             log.flush();

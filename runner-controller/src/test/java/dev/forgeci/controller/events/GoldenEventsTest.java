@@ -43,7 +43,7 @@ class GoldenEventsTest {
         JobEvent.StepReport step = new JobEvent.StepReport(
                 1,
                 "Check out",
-                "success",
+                Status.SUCCESS,
                 0,
                 Instant.parse("2026-12-03T10:00:01Z"),
                 Instant.parse("2026-12-03T10:00:04Z"),
@@ -81,7 +81,7 @@ class GoldenEventsTest {
                 "ctl-untrusted-7f3a",
                 Instant.parse("2026-12-03T10:00:09Z"),
                 null,
-                "failure",
+                Status.FAILURE,
                 1,
                 "step Test failed with exit code 1",
                 12L,

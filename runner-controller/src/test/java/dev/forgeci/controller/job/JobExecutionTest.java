@@ -27,6 +27,7 @@ import dev.forgeci.controller.actions.FetchedAction;
 import dev.forgeci.controller.events.JobDispatched;
 import dev.forgeci.controller.events.JobEvent;
 import dev.forgeci.controller.events.LogChunk;
+import dev.forgeci.controller.events.Status;
 import dev.forgeci.controller.log.LogLimits;
 import dev.forgeci.controller.runner.Isolation;
 import dev.forgeci.controller.secrets.SecretStore;
@@ -134,11 +135,11 @@ class JobExecutionTest {
                         JobEvent.Type.STEP_FINISHED,
                         JobEvent.Type.JOB_FINISHED);
         assertThat(publisher.events()).extracting(JobEvent::seq).containsExactly(1L, 2L, 3L, 4L, 5L);
-        assertThat(publisher.step(1).status()).isEqualTo("failure");
+        assertThat(publisher.step(1).status()).isEqualTo(Status.FAILURE);
         assertThat(publisher.step(1).exitCode()).isEqualTo(2);
-        assertThat(publisher.step(2).status()).isEqualTo("skipped");
+        assertThat(publisher.step(2).status()).isEqualTo(Status.SKIPPED);
         JobEvent finished = publisher.finished();
-        assertThat(finished.status()).isEqualTo("failure");
+        assertThat(finished.status()).isEqualTo(Status.FAILURE);
         assertThat(finished.exitCode()).isEqualTo(2);
         assertThat(finished.reason()).isEqualTo("step \"Build\" failed with exit code 2");
         assertThat(finished.logLines()).isEqualTo(publisher.lines().size());
@@ -195,12 +196,12 @@ class JobExecutionTest {
         assertThat(engine.launch(0)).doesNotContain("GREETING", "/opt/tool/bin");
         assertThat(engine.script(3)).isNull();
         assertThat(publisher.step(2).name()).isEqualTo("Use 1.2.3");
-        assertThat(publisher.step(3).status()).isEqualTo("skipped");
+        assertThat(publisher.step(3).status()).isEqualTo(Status.SKIPPED);
         assertThat(texts(0, LogChunk.STDOUT))
                 .singleElement()
                 .asString()
                 .contains("The `set-output` command is deprecated");
-        assertThat(publisher.finished().status()).isEqualTo("success");
+        assertThat(publisher.finished().status()).isEqualTo(Status.SUCCESS);
         assertThat(publisher.finished().outputs())
                 .containsOnly(Map.entry("version", "1.2.3"), Map.entry("notes", "line 1\nline 2"));
     }
@@ -219,10 +220,10 @@ class JobExecutionTest {
 
         execution(dispatch).run();
 
-        assertThat(publisher.step(0).status()).isEqualTo("failure");
+        assertThat(publisher.step(0).status()).isEqualTo(Status.FAILURE);
         assertThat(engine.script(1)).isEqualTo("echo failure/success");
-        assertThat(publisher.step(2).status()).isEqualTo("skipped");
-        assertThat(publisher.finished().status()).isEqualTo("success");
+        assertThat(publisher.step(2).status()).isEqualTo(Status.SKIPPED);
+        assertThat(publisher.finished().status()).isEqualTo(Status.SUCCESS);
     }
 
     @Test
@@ -237,12 +238,12 @@ class JobExecutionTest {
 
         execution(dispatch).run();
 
-        assertThat(publisher.step(0).status()).isEqualTo("failure");
+        assertThat(publisher.step(0).status()).isEqualTo(Status.FAILURE);
         assertThat(texts(null, LogChunk.SYSTEM))
                 .anyMatch(t -> t.contains("step \"Bad\" could not be evaluated: fromJSON(): the text is not JSON"));
         assertThat(engine.script(1)).isEqualTo("echo cleanup");
         assertThat(engine.commands).containsExactly("run 1 0", "exit 1");
-        assertThat(publisher.finished().status()).isEqualTo("failure");
+        assertThat(publisher.finished().status()).isEqualTo(Status.FAILURE);
     }
 
     @Test
@@ -266,8 +267,8 @@ class JobExecutionTest {
                         "\u001b[31mError:\u001b[0m Unable to process command '::set-env' successfully.",
                         "\u001b[31mError:\u001b[0m The `set-env` command is disabled. Please upgrade to using Environment Files (write to $GITHUB_ENV).",
                         "plain ::not-a-command:: line");
-        assertThat(publisher.step(0).status()).isEqualTo("failure");
-        assertThat(publisher.finished().status()).isEqualTo("failure");
+        assertThat(publisher.step(0).status()).isEqualTo(Status.FAILURE);
+        assertThat(publisher.finished().status()).isEqualTo(Status.FAILURE);
     }
 
     @Test
@@ -294,7 +295,7 @@ class JobExecutionTest {
 
         execution(dispatch(null, step(0, "Writer"))).run();
 
-        assertThat(publisher.step(0).status()).isEqualTo("failure");
+        assertThat(publisher.step(0).status()).isEqualTo(Status.FAILURE);
         assertThat(texts(null, LogChunk.SYSTEM))
                 .anyMatch(t -> t.contains("Unable to process file command 'output' successfully: invalid format"));
     }
@@ -395,7 +396,7 @@ class JobExecutionTest {
 
         execution(dispatch(null, step(1, "Allocate"))).run();
 
-        assertThat(publisher.finished().status()).isEqualTo("failure");
+        assertThat(publisher.finished().status()).isEqualTo(Status.FAILURE);
         assertThat(publisher.finished().reason()).isEqualTo("out of memory");
         assertThat(texts(null, LogChunk.SYSTEM)).anyMatch(text -> text.contains("ran out of memory (limit 512 MiB)"));
     }
@@ -406,10 +407,10 @@ class JobExecutionTest {
 
         execution(dispatch(null, step(1, "Work"), step(2, "Later"))).run();
 
-        assertThat(publisher.finished().status()).isEqualTo("error");
+        assertThat(publisher.finished().status()).isEqualTo(Status.ERROR);
         assertThat(publisher.finished().reason()).isEqualTo("runner exited with code 137 before reporting a result");
-        assertThat(publisher.step(1).status()).isEqualTo("failure");
-        assertThat(publisher.step(2).status()).isEqualTo("skipped");
+        assertThat(publisher.step(1).status()).isEqualTo(Status.FAILURE);
+        assertThat(publisher.step(2).status()).isEqualTo(Status.SKIPPED);
     }
 
     @Test
@@ -418,7 +419,7 @@ class JobExecutionTest {
 
         execution(dispatch(null, step(1, "Build"))).run();
 
-        assertThat(publisher.finished().status()).isEqualTo("error");
+        assertThat(publisher.finished().status()).isEqualTo(Status.ERROR);
         assertThat(publisher.finished().reason()).isEqualTo("runner could not start");
         assertThat(texts(null, LogChunk.SYSTEM)).anyMatch(text -> text.contains("No such image: forge-runner:missing"));
         assertThat(engine.calls).containsExactly("create");
@@ -431,7 +432,7 @@ class JobExecutionTest {
         execution.run();
 
         assertThat(publisher.events()).extracting(JobEvent::type).containsExactly(JobEvent.Type.JOB_FINISHED);
-        assertThat(publisher.finished().status()).isEqualTo("cancelled");
+        assertThat(publisher.finished().status()).isEqualTo(Status.CANCELLED);
         assertThat(publisher.finished().reason()).isEqualTo("superseded");
         assertThat(engine.calls).isEmpty();
     }
@@ -454,12 +455,12 @@ class JobExecutionTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> engine.calls.contains("remove"));
         assertThat(engine.calls).containsExactly("create", "start", "stop", "remove");
-        assertThat(publisher.finished().status()).isEqualTo("cancelled");
+        assertThat(publisher.finished().status()).isEqualTo(Status.CANCELLED);
         assertThat(publisher.finished().reason()).isEqualTo("cancelled");
-        assertThat(publisher.step(1).status()).isEqualTo("cancelled");
-        assertThat(publisher.step(2).status()).isEqualTo("skipped");
-        assertThat(publisher.step(3).status()).isEqualTo("success");
-        assertThat(publisher.step(4).status()).isEqualTo("success");
+        assertThat(publisher.step(1).status()).isEqualTo(Status.CANCELLED);
+        assertThat(publisher.step(2).status()).isEqualTo(Status.SKIPPED);
+        assertThat(publisher.step(3).status()).isEqualTo(Status.SUCCESS);
+        assertThat(publisher.step(4).status()).isEqualTo(Status.SUCCESS);
         assertThat(engine.commands).containsExactly("run 1 0", "run 3 0", "run 4 0", "exit 143");
         assertThat(texts(null, LogChunk.SYSTEM)).anyMatch(text -> text.contains("cancel requested (cancelled)"));
     }
@@ -471,9 +472,9 @@ class JobExecutionTest {
         execution(dispatch(0.002, step(1, "Sleep"))).run();
 
         assertThat(engine.calls).contains("stop");
-        assertThat(publisher.finished().status()).isEqualTo("failure");
+        assertThat(publisher.finished().status()).isEqualTo(Status.FAILURE);
         assertThat(publisher.finished().reason()).isEqualTo("timeout");
-        assertThat(publisher.step(1).status()).isEqualTo("cancelled");
+        assertThat(publisher.step(1).status()).isEqualTo(Status.CANCELLED);
     }
 
     @Test
@@ -510,7 +511,7 @@ class JobExecutionTest {
 
         execution(invalid).run();
 
-        assertThat(publisher.finished().status()).isEqualTo("error");
+        assertThat(publisher.finished().status()).isEqualTo(Status.ERROR);
         assertThat(publisher.finished().reason()).isEqualTo("invalid dispatch");
         assertThat(engine.calls).isEmpty();
     }
@@ -556,13 +557,13 @@ class JobExecutionTest {
                 .endsWith("'node' '/" + root + "/dist/post.js'\n");
         assertThat(engine.commands).containsExactly("run 0 0", "run 1 0", "run 2 0", "exit 0");
         assertThat(publisher.step(2).name()).isEqualTo("Post Greet");
-        assertThat(publisher.step(2).status()).isEqualTo("success");
+        assertThat(publisher.step(2).status()).isEqualTo(Status.SUCCESS);
         assertThat(publisher.events())
                 .filteredOn(event -> event.step() != null && event.step().index() == 0)
                 .extracting(event -> event.step().action())
                 .containsOnly(new JobEvent.Action("acme/greet@v1", ACTION_SHA));
         assertThat(publisher.step(1).action()).isNull();
-        assertThat(publisher.finished().status()).isEqualTo("success");
+        assertThat(publisher.finished().status()).isEqualTo(Status.SUCCESS);
     }
 
     @Test
@@ -576,7 +577,7 @@ class JobExecutionTest {
 
         assertThat(engine.commands).containsExactly("run 0 0", "run 1 0", "exit 0");
         assertThat(publisher.step(2).name()).isEqualTo("Post Two");
-        assertThat(publisher.step(2).status()).isEqualTo("skipped");
+        assertThat(publisher.step(2).status()).isEqualTo(Status.SKIPPED);
         assertThat(publisher.step(3).name()).isEqualTo("Post One");
 
         ActionSource always = oneAction(Map.of("action.yml", "runs: {using: node20, main: a.js, post: b.js}\n"));
@@ -586,7 +587,7 @@ class JobExecutionTest {
         other.execution(dispatch(null, uses(0, "One", "acme/greet@v1", Map.of())), Path.of("target/no-secrets"), always)
                 .run();
         assertThat(other.engine.commands).containsExactly("run 0 0", "run 1 0", "exit 3");
-        assertThat(other.publisher.finished().status()).isEqualTo("failure");
+        assertThat(other.publisher.finished().status()).isEqualTo(Status.FAILURE);
         assertThat(other.publisher.finished().reason()).isEqualTo("step \"Post One\" failed with exit code 3");
         other.stopThreads();
     }
@@ -606,9 +607,9 @@ class JobExecutionTest {
         assertThat(engine.commands).containsExactly("exit 1");
         assertThat(texts(null, LogChunk.SYSTEM))
                 .contains("forge: action nobody/nothing@v1 could not be fetched: tried the test's one action");
-        assertThat(publisher.finished().status()).isEqualTo("failure");
+        assertThat(publisher.finished().status()).isEqualTo(Status.FAILURE);
         assertThat(publisher.finished().reason()).isEqualTo("an action could not be set up");
-        assertThat(publisher.step(2).status()).isEqualTo("skipped");
+        assertThat(publisher.step(2).status()).isEqualTo(Status.SKIPPED);
 
         JobExecutionTest other = new JobExecutionTest();
         other.execution(
@@ -680,8 +681,8 @@ class JobExecutionTest {
                 .filteredOn(event -> event.type() == JobEvent.Type.STEP_FINISHED)
                 .extracting(event -> event.step().index())
                 .containsExactly(0, 1);
-        assertThat(publisher.step(0).status()).isEqualTo("success");
-        assertThat(publisher.finished().status()).isEqualTo("success");
+        assertThat(publisher.step(0).status()).isEqualTo(Status.SUCCESS);
+        assertThat(publisher.finished().status()).isEqualTo(Status.SUCCESS);
     }
 
     @Test
@@ -704,7 +705,7 @@ class JobExecutionTest {
                 .run();
 
         assertThat(engine.commands).containsExactly("run 0 0 0.1", "run 0 0 0.3", "exit 4");
-        assertThat(publisher.step(0).status()).isEqualTo("failure");
+        assertThat(publisher.step(0).status()).isEqualTo(Status.FAILURE);
         assertThat(publisher.finished().reason()).isEqualTo("step \"Comp\" failed with exit code 4");
     }
 
@@ -722,7 +723,7 @@ class JobExecutionTest {
         assertThat(texts(null, LogChunk.SYSTEM))
                 .contains(
                         "forge: step \"Comp\": step 2 of acme/greet@v1: `shell` is required with `run` in a composite action");
-        assertThat(publisher.step(0).status()).isEqualTo("failure");
+        assertThat(publisher.step(0).status()).isEqualTo(Status.FAILURE);
     }
 
     @Test
@@ -764,7 +765,7 @@ class JobExecutionTest {
         assertThat(engine.commands.get(0)).isEqualTo("run -2 0");
         assertThat(engine.launch(-2)).contains("docker build -t ", "--entrypoint ", "/prepare.sh");
         assertThat(publisher.step(-2).name()).isEqualTo("Pre Docker");
-        assertThat(publisher.finished().status()).isEqualTo("success");
+        assertThat(publisher.finished().status()).isEqualTo(Status.SUCCESS);
     }
 
     @Test
@@ -927,9 +928,9 @@ class JobExecutionTest {
         execution(dispatch).run();
 
         assertThat(engine.commands).containsExactly("init", "exit 1");
-        assertThat(publisher.finished().status()).isEqualTo("failure");
+        assertThat(publisher.finished().status()).isEqualTo(Status.FAILURE);
         assertThat(publisher.finished().reason()).isEqualTo("the job's containers did not start");
-        assertThat(publisher.step(0).status()).isEqualTo("skipped");
+        assertThat(publisher.step(0).status()).isEqualTo(Status.SKIPPED);
     }
 
     @Test
@@ -959,14 +960,14 @@ class JobExecutionTest {
         assertThat(engine.commands).containsExactly("run -3 0", "run 0 0", "run 1 0", "run 2 0", "exit 0");
         assertThat(engine.launch(-3)).contains("export INPUT_WHO='eu'").endsWith("'node' '" + root + "/pre.js'\n");
         assertThat(publisher.step(-3).name()).isEqualTo("Pre Greet");
-        assertThat(publisher.step(-3).status()).isEqualTo("success");
+        assertThat(publisher.step(-3).status()).isEqualTo(Status.SUCCESS);
         assertThat(publisher.step(-2).name()).isEqualTo("Pre Never pre");
-        assertThat(publisher.step(-2).status()).isEqualTo("skipped");
+        assertThat(publisher.step(-2).status()).isEqualTo(Status.SKIPPED);
         // evaluated for the pre phase and for the step, said once
         assertThat(texts(null, LogChunk.SYSTEM))
                 .filteredOn(text -> text.startsWith("forge: Unexpected input(s) 'extra'"))
                 .hasSize(1);
-        assertThat(publisher.finished().status()).isEqualTo("success");
+        assertThat(publisher.finished().status()).isEqualTo(Status.SUCCESS);
     }
 
     @Test

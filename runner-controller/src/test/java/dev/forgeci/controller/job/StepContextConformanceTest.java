@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.forgeci.controller.events.JobDispatched;
+import dev.forgeci.controller.events.Status;
 import dev.forgeci.language.expr.Condition;
 import dev.forgeci.language.expr.Evaluator;
 import dev.forgeci.language.expr.Scope;
@@ -75,8 +76,8 @@ class StepContextConformanceTest {
                 steps.stepEnded(
                         step.getKey(),
                         outputs,
-                        step.getValue().path("outcome").asText(),
-                        step.getValue().path("conclusion").asText());
+                        Status.of(step.getValue().path("outcome").asText()),
+                        Status.of(step.getValue().path("conclusion").asText()));
             });
             Map<String, String> env = new HashMap<>();
             given.path("env")
