@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -114,16 +115,8 @@ public final class WorkflowCompiler {
     private static final Set<String> CREDENTIALS_KEYS = ordered("username", "password");
     private static final Pattern SERVICE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*");
 
-    /** The inputs of actions/checkout that Forge's built-in honours (runner-image/forge-checkout-action)... */
-    private static final List<String> CHECKOUT_INPUTS = List.of(
-            "repository",
-            "ref",
-            "path",
-            "fetch-depth",
-            "fetch-tags",
-            "submodules",
-            "lfs",
-            "clean",
+    /** Inputs of actions/checkout accepted and ignored: Forge fetches from the seed with no credentials of the workflow's. */
+    private static final List<String> CHECKOUT_IGNORED = List.of(
             "token",
             "ssh-key",
             "ssh-known-hosts",
@@ -136,20 +129,11 @@ public final class WorkflowCompiler {
             "sparse-checkout-cone-mode",
             "filter",
             "github-server-url");
-    /** ...and those it accepts and ignores, since it fetches from the seed with no credentials of the workflow's. */
-    private static final Set<String> CHECKOUT_IGNORED = Set.of(
-            "token",
-            "ssh-key",
-            "ssh-known-hosts",
-            "ssh-strict",
-            "ssh-user",
-            "persist-credentials",
-            "show-progress",
-            "set-safe-directory",
-            "sparse-checkout",
-            "sparse-checkout-cone-mode",
-            "filter",
-            "github-server-url");
+    /** Every input of actions/checkout accepted: those the built-in honours (runner-image/forge-checkout-action), then the ignored. */
+    private static final List<String> CHECKOUT_INPUTS = Stream.concat(
+                    Stream.of("repository", "ref", "path", "fetch-depth", "fetch-tags", "submodules", "lfs", "clean"),
+                    CHECKOUT_IGNORED.stream())
+            .toList();
 
     /** A compiled workflow with its warnings, or its problems; what the lint endpoint answers. */
     public record Result(CompiledWorkflow workflow, List<WorkflowError> errors, List<WorkflowError> warnings) {
