@@ -20,6 +20,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.forgeci.access.CurrentCaller;
@@ -79,20 +80,11 @@ public class BrokerResource {
             description =
                     "The body is the broker's request line (adapter protocol v1), unchanged. `runId` in the answer is the "
                             + "run the adapter reports to the broker and waits on; it stands for all runs the request started.")
-    @APIResponse(
-            responseCode = "202",
-            description = "runs started",
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = TriggerResponse.class)))
+    @APIResponseSchema(value = TriggerResponse.class, responseCode = "202", responseDescription = "runs started")
     @APIResponse(
             responseCode = "200",
             description = "nothing to run (the reason is in `ignored`)",
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = TriggerResponse.class)))
+            content = @Content(schema = @Schema(implementation = TriggerResponse.class)))
     public Response trigger(Payloads.BrokerRequest body) {
         if (body == null) {
             throw new TriggerRejected(List.of(new FieldError("body", "send radicle-ci-broker's request line")));
@@ -133,10 +125,7 @@ public class BrokerResource {
     @APIResponse(
             responseCode = "200",
             description = "the runs' state",
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = RunWaitResponse.class)))
+            content = @Content(schema = @Schema(implementation = RunWaitResponse.class)))
     public Uni<RunWaitResponse> await(
             @Parameter(description = "the runId the trigger answered with") @PathParam("runId") String runId,
             @Parameter(description = "seconds to wait at most") @QueryParam("wait") @DefaultValue("30")

@@ -15,9 +15,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.forgeci.access.CurrentCaller;
@@ -58,13 +56,10 @@ public class ManualTriggerResource {
             description =
                     "Reads the workflows at the commit (or uses the inline one), validates them and records one run per "
                             + "workflow. Answers only after Kafka acknowledged every run.")
-    @APIResponse(
+    @APIResponseSchema(
+            value = TriggerResponse.class,
             responseCode = "202",
-            description = "runs started; watch each on its WebSocket path",
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = TriggerResponse.class)))
+            responseDescription = "runs started; watch each on its WebSocket path")
     public Response trigger(ManualTrigger body) {
         return Response.accepted(TriggerResponse.of(starter.start(validated(body))))
                 .build();

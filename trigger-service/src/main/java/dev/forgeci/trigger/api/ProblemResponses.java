@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
@@ -39,50 +40,28 @@ public class ProblemResponses implements OASFilter {
 
     private static final String SCHEMA = "#/components/schemas/Problem";
 
+    /** What any request that reads workflows and starts runs can be answered with. */
+    private static final List<ProblemKind> STARTING_RUNS =
+            List.of(INVALID_REQUEST, WORKFLOW_INVALID, SOURCE_TOO_LARGE, SEED_UNREACHABLE, KAFKA_UNAVAILABLE, INTERNAL);
+
     private static final Map<String, List<ProblemKind>> ERRORS = Map.of(
             "startManualRun",
-                    List.of(
-                            MALFORMED_BODY,
-                            UNAUTHORIZED,
-                            FORBIDDEN,
-                            SEED_NOT_ALLOWED,
-                            NOT_FOUND,
-                            INVALID_REQUEST,
-                            WORKFLOW_INVALID,
-                            NO_WORKFLOWS,
-                            SOURCE_TOO_LARGE,
-                            SEED_UNREACHABLE,
-                            KAFKA_UNAVAILABLE,
-                            INTERNAL),
+                    startingRuns(MALFORMED_BODY, UNAUTHORIZED, FORBIDDEN, SEED_NOT_ALLOWED, NOT_FOUND, NO_WORKFLOWS),
             "receiveRadicleWebhook",
-                    List.of(
+                    startingRuns(
                             MALFORMED_BODY,
                             INVALID_SIGNATURE,
                             SEED_NOT_ALLOWED,
                             NOT_FOUND,
                             DELIVERY_IN_PROGRESS,
                             PAYLOAD_TOO_LARGE,
-                            INVALID_REQUEST,
-                            WORKFLOW_INVALID,
-                            SOURCE_TOO_LARGE,
-                            SEED_UNREACHABLE,
-                            KAFKA_UNAVAILABLE,
-                            STORE_UNAVAILABLE,
-                            INTERNAL),
-            "startBrokerRun",
-                    List.of(
-                            MALFORMED_BODY,
-                            UNAUTHORIZED,
-                            FORBIDDEN,
-                            NOT_FOUND,
-                            INVALID_REQUEST,
-                            WORKFLOW_INVALID,
-                            NO_WORKFLOWS,
-                            SOURCE_TOO_LARGE,
-                            SEED_UNREACHABLE,
-                            KAFKA_UNAVAILABLE,
-                            INTERNAL),
+                            STORE_UNAVAILABLE),
+            "startBrokerRun", startingRuns(MALFORMED_BODY, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, NO_WORKFLOWS),
             "awaitBrokerRun", List.of(UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST, INTERNAL));
+
+    private static List<ProblemKind> startingRuns(ProblemKind... own) {
+        return Stream.concat(Stream.of(own), STARTING_RUNS.stream()).toList();
+    }
 
     @Override
     public Operation filterOperation(Operation operation) {

@@ -17,6 +17,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -82,20 +83,11 @@ public class RadicleWebhookResource {
                     "Signed with HMAC-SHA256 of the raw body (X-Hub-Signature-256 or x-radicle-signature: sha256=<hex>), "
                             + "with the repository's secret or the global one; X-Request-UUID is required. A redelivery (the same signed body, "
                             + "whatever its X-Request-UUID) gets the first answer again.")
-    @APIResponse(
-            responseCode = "202",
-            description = "runs started",
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = TriggerResponse.class)))
+    @APIResponseSchema(value = TriggerResponse.class, responseCode = "202", responseDescription = "runs started")
     @APIResponse(
             responseCode = "200",
             description = "acknowledged; nothing to run (the reason is in `ignored`)",
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = TriggerResponse.class)))
+            content = @Content(schema = @Schema(implementation = TriggerResponse.class)))
     public Response receive(
             byte[] body,
             @Parameter(description = "sha256=<hex HMAC of the body>") @HeaderParam("X-Hub-Signature-256")

@@ -69,10 +69,7 @@ public class WorkflowLintResource {
     @APIResponse(
             responseCode = "200",
             description = "the verdict; `valid` false when there are errors",
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = WorkflowLinter.Lint.class)))
+            content = @Content(schema = @Schema(implementation = WorkflowLinter.Lint.class)))
     public WorkflowLinter.Lint lint(LintRequest body) {
         if (body == null || body.workflow() == null) {
             throw new TriggerRejected(List.of(new FieldError("workflow", "send the workflow's text to check")));

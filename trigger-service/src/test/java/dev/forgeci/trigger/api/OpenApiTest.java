@@ -50,6 +50,16 @@ class OpenApiTest {
         });
         assertThat(api.getMap("components.schemas.Problem.properties"))
                 .containsKeys("type", "title", "status", "detail", "instance", "errors");
+        for (String started : List.of(
+                "paths.'/api/triggers'.post.responses.'202'",
+                "paths.'/api/hooks/radicle'.post.responses.'202'",
+                "paths.'/api/hooks/radicle'.post.responses.'200'",
+                "paths.'/api/hooks/radicle-broker'.post.responses.'202'",
+                "paths.'/api/hooks/radicle-broker'.post.responses.'200'")) {
+            assertThat(api.getString(started + ".content.'application/json'.schema.$ref"))
+                    .as(started)
+                    .isEqualTo("#/components/schemas/TriggerResponse");
+        }
         assertThat(api.getString("paths.'/api/triggers'.post.responses.'422'.description"))
                 .contains("urn:forge-ci:problem:workflow-invalid")
                 .contains("urn:forge-ci:problem:invalid-request");
