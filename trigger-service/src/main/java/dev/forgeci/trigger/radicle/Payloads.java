@@ -85,6 +85,26 @@ public final class Payloads {
      * A webhook delivery; the event type comes from the {@code x-radicle-event-type} header. A push
      * names its {@code branch}, or its full {@code ref} ({@code refs/tags/v1} for a tag).
      */
+    /** What a webhook and a broker request both say of a push or a patch. */
+    public interface Event {
+        /** Who pushed, or who opened the patch. */
+        Person actor();
+
+        String before();
+
+        String after();
+
+        String branch();
+
+        String ref();
+
+        List<Commit> commits();
+
+        Patch patch();
+
+        Repository repository();
+    }
+
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Webhook(
             Person author,
@@ -96,7 +116,13 @@ public final class Payloads {
             Patch patch,
             Repository repository,
             String context,
-            @JsonProperty("commit_status_url") String commitStatusUrl) {}
+            @JsonProperty("commit_status_url") String commitStatusUrl)
+            implements Event {
+        @Override
+        public Person actor() {
+            return author;
+        }
+    }
 
     /** The one line radicle-ci-broker writes to its adapter's stdin. */
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -112,5 +138,11 @@ public final class Payloads {
             String ref,
             List<Commit> commits,
             Patch patch,
-            Repository repository) {}
+            Repository repository)
+            implements Event {
+        @Override
+        public Person actor() {
+            return pusher;
+        }
+    }
 }

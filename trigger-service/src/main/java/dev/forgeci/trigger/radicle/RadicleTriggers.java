@@ -34,7 +34,38 @@ public class RadicleTriggers {
     }
 
     /** Where a Radicle event came from: what a webhook adds (status callback, clone URL) or not. */
-    private record Origin(String requestId, String statusUrl, String statusContext, String nodeId, String cloneUrl) {}
+    /** Where an event came from, and what it becomes once read. */
+    private record Origin(String requestId, String statusUrl, String statusContext, String nodeId, String cloneUrl) {
+
+        Admission admit(
+                Kind kind,
+                Payloads.Person actor,
+                Payloads.Repository repository,
+                String rid,
+                String patchId,
+                String commit,
+                String ref,
+                String branch,
+                TriggerRequest.Event event) {
+            return new Admission.Admit(new TriggerRequest(
+                    kind,
+                    actor == null ? null : actor.display(),
+                    repository.isDelegate(actor),
+                    requestId,
+                    patchId,
+                    statusUrl,
+                    statusContext,
+                    nodeId,
+                    rid,
+                    repository.name(),
+                    cloneUrl,
+                    commit,
+                    ref,
+                    branch,
+                    null,
+                    event));
+        }
+    }
 
     public Admission fromWebhook(Payloads.Webhook hook, String eventType, String requestId) {
         Payloads.Repository repository = hook.repository();
@@ -58,17 +89,7 @@ public class RadicleTriggers {
                 repository == null ? null : repository.seeder(),
                 cloneUrl);
         return type.equals("push")
-                ? push(
-                        repository,
-                        rid,
-                        hook.author(),
-                        hook.branch(),
-                        hook.ref(),
-                        hook.before(),
-                        hook.after(),
-                        hook.commits(),
-                        origin,
-                        errors)
+                ? push(hook, rid, origin, errors)
                 : patch(repository, rid, hook.patch(), null, origin, errors);
     }
 
@@ -91,17 +112,7 @@ public class RadicleTriggers {
         // Read as leniently as the broker writes: its documentation says "push", live messages have said "Push".
         String type = request.eventType() == null ? null : request.eventType().toLowerCase(Locale.ROOT);
         if ("push".equals(type)) {
-            return push(
-                    request.repository(),
-                    rid,
-                    request.pusher(),
-                    request.branch(),
-                    request.ref(),
-                    request.before(),
-                    request.after(),
-                    request.commits(),
-                    origin,
-                    errors);
+            return push(request, rid, origin, errors);
         }
         if ("patch".equals(type)) {
             return patch(request.repository(), rid, request.patch(), request.action(), origin, errors);
@@ -115,17 +126,13 @@ public class RadicleTriggers {
      * (in {@code ref}, or in {@code branch} where a sender has only that field), also as a peer's
      * {@code refs/namespaces/<nid>/refs/…}: Radicle's canonical tags (1.3+) are pushed that way.
      */
-    private Admission push(
-            Payloads.Repository repository,
-            String rid,
-            Payloads.Person pusher,
-            String branch,
-            String ref,
-            String before,
-            String after,
-            List<Payloads.Commit> commits,
-            Origin origin,
-            List<FieldError> errors) {
+    private Admission push(Payloads.Event push, String rid, Origin origin, List<FieldError> errors) {
+        Payloads.Repository repository = push.repository();
+        Payloads.Person pusher = push.actor();
+        String branch = push.branch();
+        String ref = push.ref();
+        String before = push.before();
+        String after = push.after();
         if (ref == null && branch != null && branch.startsWith("refs/")) {
             ref = branch;
             branch = null;
@@ -163,34 +170,18 @@ public class RadicleTriggers {
         }
         String fullRef = tag != null ? "refs/tags/" + tag : "refs/heads/" + branch;
         TriggerRequest.Event event = new TriggerRequest.Event(
-                GitHubEvents.push(repository, pusher, fullRef, before, after, commits),
+                GitHubEvents.push(repository, pusher, fullRef, before, after, push.commits()),
                 tag,
                 null,
                 null,
                 before,
                 null,
-                GitHubEvents.changedFiles(commits),
+                GitHubEvents.changedFiles(push.commits()),
                 null,
                 null,
                 null,
                 null);
-        return new Admission.Admit(new TriggerRequest(
-                Kind.PUSH,
-                pusher == null ? null : pusher.display(),
-                repository.isDelegate(pusher),
-                origin.requestId(),
-                null,
-                origin.statusUrl(),
-                origin.statusContext(),
-                origin.nodeId(),
-                rid,
-                repository.name(),
-                origin.cloneUrl(),
-                after,
-                fullRef,
-                branch,
-                null,
-                event));
+        return origin.admit(Kind.PUSH, pusher, repository, rid, null, after, fullRef, branch, event);
     }
 
     private Admission patch(
@@ -248,23 +239,7 @@ public class RadicleTriggers {
                 null,
                 null,
                 null);
-        return new Admission.Admit(new TriggerRequest(
-                Kind.PATCH,
-                patch.author().display(),
-                repository.isDelegate(patch.author()),
-                origin.requestId(),
-                patch.id(),
-                origin.statusUrl(),
-                origin.statusContext(),
-                origin.nodeId(),
-                rid,
-                repository.name(),
-                origin.cloneUrl(),
-                patch.after(),
-                ref,
-                null,
-                null,
-                event));
+        return origin.admit(Kind.PATCH, patch.author(), repository, rid, patch.id(), patch.after(), ref, null, event);
     }
 
     private static String repositoryId(Payloads.Repository repository, List<FieldError> errors) {

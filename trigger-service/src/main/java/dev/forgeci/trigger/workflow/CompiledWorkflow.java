@@ -46,11 +46,6 @@ public record CompiledWorkflow(
         }
     }
 
-    /** The jobs as an untrusted trigger may run them: no secret names at all. */
-    public List<JobTemplate> jobsWithoutSecrets() {
-        return jobs.stream().map(JobTemplate::withoutSecrets).toList();
-    }
-
     /** The inputs a manual run may give, by name. */
     public Set<String> inputNames() {
         return on.inputs().stream()

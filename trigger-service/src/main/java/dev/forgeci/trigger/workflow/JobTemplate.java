@@ -57,22 +57,31 @@ public record JobTemplate(
     public record Deferred(
             JsonNode name, JsonNode runsOn, JsonNode strategy, JsonNode timeoutMinutes, JsonNode continueOnError) {}
 
-    public JobTemplate withoutSecrets() {
+    /**
+     * A job that calls a reusable workflow: it runs nothing itself, needs the called jobs, and
+     * ends with their result and the called workflow's outputs ({@code collect}).
+     */
+    static JobTemplate caller(
+            String id,
+            List<String> needs,
+            Map<String, String> outputs,
+            Deferred deferred,
+            Map<String, Location> locations) {
         return new JobTemplate(
                 id,
                 needs,
-                condition,
-                env,
+                "always()",
+                Map.of(),
                 List.of(),
                 outputs,
-                steps,
+                List.of(),
                 deferred,
-                readsNeeds,
+                false,
                 locations,
-                container,
-                services,
-                call,
-                collect);
+                null,
+                null,
+                null,
+                true);
     }
 
     /** Where a field of the job is written (the job's key when the field is not). */

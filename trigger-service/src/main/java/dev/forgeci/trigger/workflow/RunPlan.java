@@ -56,8 +56,11 @@ public final class RunPlan {
             concurrency = group == null || group.isBlank() ? null : new Concurrency(group, cancel);
         }
         List<ObjectNode> jobs = new ArrayList<>();
-        for (JobTemplate job : trusted ? workflow.jobs() : workflow.jobsWithoutSecrets()) {
+        for (JobTemplate job : workflow.jobs()) {
             ObjectNode template = JSON.valueToTree(job);
+            if (!trusted) {
+                template.putArray("secrets"); // an untrusted trigger's jobs are not even told which secrets exist
+            }
             template.put("group", job.id());
             if (job.readsNeeds()) {
                 jobs.add(template);

@@ -61,20 +61,11 @@ record TemplateCall(
 
     /** The calling job: it needs every called job and ends with their result and the called workflow's outputs. */
     JobTemplate caller(JobTemplate placeholder, List<JobTemplate> called) {
-        return new JobTemplate(
+        return JobTemplate.caller(
                 id,
                 called.stream().map(JobTemplate::id).toList(),
-                "always()",
-                Map.of(),
-                List.of(),
                 callable.outputs(),
-                List.of(),
                 placeholder.deferred(),
-                false,
-                locations,
-                null,
-                null,
-                null,
-                true);
+                locations);
     }
 }

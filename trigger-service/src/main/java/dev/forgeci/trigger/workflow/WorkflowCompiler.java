@@ -568,26 +568,17 @@ public final class WorkflowCompiler {
             Entry uses = keys.get("uses");
             Location at = Location.of(uses.value());
             Map<String, Location> locations = Map.of("job", at);
-            JobTemplate caller = new JobTemplate(
+            JobTemplate caller = JobTemplate.caller(
                     id,
                     List.of(),
-                    "always()",
                     Map.of(),
-                    List.of(),
-                    Map.of(),
-                    List.of(),
                     new Deferred(
                             TextNode.valueOf(name),
                             null,
                             null,
                             IntNode.valueOf(flavor.defaultTimeoutMinutes),
                             BooleanNode.FALSE),
-                    false,
-                    locations,
-                    null,
-                    null,
-                    null,
-                    true);
+                    locations);
             String reference = yaml.requiredText(uses, "`uses` of " + where);
             if (reference == null) {
                 return List.of(caller);
