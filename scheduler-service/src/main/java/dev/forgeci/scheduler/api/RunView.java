@@ -57,7 +57,7 @@ public record RunView(
             Long durationMs,
             Long logChunks,
             Map<String, String> outputs,
-            List<StepView> steps) {
+            List<JobEvent.StepReport> steps) {
 
         static JobView of(Job job) {
             return new JobView(
@@ -79,32 +79,7 @@ public record RunView(
                     millis(job.startedAt(), job.finishedAt()),
                     job.logChunks(),
                     job.outputs(),
-                    job.steps().stream().map(StepView::of).toList());
-        }
-    }
-
-    public record StepView(
-            int index,
-            String name,
-            String status,
-            Integer exitCode,
-            Instant startedAt,
-            Instant finishedAt,
-            Long durationMs,
-            @JsonInclude(JsonInclude.Include.NON_NULL) String summary,
-            @JsonInclude(JsonInclude.Include.NON_NULL) JobEvent.Action action) {
-
-        static StepView of(Step step) {
-            return new StepView(
-                    step.index(),
-                    step.name(),
-                    step.status(),
-                    step.exitCode(),
-                    step.startedAt(),
-                    step.finishedAt(),
-                    step.durationMs(),
-                    step.summary(),
-                    step.action());
+                    job.steps().stream().map(Step::report).toList());
         }
     }
 

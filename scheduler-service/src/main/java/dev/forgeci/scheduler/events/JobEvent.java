@@ -6,6 +6,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
@@ -73,8 +74,8 @@ public record JobEvent(
             Instant startedAt,
             Instant finishedAt,
             Long durationMs,
-            String summary,
-            Action action) {}
+            @JsonInclude(JsonInclude.Include.NON_NULL) String summary,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Action action) {}
 
     /** The action from a repository a step uses, and the commit it ran at. */
     @JsonIgnoreProperties(ignoreUnknown = true)

@@ -219,16 +219,7 @@ public class RunStore implements RunHistory {
 
     /** The runs of one commit, newest first, at most {@code max}. */
     public List<Run> ofCommit(String commit, int max) {
-        List<String> ids = new ArrayList<>();
-        send(Request.cmd(Command.ZREVRANGE).arg(commitKey(commit)).arg(0).arg(max - 1))
-                .forEach(id -> ids.add(id.toString()));
-        List<Run> runs = new ArrayList<>();
-        if (!ids.isEmpty()) {
-            mget(ids.stream().map(id -> key("run:" + id)).toList()).stream()
-                    .filter(doc -> doc != null)
-                    .forEach(doc -> runs.add(read(doc)));
-        }
-        return runs;
+        return newestIn(commitKey(commit), 0, max);
     }
 
     /** Newest first, optionally of one repository and one status. */
@@ -239,18 +230,22 @@ public class RunStore implements RunHistory {
                         ? key("index:repo:" + repository)
                         : status != null ? key("index:status:" + status.word()) : key("index:all");
         long total = send(Request.cmd(Command.ZCARD).arg(index)).toLong();
-        long start = (long) page * size;
+        return new Page(newestIn(index, (long) page * size, size), total);
+    }
+
+    /** {@code count} runs of a time-ordered index, newest first, from the {@code start}-th. */
+    private List<Run> newestIn(String index, long start, long count) {
         List<String> ids = new ArrayList<>();
-        send(Request.cmd(Command.ZREVRANGE).arg(index).arg(start).arg(start + size - 1))
+        send(Request.cmd(Command.ZREVRANGE).arg(index).arg(start).arg(start + count - 1))
                 .forEach(id -> ids.add(id.toString()));
-        List<Run> runs = new ArrayList<>();
-        if (!ids.isEmpty()) {
-            // A run past its retention may linger in an index until the next trim; it is left out.
-            mget(ids.stream().map(id -> key("run:" + id)).toList()).stream()
-                    .filter(doc -> doc != null)
-                    .forEach(doc -> runs.add(read(doc)));
+        if (ids.isEmpty()) {
+            return List.of();
         }
-        return new Page(runs, total);
+        // A run past its retention may linger in an index until the next trim; it is left out.
+        return mget(ids.stream().map(id -> key("run:" + id)).toList()).stream()
+                .filter(doc -> doc != null)
+                .map(this::read)
+                .toList();
     }
 
     /** The oldest records waiting to be published. */

@@ -78,39 +78,16 @@ public final class Step {
         }
     }
 
-    public int index() {
+    int index() {
         return index;
     }
 
-    public String name() {
+    String name() {
         return name;
     }
 
-    public String status() {
-        return status;
-    }
-
-    public Integer exitCode() {
-        return exitCode;
-    }
-
-    public Instant startedAt() {
-        return startedAt;
-    }
-
-    public Instant finishedAt() {
-        return finishedAt;
-    }
-
-    public Long durationMs() {
-        return durationMs;
-    }
-
-    public String summary() {
-        return summary;
-    }
-
-    public JobEvent.Action action() {
-        return action;
+    /** The step as the runs API shows it: in the words the controller reports it with. */
+    public StepReport report() {
+        return new StepReport(index, name, status, exitCode, startedAt, finishedAt, durationMs, summary, action);
     }
 }
