@@ -34,6 +34,8 @@ import dev.forgeci.scheduler.events.RunRequested;
 import dev.forgeci.scheduler.events.Topics;
 import dev.forgeci.testkit.ExpressionConformance;
 import dev.forgeci.testkit.GoldenEvents;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
 
 /**
  * The scheduler's functional core without a broker or Redis: matrix groups, fail-fast and
@@ -725,100 +727,23 @@ class SchedulerCoreTest {
         };
     }
 
+    /** The scheduler's own defaults, but for the limit, a test prefix and no rebuild from Kafka. */
     static SchedulerConfig config(int limit) {
-        return new SchedulerConfig() {
-            @Override
-            public int globalLimit() {
-                return limit;
-            }
-
-            @Override
-            public int repositoryLimit() {
-                return limit;
-            }
-
-            @Override
-            public Priorities priority() {
-                return new Priorities() {
-                    public int manual() {
-                        return 30;
-                    }
-
-                    public int rerun() {
-                        return 30;
-                    }
-
-                    public int push() {
-                        return 20;
-                    }
-
-                    public int patch() {
-                        return 10;
-                    }
-
-                    public int other() {
-                        return 0;
-                    }
-                };
-            }
-
-            @Override
-            public Duration dispatchTimeout() {
-                return Duration.ofMinutes(2);
-            }
-
-            @Override
-            public Duration heartbeatTimeout() {
-                return Duration.ofSeconds(30);
-            }
-
-            @Override
-            public Duration jobTimeoutGrace() {
-                return Duration.ofMinutes(5);
-            }
-
-            @Override
-            public double defaultJobTimeoutMinutes() {
-                return 360;
-            }
-
-            @Override
-            public Duration watchdogInterval() {
-                return Duration.ofSeconds(1);
-            }
-
-            @Override
-            public Duration retention() {
-                return Duration.ofDays(30);
-            }
-
-            @Override
-            public String redisPrefix() {
-                return "test:";
-            }
-
-            @Override
-            public Optional<String> repositoryFilter() {
-                return Optional.empty();
-            }
-
-            @Override
-            public Duration apiTimeout() {
-                return Duration.ofSeconds(10);
-            }
-
-            @Override
-            public Rebuild rebuild() {
-                return new Rebuild() {
-                    public boolean enabled() {
-                        return false;
-                    }
-
-                    public Duration window() {
-                        return Duration.ofDays(30);
-                    }
-                };
-            }
-        };
+        return new SmallRyeConfigBuilder()
+                .withMapping(SchedulerConfig.class)
+                .withSources(new PropertiesConfigSource(
+                        Map.of(
+                                "forge.scheduler.global-limit",
+                                String.valueOf(limit),
+                                "forge.scheduler.repository-limit",
+                                String.valueOf(limit),
+                                "forge.scheduler.redis-prefix",
+                                "test:",
+                                "forge.scheduler.rebuild.enabled",
+                                "false"),
+                        "SchedulerCoreTest",
+                        100))
+                .build()
+                .getConfigMapping(SchedulerConfig.class);
     }
 }
