@@ -12,46 +12,13 @@ class DispatchCheckTest {
 
     private static final String COMMIT = "0123456789abcdef0123456789abcdef01234567";
 
-    private static JobDispatched dispatch(
-            String rid, String commit, String ref, String cloneUrl, JobDispatched.Step... steps) {
-        return new JobDispatched(
-                "01RUN",
-                "build",
-                1,
-                null,
-                new JobDispatched.Repository(rid, "r"),
-                commit,
-                ref,
-                cloneUrl,
-                true,
-                "w",
-                null,
-                new JobDispatched.Job(
-                        "build",
-                        "build",
-                        "Build",
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        List.of(steps),
-                        null,
-                        null,
-                        null));
-    }
-
     private static JobDispatched.Step step(Integer index, String condition) {
         return new JobDispatched.Step(index, null, "s", "true", null, null, "bash", "", null, null, null, condition);
     }
 
     @Test
     void aWellFormedDispatchPasses() {
-        assertThat(DispatchCheck.problems(dispatch(
+        assertThat(DispatchCheck.problems(Dispatches.bare(
                         "rad:z3gqcJUoA1n9HaHKufZs5FCSGazv5",
                         COMMIT,
                         "refs/heads/main",
@@ -64,7 +31,7 @@ class DispatchCheckTest {
 
     @Test
     void identifiersThatCouldBecomeOptionsOrPathsAreRefused() {
-        List<String> problems = DispatchCheck.problems(dispatch(
+        List<String> problems = DispatchCheck.problems(Dispatches.bare(
                 "rad:../etc",
                 "--upload-pack=touch",
                 "refs/heads/a..b",

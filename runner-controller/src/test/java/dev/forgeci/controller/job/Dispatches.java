@@ -2,7 +2,9 @@ package dev.forgeci.controller.job;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.BooleanNode;
@@ -13,7 +15,7 @@ import dev.forgeci.controller.events.JobDispatched;
 /** Dispatches for the controller's unit tests, with trigger-service's defaults filled in. */
 final class Dispatches {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
 
     private Dispatches() {}
 
@@ -56,6 +58,57 @@ final class Dispatches {
                         null,
                         null,
                         null));
+    }
+
+    /** A dispatch with no more than what names its job and steps, for what the check of a dispatch refuses. */
+    static JobDispatched bare(String rid, String commit, String ref, String cloneUrl, JobDispatched.Step... steps) {
+        return new JobDispatched(
+                "01RUN",
+                "build",
+                1,
+                null,
+                new JobDispatched.Repository(rid, "r"),
+                commit,
+                ref,
+                cloneUrl,
+                true,
+                "w",
+                null,
+                new JobDispatched.Job(
+                        "build",
+                        "build",
+                        "Build",
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        List.of(steps),
+                        null,
+                        null,
+                        null));
+    }
+
+    /** {@code dispatch} as its JSON reads after {@code edit}: a test names only what it changes. */
+    static JobDispatched edited(JobDispatched dispatch, Consumer<ObjectNode> edit) {
+        ObjectNode tree = JSON.valueToTree(dispatch);
+        edit.accept(tree);
+        try {
+            return JSON.treeToValue(tree, JobDispatched.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    /** {@code dispatch} with these fields of its job set, each to a JSON text. */
+    static JobDispatched withJob(JobDispatched dispatch, Map<String, String> fields) {
+        return edited(
+                dispatch,
+                tree -> fields.forEach((field, value) -> tree.with("job").set(field, json(value))));
     }
 
     static JobDispatched.Step step(int index, String name) {

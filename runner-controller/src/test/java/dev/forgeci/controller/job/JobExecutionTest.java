@@ -351,36 +351,8 @@ class JobExecutionTest {
                         null,
                         "echo [${{ secrets.token }}] [${{ secrets.OTHER }}] [${{ secrets.DEPLOY_TOKEN }}]",
                         "success()"));
-        JobDispatched.Job job = plain.job();
-        JobDispatched called = new JobDispatched(
-                plain.runId(),
-                plain.jobId(),
-                plain.attempt(),
-                null,
-                plain.repository(),
-                null,
-                null,
-                null,
-                true,
-                "w",
-                plain.context(),
-                new JobDispatched.Job(
-                        job.id(),
-                        job.group(),
-                        job.name(),
-                        job.condition(),
-                        null,
-                        false,
-                        Map.of(),
-                        null,
-                        Map.of(),
-                        null,
-                        null,
-                        List.of(),
-                        job.steps(),
-                        null,
-                        null,
-                        new JobDispatched.Call("call", Map.of("token", "DEPLOY_TOKEN"))));
+        JobDispatched called = Dispatches.withJob(
+                plain, Map.of("call", "{\"job\": \"call\", \"secrets\": {\"token\": \"DEPLOY_TOKEN\"}}"));
 
         execution(called, secrets).run();
 
@@ -479,35 +451,7 @@ class JobExecutionTest {
 
     @Test
     void anInvalidDispatchNeverReachesDocker() {
-        JobDispatched invalid = new JobDispatched(
-                "01RUN",
-                "build",
-                1,
-                null,
-                null,
-                "not-a-commit",
-                null,
-                "ext::sh",
-                true,
-                "w",
-                null,
-                new JobDispatched.Job(
-                        "build",
-                        "build",
-                        "Build",
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        List.of(step(1, "Build")),
-                        null,
-                        null,
-                        null));
+        JobDispatched invalid = Dispatches.bare(null, "not-a-commit", null, "ext::sh", step(1, "Build"));
 
         execution(invalid).run();
 
@@ -783,37 +727,12 @@ class JobExecutionTest {
                         null,
                         "make ${{ job.services.db.ports['5432'] }} ${{ job.container.network }}",
                         "success()"));
-        JobDispatched.Job job = base.job();
-        JobDispatched.Job withContainers = new JobDispatched.Job(
-                job.id(),
-                job.group(),
-                job.name(),
-                job.condition(),
-                null,
-                false,
-                Map.of(),
-                null,
-                Map.of(),
-                Dispatches.json("{\"v\": \"3\"}"),
-                null,
-                List.of(),
-                job.steps(),
-                container,
-                services,
-                null);
-        JobDispatched dispatch = new JobDispatched(
-                base.runId(),
-                base.jobId(),
-                1,
-                null,
-                base.repository(),
-                null,
-                null,
-                null,
-                true,
-                "w",
-                base.context(),
-                withContainers);
+        JobDispatched dispatch = Dispatches.edited(
+                base,
+                tree -> tree.with("job")
+                        .<ObjectNode>set("container", container)
+                        .<ObjectNode>set("services", services)
+                        .set("matrix", Dispatches.json("{\"v\": \"3\"}")));
 
         execution(dispatch).run();
 
@@ -842,36 +761,7 @@ class JobExecutionTest {
         ActionSource actions =
                 oneAction(Map.of("action.yml", "runs: {using: node20, main: dist/main.js, post: dist/post.js}\n"));
         JobDispatched base = dispatch(null, uses(0, "Greet", "acme/greet@v1", Map.of("who-to-greet", "Mona")));
-        JobDispatched.Job job = base.job();
-        JobDispatched dispatch = new JobDispatched(
-                base.runId(),
-                base.jobId(),
-                1,
-                null,
-                base.repository(),
-                null,
-                null,
-                null,
-                true,
-                "w",
-                base.context(),
-                new JobDispatched.Job(
-                        job.id(),
-                        job.group(),
-                        job.name(),
-                        job.condition(),
-                        null,
-                        false,
-                        Map.of(),
-                        null,
-                        Map.of(),
-                        null,
-                        null,
-                        List.of(),
-                        job.steps(),
-                        Dispatches.json("{\"image\": \"busybox\"}"),
-                        null,
-                        null));
+        JobDispatched dispatch = Dispatches.withJob(base, Map.of("container", "{\"image\": \"busybox\"}"));
 
         execution(dispatch, Path.of("target/no-secrets"), actions).run();
 
@@ -894,36 +784,7 @@ class JobExecutionTest {
     void containersThatDoNotStartFailTheJobBeforeAnyStep() {
         engine.step("init").end("failure 1");
         JobDispatched base = dispatch(null, step(0, "Build", null, "make", "always()"));
-        JobDispatched.Job job = base.job();
-        JobDispatched dispatch = new JobDispatched(
-                base.runId(),
-                base.jobId(),
-                1,
-                null,
-                base.repository(),
-                null,
-                null,
-                null,
-                true,
-                "w",
-                base.context(),
-                new JobDispatched.Job(
-                        job.id(),
-                        job.group(),
-                        job.name(),
-                        job.condition(),
-                        null,
-                        false,
-                        Map.of(),
-                        null,
-                        Map.of(),
-                        null,
-                        null,
-                        List.of(),
-                        job.steps(),
-                        null,
-                        Dispatches.json("{\"db\": {\"image\": \"missing:1\"}}"),
-                        null));
+        JobDispatched dispatch = Dispatches.withJob(base, Map.of("services", "{\"db\": {\"image\": \"missing:1\"}}"));
 
         execution(dispatch).run();
 
@@ -1000,19 +861,7 @@ class JobExecutionTest {
 
         JobExecutionTest untrusted = new JobExecutionTest();
         JobDispatched patch = dispatch(null, step(0, "Patch"));
-        JobDispatched notTrusted = new JobDispatched(
-                patch.runId(),
-                patch.jobId(),
-                1,
-                null,
-                patch.repository(),
-                null,
-                null,
-                null,
-                false,
-                "w",
-                patch.context(),
-                patch.job());
+        JobDispatched notTrusted = Dispatches.edited(patch, tree -> tree.put("trusted", false));
         untrusted
                 .execution(notTrusted, settings, Path.of("target/no-secrets"), action -> null)
                 .run();
