@@ -73,43 +73,28 @@ final class RunFeeder {
     }
 
     RunFeeder stepStarted(String job, int index, String name) {
-        return jobEvent(
-                job,
-                "step-started",
-                Map.of(
-                        "step",
-                        Map.of(
-                                "index",
-                                index,
-                                "name",
-                                name,
-                                "status",
-                                "running",
-                                "startedAt",
-                                Instant.now().toString())));
+        return stepEvent(job, "step-started", step(index, name, "running"));
     }
 
     RunFeeder stepFinished(String job, int index, String name, String status, int exitCode) {
-        return jobEvent(
-                job,
-                "step-finished",
-                Map.of(
-                        "step",
-                        Map.of(
-                                "index",
-                                index,
-                                "name",
-                                name,
-                                "status",
-                                status,
-                                "exitCode",
-                                exitCode,
-                                "startedAt",
-                                Instant.now().toString(),
-                                "finishedAt",
-                                Instant.now().toString(),
-                                "durationMs",
-                                5)));
+        Map<String, Object> step = step(index, name, status);
+        step.put("exitCode", exitCode);
+        step.put("finishedAt", Instant.now().toString());
+        step.put("durationMs", 5);
+        return stepEvent(job, "step-finished", step);
+    }
+
+    private static Map<String, Object> step(int index, String name, String status) {
+        Map<String, Object> step = new LinkedHashMap<>();
+        step.put("index", index);
+        step.put("name", name);
+        step.put("status", status);
+        step.put("startedAt", Instant.now().toString());
+        return step;
+    }
+
+    private RunFeeder stepEvent(String job, String type, Map<String, Object> step) {
+        return jobEvent(job, type, Map.of("step", step));
     }
 
     RunFeeder jobFinished(String job, String status, int exitCode) {

@@ -117,8 +117,7 @@ class CancelAndRerunTest extends SchedulerTestSupport {
             controller.register(rerunId);
             assertThat(rerunId).hasSize(26).isNotEqualTo(runId);
 
-            JsonNode request =
-                    requested.awaitOne(seen -> rerunId.equals(seen.key()), WAIT).json();
+            JsonNode request = requested.awaitKey(rerunId, WAIT).json();
             assertThat(request.path("trigger").path("kind").asText()).isEqualTo("rerun");
             assertThat(request.path("trigger").path("rerunOf").asText()).isEqualTo(runId);
             assertThat(request.path("commit").asText()).isEqualTo("0123456789abcdef0123456789abcdef01234567");

@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,7 @@ import dev.forgeci.scheduler.events.Topics;
 import dev.forgeci.scheduler.runs.Run;
 import dev.forgeci.testkit.KafkaTestClient;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
 
 /** The runs API: lists, filters, paging, authentication, problem+json, OpenAPI; and what bad input does. */
 @QuarkusTest
@@ -37,46 +39,19 @@ class RunsApiTest extends SchedulerTestSupport {
         controller.runToEnd(second, "build", 1, "failure");
         awaitRunStatus(second, "failure");
 
-        api().queryParam("repository", repository)
-                .when()
-                .get("/api/runs")
-                .then()
-                .statusCode(200)
+        listed(Map.of("repository", repository))
                 .body("total", equalTo(3))
                 .body("runs.runId", contains(third, second, first))
                 .body("runs[0]", not(hasKey("jobs")));
-        api().queryParam("repository", repository)
-                .queryParam("size", 2)
-                .queryParam("page", 1)
-                .when()
-                .get("/api/runs")
-                .then()
-                .statusCode(200)
+        listed(Map.of("repository", repository, "size", 2, "page", 1))
                 .body("runs.runId", contains(first))
                 .body("page", equalTo(1))
                 .body("size", equalTo(2));
-        api().queryParam("repository", repository)
-                .queryParam("status", "failure")
-                .when()
-                .get("/api/runs")
-                .then()
-                .statusCode(200)
+        listed(Map.of("repository", repository, "status", "failure"))
                 .body("runs.runId", contains(second))
                 .body("total", equalTo(1));
-        api().queryParam("repository", repository)
-                .queryParam("status", "queued")
-                .when()
-                .get("/api/runs")
-                .then()
-                .statusCode(200)
-                .body("runs.runId", contains(third));
-        List<String> everything = api().queryParam("size", 100)
-                .when()
-                .get("/api/runs")
-                .then()
-                .statusCode(200)
-                .extract()
-                .path("runs.runId");
+        listed(Map.of("repository", repository, "status", "queued")).body("runs.runId", contains(third));
+        List<String> everything = listed(Map.of("size", 100)).extract().path("runs.runId");
         assertThat(everything).containsSubsequence(third, second, first);
         controller.runToEnd(third, "build", 1, "success");
         awaitRunStatus(third, "success");
@@ -91,30 +66,14 @@ class RunsApiTest extends SchedulerTestSupport {
         String elsewhere = submit(RunRequests.push(repository).job("build"));
         awaitRunStatus(elsewhere, "queued");
 
-        api().queryParam("commit", commit)
-                .when()
-                .get("/api/runs")
-                .then()
-                .statusCode(200)
+        listed(Map.of("commit", commit))
                 .body("total", equalTo(2))
                 .body("runs.runId", contains(lint, ci))
                 .body("runs.commit", contains(commit, commit));
-        api().queryParam("commit", commit)
-                .queryParam("size", 1)
-                .queryParam("page", 1)
-                .when()
-                .get("/api/runs")
-                .then()
-                .statusCode(200)
+        listed(Map.of("commit", commit, "size", 1, "page", 1))
                 .body("total", equalTo(2))
                 .body("runs.runId", contains(ci));
-        api().queryParam("commit", commit)
-                .queryParam("repository", "rad:zSomewhereElse")
-                .when()
-                .get("/api/runs")
-                .then()
-                .statusCode(200)
-                .body("total", equalTo(0));
+        listed(Map.of("commit", commit, "repository", "rad:zSomewhereElse")).body("total", equalTo(0));
         api().queryParam("commit", "HEAD~1; true")
                 .when()
                 .get("/api/runs")
@@ -301,11 +260,16 @@ class RunsApiTest extends SchedulerTestSupport {
             kafka.send(Topics.JOB_EVENTS, badKey + "-event", "{\"type\":\"job-started\"}");
             String runId = submit(RunRequests.push(RunRequests.newRepository()).job("build"));
 
-            deadLetters.awaitOne(seen -> badKey.equals(seen.key()), WAIT);
-            deadLetters.awaitOne(seen -> (badKey + "-event").equals(seen.key()), WAIT);
+            deadLetters.awaitKey(badKey, WAIT);
+            deadLetters.awaitKey(badKey + "-event", WAIT);
             awaitDispatch(runId, "build", 1);
             controller.runToEnd(runId, "build", 1, "success");
             awaitRunStatus(runId, "success");
         }
+    }
+
+    /** {@code GET /api/runs} with these query parameters, answered 200. */
+    private static ValidatableResponse listed(Map<String, ?> query) {
+        return api().queryParams(query).when().get("/api/runs").then().statusCode(200);
     }
 }

@@ -81,7 +81,7 @@ class KafkaOutageProcessTest {
         KafkaTestClient.Watcher runRequested = kafka.watch("run-requested");
         String before = TestEnvironment.newRepositoryId();
         String runId = trigger(before).statusCode(202).extract().path("runs[0].runId");
-        runRequested.awaitOne(r -> runId.equals(r.key()), Duration.ofSeconds(30));
+        runRequested.awaitKey(runId, Duration.ofSeconds(30));
         runRequested.close();
 
         broker.kill();
@@ -111,7 +111,7 @@ class KafkaOutageProcessTest {
                     accepted[0] = response.statusCode() == 202 ? response.path("runs[0].runId") : null;
                     return accepted[0] != null;
                 });
-        afterwards.awaitOne(r -> accepted[0].equals(r.key()), Duration.ofSeconds(30));
+        afterwards.awaitKey(accepted[0], Duration.ofSeconds(30));
         afterwards.close();
         // The refused trigger was not delivered late, after its client had been told nothing started.
         assertThat(everythingOn("run-requested"))

@@ -4,7 +4,10 @@ import java.time.Duration;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import dev.forgeci.testkit.KafkaTestClient;
+import io.restassured.response.ValidatableResponse;
 
 /**
  * One client of the shared test broker per test JVM, with watchers on the topics the tests read.
@@ -37,6 +40,12 @@ public final class TestKafka {
             deadLetters = client().watch("dead-letters");
         }
         return deadLetters;
+    }
+
+    /** The run request behind a trigger's 202: the first run it started, as published on run-requested. */
+    public static JsonNode requestedRun(ValidatableResponse accepted) {
+        String runId = accepted.statusCode(202).extract().path("runs[0].runId");
+        return runRequested().awaitKey(runId, Duration.ofSeconds(30)).json();
     }
 
     /** Waits until the service under test consumes run-events, so nothing produced next is missed. */

@@ -77,9 +77,7 @@ class BrokerAdapterTest {
 
         try (Adapter adapter = Adapter.start(base, TestEnvironment.TOKEN, JSON.writeValueAsString(request))) {
             String runId = adapter.triggeredRunId();
-            JsonNode run = runRequested
-                    .awaitOne(r -> runId.equals(r.key()), Duration.ofSeconds(30))
-                    .json();
+            JsonNode run = requested(runId);
             assertThat(run.path("trigger").path("kind").asText()).isEqualTo("push");
             assertThat(run.path("trigger").path("actor").asText()).isEqualTo("liw");
             assertThat(run.path("trigger").path("trusted").asBoolean()).isTrue();
@@ -124,9 +122,7 @@ class BrokerAdapterTest {
 
         try (Adapter adapter = Adapter.start(base, TestEnvironment.TOKEN, JSON.writeValueAsString(request))) {
             String runId = adapter.triggeredRunId();
-            JsonNode run = runRequested
-                    .awaitOne(r -> runId.equals(r.key()), Duration.ofSeconds(30))
-                    .json();
+            JsonNode run = requested(runId);
             assertThat(run.path("ref").asText()).isEqualTo("refs/tags/v1.2.0");
             JsonNode github = run.path("context").path("github");
             assertThat(github.path("ref_type").asText()).isEqualTo("tag");
@@ -139,9 +135,7 @@ class BrokerAdapterTest {
         request.put("branch", "refs/namespaces/z6MkltRpzcq2ybm13yQpyre58JUeMvZY6toxoZVpLZ8YabRa/refs/tags/v1.2.0");
         try (Adapter adapter = Adapter.start(base, TestEnvironment.TOKEN, JSON.writeValueAsString(request))) {
             String runId = adapter.triggeredRunId();
-            JsonNode run = runRequested
-                    .awaitOne(r -> runId.equals(r.key()), Duration.ofSeconds(30))
-                    .json();
+            JsonNode run = requested(runId);
             assertThat(run.path("ref").asText()).isEqualTo("refs/tags/v1.2.0");
             assertThat(run.path("context").path("github").path("ref_name").asText())
                     .isEqualTo("v1.2.0");
@@ -162,9 +156,7 @@ class BrokerAdapterTest {
 
         try (Adapter adapter = Adapter.start(base, TestEnvironment.TOKEN, JSON.writeValueAsString(request))) {
             String runId = adapter.triggeredRunId();
-            JsonNode run = runRequested
-                    .awaitOne(r -> runId.equals(r.key()), Duration.ofSeconds(30))
-                    .json();
+            JsonNode run = requested(runId);
             assertThat(run.path("trigger").path("kind").asText()).isEqualTo("patch");
             assertThat(run.path("trigger").path("trusted").asBoolean()).isFalse();
             assertThat(run.path("commit").asText()).isEqualTo(head);
@@ -172,8 +164,7 @@ class BrokerAdapterTest {
             publish(runId, 1, "running");
             publish(runId, 2, "failure");
 
-            assertThat(adapter.awaitExit()).isZero();
-            assertThat(adapter.stdout()).containsExactly(triggered(runId, runPage(runId)), FINISHED_FAILURE);
+            assertReported(adapter, runId, FINISHED_FAILURE);
         }
     }
 
@@ -202,9 +193,7 @@ class BrokerAdapterTest {
 
         try (Adapter adapter = Adapter.start(base(), TestEnvironment.TOKEN, JSON.writeValueAsString(request))) {
             String runId = adapter.triggeredRunId();
-            JsonNode run = runRequested
-                    .awaitOne(r -> runId.equals(r.key()), Duration.ofSeconds(30))
-                    .json();
+            JsonNode run = requested(runId);
             JsonNode github = run.path("context").path("github");
             assertThat(github.path("event_name").asText()).isEqualTo("pull_request");
             assertThat(github.path("event").path("action").asText()).isEqualTo("opened");
@@ -216,8 +205,7 @@ class BrokerAdapterTest {
                     .isEqualTo(base);
             assertThat(run.path("commit").asText()).isEqualTo(head);
             publish(runId, 1, "success");
-            assertThat(adapter.awaitExit()).isZero();
-            assertThat(adapter.stdout()).containsExactly(triggered(runId, runPage(runId)), FINISHED_SUCCESS);
+            assertReported(adapter, runId, FINISHED_SUCCESS);
         }
     }
 
@@ -231,8 +219,7 @@ class BrokerAdapterTest {
             String runId = adapter.triggeredRunId();
             publish(runId, 1, "running");
             publish(runId, 2, "cancelled");
-            assertThat(adapter.awaitExit()).isZero();
-            assertThat(adapter.stdout()).containsExactly(triggered(runId, runPage(runId)), FINISHED_FAILURE);
+            assertReported(adapter, runId, FINISHED_FAILURE);
         }
         try (Adapter adapter = Adapter.start(base(), TestEnvironment.TOKEN, JSON.writeValueAsString(request))) {
             String runId = adapter.triggeredRunId();
@@ -578,5 +565,16 @@ class BrokerAdapterTest {
             thread.start();
             return thread;
         }
+    }
+
+    /** The run request trigger-service published for this run. */
+    private JsonNode requested(String runId) {
+        return runRequested.awaitKey(runId, Duration.ofSeconds(30)).json();
+    }
+
+    /** The adapter ended well, having told the broker the run and then how it finished. */
+    private static void assertReported(Adapter adapter, String runId, String finished) throws Exception {
+        assertThat(adapter.awaitExit()).isZero();
+        assertThat(adapter.stdout()).containsExactly(triggered(runId, runPage(runId)), finished);
     }
 }

@@ -63,7 +63,7 @@ class ManualTriggerTest {
                 .extract()
                 .path("runs[0].runId");
 
-        KafkaTestClient.Seen seen = runRequested.awaitOne(r -> runId.equals(r.key()), Duration.ofSeconds(30));
+        KafkaTestClient.Seen seen = runRequested.awaitKey(runId, Duration.ofSeconds(30));
         JsonNode run = seen.json();
         assertThat(run.path("runId").asText()).isEqualTo(runId);
         assertThat(Instant.parse(run.path("requestedAt").asText()))
@@ -127,9 +127,7 @@ class ManualTriggerTest {
                 .body("runs.file", equalTo(List.of(".forge/workflows/build.yaml", ".forge/workflows/lint.yml")))
                 .body("runs.workflow", equalTo(List.of("Renamed", "Lint")));
         String buildRun = latest.extract().path("runs[0].runId");
-        JsonNode build = runRequested
-                .awaitOne(r -> buildRun.equals(r.key()), Duration.ofSeconds(30))
-                .json();
+        JsonNode build = runRequested.awaitKey(buildRun, Duration.ofSeconds(30)).json();
         assertThat(build.path("ref").asText()).isEqualTo("refs/heads/main");
         assertThat(build.path("commit").asText()).isEqualTo(second);
         assertThat(build.path("workflow").path("jobs").get(0).path("steps")).hasSize(3);
@@ -354,7 +352,7 @@ class ManualTriggerTest {
                 .extract()
                 .path("runs[0].runId");
         assertThat(runRequested
-                        .awaitOne(r -> runId.equals(r.key()), Duration.ofSeconds(30))
+                        .awaitKey(runId, Duration.ofSeconds(30))
                         .json()
                         .path("trigger")
                         .path("actor")

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 
-import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
@@ -73,10 +72,7 @@ class NonDelegatePatchesTest {
                 .body("ignored", equalTo(ignored));
 
         ((ObjectNode) hook.path("patch").path("author")).put("id", DELEGATE).put("alias", "cloudhead");
-        String runId = send(hook).statusCode(202).extract().path("runs[0].runId");
-        JsonNode run = runRequested
-                .awaitOne(r -> runId.equals(r.key()), Duration.ofSeconds(30))
-                .json();
+        JsonNode run = TestKafka.requestedRun(send(hook));
         assertThat(run.path("trigger").path("trusted").asBoolean()).isTrue();
         assertThat(run.path("trigger").path("awaitsApproval").asBoolean()).isFalse();
         assertThat(run.path("ref").asText())
@@ -89,14 +85,7 @@ class NonDelegatePatchesTest {
 
     @Test
     void aRepositoryOfItsOwnRunsANonDelegatesPatchAtOnceWithoutSecrets() {
-        String runId = send(nonDelegatesPatch(OPEN_REPOSITORY))
-                .statusCode(202)
-                .extract()
-                .path("runs[0].runId");
-
-        JsonNode run = runRequested
-                .awaitOne(r -> runId.equals(r.key()), Duration.ofSeconds(30))
-                .json();
+        JsonNode run = TestKafka.requestedRun(send(nonDelegatesPatch(OPEN_REPOSITORY)));
         assertThat(run.path("trigger").path("trusted").asBoolean()).isFalse();
         assertThat(run.path("trigger").path("awaitsApproval").asBoolean()).isFalse();
         assertThat(run.path("workflow").path("jobs").get(0).path("secrets").toString())

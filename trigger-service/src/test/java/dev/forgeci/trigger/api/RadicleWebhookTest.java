@@ -107,9 +107,7 @@ class RadicleWebhookTest {
         String runId = answer.path("runs[0].runId");
         assertThat(answer.<String>path("runs[0].watch")).isEqualTo("/ws/runs/" + runId);
 
-        JsonNode run = runRequested
-                .awaitOne(r -> runId.equals(r.key()), Duration.ofSeconds(30))
-                .json();
+        JsonNode run = runRequested.awaitKey(runId, Duration.ofSeconds(30)).json();
         JsonNode trigger = run.path("trigger");
         assertThat(trigger.path("kind").asText()).isEqualTo("push");
         assertThat(trigger.path("actor").asText()).isEqualTo("cloudhead");
@@ -163,13 +161,7 @@ class RadicleWebhookTest {
         aim(hook, rid);
         ((ObjectNode) hook.path("patch")).put("after", head);
 
-        String runId = sendSigned(hook, UUID.randomUUID().toString())
-                .statusCode(202)
-                .extract()
-                .path("runs[0].runId");
-        JsonNode run = runRequested
-                .awaitOne(r -> runId.equals(r.key()), Duration.ofSeconds(30))
-                .json();
+        JsonNode run = TestKafka.requestedRun(sendSigned(hook, UUID.randomUUID().toString()));
         assertThat(run.path("trigger").path("kind").asText()).isEqualTo("patch");
         assertThat(run.path("trigger").path("actor").asText()).isEqualTo("alice");
         assertThat(run.path("trigger").path("trusted").asBoolean()).isFalse();
@@ -207,8 +199,8 @@ class RadicleWebhookTest {
                 .extract()
                 .path("runs[0].runId");
 
-        runRequested.awaitOne(r -> next.equals(r.key()), Duration.ofSeconds(30));
-        runRequested.awaitOne(r -> first.path("runs[0].runId").equals(r.key()), Duration.ofSeconds(30));
+        runRequested.awaitKey(next, Duration.ofSeconds(30));
+        runRequested.awaitKey(first.path("runs[0].runId"), Duration.ofSeconds(30));
         assertThat(runRequested.matching(r -> r.value().contains(rid)))
                 .extracting(KafkaTestClient.Seen::key)
                 .containsExactlyInAnyOrder(first.path("runs[0].runId"), next);

@@ -148,7 +148,7 @@ class CommitStatusTest {
     void anUndecodableRunEventGoesToDeadLettersAndTheConsumerCarriesOn() {
         String key = Ulid.next();
         TestKafka.client().send("run-events", key, "{this is not json");
-        KafkaTestClient.Seen dead = deadLetters.awaitOne(r -> key.equals(r.key()), Duration.ofSeconds(30));
+        KafkaTestClient.Seen dead = deadLetters.awaitKey(key, Duration.ofSeconds(30));
         assertThat(dead.value()).isEqualTo("{this is not json");
 
         String runId = Ulid.next();

@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forgeci.testkit.BareRepo;
 import dev.forgeci.testkit.LogFollower;
 import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
 
 /** What a user of Forge CI does, through the public interface only. */
 final class Forge {
@@ -66,18 +67,20 @@ final class Forge {
         Map<String, Object> body = inlineWorkflow == null
                 ? Map.of("repository", rid, "commit", commit)
                 : Map.of("repository", rid, "commit", commit, "workflow", inlineWorkflow);
-        JsonNode answer = readJson(given().baseUri(ForgeStack.get().trigger.baseUrl())
+        JsonNode answer = readJson(postTrigger(body).statusCode(202).extract().asString());
+        return answer.path("runs").findValuesAsText("runId");
+    }
+
+    /** POST /api/triggers with the stack's token, whatever it answers. */
+    static ValidatableResponse postTrigger(Map<String, Object> body) {
+        return given().baseUri(ForgeStack.get().trigger.baseUrl())
                 .auth()
                 .oauth2(ForgeStack.TOKEN)
                 .contentType(ContentType.JSON)
                 .body(body)
                 .when()
                 .post("/api/triggers")
-                .then()
-                .statusCode(202)
-                .extract()
-                .asString());
-        return answer.path("runs").findValuesAsText("runId");
+                .then();
     }
 
     static String triggerOne(String rid, String commit, String inlineWorkflow) {

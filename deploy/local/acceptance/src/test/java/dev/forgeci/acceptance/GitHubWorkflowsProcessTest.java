@@ -21,7 +21,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forgeci.testkit.BareRepo;
 import dev.forgeci.testkit.LogFollower;
 import dev.forgeci.testkit.TestTokens;
-import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 
 /**
@@ -1011,14 +1010,7 @@ class GitHubWorkflowsProcessTest {
         if (!inputs.isEmpty()) {
             body.put("inputs", inputs);
         }
-        return given().baseUri(forge.trigger.baseUrl())
-                .auth()
-                .oauth2(ForgeStack.TOKEN)
-                .contentType(ContentType.JSON)
-                .body(body)
-                .when()
-                .post("/api/triggers")
-                .then();
+        return Forge.postTrigger(body);
     }
 
     private static Run first(JsonNode answer) {

@@ -235,6 +235,11 @@ public final class KafkaTestClient implements AutoCloseable {
             return await(predicate, 1, timeout).get(0);
         }
 
+        /** The first record with this key (a run's records are keyed by its run id). */
+        public Seen awaitKey(String key, Duration timeout) {
+            return awaitOne(seen -> key.equals(seen.key()), timeout);
+        }
+
         @Override
         public void close() {
             running.set(false);
