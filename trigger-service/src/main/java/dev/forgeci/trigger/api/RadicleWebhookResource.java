@@ -101,7 +101,8 @@ public class RadicleWebhookResource {
             throw BodyLimit.tooLarge(config);
         }
         Optional<Payloads.Webhook> hook = parse(body);
-        String rid = hook.map(Payloads.Webhook::repository)
+        String rid = hook.map(Payloads.Webhook::event)
+                .map(Payloads.Event::repository)
                 .map(Payloads.Repository::id)
                 .orElse(null);
         if (!secrets.verify(hubSignature != null ? hubSignature : radicleSignature, body, rid)) {

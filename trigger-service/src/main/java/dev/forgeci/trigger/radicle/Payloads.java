@@ -4,6 +4,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
 /**
  * What Radicle sends: webhooks (radicle.garden / webhooks adapter) and radicle-ci-broker's adapter
@@ -85,44 +86,30 @@ public final class Payloads {
      * A webhook delivery; the event type comes from the {@code x-radicle-event-type} header. A push
      * names its {@code branch}, or its full {@code ref} ({@code refs/tags/v1} for a tag).
      */
-    /** What a webhook and a broker request both say of a push or a patch. */
-    public interface Event {
-        /** Who pushed, or who opened the patch. */
-        Person actor();
-
-        String before();
-
-        String after();
-
-        String branch();
-
-        String ref();
-
-        List<Commit> commits();
-
-        Patch patch();
-
-        Repository repository();
-    }
-
+    /**
+     * What a webhook and a broker request both say of a push or a patch, under the same field
+     * names in both; each payload has it inline ({@code @JsonUnwrapped}), beside its own fields.
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Webhook(
-            Person author,
+    public record Event(
             String before,
             String after,
             String branch,
             String ref,
             List<Commit> commits,
             Patch patch,
-            Repository repository,
+            Repository repository) {}
+
+    /**
+     * A webhook delivery; the event type comes from the {@code x-radicle-event-type} header. A push
+     * names its {@code branch}, or its full {@code ref} ({@code refs/tags/v1} for a tag).
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Webhook(
+            Person author,
+            @JsonUnwrapped Event event,
             String context,
-            @JsonProperty("commit_status_url") String commitStatusUrl)
-            implements Event {
-        @Override
-        public Person actor() {
-            return author;
-        }
-    }
+            @JsonProperty("commit_status_url") String commitStatusUrl) {}
 
     /** The one line radicle-ci-broker writes to its adapter's stdin. */
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -132,17 +119,5 @@ public final class Payloads {
             Integer version,
             String action,
             Person pusher,
-            String before,
-            String after,
-            String branch,
-            String ref,
-            List<Commit> commits,
-            Patch patch,
-            Repository repository)
-            implements Event {
-        @Override
-        public Person actor() {
-            return pusher;
-        }
-    }
+            @JsonUnwrapped Event event) {}
 }

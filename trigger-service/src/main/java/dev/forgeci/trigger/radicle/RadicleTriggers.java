@@ -68,10 +68,12 @@ public class RadicleTriggers {
     }
 
     public Admission fromWebhook(Payloads.Webhook hook, String eventType, String requestId) {
-        Payloads.Repository repository = hook.repository();
+        Payloads.Repository repository = hook.event().repository();
         List<FieldError> errors = new ArrayList<>();
         String rid = repositoryId(repository, errors);
-        String type = eventType != null ? eventType.toLowerCase(Locale.ROOT) : hook.patch() != null ? "patch" : "push";
+        String type = eventType != null
+                ? eventType.toLowerCase(Locale.ROOT)
+                : hook.event().patch() != null ? "patch" : "push";
         if (!type.equals("push") && !type.equals("patch")) {
             return new Admission.Ignore("`" + eventType + "` events do not start runs; only push and patch do");
         }
@@ -89,8 +91,8 @@ public class RadicleTriggers {
                 repository == null ? null : repository.seeder(),
                 cloneUrl);
         return type.equals("push")
-                ? push(hook, rid, origin, errors)
-                : patch(repository, rid, hook.patch(), null, origin, errors);
+                ? push(hook.author(), hook.event(), rid, origin, errors)
+                : patch(repository, rid, hook.event().patch(), null, origin, errors);
     }
 
     public Admission fromBroker(Payloads.BrokerRequest request) {
@@ -102,7 +104,7 @@ public class RadicleTriggers {
         if (request.version() == null || request.version() != 1) {
             errors.add(new FieldError("version", "only version 1 of the adapter protocol is understood"));
         }
-        String rid = repositoryId(request.repository(), errors);
+        String rid = repositoryId(request.event().repository(), errors);
         Origin origin = new Origin(
                 UUID.randomUUID().toString(),
                 null,
@@ -112,10 +114,10 @@ public class RadicleTriggers {
         // Read as leniently as the broker writes: its documentation says "push", live messages have said "Push".
         String type = request.eventType() == null ? null : request.eventType().toLowerCase(Locale.ROOT);
         if ("push".equals(type)) {
-            return push(request, rid, origin, errors);
+            return push(request.pusher(), request.event(), rid, origin, errors);
         }
         if ("patch".equals(type)) {
-            return patch(request.repository(), rid, request.patch(), request.action(), origin, errors);
+            return patch(request.event().repository(), rid, request.event().patch(), request.action(), origin, errors);
         }
         errors.add(new FieldError("event_type", "must be push or patch, not `" + request.eventType() + "`"));
         throw new TriggerRejected(errors);
@@ -126,9 +128,9 @@ public class RadicleTriggers {
      * (in {@code ref}, or in {@code branch} where a sender has only that field), also as a peer's
      * {@code refs/namespaces/<nid>/refs/…}: Radicle's canonical tags (1.3+) are pushed that way.
      */
-    private Admission push(Payloads.Event push, String rid, Origin origin, List<FieldError> errors) {
+    private Admission push(
+            Payloads.Person pusher, Payloads.Event push, String rid, Origin origin, List<FieldError> errors) {
         Payloads.Repository repository = push.repository();
-        Payloads.Person pusher = push.actor();
         String branch = push.branch();
         String ref = push.ref();
         String before = push.before();
