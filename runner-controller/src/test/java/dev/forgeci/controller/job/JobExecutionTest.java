@@ -35,20 +35,25 @@ import dev.forgeci.controller.secrets.SecretStore;
 /** The controller's side of a job, against a scripted agent: attribution, events, expressions, runtime files and the status it reports. */
 class JobExecutionTest {
 
-    static final JobSettings SETTINGS = new JobSettings(
-            "controller-1",
-            "forge-runner:local",
-            Isolation.CAPABILITIES,
-            1,
-            512L << 20,
-            Duration.ofSeconds(10),
-            Duration.ofHours(6),
-            Duration.ofSeconds(30),
-            Duration.ofSeconds(5),
-            new LogLimits(64 * 1024, 64L << 20, 64 * 1024, Duration.ofMillis(50), 16),
-            null,
-            List.of(),
-            null);
+    static final JobSettings SETTINGS = settings(List.of(), null);
+
+    /** The controller's settings in these tests, with these registry mirrors and registry credentials. */
+    static JobSettings settings(List<String> registryMirrors, Path registryAuth) {
+        return new JobSettings(
+                "controller-1",
+                "forge-runner:local",
+                Isolation.CAPABILITIES,
+                1,
+                512L << 20,
+                Duration.ofSeconds(10),
+                Duration.ofHours(6),
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(5),
+                new LogLimits(64 * 1024, 64L << 20, 64 * 1024, Duration.ofMillis(50), 16),
+                null,
+                registryMirrors,
+                registryAuth);
+    }
 
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     private final ExecutorService executor = Executors.newCachedThreadPool();
@@ -836,20 +841,7 @@ class JobExecutionTest {
         Path auth = Files.createTempFile("forge-registry-auth", ".json");
         String token = java.util.Base64.getEncoder().encodeToString("robot:s3cr3t-registry-pass".getBytes());
         Files.writeString(auth, "{\"auths\": {\"registry.example\": {\"auth\": \"" + token + "\"}}}");
-        JobSettings settings = new JobSettings(
-                "controller-1",
-                "forge-runner:local",
-                Isolation.CAPABILITIES,
-                1,
-                512L << 20,
-                Duration.ofSeconds(10),
-                Duration.ofHours(6),
-                Duration.ofSeconds(30),
-                Duration.ofSeconds(5),
-                new LogLimits(64 * 1024, 64L << 20, 64 * 1024, Duration.ofMillis(50), 16),
-                null,
-                List.of("https://mirror.example"),
-                auth);
+        JobSettings settings = settings(List.of("https://mirror.example"), auth);
         engine.step(0).out("password s3cr3t-registry-pass, auth " + token + "\n");
 
         execution(dispatch(null, step(0, "Leak")), settings, Path.of("target/no-secrets"), action -> null)

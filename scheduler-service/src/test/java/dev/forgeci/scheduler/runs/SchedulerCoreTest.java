@@ -151,27 +151,10 @@ class SchedulerCoreTest {
     @Test
     void onAFakeClockHeartbeatsKeepAStartedJobAliveAndTheirSilenceEndsItRunnerLost() throws Exception {
         String runId = accept(request(job("build", List.of(), "success()")));
-        report(new JobEvent(
-                JobEvent.Type.JOB_STARTED,
-                runId,
-                "build",
-                1,
-                1L,
-                "c1",
-                clock,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null));
+        started(runId, "build", 1);
         for (int beat = 0; beat < 4; beat++) {
             watchAfter(Duration.ofSeconds(25));
-            scheduler.onHeartbeat(
-                    new ControllerHeartbeat(
-                            "c1", clock, 5, List.of(new ControllerHeartbeat.RunningJob(runId, "build", 1)), T0),
-                    clock);
+            heartbeat(runId, "build");
         }
         assertThat(scheduler.activeRun(runId).job("build").state()).isEqualTo(JobState.RUNNING);
 
@@ -192,27 +175,10 @@ class SchedulerCoreTest {
             throws Exception {
         ObjectNode build = job("build", List.of(), "success()").put("timeoutMinutes", 1);
         String runId = accept(request(build));
-        report(new JobEvent(
-                JobEvent.Type.JOB_STARTED,
-                runId,
-                "build",
-                1,
-                1L,
-                "c1",
-                clock,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null));
+        started(runId, "build", 1);
         for (int beat = 0; beat < 14; beat++) {
             watchAfter(Duration.ofSeconds(25));
-            scheduler.onHeartbeat(
-                    new ControllerHeartbeat(
-                            "c1", clock, 5, List.of(new ControllerHeartbeat.RunningJob(runId, "build", 1)), T0),
-                    clock);
+            heartbeat(runId, "build");
         }
         assertThat(scheduler.activeRun(runId).job("build").state())
                 .as("5 min 50 s: within 1 min + 5 min grace")
@@ -534,21 +500,7 @@ class SchedulerCoreTest {
 
     private void finish(String runId, String jobId, String status, Map<String, String> outputs) {
         int attempt = scheduler.activeRun(runId).job(jobId).attempt();
-        report(new JobEvent(
-                JobEvent.Type.JOB_STARTED,
-                runId,
-                jobId,
-                attempt,
-                1L,
-                "c1",
-                clock,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null));
+        started(runId, jobId, attempt);
         report(new JobEvent(
                 JobEvent.Type.JOB_FINISHED,
                 runId,
@@ -564,6 +516,32 @@ class SchedulerCoreTest {
                 3L,
                 3L,
                 outputs));
+    }
+
+    private void started(String runId, String jobId, int attempt) {
+        report(new JobEvent(
+                JobEvent.Type.JOB_STARTED,
+                runId,
+                jobId,
+                attempt,
+                1L,
+                "c1",
+                clock,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null));
+    }
+
+    /** Controller c1 says, now, that it runs this job's first attempt. */
+    private void heartbeat(String runId, String jobId) {
+        scheduler.onHeartbeat(
+                new ControllerHeartbeat(
+                        "c1", clock, 5, List.of(new ControllerHeartbeat.RunningJob(runId, jobId, 1)), T0),
+                clock);
     }
 
     private void report(JobEvent event) {
