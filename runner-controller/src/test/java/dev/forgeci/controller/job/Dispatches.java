@@ -62,41 +62,32 @@ final class Dispatches {
 
     /** A dispatch with no more than what names its job and steps, for what the check of a dispatch refuses. */
     static JobDispatched bare(String rid, String commit, String ref, String cloneUrl, JobDispatched.Step... steps) {
-        return new JobDispatched(
-                "01RUN",
-                "build",
-                1,
-                null,
-                new JobDispatched.Repository(rid, "r"),
-                commit,
-                ref,
-                cloneUrl,
-                true,
-                "w",
-                null,
-                new JobDispatched.Job(
-                        "build",
-                        "build",
-                        "Build",
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        List.of(steps),
-                        null,
-                        null,
-                        null));
+        ObjectNode tree = JSON.createObjectNode()
+                .put("runId", "01RUN")
+                .put("jobId", "build")
+                .put("attempt", 1)
+                .put("commit", commit)
+                .put("ref", ref)
+                .put("cloneUrl", cloneUrl)
+                .put("trusted", true)
+                .put("workflow", "w");
+        tree.putObject("repository").put("id", rid).put("name", "r");
+        tree.putObject("job")
+                .put("id", "build")
+                .put("group", "build")
+                .put("name", "Build")
+                .set("steps", JSON.valueToTree(List.of(steps)));
+        return read(tree);
     }
 
     /** {@code dispatch} as its JSON reads after {@code edit}: a test names only what it changes. */
     static JobDispatched edited(JobDispatched dispatch, Consumer<ObjectNode> edit) {
         ObjectNode tree = JSON.valueToTree(dispatch);
         edit.accept(tree);
+        return read(tree);
+    }
+
+    private static JobDispatched read(ObjectNode tree) {
         try {
             return JSON.treeToValue(tree, JobDispatched.class);
         } catch (JsonProcessingException e) {

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -518,22 +519,19 @@ class SchedulerCoreTest {
                 outputs));
     }
 
+    /** Controller c1 says it started this attempt, in the words a job-started record has on the wire. */
     private void started(String runId, String jobId, int attempt) {
-        report(new JobEvent(
-                JobEvent.Type.JOB_STARTED,
-                runId,
-                jobId,
-                attempt,
-                1L,
-                "c1",
-                clock,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null));
+        report(read("""
+                {"type": "job-started", "runId": "%s", "jobId": "%s", "attempt": %d, "seq": 1, "controllerId": "c1", "at": "%s"}
+                """.formatted(runId, jobId, attempt, clock), JobEvent.class));
+    }
+
+    private static <T> T read(String json, Class<T> type) {
+        try {
+            return JSON.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
     }
 
     /** Controller c1 says, now, that it runs this job's first attempt. */
