@@ -6,6 +6,8 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.forgeci.scheduler.runs.RunStatus;
+
 /**
  * A run's status change; {@code seq} counts a run's events from 1, {@code jobs} is set on terminal
  * states, {@code approval} once an untrusted run that waited was approved.
@@ -13,7 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 public record RunEvent(
         String runId,
         long seq,
-        String status,
+        RunStatus status,
         String reason,
         Instant at,
         RunRequested.Repository repository,

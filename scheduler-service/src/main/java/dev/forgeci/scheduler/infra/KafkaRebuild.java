@@ -82,7 +82,7 @@ public class KafkaRebuild {
             if (event.approval() != null) {
                 approvals.put(event.runId(), event.approval());
             }
-            if (isTerminal(event.status())) {
+            if (event.status().terminal()) {
                 // Only what a stored run needs; the trigger and repository come with the request.
                 ended.put(
                         event.runId(),
@@ -163,13 +163,6 @@ public class KafkaRebuild {
             store.commit(pending);
             pending = new Changes(Instant.now());
         }
-    }
-
-    private static boolean isTerminal(String status) {
-        return switch (status) {
-            case "success", "failure", "cancelled", "error" -> true;
-            default -> false;
-        };
     }
 
     private interface RecordHandler {

@@ -109,7 +109,7 @@ public final class Run {
         return new RunEvent(
                 runId,
                 seq,
-                status.word(),
+                status,
                 reason,
                 at,
                 repository,

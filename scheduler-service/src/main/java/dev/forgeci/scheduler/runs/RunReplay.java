@@ -61,7 +61,7 @@ public final class RunReplay {
         if (event.approval() != null && run.status() == RunStatus.WAITING) {
             run.approve(event.approval(), event.queuedAt() != null ? event.queuedAt() : run.queuedAt());
         }
-        RunStatus status = RunStatus.of(event.status());
+        RunStatus status = event.status();
         if (!status.terminal()) {
             return;
         }

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.forgeci.scheduler.runs.RunStatus;
 import dev.forgeci.testkit.GoldenEvents;
 
 /** What the scheduler consumes, read from the golden samples its producers are held to; what it produces, held to its own. */
@@ -96,7 +97,7 @@ class GoldenEventsTest {
         RunEvent event = new RunEvent(
                 "01JZGOLDENRUN0000000000000",
                 5,
-                "failure",
+                RunStatus.FAILURE,
                 "job build failed",
                 Instant.parse("2026-12-03T10:00:10Z"),
                 new RunRequested.Repository("rad:z3gqcJUoA1n9HaHKufZs5FCSGazv5", "heartwood"),

@@ -4,6 +4,8 @@ import java.util.List;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import dev.forgeci.trigger.events.RunStatus;
+
 /**
  * The state of the runs one ci-broker request started. {@code result} is set once {@code finished}:
  * success when every run succeeded, else failure.
@@ -21,5 +23,5 @@ public record RunWaitResponse(
         List<RunState> runs) {
 
     /** {@code status} is null while no run-event was seen yet. */
-    public record RunState(String runId, String status) {}
+    public record RunState(String runId, RunStatus status) {}
 }

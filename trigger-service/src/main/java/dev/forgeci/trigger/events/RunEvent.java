@@ -1,7 +1,5 @@
 package dev.forgeci.trigger.events;
 
-import java.util.Set;
-
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
 /** The part of a {@code run-events} record this service reads; everything else is ignored. */
@@ -9,7 +7,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 public record RunEvent(
         String runId,
         long seq,
-        String status,
+        RunStatus status,
         String reason,
         String at,
         RunRequested.Repository repository,
@@ -23,11 +21,5 @@ public record RunEvent(
         if (runId == null || runId.isBlank() || status == null) {
             throw new IllegalArgumentException("a run-event needs a runId and a status");
         }
-    }
-
-    public static final Set<String> TERMINAL = Set.of("success", "failure", "cancelled", "error");
-
-    public static boolean isTerminal(String status) {
-        return status != null && TERMINAL.contains(status);
     }
 }

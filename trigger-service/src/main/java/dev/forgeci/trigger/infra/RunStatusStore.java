@@ -7,7 +7,7 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.forgeci.trigger.config.ForgeConfig;
-import dev.forgeci.trigger.events.RunEvent;
+import dev.forgeci.trigger.events.RunStatus;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.value.ReactiveValueCommands;
@@ -36,20 +36,24 @@ public class RunStatusStore {
     }
 
     /** Records a run's status; a terminal status is final (a re-run is a new run id). */
-    public void record(String runId, String status) {
-        String current = values.get(STATUS + runId);
-        if (!RunEvent.isTerminal(current)) {
-            values.set(STATUS + runId, status, new SetArgs().ex(config.broker().retention()));
+    public void record(String runId, RunStatus status) {
+        RunStatus current = RunStatus.of(values.get(STATUS + runId));
+        if (current == null || !current.terminal()) {
+            values.set(
+                    STATUS + runId,
+                    status.word(),
+                    new SetArgs().ex(config.broker().retention()));
         }
     }
 
     /** The known statuses of these runs (absent ones are missing from the map). */
-    public Uni<Map<String, String>> statuses(List<String> runIds) {
+    public Uni<Map<String, RunStatus>> statuses(List<String> runIds) {
         return reactiveValues
                 .mget(runIds.stream().map(id -> STATUS + id).toArray(String[]::new))
                 .map(found -> runIds.stream()
                         .filter(id -> found.get(STATUS + id) != null)
-                        .collect(java.util.stream.Collectors.toMap(id -> id, id -> found.get(STATUS + id))));
+                        .collect(java.util.stream.Collectors.toMap(
+                                id -> id, id -> RunStatus.of(found.get(STATUS + id)))));
     }
 
     /** Remembers that these runs answer one request, under the first one's id. */

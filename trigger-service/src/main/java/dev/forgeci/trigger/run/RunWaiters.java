@@ -10,6 +10,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.forgeci.trigger.events.RunStatus;
+
 /**
  * In-process wake-ups for requests waiting on a run (the ci-broker adapter's long poll), plus the
  * last status seen for recent runs, so a wait still ends while Redis is briefly unavailable.
@@ -19,39 +21,39 @@ public class RunWaiters {
 
     private static final int REMEMBERED = 10_000;
 
-    private final Map<String, List<CompletableFuture<String>>> waiting = new ConcurrentHashMap<>();
-    private final Map<String, String> recent = new LinkedHashMap<>(1024, 0.75f, false) {
+    private final Map<String, List<CompletableFuture<RunStatus>>> waiting = new ConcurrentHashMap<>();
+    private final Map<String, RunStatus> recent = new LinkedHashMap<>(1024, 0.75f, false) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, RunStatus> eldest) {
             return size() > REMEMBERED;
         }
     };
 
     /** Completes with the run's next status; the caller bounds the wait and calls {@link #cancel}. */
-    public CompletableFuture<String> next(String runId) {
-        CompletableFuture<String> future = new CompletableFuture<>();
+    public CompletableFuture<RunStatus> next(String runId) {
+        CompletableFuture<RunStatus> future = new CompletableFuture<>();
         waiting.computeIfAbsent(runId, id -> new CopyOnWriteArrayList<>()).add(future);
         return future;
     }
 
-    public void cancel(String runId, CompletableFuture<String> future) {
+    public void cancel(String runId, CompletableFuture<RunStatus> future) {
         waiting.computeIfPresent(runId, (id, futures) -> {
             futures.remove(future);
             return futures.isEmpty() ? null : futures;
         });
     }
 
-    public void statusChanged(String runId, String status) {
+    public void statusChanged(String runId, RunStatus status) {
         synchronized (recent) {
             recent.put(runId, status);
         }
-        List<CompletableFuture<String>> futures = waiting.remove(runId);
+        List<CompletableFuture<RunStatus>> futures = waiting.remove(runId);
         if (futures != null) {
             futures.forEach(f -> f.complete(status));
         }
     }
 
-    public Optional<String> lastSeen(String runId) {
+    public Optional<RunStatus> lastSeen(String runId) {
         synchronized (recent) {
             return Optional.ofNullable(recent.get(runId));
         }

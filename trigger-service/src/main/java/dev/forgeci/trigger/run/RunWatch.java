@@ -9,7 +9,7 @@ import java.util.concurrent.CompletableFuture;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.forgeci.trigger.events.RunEvent;
+import dev.forgeci.trigger.events.RunStatus;
 import dev.forgeci.trigger.infra.RunStatusStore;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
@@ -33,14 +33,15 @@ public class RunWatch {
     }
 
     /** The group's state: each run's last known status (null when none is known yet). */
-    public record GroupState(List<String> runIds, Map<String, String> statuses) {
+    public record GroupState(List<String> runIds, Map<String, RunStatus> statuses) {
         public boolean finished() {
-            return runIds.stream().allMatch(id -> RunEvent.isTerminal(statuses.get(id)));
+            return runIds.stream()
+                    .allMatch(id -> statuses.get(id) != null && statuses.get(id).terminal());
         }
 
         /** success when every run succeeded, failure otherwise; meaningful once finished. */
         public String result() {
-            return runIds.stream().allMatch(id -> "success".equals(statuses.get(id))) ? "success" : "failure";
+            return runIds.stream().allMatch(id -> statuses.get(id) == RunStatus.SUCCESS) ? "success" : "failure";
         }
     }
 
@@ -58,9 +59,9 @@ public class RunWatch {
                 .onFailure()
                 .recoverWithItem(Map.of())
                 .flatMap(stored -> {
-                    Map<String, String> statuses = new HashMap<>(stored);
-                    ids.forEach(id -> waiters.lastSeen(id)
-                            .ifPresent(s -> statuses.merge(id, s, (a, b) -> RunEvent.isTerminal(a) ? a : b)));
+                    Map<String, RunStatus> statuses = new HashMap<>(stored);
+                    ids.forEach(id ->
+                            waiters.lastSeen(id).ifPresent(s -> statuses.merge(id, s, (a, b) -> a.terminal() ? a : b)));
                     GroupState state = new GroupState(ids, statuses);
                     Duration left = Duration.between(Instant.now(), deadline);
                     if (state.finished() || left.isNegative() || left.isZero()) {
@@ -73,7 +74,7 @@ public class RunWatch {
 
     /** Completes on the first status change of any of the runs, or after {@code within}. */
     private Uni<Boolean> wake(List<String> ids, Duration within) {
-        List<CompletableFuture<String>> futures =
+        List<CompletableFuture<RunStatus>> futures =
                 ids.stream().map(waiters::next).toList();
         return Uni.createFrom()
                 .completionStage(CompletableFuture.anyOf(futures.toArray(CompletableFuture[]::new)))

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forgeci.trigger.config.ForgeConfig;
 import dev.forgeci.trigger.events.RunEvent;
 import dev.forgeci.trigger.events.RunRequested;
+import dev.forgeci.trigger.events.RunStatus;
 import dev.forgeci.trigger.infra.CommitStatusLedger;
 import dev.forgeci.trigger.radicle.Seeds;
 import dev.forgeci.trigger.radicle.WebhookSecrets;
@@ -39,17 +40,6 @@ import io.smallrye.mutiny.Uni;
 public class CommitStatusReporter {
 
     public static final String SIGNATURE_HEADER = "X-Garden-Signature-256";
-    private static final Map<String, String> STATES = Map.of(
-            "running",
-            "running",
-            "success",
-            "success",
-            "failure",
-            "failure",
-            "cancelled",
-            "failure",
-            "error",
-            "failure");
 
     private final Seeds seeds;
     private final WebhookSecrets secrets;
@@ -82,7 +72,7 @@ public class CommitStatusReporter {
     /** Schedules the commit status this run-event calls for, if any; returns at once. */
     public void report(RunEvent event) {
         RunRequested.Trigger trigger = event.trigger();
-        String state = STATES.get(event.status());
+        String state = radicleState(event.status());
         if (trigger == null || trigger.statusUrl() == null || state == null) {
             return;
         }
@@ -193,5 +183,15 @@ public class CommitStatusReporter {
         Refused(int code) {
             super("refused with " + code, null, false, false);
         }
+    }
+
+    /** Radicle's commit states are running, success and failure; cancelled and error read as failure. */
+    private static String radicleState(RunStatus status) {
+        return switch (status) {
+            case RUNNING -> "running";
+            case SUCCESS -> "success";
+            case FAILURE, CANCELLED, ERROR -> "failure";
+            case WAITING, QUEUED, OTHER -> null;
+        };
     }
 }

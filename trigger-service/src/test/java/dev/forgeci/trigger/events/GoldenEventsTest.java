@@ -92,10 +92,22 @@ class GoldenEventsTest {
     }
 
     @Test
+    void aStatusANewerSchedulerMightSendReadsAsOtherAndEndsNothing() throws Exception {
+        ObjectNode sample = (ObjectNode) GoldenEvents.tree("run-events.failure");
+        sample.put("status", "paused");
+
+        RunEvent event = JSON.readValue(sample.toString(), RunEvent.class);
+
+        assertThat(event.status()).isEqualTo(RunStatus.OTHER);
+        assertThat(event.status().terminal()).isFalse();
+    }
+
+    @Test
     void aTerminalRunEventReadsWithTheTriggerItsStatusGoesBackTo() throws Exception {
         RunEvent event = JSON.readValue(GoldenEvents.text("run-events.failure"), RunEvent.class);
 
-        assertThat(RunEvent.isTerminal(event.status())).isTrue();
+        assertThat(event.status()).isEqualTo(RunStatus.FAILURE);
+        assertThat(event.status().terminal()).isTrue();
         assertThat(event.seq()).isEqualTo(5L);
         assertThat(event.commit()).isEqualTo("0123456789abcdef0123456789abcdef01234567");
         assertThat(event.workflow()).isEqualTo("CI");
