@@ -29,7 +29,12 @@ final class TestJobs {
 
     /** A repository id the test controller serves (see %test.forge.controller.repository-pattern). */
     static String repositoryId() {
-        StringBuilder id = new StringBuilder("rad:zRunnerTest");
+        return repositoryId("rad:zRunnerTest");
+    }
+
+    /** A fresh repository id that starts with {@code prefix} (a controller's repository pattern). */
+    static String repositoryId(String prefix) {
+        StringBuilder id = new StringBuilder(prefix);
         for (int i = 0; i < 12; i++) {
             id.append(BASE58.charAt(RANDOM.nextInt(BASE58.length())));
         }

@@ -173,6 +173,23 @@ public interface ControllerConfig {
 
         @WithDefault("unix:///var/run/docker.sock")
         String host();
+
+        /**
+         * The longest a call to the engine may take (a stop: this plus its grace period), but for
+         * what a job holds open while it runs (its attached output, its wait, a pull): a stuck
+         * engine fails the call instead of holding a slot for good.
+         */
+        @WithDefault("60s")
+        Duration callTimeout();
+
+        /**
+         * How often the engine is asked whether it answers; no job is taken while it does not. Also
+         * read by the ping's schedule, so its default lives in application.properties.
+         */
+        Duration pingInterval();
+
+        /** How often the removal of a runner that failed (the engine was down) is tried again; ditto. */
+        Duration removalRetryInterval();
     }
 
     interface Secrets {

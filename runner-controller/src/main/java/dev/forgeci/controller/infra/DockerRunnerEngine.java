@@ -19,6 +19,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -66,15 +67,26 @@ public class DockerRunnerEngine implements RunnerEngine {
 
     private final DockerClient docker;
     private final RunnerContainerSpec.Profile profile;
+    /** Every call but what a job holds open while it runs (its attached output, its wait, a pull). */
+    private final EngineCalls calls;
 
     @Inject
     public DockerRunnerEngine(DockerClient docker, ControllerConfig config) {
-        this(docker, RunnerContainerSpec.Profile.from(config.runner()));
+        this(
+                docker,
+                RunnerContainerSpec.Profile.from(config.runner()),
+                config.docker().callTimeout());
     }
 
-    DockerRunnerEngine(DockerClient docker, RunnerContainerSpec.Profile profile) {
+    DockerRunnerEngine(DockerClient docker, RunnerContainerSpec.Profile profile, Duration callTimeout) {
         this.docker = docker;
         this.profile = profile;
+        this.calls = new EngineCalls(callTimeout);
+    }
+
+    @PreDestroy
+    void close() {
+        calls.shutdown();
     }
 
     @Override
@@ -83,23 +95,18 @@ public class DockerRunnerEngine implements RunnerEngine {
         try {
             String id;
             try {
-                id = createContainer(spec);
+                id = calls.within("creating the runner", () -> createContainer(spec));
             } catch (NotFoundException noImage) {
                 // A new engine (a fresh DinD sidecar) has no runner image yet: the API, unlike the CLI, does not pull.
                 pullImage();
-                id = createContainer(spec);
+                id = calls.within("creating the runner", () -> createContainer(spec));
             }
             created = new Runner(id, spec.name());
-            docker.copyArchiveToContainerCmd(id)
-                    .withTarInputStream(new ByteArrayInputStream(RunnerContainerSpec.tar(spec.files())))
-                    .withRemotePath("/")
-                    .exec();
+            copyIn(created, spec.files());
             return created;
-        } catch (RunnerException e) {
-            throw e;
         } catch (RuntimeException e) {
             removeQuietly(created);
-            throw new RunnerException(reason(e), e);
+            throw e instanceof RunnerException known ? known : new RunnerException(reason(e), e);
         }
     }
 
@@ -198,7 +205,9 @@ public class DockerRunnerEngine implements RunnerEngine {
                     .withLogs(false)
                     .exec(stream);
             attached.get(ATTACH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            docker.startContainerCmd(runner.containerId()).exec();
+            calls.run(
+                    "starting the runner",
+                    () -> docker.startContainerCmd(runner.containerId()).exec());
             return Attachment.of(ended, commands::send);
         } catch (RuntimeException | ExecutionException | TimeoutException e) {
             commands.close();
@@ -215,10 +224,14 @@ public class DockerRunnerEngine implements RunnerEngine {
     @Override
     public void copyIn(Runner runner, Map<String, RunnerSpec.RunnerFile> files) {
         try {
-            docker.copyArchiveToContainerCmd(runner.containerId())
-                    .withTarInputStream(new ByteArrayInputStream(RunnerContainerSpec.tar(files)))
-                    .withRemotePath("/")
-                    .exec();
+            calls.run(
+                    "copying files into the runner",
+                    () -> docker.copyArchiveToContainerCmd(runner.containerId())
+                            .withTarInputStream(new ByteArrayInputStream(RunnerContainerSpec.tar(files)))
+                            .withRemotePath("/")
+                            .exec());
+        } catch (RunnerException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new RunnerException(reason(e), e);
         }
@@ -226,6 +239,10 @@ public class DockerRunnerEngine implements RunnerEngine {
 
     @Override
     public Map<String, byte[]> copyOut(Runner runner, String directory, long maxBytes) {
+        return calls.within("reading " + directory + " from the runner", () -> readOut(runner, directory, maxBytes));
+    }
+
+    private Map<String, byte[]> readOut(Runner runner, String directory, long maxBytes) {
         Map<String, byte[]> files = new LinkedHashMap<>();
         try (InputStream archive = docker.copyArchiveFromContainerCmd(runner.containerId(), directory)
                         .exec();
@@ -259,8 +276,11 @@ public class DockerRunnerEngine implements RunnerEngine {
     public RunnerExit awaitExit(Runner runner) {
         try {
             docker.waitContainerCmd(runner.containerId()).start().awaitStatusCode();
-            InspectContainerResponse.ContainerState state =
-                    docker.inspectContainerCmd(runner.containerId()).exec().getState();
+            InspectContainerResponse.ContainerState state = calls.within(
+                    "reading the runner's exit",
+                    () -> docker.inspectContainerCmd(runner.containerId())
+                            .exec()
+                            .getState());
             return new RunnerExit(
                     state.getExitCodeLong() == null
                             ? -1
@@ -274,11 +294,16 @@ public class DockerRunnerEngine implements RunnerEngine {
     @Override
     public void stop(Runner runner, Duration grace) {
         try {
-            docker.stopContainerCmd(runner.containerId())
-                    .withTimeout((int) Math.max(1, grace.toSeconds()))
-                    .exec();
+            calls.within(
+                    grace,
+                    "stopping the runner",
+                    () -> docker.stopContainerCmd(runner.containerId())
+                            .withTimeout((int) Math.max(1, grace.toSeconds()))
+                            .exec());
         } catch (NotModifiedException | NotFoundException alreadyStopped) {
             // stopped or removed meanwhile: what was asked for
+        } catch (RunnerException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new RunnerException(reason(e), e);
         }
@@ -289,17 +314,21 @@ public class DockerRunnerEngine implements RunnerEngine {
         try {
             if (runner.containerId() != null) {
                 try {
-                    docker.removeContainerCmd(runner.containerId())
-                            .withForce(true)
-                            .withRemoveVolumes(true)
-                            .exec();
+                    calls.run(
+                            "removing the runner",
+                            () -> docker.removeContainerCmd(runner.containerId())
+                                    .withForce(true)
+                                    .withRemoveVolumes(true)
+                                    .exec());
                 } catch (NotFoundException alreadyGone) {
                     // removed meanwhile
                 }
             }
             if (runner.volume() != null) {
                 try {
-                    docker.removeVolumeCmd(runner.volume()).exec();
+                    calls.run(
+                            "removing the runner's volume",
+                            () -> docker.removeVolumeCmd(runner.volume()).exec());
                 } catch (NotFoundException alreadyGone) {
                     // removed meanwhile
                 }
@@ -311,6 +340,10 @@ public class DockerRunnerEngine implements RunnerEngine {
 
     @Override
     public List<OwnedRunner> owned(String controllerId) {
+        return calls.within("listing this controller's runners", () -> listOwned(controllerId));
+    }
+
+    private List<OwnedRunner> listOwned(String controllerId) {
         try {
             List<OwnedRunner> owned = new ArrayList<>();
             Set<String> volumesInUse = new HashSet<>();
@@ -350,9 +383,13 @@ public class DockerRunnerEngine implements RunnerEngine {
         }
     }
 
-    /** Answers when the daemon does. */
+    @Override
     public void ping() {
-        docker.pingCmd().exec();
+        try {
+            calls.run("a ping", () -> docker.pingCmd().exec());
+        } catch (RuntimeException e) {
+            throw new RunnerException(reason(e), e);
+        }
     }
 
     private static JobKey job(Map<String, String> labels) {

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -84,6 +85,9 @@ public final class JobExecution {
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private final Object lifecycle = new Object();
     private Runner runner;
+    /** The runner, once the job ended, if removing it failed. */
+    private volatile Runner leftBehind;
+
     private boolean started;
     private Stop stop;
     private ScheduledFuture<?> timeout;
@@ -118,6 +122,11 @@ public final class JobExecution {
 
     public JobKey key() {
         return key;
+    }
+
+    /** After {@link #run()}: the runner whose removal failed, to be removed later; empty when it is gone. */
+    public Optional<Runner> leftBehind() {
+        return Optional.ofNullable(leftBehind);
     }
 
     /** Completes when the job has ended and its runner is removed. */
@@ -545,12 +554,10 @@ public final class JobExecution {
         try {
             engine.remove(runner);
         } catch (RuntimeException e) {
+            leftBehind = runner;
             Log.warnf(
-                    e,
-                    "Run %s: job %s: removing runner %s failed; the next start of the controller removes it",
-                    key.runId(),
-                    key,
-                    runner.containerId());
+                    "Run %s: job %s: removing runner %s failed (%s); it is tried again until it is gone",
+                    key.runId(), key, runner.containerId(), e.getMessage());
         }
     }
 

@@ -37,6 +37,7 @@ public class Jobs {
     private final SecretStore secrets;
     private final ActionSource actions;
     private final Capacity capacity;
+    private final LeftoverRunners leftovers;
     private final Map<JobKey, JobExecution> tracked = new ConcurrentHashMap<>();
     private final ExecutorService executor = Executors.newCachedThreadPool(threads("forge-job"));
     private final ScheduledExecutorService timer =
@@ -47,8 +48,10 @@ public class Jobs {
             RunnerEngine engine,
             Publisher publisher,
             SecretStore secrets,
-            ActionSource actions) {
+            ActionSource actions,
+            LeftoverRunners leftovers) {
         this.settings = JobSettings.from(config);
+        this.leftovers = leftovers;
         this.engine = engine;
         this.publisher = publisher;
         this.secrets = secrets;
@@ -83,6 +86,7 @@ public class Jobs {
             try {
                 execution.run();
             } finally {
+                execution.leftBehind().ifPresent(leftovers::add);
                 tracked.remove(execution.key());
                 capacity.release();
             }

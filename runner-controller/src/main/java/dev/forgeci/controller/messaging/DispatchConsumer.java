@@ -20,6 +20,7 @@ import dev.forgeci.controller.events.JobDispatched;
 import dev.forgeci.controller.events.JobKey;
 import dev.forgeci.controller.events.Topics;
 import dev.forgeci.controller.job.DispatchVerifier;
+import dev.forgeci.controller.job.EngineWatch;
 import dev.forgeci.controller.job.JobExecution;
 import dev.forgeci.controller.job.JobLedger;
 import dev.forgeci.controller.job.Jobs;
@@ -30,14 +31,16 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Takes dispatched jobs, one record at a time, and only when a slot is free: the returned Uni
- * completes (and the record is acknowledged) once the job is taken, so at capacity the consumer
- * stops polling and the other controllers in the group keep the work flowing (back-pressure).
+ * Takes dispatched jobs, one record at a time, and only when a slot is free and the Docker engine
+ * answers: the returned Uni completes (and the record is acknowledged) once the job is taken, so at
+ * capacity, or while the engine is down, the consumer stops polling and the other controllers in
+ * the group keep the work flowing (back-pressure); nothing is taken only to fail.
  */
 @ApplicationScoped
 public class DispatchConsumer {
 
     private final Jobs jobs;
+    private final EngineWatch engine;
     private final JobLedger ledger;
     private final ObjectMapper json;
     private final DispatchVerifier verifier;
@@ -48,8 +51,14 @@ public class DispatchConsumer {
     private final RunnerPool pool;
 
     public DispatchConsumer(
-            Jobs jobs, JobLedger ledger, ObjectMapper json, ControllerConfig config, DispatchVerifier verifier) {
+            Jobs jobs,
+            EngineWatch engine,
+            JobLedger ledger,
+            ObjectMapper json,
+            ControllerConfig config,
+            DispatchVerifier verifier) {
         this.jobs = jobs;
+        this.engine = engine;
         this.ledger = ledger;
         this.json = json;
         this.verifier = verifier;
@@ -99,6 +108,7 @@ public class DispatchConsumer {
         }
         return Uni.createFrom()
                 .completionStage(jobs::awaitSlot)
+                .chain(() -> Uni.createFrom().completionStage(engine::awaitAnswering))
                 .chain(() -> JobLedger.retried(ledger.take(job, controllerId, config.takenMemory()), job, "taking"))
                 .chain(taken -> {
                     if (!taken) {

@@ -40,4 +40,7 @@ public interface RunnerEngine {
 
     /** Containers and volumes labelled with this controller id, e.g. what a crashed controller left. */
     List<OwnedRunner> owned(String controllerId);
+
+    /** Returns when the engine answers; throws {@link RunnerException} when it does not. */
+    void ping();
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -40,9 +42,11 @@ class DockerRunnerEngineTest {
     private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
 
     private static DockerRunnerEngine engine(Isolation isolation, String image) {
-        return new DockerRunnerEngine(
-                DOCKER,
-                new RunnerContainerSpec.Profile(image, isolation, List.of("SYS_RESOURCE"), 1, 256L << 20, 512, "none"));
+        return new DockerRunnerEngine(DOCKER, profile(isolation, image), Duration.ofSeconds(60));
+    }
+
+    private static RunnerContainerSpec.Profile profile(Isolation isolation, String image) {
+        return new RunnerContainerSpec.Profile(image, isolation, List.of("SYS_RESOURCE"), 1, 256L << 20, 512, "none");
     }
 
     private static RunnerSpec spec() {
@@ -143,6 +147,44 @@ class DockerRunnerEngineTest {
         assertThat(engine.owned(CONTROLLER)).isEmpty();
         assertThat(DOCKER.listVolumesCmd().exec().getVolumes())
                 .noneMatch(volume -> volume.getName().equals(runner.volume()));
+    }
+
+    @Test
+    void aStepSilentForLongerThanTheCallTimeoutKeepsItsAttachedOutputAndItsWait() throws Exception {
+        DockerRunnerEngine engine = new DockerRunnerEngine(
+                DOCKER, profile(Isolation.CAPABILITIES, TestInfra.runnerImage()), Duration.ofSeconds(2));
+        Runner runner = engine.create(spec());
+        Attachment agent = engine.start(runner, this::collect);
+        awaitOut("setup-end 0");
+
+        run(engine, runner, agent, 1, "sleep 4; echo after the silence");
+        awaitOut("after the silence");
+        awaitOut("step-end 1 success 0");
+        agent.send("exit 0");
+        agent.ended().toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+        assertThat(engine.awaitExit(runner).exitCode()).isZero();
+        engine.remove(runner);
+    }
+
+    @Test
+    void aStuckEngineFailsACallAfterTheCallTimeoutInsteadOfHoldingItsCaller() throws Exception {
+        // accepts connections and never answers, as a hung daemon does on its socket
+        try (ServerSocket stuck = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+                DockerClient client = DockerClientProducer.create("tcp://127.0.0.1:" + stuck.getLocalPort())) {
+            DockerRunnerEngine engine =
+                    new DockerRunnerEngine(client, profile(Isolation.CAPABILITIES, "unused"), Duration.ofMillis(500));
+
+            long started = System.nanoTime();
+            assertThatThrownBy(engine::ping)
+                    .isInstanceOf(RunnerException.class)
+                    .hasMessage("the Docker engine did not answer a ping within 500 ms");
+            assertThatThrownBy(() -> engine.remove(new Runner("c0ffee", "forge-engine-test-stuck")))
+                    .isInstanceOf(RunnerException.class)
+                    .hasMessage("the Docker engine did not answer removing the runner within 500 ms");
+            // a bound on the wait, not a goal: without the deadline these calls never return
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
+        }
     }
 
     @Test

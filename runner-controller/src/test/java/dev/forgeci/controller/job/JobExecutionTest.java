@@ -30,6 +30,7 @@ import dev.forgeci.controller.events.LogChunk;
 import dev.forgeci.controller.events.Status;
 import dev.forgeci.controller.log.LogLimits;
 import dev.forgeci.controller.runner.Isolation;
+import dev.forgeci.controller.runner.Runner;
 import dev.forgeci.controller.secrets.SecretStore;
 
 /** The controller's side of a job, against a scripted agent: attribution, events, expressions, runtime files and the status it reports. */
@@ -452,6 +453,28 @@ class JobExecutionTest {
         assertThat(publisher.finished().status()).isEqualTo(Status.FAILURE);
         assertThat(publisher.finished().reason()).isEqualTo("timeout");
         assertThat(publisher.step(1).status()).isEqualTo(Status.CANCELLED);
+    }
+
+    @Test
+    void aRunnerWhoseRemovalFailsIsHandedOnAsLeftBehindAndTheJobStillEnds() {
+        engine.failRemove(1);
+        JobExecution execution = execution(dispatch(null, step(1, "Build")));
+
+        execution.run();
+
+        assertThat(publisher.finished().status()).isEqualTo(Status.SUCCESS);
+        assertThat(execution.ended()).isCompleted();
+        assertThat(execution.leftBehind())
+                .contains(new Runner("container-1", engine.created().name()));
+    }
+
+    @Test
+    void aRunnerThatIsRemovedLeavesNothingBehind() {
+        JobExecution execution = execution(dispatch(null, step(1, "Build")));
+
+        execution.run();
+
+        assertThat(execution.leftBehind()).isEmpty();
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.forgeci.controller.runner.Attachment;
 import dev.forgeci.controller.runner.OwnedRunner;
@@ -87,6 +88,8 @@ final class ScriptedEngine implements RunnerEngine {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private RunnerExit exit;
     private RunnerException createFailure;
+    private volatile RunnerException pingFailure;
+    private final AtomicInteger removeFailures = new AtomicInteger();
     volatile RunnerSpec spec;
 
     ScriptedEngine setupOut(String text) {
@@ -115,6 +118,18 @@ final class ScriptedEngine implements RunnerEngine {
     /** The container's exit; by default the code the controller's {@code exit} command asked for. */
     ScriptedEngine exit(int code, boolean oomKilled) {
         exit = new RunnerExit(code, oomKilled);
+        return this;
+    }
+
+    /** The next {@code times} removals fail, as with an engine that is restarting. */
+    ScriptedEngine failRemove(int times) {
+        removeFailures.set(times);
+        return this;
+    }
+
+    /** From now on a ping fails with this reason; null: the engine answers again. */
+    ScriptedEngine unanswering(String reason) {
+        pingFailure = reason == null ? null : new RunnerException(reason, null);
         return this;
     }
 
@@ -252,10 +267,21 @@ final class ScriptedEngine implements RunnerEngine {
     @Override
     public void remove(Runner runner) {
         calls.add("remove");
+        if (removeFailures.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+            throw new RunnerException("Docker daemon unreachable or failing: Connection refused", null);
+        }
     }
 
     @Override
     public List<OwnedRunner> owned(String controllerId) {
         return List.of();
+    }
+
+    @Override
+    public void ping() {
+        RunnerException failure = pingFailure;
+        if (failure != null) {
+            throw failure;
+        }
     }
 }
