@@ -62,13 +62,7 @@ class EngineOutageProcessTest {
 
             engine.restore();
 
-            var finished = watcher.awaitOne(
-                            seen -> Topics.JOB_EVENTS.equals(seen.topic())
-                                    && held.runId.equals(seen.key())
-                                    && "job-finished"
-                                            .equals(seen.json().path("type").asText()),
-                            JOB_TIMEOUT)
-                    .json();
+            var finished = held.awaitFinished(watcher, JOB_TIMEOUT);
             assertThat(finished.path("status").asText()).isEqualTo("success");
             assertThat(watcher.matching(
                             seen -> Topics.JOB_LOG_CHUNKS.equals(seen.topic()) && held.runId.equals(seen.key())))

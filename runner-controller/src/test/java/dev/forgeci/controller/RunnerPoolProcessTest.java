@@ -65,13 +65,7 @@ class RunnerPoolProcessTest {
                     seen -> Topics.DEAD_LETTERS.equals(seen.topic()) && delegate.runId.equals(seen.key()), JOB_TIMEOUT);
             assertThat(refused.headers().get("dead-letter-reason"))
                     .contains("is for a trusted run; the untrusted runner pool refuses it");
-            var finished = watcher.awaitOne(
-                            seen -> Topics.JOB_EVENTS.equals(seen.topic())
-                                    && stranger.runId.equals(seen.key())
-                                    && "job-finished"
-                                            .equals(seen.json().path("type").asText()),
-                            JOB_TIMEOUT)
-                    .json();
+            var finished = stranger.awaitFinished(watcher, JOB_TIMEOUT);
             assertThat(finished.path("status").asText()).isEqualTo("success");
             assertThat(finished.path("controllerId").asText()).isEqualTo(config.get("forge.controller.id"));
             assertThat(watcher.matching(

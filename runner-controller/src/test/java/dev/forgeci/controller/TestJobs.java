@@ -1,10 +1,16 @@
 package dev.forgeci.controller;
 
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.forgeci.controller.events.Topics;
+import dev.forgeci.testkit.KafkaTestClient;
 
 /**
  * Builds job-dispatched records as the scheduler sends them (plain maps, so the wire format is
@@ -81,6 +87,19 @@ final class TestJobs {
 
         Dispatch(String jobId, int attempt, String repositoryId, Step... steps) {
             this(runId(), jobId, attempt, repositoryId, steps);
+        }
+
+        /** This attempt's job-finished, once {@code watcher} (of job-events) has seen it. */
+        JsonNode awaitFinished(KafkaTestClient.Watcher watcher, Duration timeout) {
+            return watcher.awaitOne(
+                            seen -> Topics.JOB_EVENTS.equals(seen.topic())
+                                    && runId.equals(seen.key())
+                                    && jobId.equals(seen.json().path("jobId").asText())
+                                    && seen.json().path("attempt").asInt() == attempt
+                                    && "job-finished"
+                                            .equals(seen.json().path("type").asText()),
+                            timeout)
+                    .json();
         }
 
         private Dispatch(String runId, String jobId, int attempt, String repositoryId, Step... steps) {
