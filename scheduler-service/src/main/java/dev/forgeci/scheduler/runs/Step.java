@@ -18,7 +18,7 @@ public final class Step {
 
     private int index;
     private String name;
-    private String status = "queued";
+    private StepStatus status = StepStatus.QUEUED;
     private Integer exitCode;
     private Instant startedAt;
     private Instant finishedAt;
@@ -37,13 +37,13 @@ public final class Step {
 
     void started(StepReport report, Instant at) {
         rename(report);
-        status = "running";
+        status = StepStatus.RUNNING;
         startedAt = report.startedAt() != null ? report.startedAt() : at;
     }
 
     void finished(StepReport report, Instant at) {
         rename(report);
-        status = JobState.ofOutcome(report.status()).status();
+        status = StepStatus.ended(JobState.ofOutcome(report.status()));
         exitCode = report.exitCode();
         summary = report.summary();
         if (report.startedAt() != null) {
@@ -59,10 +59,10 @@ public final class Step {
 
     /** The job ended around this step: a step never reached was skipped, one in progress ended with the job. */
     void jobEnded(JobState job, Instant at) {
-        if ("queued".equals(status)) {
-            status = "skipped";
-        } else if ("running".equals(status)) {
-            status = job == JobState.SUCCESS ? "success" : job.status();
+        if (status == StepStatus.QUEUED) {
+            status = StepStatus.SKIPPED;
+        } else if (status == StepStatus.RUNNING) {
+            status = StepStatus.ended(job);
             finishedAt = at;
             durationMs =
                     startedAt == null ? null : Duration.between(startedAt, at).toMillis();
@@ -88,6 +88,6 @@ public final class Step {
 
     /** The step as the runs API shows it: in the words the controller reports it with. */
     public StepReport report() {
-        return new StepReport(index, name, status, exitCode, startedAt, finishedAt, durationMs, summary, action);
+        return new StepReport(index, name, status.word(), exitCode, startedAt, finishedAt, durationMs, summary, action);
     }
 }
