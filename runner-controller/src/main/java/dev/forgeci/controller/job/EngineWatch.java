@@ -28,7 +28,10 @@ public class EngineWatch {
     private final RunnerEngine engine;
     private final String controllerId;
     private final String host;
-    private Verdict verdict = new Verdict(false, Instant.now(), "not asked yet");
+    private final Instant startedAt = Instant.now();
+    /** Null until the first ping. */
+    private Verdict verdict;
+
     private CompletableFuture<Void> answered = new CompletableFuture<>();
 
     @Inject
@@ -56,19 +59,19 @@ public class EngineWatch {
     /** Completes once the engine answers: at once if the last ping did, else when a later one does. */
     public CompletionStage<Void> awaitAnswering() {
         synchronized (this) {
-            return verdict.answering() ? CompletableFuture.completedFuture(null) : answered;
+            return verdict != null && verdict.answering() ? CompletableFuture.completedFuture(null) : answered;
         }
     }
 
     public synchronized Verdict verdict() {
-        return verdict;
+        return verdict != null ? verdict : new Verdict(false, startedAt, "not asked yet");
     }
 
     private void record(String error) {
         CompletableFuture<Void> waiters = null;
         synchronized (this) {
             boolean answering = error == null;
-            if (answering == verdict.answering()) {
+            if (verdict != null && answering == verdict.answering()) {
                 return;
             }
             verdict = new Verdict(answering, Instant.now(), error);

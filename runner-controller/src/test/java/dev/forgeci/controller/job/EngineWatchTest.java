@@ -16,6 +16,7 @@ class EngineWatchTest {
         CompletableFuture<Void> waiting = watch.awaitAnswering().toCompletableFuture();
         assertThat(waiting).isNotDone();
         assertThat(watch.verdict().answering()).isFalse();
+        assertThat(watch.verdict().error()).isEqualTo("not asked yet");
 
         watch.check();
 
@@ -43,6 +44,18 @@ class EngineWatchTest {
 
         assertThat(held).isCompleted();
         assertThat(watch.verdict().answering()).isTrue();
+    }
+
+    @Test
+    void anEngineDownFromTheStartIsReportedWithItsErrorNotAsNeverAsked() {
+        engine.unanswering("Docker daemon unreachable or failing: No such file or directory");
+
+        watch.check();
+
+        assertThat(watch.verdict().answering()).isFalse();
+        assertThat(watch.verdict().error())
+                .isEqualTo("Docker daemon unreachable or failing: No such file or directory");
+        assertThat(watch.awaitAnswering().toCompletableFuture()).isNotDone();
     }
 
     @Test
