@@ -1,7 +1,5 @@
 package dev.forgeci.scheduler.runs;
 
-import java.util.Locale;
-
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
@@ -17,17 +15,12 @@ public enum RunStatus {
 
     @JsonValue
     public String word() {
-        return name().toLowerCase(Locale.ROOT);
+        return EnumWords.word(this);
     }
 
     @JsonCreator
     public static RunStatus of(String word) {
-        for (RunStatus status : values()) {
-            if (status.word().equals(word)) {
-                return status;
-            }
-        }
-        throw new IllegalArgumentException("unknown run status " + word);
+        return EnumWords.parse(RunStatus.class, word, "run status");
     }
 
     public boolean terminal() {

@@ -1,7 +1,5 @@
 package dev.forgeci.scheduler.runs;
 
-import java.util.Locale;
-
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
@@ -17,17 +15,12 @@ public enum StepStatus {
 
     @JsonValue
     public String word() {
-        return name().toLowerCase(Locale.ROOT);
+        return EnumWords.word(this);
     }
 
     @JsonCreator
     public static StepStatus of(String word) {
-        for (StepStatus status : values()) {
-            if (status.word().equals(word)) {
-                return status;
-            }
-        }
-        throw new IllegalArgumentException("unknown step status " + word);
+        return EnumWords.parse(StepStatus.class, word, "step status");
     }
 
     /** A step that ended as a job can end: an outcome the step has no word for is an error. */
