@@ -222,28 +222,36 @@ public final class LogFollower implements AutoCloseable {
     private void attach(WebSocket opened) {
         socket = opened;
         connections++;
-        opened.textMessageHandler(text -> {
-            if (socket != opened) {
-                return; // a frame still in flight on a dropped socket: the reconnection has it again
-            }
-            if (tap != null) {
-                tap.accept(text);
-            } else {
-                synchronized (messages) {
-                    messages.add(text);
-                    arrivals.add(System.nanoTime());
+        try {
+            opened.textMessageHandler(text -> {
+                if (socket != opened) {
+                    return; // a frame still in flight on a dropped socket: the reconnection has it again
                 }
-            }
-            if (text.contains("\"type\":\"end\"")) {
-                ended.complete(null);
-            }
-        });
-        opened.closeHandler(ignored -> {
-            if (socket == opened) {
-                closeReason = opened.closeReason();
-                closeCode = opened.closeStatusCode() == null ? -1 : (int) opened.closeStatusCode();
-            }
-        });
+                if (tap != null) {
+                    tap.accept(text);
+                } else {
+                    synchronized (messages) {
+                        messages.add(text);
+                        arrivals.add(System.nanoTime());
+                    }
+                }
+                if (text.contains("\"type\":\"end\"")) {
+                    ended.complete(null);
+                }
+            });
+            opened.closeHandler(ignored -> closed(opened));
+        } catch (IllegalStateException closedAlready) {
+            // The gateway refused at once (a bad cursor or mode) and the socket closed before this
+            // ran: its close code and reason are what the caller waits for.
+            closed(opened);
+        }
+    }
+
+    private void closed(WebSocket opened) {
+        if (socket == opened) {
+            closeReason = opened.closeReason();
+            closeCode = opened.closeStatusCode() == null ? -1 : (int) opened.closeStatusCode();
+        }
     }
 
     private void reconnecting(String wsBase, String runId, String token) {
