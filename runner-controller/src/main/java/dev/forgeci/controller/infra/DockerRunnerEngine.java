@@ -106,7 +106,7 @@ public class DockerRunnerEngine implements RunnerEngine {
             return created;
         } catch (RuntimeException e) {
             removeQuietly(created);
-            throw e instanceof RunnerException known ? known : new RunnerException(reason(e), e);
+            throw failure(e);
         }
     }
 
@@ -230,10 +230,8 @@ public class DockerRunnerEngine implements RunnerEngine {
                             .withTarInputStream(new ByteArrayInputStream(RunnerContainerSpec.tar(files)))
                             .withRemotePath("/")
                             .exec());
-        } catch (RunnerException e) {
-            throw e;
         } catch (RuntimeException e) {
-            throw new RunnerException(reason(e), e);
+            throw failure(e);
         }
     }
 
@@ -268,7 +266,7 @@ public class DockerRunnerEngine implements RunnerEngine {
         } catch (IOException e) {
             throw new RunnerException("reading " + directory + " from the runner failed: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            throw e instanceof RunnerException ? e : new RunnerException(reason(e), e);
+            throw failure(e);
         }
     }
 
@@ -287,7 +285,7 @@ public class DockerRunnerEngine implements RunnerEngine {
                             : state.getExitCodeLong().intValue(),
                     Boolean.TRUE.equals(state.getOOMKilled()));
         } catch (RuntimeException e) {
-            throw new RunnerException(reason(e), e);
+            throw failure(e);
         }
     }
 
@@ -302,10 +300,8 @@ public class DockerRunnerEngine implements RunnerEngine {
                             .exec());
         } catch (NotModifiedException | NotFoundException alreadyStopped) {
             // stopped or removed meanwhile: what was asked for
-        } catch (RunnerException e) {
-            throw e;
         } catch (RuntimeException e) {
-            throw new RunnerException(reason(e), e);
+            throw failure(e);
         }
     }
 
@@ -334,7 +330,7 @@ public class DockerRunnerEngine implements RunnerEngine {
                 }
             }
         } catch (RuntimeException e) {
-            throw new RunnerException(reason(e), e);
+            throw failure(e);
         }
     }
 
@@ -379,7 +375,7 @@ public class DockerRunnerEngine implements RunnerEngine {
             }
             return owned;
         } catch (RuntimeException e) {
-            throw new RunnerException(reason(e), e);
+            throw failure(e);
         }
     }
 
@@ -388,7 +384,7 @@ public class DockerRunnerEngine implements RunnerEngine {
         try {
             calls.run("a ping", () -> docker.pingCmd().exec());
         } catch (RuntimeException e) {
-            throw new RunnerException(reason(e), e);
+            throw failure(e);
         }
     }
 
@@ -403,6 +399,11 @@ public class DockerRunnerEngine implements RunnerEngine {
             return null;
         }
         return new JobKey(runId, jobId, Integer.parseInt(attempt));
+    }
+
+    /** {@code e} as the port reports it: a {@link RunnerException} as it is, anything else in the daemon's words. */
+    private static RunnerException failure(RuntimeException e) {
+        return e instanceof RunnerException known ? known : new RunnerException(reason(e), e);
     }
 
     /** The daemon's own words where there are some (e.g. "No such image: …"), else the client's. */

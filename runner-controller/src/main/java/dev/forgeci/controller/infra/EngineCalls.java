@@ -12,8 +12,8 @@ import java.util.concurrent.TimeoutException;
 import dev.forgeci.controller.runner.RunnerException;
 
 /**
- * Engine calls with a deadline. docker-java's response timeout does not reach a Unix socket (the
- * engine's usual address: {@code DockerClientProducerTest}), so a stuck engine would hold its caller,
+ * Engine calls with a deadline. docker-java's response timeout does not reach a Unix socket, the
+ * engine's usual address (tried on the real engine: a 2 s timeout waited 30 s), so a stuck engine would hold its caller,
  * and with it a job's slot, for good. Here the caller gives up after the timeout; the call's own
  * thread is left to end when the engine answers or drops the connection.
  */
